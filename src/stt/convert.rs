@@ -1,0 +1,258 @@
+//! CTranslate2 Whisper -> quantised GGUF that [`super::model::Whisper`] loads.
+//!
+//! Tensor names follow our own model code (fused q|k|v as CT2 stores them, which also saves
+//! two matmul launches per attention block).
+
+use super::ct2::{Ct2Model, Ct2Var};
+use super::mel_filters::{mel_filters, N_FREQS};
+use crate::error::SttError;
+use candle_core::quantized::{gguf_file, GgmlDType, QTensor};
+use candle_core::{Device, Tensor};
+use std::path::Path;
+
+/// Version of our GGUF layout; bump when names or meaning change.
+pub const FORMAT_VERSION: u32 = 1;
+
+/// How the big matmul weights are stored.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Quant {
+    Q8_0,
+    F16,
+    F32,
+}
+
+impl Quant {
+    fn ggml(self) -> GgmlDType {
+        match self {
+            Quant::Q8_0 => GgmlDType::Q8_0,
+            Quant::F16 => GgmlDType::F16,
+            Quant::F32 => GgmlDType::F32,
+        }
+    }
+    pub fn name(self) -> &'static str {
+        match self {
+            Quant::Q8_0 => "q8_0",
+            Quant::F16 => "f16",
+            Quant::F32 => "f32",
+        }
+    }
+}
+
+impl std::str::FromStr for Quant {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        match s {
+            "q8_0" => Ok(Quant::Q8_0),
+            "f16" => Ok(Quant::F16),
+            "f32" => Ok(Quant::F32),
+            _ => Err(format!("unknown quantisation {s:?} (q8_0, f16, f32)")),
+        }
+    }
+}
+
+/// Suppression lists from the CT2 `config.json`.
+#[derive(Debug, Default, serde::Deserialize)]
+pub struct Ct2Config {
+    #[serde(default)]
+    pub suppress_ids: Vec<u32>,
+    #[serde(default)]
+    pub suppress_ids_begin: Vec<u32>,
+}
+
+struct Writer {
+    tensors: Vec<(String, QTensor)>,
+    quant: Quant,
+}
+
+impl Writer {
+    fn f32_tensor(var: &Ct2Var, name: &str) -> Result<Tensor, SttError> {
+        let data = var.to_f32().map_err(|e| SttError::Convert(format!("{name}: {e}")))?;
+        Tensor::from_vec(data, var.dims.as_slice(), &Device::Cpu).map_err(SttError::from)
+    }
+
+    fn put(&mut self, name: &str, t: &Tensor, dtype: GgmlDType) -> Result<(), SttError> {
+        let q = QTensor::quantize(t, dtype)?;
+        self.tensors.push((name.to_string(), q));
+        Ok(())
+    }
+
+    /// A matmul weight `[out, in]`: quantised.
+    fn weight(&mut self, m: &Ct2Model, src: &str, dst: &str) -> Result<(), SttError> {
+        let t = Self::f32_tensor(m.get(src).map_err(SttError::Convert)?, src)?;
+        self.put(dst, &t, self.quant.ggml())
+    }
+
+    /// Small tensors (biases, norms, positions) stay f32.
+    fn plain(&mut self, m: &Ct2Model, src: &str, dst: &str) -> Result<(), SttError> {
+        let t = Self::f32_tensor(m.get(src).map_err(SttError::Convert)?, src)?;
+        self.put(dst, &t, GgmlDType::F32)
+    }
+
+    fn linear(&mut self, m: &Ct2Model, src: &str, dst: &str) -> Result<(), SttError> {
+        self.weight(m, &format!("{src}/weight"), &format!("{dst}.w"))?;
+        self.plain(m, &format!("{src}/bias"), &format!("{dst}.b"))
+    }
+
+    fn norm(&mut self, m: &Ct2Model, src: &str, dst: &str) -> Result<(), SttError> {
+        self.plain(m, &format!("{src}/gamma"), &format!("{dst}.w"))?;
+        self.plain(m, &format!("{src}/beta"), &format!("{dst}.b"))
+    }
+}
+
+fn count_layers(m: &Ct2Model, prefix: &str) -> usize {
+    (0..)
+        .take_while(|i| {
+            m.vars
+                .contains_key(&format!("{prefix}/layer_{i}/ffn/linear_0/weight"))
+        })
+        .count()
+}
+
+fn scalar(m: &Ct2Model, name: &str) -> Result<u32, SttError> {
+    m.get(name)
+        .ok()
+        .and_then(Ct2Var::as_int)
+        .and_then(|v| u32::try_from(v).ok())
+        .ok_or_else(|| SttError::Convert(format!("config scalar {name} missing or invalid")))
+}
+
+/// Converts a parsed CT2 Whisper model into a GGUF file at `out` (written atomically).
+pub fn convert(
+    model: &Ct2Model,
+    config: &Ct2Config,
+    model_name: &str,
+    quant: Quant,
+    out: &Path,
+    mut progress: impl FnMut(usize, usize),
+) -> Result<(), SttError> {
+    if model.spec != "WhisperSpec" {
+        return Err(SttError::Convert(format!(
+            "expected a WhisperSpec model, found {:?}",
+            model.spec
+        )));
+    }
+    let enc_layers = count_layers(model, "encoder");
+    let dec_layers = count_layers(model, "decoder");
+    let conv1 = model.get("encoder/conv1/weight").map_err(SttError::Convert)?;
+    let emb = model.get("decoder/embeddings/weight").map_err(SttError::Convert)?;
+    let (d_model, n_mels) = (conv1.dims[0], conv1.dims[1]);
+    let vocab = emb.dims[0];
+    let n_audio_ctx = model
+        .get("encoder/position_encodings/encodings")
+        .map_err(SttError::Convert)?
+        .dims[0];
+    let n_text_ctx = model
+        .get("decoder/position_encodings/encodings")
+        .map_err(SttError::Convert)?
+        .dims[0];
+    if enc_layers == 0 || dec_layers == 0 || d_model % 32 != 0 {
+        return Err(SttError::Convert(format!(
+            "unexpected shape: {enc_layers} encoder / {dec_layers} decoder layers, d_model {d_model}"
+        )));
+    }
+
+    let mut w = Writer {
+        tensors: Vec::new(),
+        quant,
+    };
+    let total = 6 + enc_layers + dec_layers;
+    let mut step = 0;
+    let mut tick = |progress: &mut dyn FnMut(usize, usize)| {
+        step += 1;
+        progress(step, total);
+    };
+
+    // Conv kernels are tiny and run once per utterance: f16 keeps the file small and exact enough.
+    for c in ["conv1", "conv2"] {
+        let src = format!("encoder/{c}/weight");
+        let t = Writer::f32_tensor(model.get(&src).map_err(SttError::Convert)?, &src)?;
+        w.put(&format!("enc.{c}.w"), &t, GgmlDType::F16)?;
+        w.plain(model, &format!("encoder/{c}/bias"), &format!("enc.{c}.b"))?;
+    }
+    w.plain(model, "encoder/position_encodings/encodings", "enc.pos")?;
+    tick(&mut progress);
+    for i in 0..enc_layers {
+        let s = format!("encoder/layer_{i}");
+        let d = format!("enc.l{i}");
+        w.norm(model, &format!("{s}/self_attention/layer_norm"), &format!("{d}.attn_ln"))?;
+        w.linear(model, &format!("{s}/self_attention/linear_0"), &format!("{d}.attn.qkv"))?;
+        w.linear(model, &format!("{s}/self_attention/linear_1"), &format!("{d}.attn.out"))?;
+        w.norm(model, &format!("{s}/ffn/layer_norm"), &format!("{d}.mlp_ln"))?;
+        w.linear(model, &format!("{s}/ffn/linear_0"), &format!("{d}.fc1"))?;
+        w.linear(model, &format!("{s}/ffn/linear_1"), &format!("{d}.fc2"))?;
+        tick(&mut progress);
+    }
+    w.norm(model, "encoder/layer_norm", "enc.ln")?;
+    tick(&mut progress);
+
+    w.weight(model, "decoder/embeddings/weight", "dec.emb")?;
+    tick(&mut progress);
+    w.plain(model, "decoder/position_encodings/encodings", "dec.pos")?;
+    tick(&mut progress);
+    for i in 0..dec_layers {
+        let s = format!("decoder/layer_{i}");
+        let d = format!("dec.l{i}");
+        w.norm(model, &format!("{s}/self_attention/layer_norm"), &format!("{d}.attn_ln"))?;
+        w.linear(model, &format!("{s}/self_attention/linear_0"), &format!("{d}.attn.qkv"))?;
+        w.linear(model, &format!("{s}/self_attention/linear_1"), &format!("{d}.attn.out"))?;
+        w.norm(model, &format!("{s}/attention/layer_norm"), &format!("{d}.cross_ln"))?;
+        w.linear(model, &format!("{s}/attention/linear_0"), &format!("{d}.cross.q"))?;
+        w.linear(model, &format!("{s}/attention/linear_1"), &format!("{d}.cross.kv"))?;
+        w.linear(model, &format!("{s}/attention/linear_2"), &format!("{d}.cross.out"))?;
+        w.norm(model, &format!("{s}/ffn/layer_norm"), &format!("{d}.mlp_ln"))?;
+        w.linear(model, &format!("{s}/ffn/linear_0"), &format!("{d}.fc1"))?;
+        w.linear(model, &format!("{s}/ffn/linear_1"), &format!("{d}.fc2"))?;
+        tick(&mut progress);
+    }
+    w.norm(model, "decoder/layer_norm", "dec.ln")?;
+    let filters = Tensor::from_vec(mel_filters(n_mels, 16_000.0), (n_mels, N_FREQS), &Device::Cpu)?;
+    w.put("mel_filters", &filters, GgmlDType::F32)?;
+    tick(&mut progress);
+
+    let u32s = |v: &[u32]| gguf_file::Value::Array(v.iter().map(|&x| gguf_file::Value::U32(x)).collect());
+    let meta: Vec<(&str, gguf_file::Value)> = vec![
+        ("voxshop.format_version", gguf_file::Value::U32(FORMAT_VERSION)),
+        ("whisper.model", gguf_file::Value::String(model_name.to_string())),
+        ("whisper.quant", gguf_file::Value::String(quant.name().to_string())),
+        ("whisper.n_mels", gguf_file::Value::U32(n_mels as u32)),
+        ("whisper.d_model", gguf_file::Value::U32(d_model as u32)),
+        ("whisper.enc_heads", gguf_file::Value::U32(scalar(model, "encoder/num_heads")?)),
+        ("whisper.dec_heads", gguf_file::Value::U32(scalar(model, "decoder/num_heads")?)),
+        ("whisper.enc_layers", gguf_file::Value::U32(enc_layers as u32)),
+        ("whisper.dec_layers", gguf_file::Value::U32(dec_layers as u32)),
+        ("whisper.vocab", gguf_file::Value::U32(vocab as u32)),
+        ("whisper.n_audio_ctx", gguf_file::Value::U32(n_audio_ctx as u32)),
+        ("whisper.n_text_ctx", gguf_file::Value::U32(n_text_ctx as u32)),
+        ("whisper.suppress_ids", u32s(&config.suppress_ids)),
+        ("whisper.suppress_ids_begin", u32s(&config.suppress_ids_begin)),
+    ];
+    write_atomically(out, &meta, &w.tensors)
+}
+
+fn write_atomically(
+    out: &Path,
+    meta: &[(&str, gguf_file::Value)],
+    tensors: &[(String, QTensor)],
+) -> Result<(), SttError> {
+    let io = |source| SttError::Io {
+        path: out.to_owned(),
+        source,
+    };
+    if let Some(dir) = out.parent() {
+        std::fs::create_dir_all(dir).map_err(io)?;
+    }
+    let tmp = out.with_extension("gguf.partial");
+    let result = (|| {
+        let mut f = std::io::BufWriter::new(std::fs::File::create(&tmp).map_err(io)?);
+        let meta: Vec<(&str, &gguf_file::Value)> = meta.iter().map(|(k, v)| (*k, v)).collect();
+        let tensors: Vec<(&str, &QTensor)> = tensors.iter().map(|(k, v)| (k.as_str(), v)).collect();
+        gguf_file::write(&mut f, &meta, &tensors)?;
+        use std::io::Write;
+        f.flush().map_err(io)?;
+        std::fs::rename(&tmp, out).map_err(io)
+    })();
+    if result.is_err() {
+        let _ = std::fs::remove_file(&tmp);
+    }
+    result
+}

@@ -1,0 +1,225 @@
+//! Greedy decoding with a KV cache, token suppression and the guards that keep Whisper from
+//! inventing text: no-speech probability, average log-probability, repetition-loop cut and
+//! compression ratio.
+
+use super::model::Whisper;
+use super::tokenizer::{Lang, WhisperTokenizer};
+use candle_core::Tensor;
+use std::io::Write;
+
+/// Decoding knobs; the defaults are OpenAI's.
+#[derive(Debug, Clone)]
+pub struct DecodeOptions {
+    pub max_tokens: usize,
+    pub no_speech_threshold: f32,
+    pub logprob_threshold: f32,
+    pub compression_ratio_threshold: f32,
+    /// Force a language (multilingual models); `None` detects English vs French.
+    pub language: Option<Lang>,
+}
+
+impl Default for DecodeOptions {
+    fn default() -> Self {
+        Self {
+            max_tokens: 224,
+            no_speech_threshold: 0.6,
+            logprob_threshold: -1.0,
+            compression_ratio_threshold: 2.4,
+            language: None,
+        }
+    }
+}
+
+/// The text of one window and the evidence behind it.
+#[derive(Debug, Clone, Default, serde::Serialize)]
+pub struct Transcript {
+    pub text: String,
+    pub lang: Lang,
+    pub no_speech_prob: f32,
+    pub avg_logprob: f32,
+    pub compression_ratio: f32,
+    pub tokens: Vec<u32>,
+    /// Why the text was discarded, if it was.
+    pub rejected: Option<&'static str>,
+}
+
+/// Greedy decoder bound to a model and its tokenizer.
+pub struct Decoder<'a> {
+    model: &'a Whisper,
+    tok: &'a WhisperTokenizer,
+    /// Additive mask applied at every step: -inf on tokens that may never be produced.
+    suppress: Vec<f32>,
+    suppress_begin: Vec<u32>,
+}
+
+impl<'a> Decoder<'a> {
+    pub fn new(model: &'a Whisper, tok: &'a WhisperTokenizer) -> Self {
+        let vocab = model.config.vocab;
+        let mut suppress = vec![0f32; vocab];
+        for &id in &model.config.suppress_ids {
+            if let Some(s) = suppress.get_mut(id as usize) {
+                *s = f32::NEG_INFINITY;
+            }
+        }
+        // Everything from <|startoftranscript|> on is a control or timestamp token: in
+        // no-timestamp mode the only special token we accept is <|endoftext|>.
+        for s in suppress.iter_mut().skip(tok.sot as usize) {
+            *s = f32::NEG_INFINITY;
+        }
+        Self {
+            model,
+            tok,
+            suppress,
+            suppress_begin: model.config.suppress_ids_begin.clone(),
+        }
+    }
+
+    /// Decodes one window's audio features.
+    pub fn run(&self, audio: &Tensor, opts: &DecodeOptions) -> candle_core::Result<Transcript> {
+        let tok = self.tok;
+        let mut state = self.model.start(audio)?;
+        // <|startoftranscript|> alone first: its logits give the no-speech probability and,
+        // on multilingual models, the language.
+        let sot_logits = self.model.decode(&mut state, &[tok.sot], &[0])?.squeeze(0)?;
+        let sot_probs = candle_nn::ops::softmax_last_dim(&sot_logits)?.to_vec1::<f32>()?;
+        let no_speech_prob = sot_probs[tok.no_speech as usize];
+        let (lang, rest) = if self.model.config.is_multilingual() {
+            let lang = opts.language.unwrap_or_else(|| {
+                let (en, fr) = (tok.lang_token(Lang::En), tok.lang_token(Lang::Fr));
+                // Our users speak English or French: only those two compete.
+                if sot_probs[fr as usize] > sot_probs[en as usize] {
+                    Lang::Fr
+                } else {
+                    Lang::En
+                }
+            });
+            (lang, vec![tok.lang_token(lang), tok.transcribe, tok.no_timestamps])
+        } else {
+            (Lang::En, vec![tok.no_timestamps])
+        };
+        let mut last = self
+            .model
+            .decode(&mut state, &rest, &[rest.len() - 1])?
+            .squeeze(0)?;
+        let mut tokens: Vec<u32> = Vec::new();
+        let mut sum_logprob = 0f32;
+        while tokens.len() < opts.max_tokens {
+            let (next, logprob) = self.pick(&last, tokens.is_empty())?;
+            if next == tok.eot {
+                break;
+            }
+            tokens.push(next);
+            sum_logprob += logprob;
+            if let Some(cut) = repetition_cut(&tokens) {
+                tokens.truncate(cut);
+                break;
+            }
+            if state.len() + 1 >= self.model.config.n_text_ctx {
+                break;
+            }
+            last = self.model.decode(&mut state, &[next], &[0])?.squeeze(0)?;
+        }
+        let avg_logprob = sum_logprob / (tokens.len().max(1) as f32);
+        let text = tok.decode(&tokens).trim().to_string();
+        let mut t = Transcript {
+            compression_ratio: compression_ratio(&text),
+            text,
+            lang,
+            no_speech_prob,
+            avg_logprob,
+            tokens,
+            rejected: None,
+        };
+        t.rejected = guard(&t, opts);
+        if t.rejected.is_some() {
+            t.text.clear();
+        }
+        Ok(t)
+    }
+
+    /// Greedy choice after suppression; returns the token and its log-probability.
+    fn pick(&self, logits: &Tensor, first: bool) -> candle_core::Result<(u32, f32)> {
+        let mut l = logits.to_vec1::<f32>()?;
+        for (x, s) in l.iter_mut().zip(&self.suppress) {
+            *x += s;
+        }
+        if first {
+            for &id in &self.suppress_begin {
+                if let Some(x) = l.get_mut(id as usize) {
+                    *x = f32::NEG_INFINITY;
+                }
+            }
+        }
+        let (best, &max) = l
+            .iter()
+            .enumerate()
+            .max_by(|a, b| a.1.total_cmp(b.1))
+            .unwrap_or((0, &0.0));
+        let log_sum = max + l.iter().map(|&x| (x - max).exp()).sum::<f32>().ln();
+        Ok((best as u32, max - log_sum))
+    }
+}
+
+/// Why a transcript must be dropped, following Whisper's own rules.
+fn guard(t: &Transcript, opts: &DecodeOptions) -> Option<&'static str> {
+    if t.no_speech_prob > opts.no_speech_threshold && t.avg_logprob < opts.logprob_threshold {
+        return Some("no speech");
+    }
+    if t.compression_ratio > opts.compression_ratio_threshold {
+        return Some("repetitive output");
+    }
+    if t.text.chars().all(|c| !c.is_alphanumeric()) {
+        return Some("no words");
+    }
+    None
+}
+
+/// Where to cut a token sequence that has fallen into a loop: a block of 1 to 16 tokens
+/// repeated (3 times for blocks of 2+, 5 times for single tokens) at the end.
+/// Returns the length that keeps the first occurrence only.
+pub fn repetition_cut(tokens: &[u32]) -> Option<usize> {
+    let n = tokens.len();
+    for period in 1..=16usize {
+        let reps = if period == 1 { 5 } else { 3 };
+        if n < period * reps {
+            break;
+        }
+        let tail = &tokens[n - period..];
+        let repeated = (1..reps).all(|r| &tokens[n - period * (r + 1)..n - period * r] == tail);
+        if repeated {
+            return Some(n - period * (reps - 1));
+        }
+    }
+    None
+}
+
+/// zlib compression ratio of the text, Whisper's measure of repetitiveness.
+pub fn compression_ratio(text: &str) -> f32 {
+    if text.is_empty() {
+        return 0.0;
+    }
+    let mut e = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::default());
+    let _ = e.write_all(text.as_bytes());
+    let compressed = e.finish().map(|v| v.len()).unwrap_or(text.len());
+    text.len() as f32 / compressed.max(1) as f32
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cuts_loops_and_keeps_normal_text() {
+        assert_eq!(repetition_cut(&[1, 2, 3, 4, 5, 6]), None);
+        assert_eq!(repetition_cut(&[9, 1, 2, 1, 2, 1, 2]), Some(3));
+        assert_eq!(repetition_cut(&[7, 7, 7, 7]), None);
+        assert_eq!(repetition_cut(&[3, 7, 7, 7, 7, 7]), Some(2));
+    }
+
+    #[test]
+    fn compression_ratio_flags_repetition() {
+        assert!(compression_ratio("add two litres of milk to my shopping list") < 1.5);
+        let looped = "thank you. ".repeat(20);
+        assert!(compression_ratio(&looped) > 2.4);
+    }
+}

@@ -1,0 +1,213 @@
+//! Speech to text: quantised Whisper (candle) with our own front-end and decoder loop.
+
+pub mod assets;
+mod ct2;
+pub mod convert;
+pub mod decode;
+pub mod mel;
+pub mod mel_filters;
+pub mod model;
+pub mod tokenizer;
+
+pub use assets::ModelKind;
+pub use decode::{DecodeOptions, Transcript};
+pub use tokenizer::Lang;
+
+use crate::error::SttError;
+use candle_core::Device;
+use std::path::Path;
+use std::time::Instant;
+
+/// Samples per encoder position (two mel frames of 10 ms).
+const SAMPLES_PER_CTX: usize = 2 * mel::HOP;
+/// Longest window Whisper takes (30 s).
+const WINDOW_SAMPLES: usize = 30 * 16_000;
+/// RMS under which a window is digital silence and not worth decoding (-70 dBFS).
+const SILENCE_RMS: f32 = 3e-4;
+
+/// How much of the 30 s encoder window to run.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct EncoderWindow {
+    /// Never fewer encoder positions than this (1 position = 20 ms).
+    pub min_ctx: usize,
+    /// Positions of silence kept after the audio.
+    pub margin_ctx: usize,
+}
+
+impl EncoderWindow {
+    /// The full 30 s window, as Whisper was trained.
+    pub const FULL: Self = Self {
+        min_ctx: 1500,
+        margin_ctx: 0,
+    };
+
+    /// Encoder positions for `samples` of audio, capped at `max_ctx`.
+    pub fn ctx_for(&self, samples: usize, max_ctx: usize) -> usize {
+        let audio_ctx = samples.div_ceil(SAMPLES_PER_CTX);
+        (audio_ctx + self.margin_ctx).max(self.min_ctx).min(max_ctx)
+    }
+}
+
+impl Default for EncoderWindow {
+    fn default() -> Self {
+        Self::FULL
+    }
+}
+
+/// Wall-clock time spent per STT step, in milliseconds.
+#[derive(Debug, Clone, Copy, Default, serde::Serialize)]
+pub struct SttTimings {
+    pub mel: f64,
+    pub encode: f64,
+    pub decode: f64,
+}
+
+/// A transcribed window of a longer signal.
+#[derive(Debug, Clone)]
+pub struct WindowTranscript {
+    pub start_sample: usize,
+    pub end_sample: usize,
+    pub transcript: Transcript,
+    pub timings: SttTimings,
+}
+
+/// The loaded speech-to-text engine; immutable and shareable between threads.
+pub struct Stt {
+    model: model::Whisper,
+    tokenizer: tokenizer::WhisperTokenizer,
+    mel: mel::LogMel,
+    pub window: EncoderWindow,
+    pub options: DecodeOptions,
+}
+
+fn ms_since(t: Instant) -> f64 {
+    t.elapsed().as_secs_f64() * 1e3
+}
+
+impl Stt {
+    /// Loads `model.gguf` and `tokenizer.json` from a directory made by `voxshop setup`.
+    pub fn load(kind: ModelKind, models_dir: &Path, device: &Device) -> Result<Self, SttError> {
+        let fix = kind.setup_command();
+        let model = model::Whisper::load(&kind.gguf_path(models_dir), device, &fix)?;
+        let tokenizer = tokenizer::WhisperTokenizer::load(&kind.tokenizer_path(models_dir), &fix)?;
+        let mel = mel::LogMel::new(&model.mel_filters, model.config.n_mels);
+        Ok(Self {
+            model,
+            tokenizer,
+            mel,
+            window: EncoderWindow::default(),
+            options: DecodeOptions::default(),
+        })
+    }
+
+    pub fn config(&self) -> &model::WhisperConfig {
+        &self.model.config
+    }
+
+    /// Transcribes one utterance of at most 30 s (16 kHz mono).
+    pub fn transcribe_window(&self, samples: &[f32]) -> Result<(Transcript, SttTimings), SttError> {
+        let samples = &samples[..samples.len().min(WINDOW_SAMPLES)];
+        let mut timings = SttTimings::default();
+        if rms(samples) < SILENCE_RMS {
+            let t = Transcript {
+                rejected: Some("silence"),
+                no_speech_prob: 1.0,
+                ..Default::default()
+            };
+            return Ok((t, timings));
+        }
+        let t0 = Instant::now();
+        let ctx = self
+            .window
+            .ctx_for(samples.len(), self.model.config.n_audio_ctx);
+        let frames = 2 * ctx;
+        let mel = self.mel.compute(samples, frames);
+        timings.mel = ms_since(t0);
+        let t1 = Instant::now();
+        let audio = self.model.encode(&mel, frames)?;
+        timings.encode = ms_since(t1);
+        let t2 = Instant::now();
+        let transcript =
+            decode::Decoder::new(&self.model, &self.tokenizer).run(&audio, &self.options)?;
+        timings.decode = ms_since(t2);
+        Ok((transcript, timings))
+    }
+
+    /// Transcribes audio of any length in consecutive windows of at most 30 s, cut at the
+    /// quietest moment near each window's end so that words are not split.
+    pub fn transcribe(&self, samples: &[f32]) -> Result<Vec<WindowTranscript>, SttError> {
+        split_windows(samples, WINDOW_SAMPLES)
+            .into_iter()
+            .map(|(start, end)| {
+                let (transcript, timings) = self.transcribe_window(&samples[start..end])?;
+                Ok(WindowTranscript {
+                    start_sample: start,
+                    end_sample: end,
+                    transcript,
+                    timings,
+                })
+            })
+            .collect()
+    }
+}
+
+pub fn rms(samples: &[f32]) -> f32 {
+    if samples.is_empty() {
+        return 0.0;
+    }
+    (samples.iter().map(|x| x * x).sum::<f32>() / samples.len() as f32).sqrt()
+}
+
+/// Splits `[0, len)` into windows of at most `max` samples, each cut at the quietest 20 ms
+/// within the last third of the window.
+pub fn split_windows(samples: &[f32], max: usize) -> Vec<(usize, usize)> {
+    const FRAME: usize = 320;
+    let mut out = Vec::new();
+    let mut start = 0;
+    while samples.len() - start > max {
+        let search_from = start + max * 2 / 3;
+        let limit = start + max;
+        let cut = (search_from..limit - FRAME)
+            .step_by(FRAME)
+            .min_by(|&a, &b| {
+                rms(&samples[a..a + FRAME]).total_cmp(&rms(&samples[b..b + FRAME]))
+            })
+            .map_or(limit, |quiet| quiet + FRAME / 2);
+        out.push((start, cut));
+        start = cut;
+    }
+    if start < samples.len() || out.is_empty() {
+        out.push((start, samples.len()));
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn windows_cover_everything_and_cut_in_quiet() {
+        let mut s = vec![0.5f32; 100_000];
+        s[30_000..31_000].iter_mut().for_each(|x| *x = 0.0);
+        let w = split_windows(&s, 40_000);
+        assert!((30_000..31_000).contains(&w[0].1), "first cut at {}", w[0].1);
+        assert_eq!(w.first().unwrap().0, 0);
+        assert_eq!(w.last().unwrap().1, 100_000);
+        assert!(w.windows(2).all(|p| p[0].1 == p[1].0));
+        assert!(w.iter().all(|(a, b)| b - a <= 40_000));
+        assert_eq!(split_windows(&s[..10], 400), vec![(0, 10)]);
+    }
+
+    #[test]
+    fn encoder_window_has_floor_margin_and_cap() {
+        let w = EncoderWindow {
+            min_ctx: 500,
+            margin_ctx: 100,
+        };
+        assert_eq!(w.ctx_for(16_000, 1500), 500);
+        assert_eq!(w.ctx_for(16_000 * 20, 1500), 1100);
+        assert_eq!(w.ctx_for(16_000 * 30, 1500), 1500);
+        assert_eq!(EncoderWindow::FULL.ctx_for(100, 1500), 1500);
+    }
+}

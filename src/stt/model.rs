@@ -1,0 +1,431 @@
+//! Quantised Whisper on candle.
+//!
+//! Written against candle's quantised primitives rather than reusing
+//! `candle_transformers::models::whisper::quantized_model` because that decoder has no
+//! self-attention KV cache (it re-runs every previous token at each step) and cannot encode a
+//! shortened window cheaply; both matter for our end-of-speech latency.
+
+use super::convert::FORMAT_VERSION;
+use crate::error::SttError;
+use candle_core::quantized::{gguf_file, QMatMul, QTensor};
+use candle_core::{DType, Device, IndexOp, Module, Tensor, D};
+use candle_nn::kv_cache::KvCache;
+use candle_nn::LayerNorm;
+use std::path::Path;
+use std::sync::Arc;
+
+/// Hyper-parameters read from the GGUF metadata.
+#[derive(Debug, Clone)]
+pub struct WhisperConfig {
+    pub name: String,
+    pub quant: String,
+    pub n_mels: usize,
+    pub d_model: usize,
+    pub enc_heads: usize,
+    pub dec_heads: usize,
+    pub enc_layers: usize,
+    pub dec_layers: usize,
+    pub vocab: usize,
+    pub n_audio_ctx: usize,
+    pub n_text_ctx: usize,
+    pub suppress_ids: Vec<u32>,
+    pub suppress_ids_begin: Vec<u32>,
+}
+
+impl WhisperConfig {
+    pub fn is_multilingual(&self) -> bool {
+        self.vocab >= 51865
+    }
+}
+
+struct Weights<'a> {
+    content: &'a gguf_file::Content,
+    file: &'a mut std::fs::File,
+    device: &'a Device,
+}
+
+impl Weights<'_> {
+    fn q(&mut self, name: &str) -> candle_core::Result<QTensor> {
+        self.content.tensor(self.file, name, self.device)
+    }
+    fn f32(&mut self, name: &str) -> candle_core::Result<Tensor> {
+        self.q(name)?.dequantize(self.device)
+    }
+    fn linear(&mut self, name: &str) -> candle_core::Result<Linear> {
+        Ok(Linear {
+            w: QMatMul::from_qtensor(self.q(&format!("{name}.w"))?)?,
+            b: self.f32(&format!("{name}.b"))?,
+        })
+    }
+    fn norm(&mut self, name: &str) -> candle_core::Result<LayerNorm> {
+        Ok(LayerNorm::new(
+            self.f32(&format!("{name}.w"))?,
+            self.f32(&format!("{name}.b"))?,
+            1e-5,
+        ))
+    }
+}
+
+#[derive(Debug, Clone)]
+struct Linear {
+    w: QMatMul,
+    b: Tensor,
+}
+
+impl Module for Linear {
+    fn forward(&self, x: &Tensor) -> candle_core::Result<Tensor> {
+        self.w.forward(x)?.broadcast_add(&self.b)
+    }
+}
+
+/// `[1, t, d]` -> `[1, heads, t, d/heads]`.
+fn split_heads(x: &Tensor, heads: usize) -> candle_core::Result<Tensor> {
+    let (b, t, d) = x.dims3()?;
+    x.reshape((b, t, heads, d / heads))?.transpose(1, 2)?.contiguous()
+}
+
+/// Scaled dot-product attention over head-split tensors; returns `[1, tq, d]`.
+fn attention(q: &Tensor, k: &Tensor, v: &Tensor, mask: Option<&Tensor>) -> candle_core::Result<Tensor> {
+    let hd = q.dim(D::Minus1)?;
+    let q = (q * (hd as f64).powf(-0.5))?;
+    let mut w = q.matmul(&k.t()?)?;
+    if let Some(mask) = mask {
+        w = w.broadcast_add(mask)?;
+    }
+    let w = candle_nn::ops::softmax_last_dim(&w)?;
+    let o = w.matmul(&v.contiguous()?)?;
+    let (b, h, t, hd) = o.dims4()?;
+    o.transpose(1, 2)?.reshape((b, t, h * hd))
+}
+
+fn mlp(x: &Tensor, ln: &LayerNorm, fc1: &Linear, fc2: &Linear) -> candle_core::Result<Tensor> {
+    x.apply(ln)?.apply(fc1)?.gelu_erf()?.apply(fc2)
+}
+
+#[derive(Debug, Clone)]
+struct EncoderBlock {
+    attn_ln: LayerNorm,
+    qkv: Linear,
+    out: Linear,
+    mlp_ln: LayerNorm,
+    fc1: Linear,
+    fc2: Linear,
+    heads: usize,
+}
+
+impl EncoderBlock {
+    fn forward(&self, x: &Tensor) -> candle_core::Result<Tensor> {
+        let d = x.dim(D::Minus1)?;
+        let qkv = x.apply(&self.attn_ln)?.apply(&self.qkv)?;
+        let q = split_heads(&qkv.narrow(D::Minus1, 0, d)?, self.heads)?;
+        let k = split_heads(&qkv.narrow(D::Minus1, d, d)?, self.heads)?;
+        let v = split_heads(&qkv.narrow(D::Minus1, 2 * d, d)?, self.heads)?;
+        let x = (x + attention(&q, &k, &v, None)?.apply(&self.out)?)?;
+        &x + mlp(&x, &self.mlp_ln, &self.fc1, &self.fc2)?
+    }
+}
+
+#[derive(Debug, Clone)]
+struct DecoderBlock {
+    attn_ln: LayerNorm,
+    qkv: Linear,
+    out: Linear,
+    cross_ln: LayerNorm,
+    cross_q: Linear,
+    cross_kv: Linear,
+    cross_out: Linear,
+    mlp_ln: LayerNorm,
+    fc1: Linear,
+    fc2: Linear,
+    heads: usize,
+}
+
+/// Per-utterance decoder state: self-attention KV cache and the cross-attention keys/values.
+pub struct DecoderState {
+    self_kv: Vec<KvCache>,
+    cross_kv: Vec<(Tensor, Tensor)>,
+    pos: usize,
+}
+
+impl DecoderState {
+    /// Tokens already in the cache.
+    pub fn len(&self) -> usize {
+        self.pos
+    }
+    pub fn is_empty(&self) -> bool {
+        self.pos == 0
+    }
+}
+
+/// The loaded model. Immutable after load, so one instance can be shared between sessions.
+pub struct Whisper {
+    pub config: WhisperConfig,
+    conv1: candle_nn::Conv1d,
+    conv2: candle_nn::Conv1d,
+    enc_pos: Tensor,
+    enc_blocks: Vec<EncoderBlock>,
+    enc_ln: LayerNorm,
+    token_emb: Arc<QTensor>,
+    proj: QMatMul,
+    dec_pos: Tensor,
+    dec_blocks: Vec<DecoderBlock>,
+    dec_ln: LayerNorm,
+    pub mel_filters: Vec<f32>,
+    device: Device,
+}
+
+fn meta_u32(c: &gguf_file::Content, key: &str) -> Result<u32, String> {
+    c.metadata
+        .get(key)
+        .ok_or_else(|| format!("metadata {key} missing"))?
+        .to_u32()
+        .map_err(|e| format!("metadata {key}: {e}"))
+}
+
+fn meta_u32s(c: &gguf_file::Content, key: &str) -> Vec<u32> {
+    c.metadata
+        .get(key)
+        .and_then(|v| v.to_vec().ok())
+        .map(|v| v.iter().filter_map(|x| x.to_u32().ok()).collect())
+        .unwrap_or_default()
+}
+
+fn meta_str(c: &gguf_file::Content, key: &str) -> String {
+    c.metadata
+        .get(key)
+        .and_then(|v| v.to_string().ok().cloned())
+        .unwrap_or_default()
+}
+
+fn read_config(c: &gguf_file::Content) -> Result<WhisperConfig, String> {
+    let version = meta_u32(c, "voxshop.format_version")?;
+    if version != FORMAT_VERSION {
+        return Err(format!(
+            "format version {version}, this build reads version {FORMAT_VERSION}"
+        ));
+    }
+    let u = |k: &str| meta_u32(c, k).map(|v| v as usize);
+    Ok(WhisperConfig {
+        name: meta_str(c, "whisper.model"),
+        quant: meta_str(c, "whisper.quant"),
+        n_mels: u("whisper.n_mels")?,
+        d_model: u("whisper.d_model")?,
+        enc_heads: u("whisper.enc_heads")?,
+        dec_heads: u("whisper.dec_heads")?,
+        enc_layers: u("whisper.enc_layers")?,
+        dec_layers: u("whisper.dec_layers")?,
+        vocab: u("whisper.vocab")?,
+        n_audio_ctx: u("whisper.n_audio_ctx")?,
+        n_text_ctx: u("whisper.n_text_ctx")?,
+        suppress_ids: meta_u32s(c, "whisper.suppress_ids"),
+        suppress_ids_begin: meta_u32s(c, "whisper.suppress_ids_begin"),
+    })
+}
+
+impl Whisper {
+    /// Loads a GGUF made by `voxshop convert`. `fix` is the command to show when it is
+    /// missing or corrupt.
+    pub fn load(path: &Path, device: &Device, fix: &str) -> Result<Self, SttError> {
+        let corrupt = |reason: String| SttError::CorruptModel {
+            path: path.to_owned(),
+            reason,
+            fix: fix.to_string(),
+        };
+        let mut file = std::fs::File::open(path).map_err(|e| match e.kind() {
+            std::io::ErrorKind::NotFound => SttError::MissingModel {
+                path: path.to_owned(),
+                fix: fix.to_string(),
+            },
+            _ => SttError::Io {
+                path: path.to_owned(),
+                source: e,
+            },
+        })?;
+        let content = gguf_file::Content::read(&mut file).map_err(|e| corrupt(e.to_string()))?;
+        let config = read_config(&content).map_err(corrupt)?;
+        let file_len = file.metadata().map(|m| m.len()).unwrap_or(0);
+        let needed = content
+            .tensor_infos
+            .values()
+            .map(|t| {
+                let elems = t.shape.elem_count() as u64;
+                content.tensor_data_offset + t.offset + elems * t.ggml_dtype.type_size() as u64
+                    / t.ggml_dtype.block_size() as u64
+            })
+            .max()
+            .unwrap_or(0);
+        if needed > file_len {
+            return Err(corrupt(format!(
+                "file is truncated ({file_len} bytes, tensors need {needed})"
+            )));
+        }
+        let mut w = Weights {
+            content: &content,
+            file: &mut file,
+            device,
+        };
+        Self::from_weights(&mut w, config).map_err(|e| corrupt(e.to_string()))
+    }
+
+    fn from_weights(w: &mut Weights, config: WhisperConfig) -> candle_core::Result<Self> {
+        let conv = |w: &mut Weights, name: &str, stride| -> candle_core::Result<candle_nn::Conv1d> {
+            let cfg = candle_nn::Conv1dConfig {
+                padding: 1,
+                stride,
+                ..Default::default()
+            };
+            Ok(candle_nn::Conv1d::new(
+                w.f32(&format!("{name}.w"))?,
+                Some(w.f32(&format!("{name}.b"))?),
+                cfg,
+            ))
+        };
+        let conv1 = conv(w, "enc.conv1", 1)?;
+        let conv2 = conv(w, "enc.conv2", 2)?;
+        let enc_blocks = (0..config.enc_layers)
+            .map(|i| {
+                let p = format!("enc.l{i}");
+                Ok(EncoderBlock {
+                    attn_ln: w.norm(&format!("{p}.attn_ln"))?,
+                    qkv: w.linear(&format!("{p}.attn.qkv"))?,
+                    out: w.linear(&format!("{p}.attn.out"))?,
+                    mlp_ln: w.norm(&format!("{p}.mlp_ln"))?,
+                    fc1: w.linear(&format!("{p}.fc1"))?,
+                    fc2: w.linear(&format!("{p}.fc2"))?,
+                    heads: config.enc_heads,
+                })
+            })
+            .collect::<candle_core::Result<Vec<_>>>()?;
+        let dec_blocks = (0..config.dec_layers)
+            .map(|i| {
+                let p = format!("dec.l{i}");
+                Ok(DecoderBlock {
+                    attn_ln: w.norm(&format!("{p}.attn_ln"))?,
+                    qkv: w.linear(&format!("{p}.attn.qkv"))?,
+                    out: w.linear(&format!("{p}.attn.out"))?,
+                    cross_ln: w.norm(&format!("{p}.cross_ln"))?,
+                    cross_q: w.linear(&format!("{p}.cross.q"))?,
+                    cross_kv: w.linear(&format!("{p}.cross.kv"))?,
+                    cross_out: w.linear(&format!("{p}.cross.out"))?,
+                    mlp_ln: w.norm(&format!("{p}.mlp_ln"))?,
+                    fc1: w.linear(&format!("{p}.fc1"))?,
+                    fc2: w.linear(&format!("{p}.fc2"))?,
+                    heads: config.dec_heads,
+                })
+            })
+            .collect::<candle_core::Result<Vec<_>>>()?;
+        let token_emb = Arc::new(w.q("dec.emb")?);
+        let proj = QMatMul::from_arc(token_emb.clone())?;
+        let mel_filters = w.f32("mel_filters")?.flatten_all()?.to_vec1::<f32>()?;
+        if mel_filters.len() != config.n_mels * super::mel_filters::N_FREQS {
+            candle_core::bail!("mel filter bank has {} values", mel_filters.len());
+        }
+        Ok(Self {
+            conv1,
+            conv2,
+            enc_pos: w.f32("enc.pos")?,
+            enc_blocks,
+            enc_ln: w.norm("enc.ln")?,
+            token_emb,
+            proj,
+            dec_pos: w.f32("dec.pos")?,
+            dec_blocks,
+            dec_ln: w.norm("dec.ln")?,
+            mel_filters,
+            device: w.device.clone(),
+            config,
+        })
+    }
+
+    pub fn device(&self) -> &Device {
+        &self.device
+    }
+
+    /// Encodes a log-mel spectrogram `[n_mels, frames]` (frames even, at most 2 * n_audio_ctx)
+    /// into audio features `[1, frames / 2, d_model]`.
+    pub fn encode(&self, mel: &[f32], frames: usize) -> candle_core::Result<Tensor> {
+        let x = Tensor::from_slice(mel, (1, self.config.n_mels, frames), &self.device)?;
+        let x = self.conv1.forward(&x)?.gelu_erf()?;
+        let x = self.conv2.forward(&x)?.gelu_erf()?.transpose(1, 2)?;
+        let t = x.dim(1)?;
+        let mut x = x.broadcast_add(&self.enc_pos.narrow(0, 0, t)?)?;
+        for b in &self.enc_blocks {
+            x = b.forward(&x)?;
+        }
+        x.apply(&self.enc_ln)
+    }
+
+    /// Fresh decoder state for one utterance's audio features.
+    pub fn start(&self, audio: &Tensor) -> candle_core::Result<DecoderState> {
+        let cross_kv = self
+            .dec_blocks
+            .iter()
+            .map(|b| {
+                let kv = audio.apply(&b.cross_kv)?;
+                let d = self.config.d_model;
+                Ok((
+                    split_heads(&kv.narrow(D::Minus1, 0, d)?, b.heads)?,
+                    split_heads(&kv.narrow(D::Minus1, d, d)?, b.heads)?,
+                ))
+            })
+            .collect::<candle_core::Result<Vec<_>>>()?;
+        let self_kv = (0..self.dec_blocks.len())
+            .map(|_| KvCache::new(2, 32))
+            .collect();
+        Ok(DecoderState {
+            self_kv,
+            cross_kv,
+            pos: 0,
+        })
+    }
+
+    /// Feeds `tokens` and returns logits `[positions.len(), vocab]` for the requested
+    /// positions (indices into `tokens`).
+    pub fn decode(
+        &self,
+        state: &mut DecoderState,
+        tokens: &[u32],
+        positions: &[usize],
+    ) -> candle_core::Result<Tensor> {
+        let n = tokens.len();
+        if state.pos + n > self.config.n_text_ctx {
+            candle_core::bail!("decoder context of {} tokens exceeded", self.config.n_text_ctx);
+        }
+        let ids = Tensor::from_slice(tokens, (1, n), &self.device)?;
+        let emb = self.token_emb.embedding(&ids)?;
+        let mut x = emb.broadcast_add(&self.dec_pos.narrow(0, state.pos, n)?)?;
+        let mask = if n > 1 {
+            Some(causal_mask(n, state.pos, &self.device)?)
+        } else {
+            None
+        };
+        let d = self.config.d_model;
+        for (i, b) in self.dec_blocks.iter().enumerate() {
+            let qkv = x.apply(&b.attn_ln)?.apply(&b.qkv)?;
+            let q = split_heads(&qkv.narrow(D::Minus1, 0, d)?, b.heads)?;
+            let k = split_heads(&qkv.narrow(D::Minus1, d, d)?, b.heads)?;
+            let v = split_heads(&qkv.narrow(D::Minus1, 2 * d, d)?, b.heads)?;
+            let (k, v) = state.self_kv[i].append(&k, &v)?;
+            x = (&x + attention(&q, &k, &v, mask.as_ref())?.apply(&b.out)?)?;
+            let q = split_heads(&x.apply(&b.cross_ln)?.apply(&b.cross_q)?, b.heads)?;
+            let (ck, cv) = &state.cross_kv[i];
+            x = (&x + attention(&q, ck, cv, None)?.apply(&b.cross_out)?)?;
+            x = (&x + mlp(&x, &b.mlp_ln, &b.fc1, &b.fc2)?)?;
+        }
+        state.pos += n;
+        let idx: Vec<u32> = positions.iter().map(|&p| p as u32).collect();
+        let idx = Tensor::from_slice(&idx, idx.len(), &self.device)?;
+        let x = x.i(0)?.index_select(&idx, 0)?.apply(&self.dec_ln)?;
+        self.proj.forward(&x)?.to_dtype(DType::F32)
+    }
+}
+
+/// Mask for `n` new tokens after `past` cached ones: `[n, past + n]`.
+fn causal_mask(n: usize, past: usize, device: &Device) -> candle_core::Result<Tensor> {
+    let m: Vec<f32> = (0..n)
+        .flat_map(|i| {
+            (0..past + n).map(move |j| if j > past + i { f32::NEG_INFINITY } else { 0.0 })
+        })
+        .collect();
+    Tensor::from_vec(m, (n, past + n), device)
+}
