@@ -29,7 +29,9 @@ pub enum AudioError {
 pub enum SttError {
     #[error("model file {path} is missing; make it with `{fix}`")]
     MissingModel { path: PathBuf, fix: String },
-    #[error("model file {path} is corrupt or not what we expect ({reason}); remake it with `{fix}`")]
+    #[error(
+        "model file {path} is corrupt or not what we expect ({reason}); remake it with `{fix}`"
+    )]
     CorruptModel {
         path: PathBuf,
         reason: String,

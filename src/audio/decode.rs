@@ -25,12 +25,11 @@ pub fn read_wav(path: &Path) -> Result<RawAudio, AudioError> {
         source,
     })?;
     let file_len = file.metadata().map(|m| m.len()).unwrap_or(u64::MAX);
-    let reader = hound::WavReader::new(std::io::BufReader::new(file)).map_err(|e| {
-        AudioError::NotWav {
+    let reader =
+        hound::WavReader::new(std::io::BufReader::new(file)).map_err(|e| AudioError::NotWav {
             path: path.to_owned(),
             reason: hound_reason(&e),
-        }
-    })?;
+        })?;
     let spec = reader.spec();
     check_spec(path, &spec)?;
     let declared = reader.len() as u64;
@@ -107,7 +106,9 @@ fn check_declared_length(
     if bytes > file_len {
         return Err(AudioError::Corrupt {
             path: path.to_owned(),
-            reason: format!("header declares {bytes} bytes of samples but the file has {file_len} bytes"),
+            reason: format!(
+                "header declares {bytes} bytes of samples but the file has {file_len} bytes"
+            ),
         });
     }
     Ok(())

@@ -29,14 +29,9 @@ impl StreamResampler {
         let inner = if in_rate == TARGET_RATE {
             None
         } else {
-            let r = FftFixedIn::<f32>::new(
-                in_rate as usize,
-                TARGET_RATE as usize,
-                CHUNK_FRAMES,
-                2,
-                1,
-            )
-            .map_err(|e| AudioError::Resample(e.to_string()))?;
+            let r =
+                FftFixedIn::<f32>::new(in_rate as usize, TARGET_RATE as usize, CHUNK_FRAMES, 2, 1)
+                    .map_err(|e| AudioError::Resample(e.to_string()))?;
             Some(r)
         };
         let skip = inner.as_ref().map_or(0, |r| r.output_delay());
@@ -71,10 +66,19 @@ impl StreamResampler {
         while self.pending.len() - start >= r.input_frames_next() {
             let need = r.input_frames_next();
             let (used, made) = r
-                .process_into_buffer(&[&self.pending[start..start + need]], &mut self.out_buf, None)
+                .process_into_buffer(
+                    &[&self.pending[start..start + need]],
+                    &mut self.out_buf,
+                    None,
+                )
                 .map_err(|e| AudioError::Resample(e.to_string()))?;
             start += used;
-            Self::emit(&self.out_buf[0][..made], &mut self.skip, out, &mut self.produced_out);
+            Self::emit(
+                &self.out_buf[0][..made],
+                &mut self.skip,
+                out,
+                &mut self.produced_out,
+            );
         }
         self.pending.drain(..start);
         Ok(())
@@ -142,7 +146,10 @@ mod tests {
             assert_eq!(out.len(), 16_000, "rate {rate}");
             // Compare against an ideal 440 Hz sine at 16 kHz, away from the edges.
             let ideal = sine(16_000, 440.0, 1.0);
-            let err: f32 = (2000..14000).map(|i| (out[i] - ideal[i]).abs()).sum::<f32>() / 12000.0;
+            let err: f32 = (2000..14000)
+                .map(|i| (out[i] - ideal[i]).abs())
+                .sum::<f32>()
+                / 12000.0;
             assert!(err < 0.01, "rate {rate}: mean abs error {err}");
         }
     }
@@ -172,7 +179,11 @@ mod tests {
         }
         r.flush(&mut out).unwrap();
         assert_eq!(out.len(), whole.len());
-        let max_diff = out.iter().zip(&whole).map(|(a, b)| (a - b).abs()).fold(0.0, f32::max);
+        let max_diff = out
+            .iter()
+            .zip(&whole)
+            .map(|(a, b)| (a - b).abs())
+            .fold(0.0, f32::max);
         assert!(max_diff < 1e-5, "max diff {max_diff}");
     }
 }

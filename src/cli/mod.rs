@@ -62,10 +62,15 @@ fn init_logging(verbose: u8) {
 /// Sets the compute thread count for candle (which sizes its work by rayon's pool).
 fn init_threads(threads: Option<usize>) -> Result<()> {
     if let Some(n) = threads {
-        anyhow::ensure!((1..=256).contains(&n), "--threads must be between 1 and 256");
+        anyhow::ensure!(
+            (1..=256).contains(&n),
+            "--threads must be between 1 and 256"
+        );
         // Read by candle's own thread-count helper as well as by rayon.
         std::env::set_var("RAYON_NUM_THREADS", n.to_string());
-        let _ = rayon::ThreadPoolBuilder::new().num_threads(n).build_global();
+        let _ = rayon::ThreadPoolBuilder::new()
+            .num_threads(n)
+            .build_global();
     }
     Ok(())
 }

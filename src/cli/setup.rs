@@ -33,10 +33,17 @@ pub fn run(args: SetupArgs, models_dir: PathBuf) -> Result<ExitCode> {
             .progress_chars("=> "),
     );
     bar.set_message(format!("converting {}", kind.name()));
-    let out = prepare(kind, &manifest, &cache, &models_dir, args.force, |done, total| {
-        bar.set_length(total as u64);
-        bar.set_position(done as u64);
-    })
+    let out = prepare(
+        kind,
+        &manifest,
+        &cache,
+        &models_dir,
+        args.force,
+        |done, total| {
+            bar.set_length(total as u64);
+            bar.set_position(done as u64);
+        },
+    )
     .with_context(|| format!("preparing model {}", kind.name()))?;
     bar.finish_and_clear();
     println!("{} ready: {}", kind.name(), out.display());

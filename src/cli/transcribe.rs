@@ -21,8 +21,14 @@ pub struct TranscribeArgs {
     #[arg(long, default_value = "tiny.en")]
     pub model: String,
     /// Encode the whole 30 s window instead of only the audio plus a margin.
-    #[arg(long)]
+    #[arg(long, conflicts_with_all = ["min_ctx", "margin_ctx"])]
     pub full_window: bool,
+    /// Advanced: fewest encoder positions to run (1 position = 20 ms; 1500 = 30 s).
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..=1500))]
+    pub min_ctx: Option<u16>,
+    /// Advanced: encoder positions of padding kept after the audio.
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(0..=1500))]
+    pub margin_ctx: Option<u16>,
 }
 
 pub fn run(args: TranscribeArgs, models_dir: PathBuf) -> Result<ExitCode> {
@@ -35,9 +41,15 @@ pub fn run(args: TranscribeArgs, models_dir: PathBuf) -> Result<ExitCode> {
     if args.full_window {
         config.window = EncoderWindow::FULL;
     }
+    if let Some(n) = args.min_ctx {
+        config.window.min_ctx = n as usize;
+    }
+    if let Some(n) = args.margin_ctx {
+        config.window.margin_ctx = n as usize;
+    }
     let t0 = Instant::now();
-    let recognizer = Recognizer::load(&config)
-        .with_context(|| format!("loading model {}", model.name()))?;
+    let recognizer =
+        Recognizer::load(&config).with_context(|| format!("loading model {}", model.name()))?;
     tracing::info!("model loaded in {:.0} ms", t0.elapsed().as_secs_f64() * 1e3);
     let stdout = std::io::stdout();
     let mut failed = 0;
@@ -94,10 +106,7 @@ fn print_human(
         writeln!(
             out,
             "  {:>18} audio {:.1} ms, stt {:.1} ms, total {:.1} ms",
-            "",
-            u.timings_ms.decode_audio,
-            u.timings_ms.stt,
-            u.timings_ms.total
+            "", u.timings_ms.decode_audio, u.timings_ms.stt, u.timings_ms.total
         )?;
     }
     out.flush()

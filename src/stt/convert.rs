@@ -66,7 +66,9 @@ struct Writer {
 
 impl Writer {
     fn f32_tensor(var: &Ct2Var, name: &str) -> Result<Tensor, SttError> {
-        let data = var.to_f32().map_err(|e| SttError::Convert(format!("{name}: {e}")))?;
+        let data = var
+            .to_f32()
+            .map_err(|e| SttError::Convert(format!("{name}: {e}")))?;
         Tensor::from_vec(data, var.dims.as_slice(), &Device::Cpu).map_err(SttError::from)
     }
 
@@ -133,8 +135,12 @@ pub fn convert(
     }
     let enc_layers = count_layers(model, "encoder");
     let dec_layers = count_layers(model, "decoder");
-    let conv1 = model.get("encoder/conv1/weight").map_err(SttError::Convert)?;
-    let emb = model.get("decoder/embeddings/weight").map_err(SttError::Convert)?;
+    let conv1 = model
+        .get("encoder/conv1/weight")
+        .map_err(SttError::Convert)?;
+    let emb = model
+        .get("decoder/embeddings/weight")
+        .map_err(SttError::Convert)?;
     let (d_model, n_mels) = (conv1.dims[0], conv1.dims[1]);
     let vocab = emb.dims[0];
     let n_audio_ctx = model
@@ -174,10 +180,26 @@ pub fn convert(
     for i in 0..enc_layers {
         let s = format!("encoder/layer_{i}");
         let d = format!("enc.l{i}");
-        w.norm(model, &format!("{s}/self_attention/layer_norm"), &format!("{d}.attn_ln"))?;
-        w.linear(model, &format!("{s}/self_attention/linear_0"), &format!("{d}.attn.qkv"))?;
-        w.linear(model, &format!("{s}/self_attention/linear_1"), &format!("{d}.attn.out"))?;
-        w.norm(model, &format!("{s}/ffn/layer_norm"), &format!("{d}.mlp_ln"))?;
+        w.norm(
+            model,
+            &format!("{s}/self_attention/layer_norm"),
+            &format!("{d}.attn_ln"),
+        )?;
+        w.linear(
+            model,
+            &format!("{s}/self_attention/linear_0"),
+            &format!("{d}.attn.qkv"),
+        )?;
+        w.linear(
+            model,
+            &format!("{s}/self_attention/linear_1"),
+            &format!("{d}.attn.out"),
+        )?;
+        w.norm(
+            model,
+            &format!("{s}/ffn/layer_norm"),
+            &format!("{d}.mlp_ln"),
+        )?;
         w.linear(model, &format!("{s}/ffn/linear_0"), &format!("{d}.fc1"))?;
         w.linear(model, &format!("{s}/ffn/linear_1"), &format!("{d}.fc2"))?;
         tick(&mut progress);
@@ -192,39 +214,106 @@ pub fn convert(
     for i in 0..dec_layers {
         let s = format!("decoder/layer_{i}");
         let d = format!("dec.l{i}");
-        w.norm(model, &format!("{s}/self_attention/layer_norm"), &format!("{d}.attn_ln"))?;
-        w.linear(model, &format!("{s}/self_attention/linear_0"), &format!("{d}.attn.qkv"))?;
-        w.linear(model, &format!("{s}/self_attention/linear_1"), &format!("{d}.attn.out"))?;
-        w.norm(model, &format!("{s}/attention/layer_norm"), &format!("{d}.cross_ln"))?;
-        w.linear(model, &format!("{s}/attention/linear_0"), &format!("{d}.cross.q"))?;
-        w.linear(model, &format!("{s}/attention/linear_1"), &format!("{d}.cross.kv"))?;
-        w.linear(model, &format!("{s}/attention/linear_2"), &format!("{d}.cross.out"))?;
-        w.norm(model, &format!("{s}/ffn/layer_norm"), &format!("{d}.mlp_ln"))?;
+        w.norm(
+            model,
+            &format!("{s}/self_attention/layer_norm"),
+            &format!("{d}.attn_ln"),
+        )?;
+        w.linear(
+            model,
+            &format!("{s}/self_attention/linear_0"),
+            &format!("{d}.attn.qkv"),
+        )?;
+        w.linear(
+            model,
+            &format!("{s}/self_attention/linear_1"),
+            &format!("{d}.attn.out"),
+        )?;
+        w.norm(
+            model,
+            &format!("{s}/attention/layer_norm"),
+            &format!("{d}.cross_ln"),
+        )?;
+        w.linear(
+            model,
+            &format!("{s}/attention/linear_0"),
+            &format!("{d}.cross.q"),
+        )?;
+        w.linear(
+            model,
+            &format!("{s}/attention/linear_1"),
+            &format!("{d}.cross.kv"),
+        )?;
+        w.linear(
+            model,
+            &format!("{s}/attention/linear_2"),
+            &format!("{d}.cross.out"),
+        )?;
+        w.norm(
+            model,
+            &format!("{s}/ffn/layer_norm"),
+            &format!("{d}.mlp_ln"),
+        )?;
         w.linear(model, &format!("{s}/ffn/linear_0"), &format!("{d}.fc1"))?;
         w.linear(model, &format!("{s}/ffn/linear_1"), &format!("{d}.fc2"))?;
         tick(&mut progress);
     }
     w.norm(model, "decoder/layer_norm", "dec.ln")?;
-    let filters = Tensor::from_vec(mel_filters(n_mels, 16_000.0), (n_mels, N_FREQS), &Device::Cpu)?;
+    let filters = Tensor::from_vec(
+        mel_filters(n_mels, 16_000.0),
+        (n_mels, N_FREQS),
+        &Device::Cpu,
+    )?;
     w.put("mel_filters", &filters, GgmlDType::F32)?;
     tick(&mut progress);
 
-    let u32s = |v: &[u32]| gguf_file::Value::Array(v.iter().map(|&x| gguf_file::Value::U32(x)).collect());
+    let u32s =
+        |v: &[u32]| gguf_file::Value::Array(v.iter().map(|&x| gguf_file::Value::U32(x)).collect());
     let meta: Vec<(&str, gguf_file::Value)> = vec![
-        ("voxshop.format_version", gguf_file::Value::U32(FORMAT_VERSION)),
-        ("whisper.model", gguf_file::Value::String(model_name.to_string())),
-        ("whisper.quant", gguf_file::Value::String(quant.name().to_string())),
+        (
+            "voxshop.format_version",
+            gguf_file::Value::U32(FORMAT_VERSION),
+        ),
+        (
+            "whisper.model",
+            gguf_file::Value::String(model_name.to_string()),
+        ),
+        (
+            "whisper.quant",
+            gguf_file::Value::String(quant.name().to_string()),
+        ),
         ("whisper.n_mels", gguf_file::Value::U32(n_mels as u32)),
         ("whisper.d_model", gguf_file::Value::U32(d_model as u32)),
-        ("whisper.enc_heads", gguf_file::Value::U32(scalar(model, "encoder/num_heads")?)),
-        ("whisper.dec_heads", gguf_file::Value::U32(scalar(model, "decoder/num_heads")?)),
-        ("whisper.enc_layers", gguf_file::Value::U32(enc_layers as u32)),
-        ("whisper.dec_layers", gguf_file::Value::U32(dec_layers as u32)),
+        (
+            "whisper.enc_heads",
+            gguf_file::Value::U32(scalar(model, "encoder/num_heads")?),
+        ),
+        (
+            "whisper.dec_heads",
+            gguf_file::Value::U32(scalar(model, "decoder/num_heads")?),
+        ),
+        (
+            "whisper.enc_layers",
+            gguf_file::Value::U32(enc_layers as u32),
+        ),
+        (
+            "whisper.dec_layers",
+            gguf_file::Value::U32(dec_layers as u32),
+        ),
         ("whisper.vocab", gguf_file::Value::U32(vocab as u32)),
-        ("whisper.n_audio_ctx", gguf_file::Value::U32(n_audio_ctx as u32)),
-        ("whisper.n_text_ctx", gguf_file::Value::U32(n_text_ctx as u32)),
+        (
+            "whisper.n_audio_ctx",
+            gguf_file::Value::U32(n_audio_ctx as u32),
+        ),
+        (
+            "whisper.n_text_ctx",
+            gguf_file::Value::U32(n_text_ctx as u32),
+        ),
         ("whisper.suppress_ids", u32s(&config.suppress_ids)),
-        ("whisper.suppress_ids_begin", u32s(&config.suppress_ids_begin)),
+        (
+            "whisper.suppress_ids_begin",
+            u32s(&config.suppress_ids_begin),
+        ),
     ];
     write_atomically(out, &meta, &w.tensors)
 }

@@ -170,10 +170,14 @@ impl<'a> Cursor<'a> {
         Ok(self.take(1)?[0])
     }
     fn u16(&mut self) -> Result<u16, String> {
-        Ok(u16::from_le_bytes(self.take(2)?.try_into().unwrap_or_default()))
+        Ok(u16::from_le_bytes(
+            self.take(2)?.try_into().unwrap_or_default(),
+        ))
     }
     fn u32(&mut self) -> Result<u32, String> {
-        Ok(u32::from_le_bytes(self.take(4)?.try_into().unwrap_or_default()))
+        Ok(u32::from_le_bytes(
+            self.take(4)?.try_into().unwrap_or_default(),
+        ))
     }
     fn string(&mut self) -> Result<String, String> {
         let n = self.u16()? as usize;
@@ -212,7 +216,10 @@ mod tests {
         string(&mut f, "a/weight");
         let m = Ct2Model::parse(&f).unwrap();
         assert_eq!(m.spec, "WhisperSpec");
-        assert_eq!(m.get("b/weight").unwrap().to_f32().unwrap(), vec![1.5, -2.0]);
+        assert_eq!(
+            m.get("b/weight").unwrap().to_f32().unwrap(),
+            vec![1.5, -2.0]
+        );
         for cut in [3, 10, f.len() - 12] {
             assert!(Ct2Model::parse(&f[..cut]).is_err(), "cut at {cut}");
         }

@@ -80,7 +80,10 @@ impl<'a> Decoder<'a> {
         let mut state = self.model.start(audio)?;
         // <|startoftranscript|> alone first: its logits give the no-speech probability and,
         // on multilingual models, the language.
-        let sot_logits = self.model.decode(&mut state, &[tok.sot], &[0])?.squeeze(0)?;
+        let sot_logits = self
+            .model
+            .decode(&mut state, &[tok.sot], &[0])?
+            .squeeze(0)?;
         let sot_probs = candle_nn::ops::softmax_last_dim(&sot_logits)?.to_vec1::<f32>()?;
         let no_speech_prob = sot_probs[tok.no_speech as usize];
         let (lang, rest) = if self.model.config.is_multilingual() {
@@ -93,7 +96,10 @@ impl<'a> Decoder<'a> {
                     Lang::En
                 }
             });
-            (lang, vec![tok.lang_token(lang), tok.transcribe, tok.no_timestamps])
+            (
+                lang,
+                vec![tok.lang_token(lang), tok.transcribe, tok.no_timestamps],
+            )
         } else {
             (Lang::En, vec![tok.no_timestamps])
         };

@@ -58,7 +58,11 @@ mod tests {
         // Values of librosa.filters.mel(sr=16000, n_fft=400, n_mels=80) (Whisper's mel_filters.npz).
         let w = mel_filters(80, 16000.0);
         assert!((w[1] - 0.024_862_594).abs() < 1e-6, "{}", w[1]);
-        assert!((w[N_FREQS + 2] - 0.022_871_772).abs() < 1e-6, "{}", w[N_FREQS + 2]);
+        assert!(
+            (w[N_FREQS + 2] - 0.022_871_772).abs() < 1e-6,
+            "{}",
+            w[N_FREQS + 2]
+        );
         assert!((w[79 * N_FREQS + 190] - 0.002_232_055).abs() < 1e-6);
         // Each filter is a triangle: non-negative, one peak.
         assert!(w.iter().all(|&x| x >= 0.0));

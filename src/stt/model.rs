@@ -81,11 +81,18 @@ impl Module for Linear {
 /// `[1, t, d]` -> `[1, heads, t, d/heads]`.
 fn split_heads(x: &Tensor, heads: usize) -> candle_core::Result<Tensor> {
     let (b, t, d) = x.dims3()?;
-    x.reshape((b, t, heads, d / heads))?.transpose(1, 2)?.contiguous()
+    x.reshape((b, t, heads, d / heads))?
+        .transpose(1, 2)?
+        .contiguous()
 }
 
 /// Scaled dot-product attention over head-split tensors; returns `[1, tq, d]`.
-fn attention(q: &Tensor, k: &Tensor, v: &Tensor, mask: Option<&Tensor>) -> candle_core::Result<Tensor> {
+fn attention(
+    q: &Tensor,
+    k: &Tensor,
+    v: &Tensor,
+    mask: Option<&Tensor>,
+) -> candle_core::Result<Tensor> {
     let hd = q.dim(D::Minus1)?;
     let q = (q * (hd as f64).powf(-0.5))?;
     let mut w = q.matmul(&k.t()?)?;
@@ -249,8 +256,9 @@ impl Whisper {
             .values()
             .map(|t| {
                 let elems = t.shape.elem_count() as u64;
-                content.tensor_data_offset + t.offset + elems * t.ggml_dtype.type_size() as u64
-                    / t.ggml_dtype.block_size() as u64
+                content.tensor_data_offset
+                    + t.offset
+                    + elems * t.ggml_dtype.type_size() as u64 / t.ggml_dtype.block_size() as u64
             })
             .max()
             .unwrap_or(0);
@@ -268,18 +276,19 @@ impl Whisper {
     }
 
     fn from_weights(w: &mut Weights, config: WhisperConfig) -> candle_core::Result<Self> {
-        let conv = |w: &mut Weights, name: &str, stride| -> candle_core::Result<candle_nn::Conv1d> {
-            let cfg = candle_nn::Conv1dConfig {
-                padding: 1,
-                stride,
-                ..Default::default()
+        let conv =
+            |w: &mut Weights, name: &str, stride| -> candle_core::Result<candle_nn::Conv1d> {
+                let cfg = candle_nn::Conv1dConfig {
+                    padding: 1,
+                    stride,
+                    ..Default::default()
+                };
+                Ok(candle_nn::Conv1d::new(
+                    w.f32(&format!("{name}.w"))?,
+                    Some(w.f32(&format!("{name}.b"))?),
+                    cfg,
+                ))
             };
-            Ok(candle_nn::Conv1d::new(
-                w.f32(&format!("{name}.w"))?,
-                Some(w.f32(&format!("{name}.b"))?),
-                cfg,
-            ))
-        };
         let conv1 = conv(w, "enc.conv1", 1)?;
         let conv2 = conv(w, "enc.conv2", 2)?;
         let enc_blocks = (0..config.enc_layers)
@@ -389,7 +398,10 @@ impl Whisper {
     ) -> candle_core::Result<Tensor> {
         let n = tokens.len();
         if state.pos + n > self.config.n_text_ctx {
-            candle_core::bail!("decoder context of {} tokens exceeded", self.config.n_text_ctx);
+            candle_core::bail!(
+                "decoder context of {} tokens exceeded",
+                self.config.n_text_ctx
+            );
         }
         let ids = Tensor::from_slice(tokens, (1, n), &self.device)?;
         let emb = self.token_emb.embedding(&ids)?;

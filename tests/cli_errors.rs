@@ -1,0 +1,65 @@
+//! The binary on bad input: clear message, non-zero exit, no panic, other files still done.
+
+use std::process::Command;
+
+fn voxshop() -> Command {
+    Command::new(env!("CARGO_BIN_EXE_voxshop"))
+}
+
+fn tmp_dir() -> std::path::PathBuf {
+    let d = std::env::temp_dir().join(format!("voxshop-cli-{}", std::process::id()));
+    std::fs::create_dir_all(&d).unwrap();
+    d
+}
+
+#[test]
+fn missing_model_names_the_command_that_makes_it() {
+    let empty = tmp_dir().join("no-models");
+    std::fs::create_dir_all(&empty).unwrap();
+    let out = voxshop()
+        .args(["transcribe", "--models-dir"])
+        .arg(&empty)
+        .arg("samples/silence.wav")
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(err.contains("scripts/setup --model tiny.en"), "{err}");
+    assert!(!err.contains("panicked"), "{err}");
+}
+
+#[test]
+fn corrupt_model_is_reported_not_loaded() {
+    let dir = tmp_dir().join("corrupt-models");
+    let model_dir = dir.join("tiny.en");
+    std::fs::create_dir_all(&model_dir).unwrap();
+    std::fs::write(model_dir.join("model-q8_0.gguf"), b"GGUF but not really").unwrap();
+    std::fs::write(model_dir.join("tokenizer.json"), b"{}").unwrap();
+    let out = voxshop()
+        .args(["transcribe", "--models-dir"])
+        .arg(&dir)
+        .arg("samples/silence.wav")
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(
+        err.contains("corrupt") && err.contains("scripts/setup"),
+        "{err}"
+    );
+}
+
+#[test]
+fn usage_errors_exit_2_with_help() {
+    let out = voxshop().args(["transcribe"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let out = voxshop()
+        .args(["transcribe", "--model", "huge", "x.wav"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("unknown model"));
+    let out = voxshop().arg("--help").output().unwrap();
+    assert!(out.status.success());
+    assert!(String::from_utf8_lossy(&out.stdout).contains("transcribe"));
+}

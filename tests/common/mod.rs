@@ -1,0 +1,134 @@
+//! Helpers shared by the model-backed tests.
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+use voxshop::{ModelKind, Recognizer, RecognizerConfig};
+
+pub const LIBRIVOX: &str = "/usr/share/pocketsphinx/test/data/librivox";
+
+/// The converted models; a missing model is a failure, not a skip.
+pub fn models_dir(kind: ModelKind) -> PathBuf {
+    let dir = voxshop::pipeline::default_models_dir();
+    let dir = if dir.is_relative() {
+        Path::new(env!("CARGO_MANIFEST_DIR")).join(dir)
+    } else {
+        dir
+    };
+    assert!(
+        kind.gguf_path(&dir).exists(),
+        "{} is missing: run `{}` before the model-backed tests",
+        kind.gguf_path(&dir).display(),
+        kind.setup_command()
+    );
+    dir
+}
+
+pub fn recognizer(kind: ModelKind) -> Recognizer {
+    let config = RecognizerConfig {
+        model: kind,
+        models_dir: models_dir(kind),
+        ..Default::default()
+    };
+    Recognizer::load(&config).expect("model loads")
+}
+
+/// (wav, reference) pairs of the LibriVox recordings in pocketsphinx-testdata.
+pub fn librivox() -> Vec<(PathBuf, String)> {
+    let text = std::fs::read_to_string(Path::new(LIBRIVOX).join("transcription"))
+        .expect("pocketsphinx-testdata is installed (apt-get install pocketsphinx-testdata)");
+    text.lines()
+        .filter_map(|l| {
+            let (words, id) = l.rsplit_once(" (")?;
+            let words = words
+                .trim()
+                .trim_start_matches("<s>")
+                .trim_end_matches("</s>");
+            let id = id.trim_end_matches(')');
+            Some((
+                Path::new(LIBRIVOX).join(format!("{id}.wav")),
+                words.trim().to_string(),
+            ))
+        })
+        .collect()
+}
+
+fn number_word(n: u32) -> Option<&'static str> {
+    const W: [&str; 21] = [
+        "zero",
+        "one",
+        "two",
+        "three",
+        "four",
+        "five",
+        "six",
+        "seven",
+        "eight",
+        "nine",
+        "ten",
+        "eleven",
+        "twelve",
+        "thirteen",
+        "fourteen",
+        "fifteen",
+        "sixteen",
+        "seventeen",
+        "eighteen",
+        "nineteen",
+        "twenty",
+    ];
+    W.get(n as usize).copied()
+}
+
+/// Lower case words without punctuation; small numbers and "$N" spelled out, titles expanded.
+pub fn normalize(text: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    for raw in text.to_lowercase().replace('-', " ").split_whitespace() {
+        let dollars = raw.starts_with('$');
+        let w: String = raw
+            .chars()
+            .filter(|c| c.is_alphanumeric() || *c == '\'')
+            .collect();
+        let w = match w.as_str() {
+            "mr" => "mister".to_string(),
+            "mrs" => "missus".to_string(),
+            "" => continue,
+            other => match other.parse::<u32>().ok().and_then(number_word) {
+                Some(word) => word.to_string(),
+                None => other.to_string(),
+            },
+        };
+        out.push(w);
+        if dollars {
+            out.push("dollars".to_string());
+        }
+    }
+    out
+}
+
+/// Word-level edit distance.
+pub fn word_errors(reference: &[String], hypothesis: &[String]) -> usize {
+    let mut d: Vec<usize> = (0..=hypothesis.len()).collect();
+    for (i, r) in reference.iter().enumerate() {
+        let mut prev = d[0];
+        d[0] = i + 1;
+        for (j, h) in hypothesis.iter().enumerate() {
+            let cur = (d[j + 1] + 1).min(d[j] + 1).min(prev + usize::from(r != h));
+            prev = d[j + 1];
+            d[j + 1] = cur;
+        }
+    }
+    d[hypothesis.len()]
+}
+
+/// Deterministic white noise (xorshift), amplitude in [-amp, amp].
+pub fn white_noise(n: usize, amp: f32, seed: u64) -> Vec<f32> {
+    let mut s = seed.max(1);
+    (0..n)
+        .map(|_| {
+            s ^= s << 13;
+            s ^= s >> 7;
+            s ^= s << 17;
+            ((s >> 40) as f32 / (1u64 << 24) as f32 * 2.0 - 1.0) * amp
+        })
+        .collect()
+}

@@ -1,0 +1,129 @@
+//! Speech to text on real recordings with the real tiny.en Q8_0 weights.
+
+mod common;
+
+use common::*;
+use voxshop::audio::{load_wav_16k, Pcm16k};
+use voxshop::ModelKind;
+
+#[test]
+fn wer_on_human_librivox_recordings_is_at_most_10_percent() {
+    let rec = recognizer(ModelKind::TinyEn);
+    let (mut errors, mut words) = (0, 0);
+    for (wav, reference) in librivox() {
+        let hyp: Vec<String> = rec
+            .recognize_file(&wav)
+            .unwrap()
+            .iter()
+            .flat_map(|u| normalize(&u.transcript))
+            .collect();
+        let reference = normalize(&reference);
+        let e = word_errors(&reference, &hyp);
+        eprintln!(
+            "{e}/{} {}: {}",
+            reference.len(),
+            wav.display(),
+            hyp.join(" ")
+        );
+        errors += e;
+        words += reference.len();
+    }
+    let wer = errors as f64 / words as f64;
+    eprintln!("WER {:.2}% ({errors}/{words})", wer * 100.0);
+    assert!(words > 60);
+    assert!(wer <= 0.10, "WER {:.2}%", wer * 100.0);
+}
+
+#[test]
+fn bundled_samples_transcribe_as_their_manifest_says() {
+    let rec = recognizer(ModelKind::TinyEn);
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let manifest = std::fs::read_to_string(root.join("samples/manifest.tsv")).unwrap();
+    let (mut errors, mut words, mut files) = (0, 0, 0);
+    for line in manifest
+        .lines()
+        .filter(|l| !l.starts_with('#') && !l.is_empty())
+    {
+        let cols: Vec<&str> = line.split('\t').collect();
+        let utterances = rec.recognize_file(&root.join(cols[0])).unwrap();
+        let reference = normalize(cols[1]);
+        if reference.is_empty() {
+            assert!(utterances.is_empty(), "{}: {utterances:?}", cols[0]);
+            continue;
+        }
+        assert_eq!(utterances.len(), 1, "{}", cols[0]);
+        let hyp = normalize(&utterances[0].transcript);
+        errors += word_errors(&reference, &hyp);
+        words += reference.len();
+        files += 1;
+    }
+    assert!(files >= 8);
+    assert!(errors * 20 <= words, "{errors} errors in {words} words");
+}
+
+#[test]
+fn silence_and_noise_give_no_text() {
+    let rec = recognizer(ModelKind::TinyEn);
+    let cases = [
+        ("digital silence", vec![0.0; 48_000]),
+        ("white noise", white_noise(48_000, 0.3, 1)),
+        ("faint hiss", white_noise(80_000, 0.003, 2)),
+        ("loud noise", white_noise(32_000, 0.9, 3)),
+    ];
+    for (what, samples) in cases {
+        let out = rec.recognize(&Pcm16k { samples }).unwrap();
+        assert!(out.is_empty(), "{what}: {out:?}");
+    }
+}
+
+#[test]
+fn long_audio_is_transcribed_window_by_window() {
+    let rec = recognizer(ModelKind::TinyEn);
+    let clips = librivox();
+    let mut samples = Vec::new();
+    let mut reference = Vec::new();
+    // Twice through the five clips with a second of silence between: about 57 s.
+    for (wav, text) in clips.iter().chain(clips.iter()) {
+        samples.extend(load_wav_16k(wav).unwrap().samples);
+        samples.extend(std::iter::repeat_n(0.0, 16_000));
+        reference.extend(normalize(text));
+    }
+    let out = rec.recognize(&Pcm16k { samples }).unwrap();
+    assert!(out.len() >= 2, "{} windows", out.len());
+    assert!(out.windows(2).all(|p| p[0].end_ms <= p[1].start_ms));
+    let hyp: Vec<String> = out.iter().flat_map(|u| normalize(&u.transcript)).collect();
+    let e = word_errors(&reference, &hyp);
+    assert!(
+        e * 100 <= reference.len() * 12,
+        "{e}/{} errors: {}",
+        reference.len(),
+        hyp.join(" ")
+    );
+}
+
+#[test]
+fn truncated_model_file_is_a_clear_error() {
+    let dir = models_dir(ModelKind::TinyEn);
+    let bytes = std::fs::read(ModelKind::TinyEn.gguf_path(&dir)).unwrap();
+    let tmp = std::env::temp_dir().join(format!("voxshop-trunc-{}", std::process::id()));
+    let kind_dir = ModelKind::TinyEn.dir(&tmp);
+    std::fs::create_dir_all(&kind_dir).unwrap();
+    std::fs::write(ModelKind::TinyEn.gguf_path(&tmp), &bytes[..bytes.len() / 2]).unwrap();
+    std::fs::copy(
+        ModelKind::TinyEn.tokenizer_path(&dir),
+        ModelKind::TinyEn.tokenizer_path(&tmp),
+    )
+    .unwrap();
+    let config = voxshop::RecognizerConfig {
+        models_dir: tmp,
+        ..Default::default()
+    };
+    let err = voxshop::Recognizer::load(&config)
+        .err()
+        .expect("must fail")
+        .to_string();
+    assert!(
+        err.contains("truncated") && err.contains("scripts/setup"),
+        "{err}"
+    );
+}
