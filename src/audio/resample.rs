@@ -144,13 +144,21 @@ mod tests {
         for rate in [8_000, 22_050, 44_100, 48_000, 96_000] {
             let out = resample_to_16k(&sine(rate, 440.0, 1.0), rate).unwrap();
             assert_eq!(out.len(), 16_000, "rate {rate}");
-            // Compare against an ideal 440 Hz sine at 16 kHz, away from the edges.
-            let ideal = sine(16_000, 440.0, 1.0);
-            let err: f32 = (2000..14000)
-                .map(|i| (out[i] - ideal[i]).abs())
-                .sum::<f32>()
-                / 12000.0;
-            assert!(err < 0.01, "rate {rate}: mean abs error {err}");
+            // Compare against an ideal 440 Hz sine at 16 kHz, away from the edges, allowing
+            // the sub-sample delay that a rational-ratio FFT resampler leaves.
+            let err = (-20..=20)
+                .map(|k| k as f32 * 0.05)
+                .map(|shift| {
+                    (2000..14000)
+                        .map(|i| {
+                            let t = (i as f32 - shift) / 16_000.0;
+                            (out[i] - (2.0 * std::f32::consts::PI * 440.0 * t).sin() * 0.5).abs()
+                        })
+                        .sum::<f32>()
+                        / 12000.0
+                })
+                .fold(f32::INFINITY, f32::min);
+            assert!(err < 0.005, "rate {rate}: mean abs error {err}");
         }
     }
 
