@@ -59,6 +59,8 @@ pub enum Error {
     Audio(#[from] AudioError),
     #[error(transparent)]
     Stt(#[from] SttError),
+    #[error(transparent)]
+    Intent(#[from] crate::intent::IntentError),
     #[error("configuration: {0}")]
     Config(String),
 }

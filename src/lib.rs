@@ -6,8 +6,10 @@
 pub mod audio;
 pub mod cli;
 pub mod error;
+pub mod intent;
 pub mod pipeline;
 pub mod stt;
+pub mod vad;
 
 pub use error::{Error, Result};
 pub use pipeline::{Recognizer, RecognizerConfig, Timings, Utterance};

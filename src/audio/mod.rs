@@ -1,6 +1,7 @@
 //! Audio in: WAV decoding, downmix to mono and band-limited resampling to 16 kHz.
 
 mod decode;
+pub mod mic;
 mod resample;
 
 pub use decode::{downmix, read_wav, RawAudio, MAX_RATE, MIN_RATE};

@@ -1,6 +1,11 @@
 //! Command-line edge: argument parsing (clap), human and JSON output, exit codes.
 
+mod classify;
+mod listen;
+mod live;
+mod serve;
 mod setup;
+mod train;
 mod transcribe;
 
 use anyhow::Result;
@@ -41,8 +46,18 @@ pub struct GlobalArgs {
 pub enum Command {
     /// Transcribe WAV files (any rate, format and channel count) into utterances.
     Transcribe(transcribe::TranscribeArgs),
+    /// Listen on the microphone and print events (speech start/end, transcripts, intents).
+    Listen(listen::ListenArgs),
+    /// Daemon: stream JSON events to every client of a Unix socket.
+    Serve(serve::ServeArgs),
+    /// Classify typed text (arguments, or one utterance per stdin line) into intents + slots.
+    Classify(classify::ClassifyArgs),
     /// Verify the fetched weights against models/manifest.toml and convert them to GGUF.
     Setup(setup::SetupArgs),
+    /// Train the intent classifier + slot tagger (see scripts/train-intent).
+    TrainIntent(train::TrainArgs),
+    /// Score the intent model on labelled text: accuracy, slot F1, false accepts, confusions.
+    EvalIntent(train::EvalArgs),
 }
 
 fn init_logging(verbose: u8) {
@@ -86,6 +101,11 @@ fn run(cli: Cli) -> Result<ExitCode> {
     match cli.command {
         Command::Transcribe(args) => transcribe::run(args, models_dir),
         Command::Setup(args) => setup::run(args, models_dir),
+        Command::Listen(args) => listen::run(args, models_dir),
+        Command::Serve(args) => serve::run(args, models_dir),
+        Command::Classify(args) => classify::run(args, models_dir),
+        Command::TrainIntent(args) => train::run_train(args),
+        Command::EvalIntent(args) => train::run_eval(args, models_dir),
     }
 }
 

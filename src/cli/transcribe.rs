@@ -103,6 +103,19 @@ fn print_human(
             u.lang.code(),
             u.transcript
         )?;
+        if let (Some(intent), Some(conf), Some(slots)) = (u.intent, u.confidence, &u.slots) {
+            writeln!(
+                out,
+                "  {:>18} -> {intent} ({conf:.2}) {}{}",
+                "",
+                serde_json::to_string(slots).unwrap_or_default(),
+                if u.requires_confirmation == Some(true) {
+                    "  needs confirmation"
+                } else {
+                    ""
+                }
+            )?;
+        }
         writeln!(
             out,
             "  {:>18} audio {:.1} ms, stt {:.1} ms, total {:.1} ms",

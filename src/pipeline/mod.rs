@@ -1,11 +1,18 @@
-//! Composition of the stages: the [`Recognizer`] holds the loaded models (load once, share
-//! with `Arc`), and turns audio into [`Utterance`] values shaped like DOMAIN.md's JSON.
+//! Composition of the stages. The [`Recognizer`] holds the loaded models (loaded once, cheap
+//! to clone, shared by sessions and threads); a [`Session`] streams audio through
+//! resampling -> VAD -> STT -> intent and yields [`Event`]s.
+
+mod session;
+
+pub use session::{utterances, Event, Session, SessionConfig};
 
 use crate::audio::{self, Pcm16k, TARGET_RATE};
 use crate::error::Result;
+use crate::intent::{Intent, IntentModel, IntentResult, Slots};
 use crate::stt::{DecodeOptions, EncoderWindow, Lang, ModelKind, Stt};
 use candle_core::Device;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::time::Instant;
 
 /// Everything needed to build a [`Recognizer`].
@@ -13,8 +20,11 @@ use std::time::Instant;
 pub struct RecognizerConfig {
     pub model: ModelKind,
     pub models_dir: PathBuf,
+    /// Intent model directory (default: `$VOXSHOP_INTENT_MODEL` or `<models_dir>/intent`).
+    pub intent_dir: Option<PathBuf>,
     pub window: EncoderWindow,
     pub decode: DecodeOptions,
+    pub session: SessionConfig,
 }
 
 impl Default for RecognizerConfig {
@@ -22,8 +32,10 @@ impl Default for RecognizerConfig {
         Self {
             model: ModelKind::TinyEn,
             models_dir: default_models_dir(),
+            intent_dir: None,
             window: EncoderWindow::default(),
             decode: DecodeOptions::default(),
+            session: SessionConfig::default(),
         }
     }
 }
@@ -39,11 +51,27 @@ pub fn default_models_dir() -> PathBuf {
 #[derive(Debug, Clone, Copy, Default, serde::Serialize)]
 pub struct Timings {
     pub decode_audio: f64,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub vad: Option<f64>,
     pub stt: f64,
+    pub intent: f64,
     pub total: f64,
 }
 
-/// One recognised utterance.
+impl Timings {
+    /// Rounded to 0.01 ms for output.
+    pub(crate) fn rounded(mut self) -> Self {
+        let r = |x: f64| (x * 100.0).round() / 100.0;
+        self.decode_audio = r(self.decode_audio);
+        self.vad = self.vad.map(r);
+        self.stt = r(self.stt);
+        self.intent = r(self.intent);
+        self.total = r(self.total);
+        self
+    }
+}
+
+/// One recognised utterance: DOMAIN.md's JSON object.
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct Utterance {
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -52,16 +80,36 @@ pub struct Utterance {
     pub end_ms: u64,
     pub lang: Lang,
     pub transcript: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub intent: Option<Intent>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub confidence: Option<f32>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub slots: Option<Slots>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub requires_confirmation: Option<bool>,
     pub timings_ms: Timings,
 }
 
-/// Loaded models, immutable, shareable between sessions and threads.
-pub struct Recognizer {
-    stt: Stt,
+impl Utterance {
+    fn set_intent(&mut self, r: IntentResult) {
+        self.intent = Some(r.intent);
+        self.confidence = Some((r.confidence * 1000.0).round() / 1000.0);
+        self.slots = Some(r.slots);
+        self.requires_confirmation = Some(r.requires_confirmation);
+    }
 }
 
-fn ms(samples: usize) -> u64 {
-    samples as u64 * 1000 / TARGET_RATE as u64
+struct Models {
+    stt: Stt,
+    intent: IntentModel,
+    session: SessionConfig,
+}
+
+/// Loaded models; cloning shares them.
+#[derive(Clone)]
+pub struct Recognizer {
+    models: Arc<Models>,
 }
 
 impl Recognizer {
@@ -69,48 +117,117 @@ impl Recognizer {
         let mut stt = Stt::load(config.model, &config.models_dir, &Device::Cpu)?;
         stt.window = config.window;
         stt.options = config.decode.clone();
-        Ok(Self { stt })
+        let intent_dir = config
+            .intent_dir
+            .clone()
+            .or_else(|| std::env::var_os("VOXSHOP_INTENT_MODEL").map(PathBuf::from))
+            .unwrap_or_else(|| config.models_dir.join("intent"));
+        let intent = IntentModel::load(&intent_dir)?;
+        Ok(Self {
+            models: Arc::new(Models {
+                stt,
+                intent,
+                session: config.session,
+            }),
+        })
     }
 
     pub fn stt(&self) -> &Stt {
-        &self.stt
+        &self.models.stt
     }
 
-    /// Recognises the utterances in 16 kHz mono audio; windows without speech yield nothing.
+    pub fn intent_model(&self) -> &IntentModel {
+        &self.models.intent
+    }
+
+    /// A new streaming session with the configured endpointing.
+    pub fn session(&self) -> Session {
+        Session::new(self.clone(), self.models.session)
+    }
+
+    /// Classifies a transcript (or typed text). `lang` is the STT's language when it knows it.
+    pub fn classify(&self, text: &str, lang: Option<Lang>) -> Option<(IntentResult, Lang)> {
+        let result = self.models.intent.classify(text)?;
+        let lang = lang
+            .unwrap_or_else(|| crate::intent::lang::detect(&crate::intent::text::tokenize(text)));
+        Some((result, lang))
+    }
+
+    /// Transcribes and classifies one utterance (16 kHz mono); `None` when it holds no words.
+    pub fn recognize_segment(
+        &self,
+        samples: &[f32],
+        start_ms: u64,
+        end_ms: u64,
+    ) -> Result<Option<Utterance>> {
+        let (transcript, t) = self.models.stt.transcribe_window(samples)?;
+        if transcript.text.is_empty() {
+            return Ok(None);
+        }
+        let stt_ms = t.mel + t.encode + t.decode;
+        let t0 = Instant::now();
+        // tiny.en has no language token: its "en" is no evidence, so ask the text.
+        let stt_lang = self
+            .models
+            .stt
+            .config()
+            .is_multilingual()
+            .then_some(transcript.lang);
+        let classified = self.classify(&transcript.text, stt_lang);
+        let intent_ms = t0.elapsed().as_secs_f64() * 1e3;
+        let mut u = Utterance {
+            source: None,
+            start_ms,
+            end_ms,
+            lang: transcript.lang,
+            transcript: transcript.text,
+            intent: None,
+            confidence: None,
+            slots: None,
+            requires_confirmation: None,
+            timings_ms: Timings {
+                stt: stt_ms,
+                intent: intent_ms,
+                total: stt_ms + intent_ms,
+                ..Default::default()
+            },
+        };
+        if let Some((result, lang)) = classified {
+            u.lang = lang;
+            u.set_intent(result);
+        }
+        Ok(Some(u))
+    }
+
+    /// Recognises the utterances of a whole 16 kHz signal through the streaming path.
     pub fn recognize(&self, pcm: &Pcm16k) -> Result<Vec<Utterance>> {
-        let windows = self.stt.transcribe(&pcm.samples)?;
-        Ok(windows
-            .into_iter()
-            .filter(|w| !w.transcript.text.is_empty())
-            .map(|w| {
-                let stt = w.timings.mel + w.timings.encode + w.timings.decode;
-                Utterance {
-                    source: None,
-                    start_ms: ms(w.start_sample),
-                    end_ms: ms(w.end_sample),
-                    lang: w.transcript.lang,
-                    transcript: w.transcript.text,
-                    timings_ms: Timings {
-                        decode_audio: 0.0,
-                        stt,
-                        total: stt,
-                    },
-                }
-            })
-            .collect())
+        let mut session = self.session();
+        let mut events = Vec::new();
+        for chunk in pcm.samples.chunks(TARGET_RATE as usize) {
+            events.extend(session.push(chunk, TARGET_RATE, 1)?);
+        }
+        events.extend(session.finish()?);
+        Ok(utterances(&events))
     }
 
     /// Reads a WAV file of any supported format and recognises its utterances.
     pub fn recognize_file(&self, path: &Path) -> Result<Vec<Utterance>> {
         let t0 = Instant::now();
-        let pcm = audio::load_wav_16k(path)?;
+        let raw = audio::read_wav(path)?;
         let decode_audio = t0.elapsed().as_secs_f64() * 1e3;
-        let mut utterances = self.recognize(&pcm)?;
-        for u in &mut utterances {
-            u.source = Some(path.display().to_string());
+        let mut session = self.session().with_source(path.display().to_string());
+        let mut events = Vec::new();
+        let frame = raw.channels as usize;
+        for chunk in raw.samples.chunks(raw.rate as usize * frame) {
+            events.extend(session.push(chunk, raw.rate, raw.channels)?);
+        }
+        events.extend(session.finish()?);
+        let mut out = utterances(&events);
+        for u in &mut out {
             u.timings_ms.decode_audio = decode_audio;
             u.timings_ms.total += decode_audio;
+            u.timings_ms = u.timings_ms.rounded();
         }
-        Ok(utterances)
+        Ok(out)
     }
 }

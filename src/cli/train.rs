@@ -1,0 +1,91 @@
+//! `voxshop train-intent` and `voxshop eval-intent`.
+
+use crate::intent::eval::{evaluate, read_labelled};
+use crate::intent::train::{train, TrainConfig};
+use crate::intent::IntentModel;
+use anyhow::{Context, Result};
+use clap::Args;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+#[derive(Args, Debug)]
+pub struct TrainArgs {
+    /// Generated corpus (JSON Lines from scripts/gen_corpus.py).
+    #[arg(long)]
+    pub corpus: PathBuf,
+    /// Hand-written dev files used to fit the temperature and rejection threshold.
+    #[arg(long = "dev", value_name = "FILE")]
+    pub dev: Vec<PathBuf>,
+    /// Output directory.
+    #[arg(long, default_value = "models/intent")]
+    pub out: PathBuf,
+    #[arg(long, default_value_t = 42)]
+    pub seed: u64,
+    #[arg(long, default_value_t = TrainConfig::default().epochs)]
+    pub epochs: usize,
+    /// Hash buckets for features (power of two).
+    #[arg(long, default_value_t = TrainConfig::default().buckets)]
+    pub buckets: usize,
+    /// Hidden units of both networks.
+    #[arg(long, default_value_t = TrainConfig::default().intent_hidden)]
+    pub hidden: usize,
+    #[arg(long, default_value_t = TrainConfig::default().lr)]
+    pub lr: f32,
+    #[arg(long, default_value_t = TrainConfig::default().feature_dropout)]
+    pub dropout: f32,
+}
+
+pub fn run_train(args: TrainArgs) -> Result<ExitCode> {
+    let cfg = TrainConfig {
+        seed: args.seed,
+        epochs: args.epochs,
+        buckets: args.buckets,
+        intent_hidden: args.hidden,
+        tagger_hidden: args.hidden,
+        lr: args.lr,
+        feature_dropout: args.dropout,
+    };
+    let dev: Vec<&std::path::Path> = args.dev.iter().map(PathBuf::as_path).collect();
+    let t0 = std::time::Instant::now();
+    let model = train(&args.corpus, &dev, &args.out, &cfg).context("training")?;
+    println!(
+        "trained in {:.1} s: temperature {:.2}, threshold {:.2}; wrote {}",
+        t0.elapsed().as_secs_f64(),
+        model.settings.temperature,
+        model.settings.threshold,
+        args.out.display()
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
+#[derive(Args, Debug)]
+pub struct EvalArgs {
+    /// Labelled JSON Lines files ({"text", "intent", "slots"}).
+    #[arg(required = true, value_name = "FILE")]
+    pub files: Vec<PathBuf>,
+    /// Intent model directory (default: <models-dir>/intent).
+    #[arg(long, value_name = "DIR")]
+    pub intent_model: Option<PathBuf>,
+    /// List every misclassified utterance.
+    #[arg(long)]
+    pub errors: bool,
+}
+
+pub fn run_eval(args: EvalArgs, models_dir: PathBuf) -> Result<ExitCode> {
+    let dir = args
+        .intent_model
+        .unwrap_or_else(|| models_dir.join("intent"));
+    let model = IntentModel::load(&dir).context("loading the intent model")?;
+    for file in &args.files {
+        let items = read_labelled(file)?;
+        let report = evaluate(&model, &items);
+        print!("{}", report.render(&file.display().to_string()));
+        if args.errors {
+            for e in &report.errors {
+                println!("    {e}");
+            }
+        }
+        println!();
+    }
+    Ok(ExitCode::SUCCESS)
+}

@@ -1,0 +1,112 @@
+//! Feature strings for the intent classifier (whole utterance) and the slot tagger (per
+//! token). Lexicon flags (is this a number/unit/currency word) come from the normaliser's
+//! rules; everything else is learnt.
+
+use super::normalize::{normalize_currency, normalize_unit, parse_number};
+
+fn is_digits(t: &str) -> bool {
+    t.chars().next().is_some_and(|c| c.is_ascii_digit())
+}
+
+/// A coarse class of the token: number, unit, currency or plain word.
+fn shape(t: &str) -> &'static str {
+    if is_digits(t) {
+        "num"
+    } else if normalize_currency(t).is_some() {
+        "cur"
+    } else if normalize_unit(t).is_some() {
+        "unit"
+    } else if !matches!(t, "a" | "an" | "un" | "une" | "to" | "too" | "for")
+        && parse_number(t).is_some()
+    {
+        "numw"
+    } else {
+        "w"
+    }
+}
+
+/// Character trigrams of the token with boundary marks.
+fn char_grams(t: &str, prefix: &str, out: &mut Vec<String>) {
+    let chars: Vec<char> = format!("<{t}>").chars().collect();
+    if chars.len() < 5 {
+        return;
+    }
+    for w in chars.windows(3) {
+        out.push(format!("{prefix}{}", w.iter().collect::<String>()));
+    }
+}
+
+/// The word itself, with digits folded so that "3" and "12" share a feature, and the
+/// "œ" ligature spelled "oe" as ASR output and typists often do.
+fn word(t: &str) -> std::borrow::Cow<'_, str> {
+    if is_digits(t) {
+        "<digits>".into()
+    } else if t.contains('œ') {
+        t.replace('œ', "oe").into()
+    } else {
+        t.into()
+    }
+}
+
+/// Utterance-level features: words, bigrams, character trigrams.
+pub fn intent_features(tokens: &[String]) -> Vec<String> {
+    let mut f = Vec::with_capacity(tokens.len() * 10 + 4);
+    f.push("bias".to_string());
+    let mut prev: std::borrow::Cow<'_, str> = "<s>".into();
+    for t in tokens {
+        let w = word(t);
+        f.push(format!("w:{w}"));
+        f.push(format!("b:{prev}_{w}"));
+        f.push(format!("s:{}", shape(t)));
+        char_grams(&w, "c:", &mut f);
+        prev = w;
+    }
+    f.push(format!("b:{prev}_</s>"));
+    if tokens.len() <= 3 {
+        f.push(format!("len:{}", tokens.len()));
+    }
+    f
+}
+
+/// Per-token features for the tagger, conditioned on the utterance's intent.
+pub fn token_features(tokens: &[String], i: usize, intent: &str) -> Vec<String> {
+    let at = |k: isize| -> std::borrow::Cow<'_, str> {
+        let j = i as isize + k;
+        if j < 0 {
+            "<s>".into()
+        } else {
+            tokens.get(j as usize).map_or("</s>".into(), |t| word(t))
+        }
+    };
+    let sh = |k: isize| -> &'static str {
+        let j = i as isize + k;
+        if j < 0 || j as usize >= tokens.len() {
+            "edge"
+        } else {
+            shape(&tokens[j as usize])
+        }
+    };
+    let w0 = at(0);
+    let mut f = vec![
+        "bias".to_string(),
+        format!("w0:{w0}"),
+        format!("w-1:{}", at(-1)),
+        format!("w+1:{}", at(1)),
+        format!("w-2:{}", at(-2)),
+        format!("w+2:{}", at(2)),
+        format!("b-1:{}_{w0}", at(-1)),
+        format!("b+1:{w0}_{}", at(1)),
+        format!("b-2:{}_{}", at(-2), at(-1)),
+        format!("b+2:{}_{}", at(1), at(2)),
+        format!("s0:{}", sh(0)),
+        format!("s-1:{}", sh(-1)),
+        format!("s+1:{}", sh(1)),
+        format!("s-1+1:{}_{}", sh(-1), sh(1)),
+        format!("i:{intent}"),
+        format!("iw0:{intent}_{w0}"),
+        format!("iw-1:{intent}_{}", at(-1)),
+        format!("is0:{intent}_{}", sh(0)),
+    ];
+    char_grams(&word(&tokens[i]), "c0:", &mut f);
+    f
+}

@@ -1,0 +1,386 @@
+//! The trained joint model: intent classifier + BIO slot tagger, with calibration and
+//! rejection, and its on-disk form (`models/intent/`: f16 safetensors + JSON settings).
+
+use super::features::{intent_features, token_features};
+use super::net::{softmax, Scratch, SparseNet};
+use super::normalize::normalize_slot;
+use super::schema::{Intent, IntentResult, SlotKind, Slots};
+use super::text::{join, tokenize};
+use candle_core::{DType, Device, Tensor};
+use std::collections::HashMap;
+use std::path::Path;
+
+/// Errors loading or saving the intent model.
+#[derive(Debug, thiserror::Error)]
+pub enum IntentError {
+    #[error("intent model {path}: {reason}; rebuild it with `scripts/train-intent`")]
+    Model { path: String, reason: String },
+    #[error("intent data {path}: {reason}")]
+    Data { path: String, reason: String },
+}
+
+/// Tagger labels: 0 = O, then B-/I- for each slot kind.
+pub fn n_labels() -> usize {
+    1 + 2 * SlotKind::ALL.len()
+}
+pub fn label_b(kind: SlotKind) -> usize {
+    1 + 2 * kind.index()
+}
+pub fn label_i(kind: SlotKind) -> usize {
+    2 + 2 * kind.index()
+}
+fn label_kind(label: usize) -> Option<SlotKind> {
+    (label > 0).then(|| SlotKind::ALL[(label - 1) / 2])
+}
+
+/// Settings stored beside the weights.
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+pub struct ModelSettings {
+    pub buckets: usize,
+    pub intent_hidden: usize,
+    pub tagger_hidden: usize,
+    /// Softmax temperature fitted on the dev set.
+    pub temperature: f32,
+    /// Below this calibrated probability an in-domain guess becomes `out_of_scope`.
+    pub threshold: f32,
+    pub seed: u64,
+    pub corpus_sha256: String,
+}
+
+pub struct IntentModel {
+    pub settings: ModelSettings,
+    pub intent_net: SparseNet,
+    pub tagger: SparseNet,
+}
+
+/// What the classifier read in the text, before the result is assembled.
+#[derive(Debug, Clone)]
+pub struct Analysis {
+    pub tokens: Vec<String>,
+    pub probs: Vec<f32>,
+    pub spans: Vec<Span>,
+}
+
+/// A tagged slot span over tokens `[start, end)`, with the tagger's mean log-probability.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Span {
+    pub kind: SlotKind,
+    pub start: usize,
+    pub end: usize,
+    pub score: f32,
+}
+
+impl IntentModel {
+    /// Calibrated intent probabilities of `tokens`.
+    pub fn intent_probs(&self, tokens: &[String], s: &mut Scratch) -> Vec<f32> {
+        let feats = intent_features(tokens);
+        let ids = self.intent_net.ids(feats.iter().map(String::as_str));
+        self.intent_net.forward(&ids, s);
+        let t = self.settings.temperature.max(1e-3);
+        let scaled: Vec<f32> = s.logits.iter().map(|l| l / t).collect();
+        softmax(&scaled)
+    }
+
+    /// BIO-consistent spans (kind, start, end) for an utterance of `intent`; only the slots
+    /// DOMAIN.md allows for that intent can be produced.
+    pub fn tag(&self, tokens: &[String], intent: Intent, s: &mut Scratch) -> Vec<Span> {
+        let allowed = intent.allowed_slots();
+        if allowed.is_empty() || tokens.is_empty() {
+            return Vec::new();
+        }
+        let n = n_labels();
+        let ok = |l: usize| label_kind(l).is_none_or(|k| allowed.contains(&k));
+        let scores: Vec<Vec<f32>> = (0..tokens.len())
+            .map(|i| {
+                let feats = token_features(tokens, i, intent.name());
+                let ids = self.tagger.ids(feats.iter().map(String::as_str));
+                self.tagger.forward(&ids, s);
+                softmax(&s.logits)
+                    .into_iter()
+                    .enumerate()
+                    .map(|(l, p)| {
+                        if ok(l) {
+                            p.max(1e-9).ln()
+                        } else {
+                            f32::NEG_INFINITY
+                        }
+                    })
+                    .collect()
+            })
+            .collect();
+        viterbi(&scores, n)
+    }
+
+    pub fn analyze(&self, text: &str) -> Option<Analysis> {
+        let tokens = tokenize(text);
+        if tokens.is_empty() {
+            return None;
+        }
+        let mut s = Scratch::default();
+        let probs = self.intent_probs(&tokens, &mut s);
+        let intent = self.decide(&probs).0;
+        let spans = self.tag(&tokens, intent, &mut s);
+        Some(Analysis {
+            tokens,
+            probs,
+            spans,
+        })
+    }
+
+    /// The intent and confidence after rejection.
+    pub fn decide(&self, probs: &[f32]) -> (Intent, f32) {
+        let (best, &p) = probs
+            .iter()
+            .enumerate()
+            .max_by(|a, b| a.1.total_cmp(b.1))
+            .unwrap_or((Intent::OutOfScope.index(), &1.0));
+        let intent = Intent::ALL[best];
+        if intent != Intent::OutOfScope && p < self.settings.threshold {
+            let oos = probs[Intent::OutOfScope.index()];
+            return (Intent::OutOfScope, (1.0 - p).max(oos));
+        }
+        (intent, p)
+    }
+
+    /// Classifies text; `None` for text without any word (nothing to act on).
+    pub fn classify(&self, text: &str) -> Option<IntentResult> {
+        let a = self.analyze(text)?;
+        let (intent, confidence) = self.decide(&a.probs);
+        let slots = assemble_slots(intent, &a.tokens, &a.spans);
+        Some(IntentResult {
+            intent,
+            confidence: confidence.clamp(0.0, 1.0),
+            slots,
+            requires_confirmation: intent.requires_confirmation(),
+        })
+    }
+
+    pub fn load(dir: &Path) -> Result<Self, IntentError> {
+        let err = |reason: String| IntentError::Model {
+            path: dir.display().to_string(),
+            reason,
+        };
+        let settings: ModelSettings = serde_json::from_str(
+            &std::fs::read_to_string(dir.join("intent.json")).map_err(|e| err(e.to_string()))?,
+        )
+        .map_err(|e| err(format!("intent.json: {e}")))?;
+        let tensors = candle_core::safetensors::load(dir.join("intent.safetensors"), &Device::Cpu)
+            .map_err(|e| err(format!("intent.safetensors: {e}")))?;
+        let intent_net = read_net(&tensors, "intent", settings.buckets, Intent::ALL.len())
+            .map_err(|e| err(e.to_string()))?;
+        let tagger = read_net(&tensors, "tagger", settings.buckets, n_labels())
+            .map_err(|e| err(e.to_string()))?;
+        Ok(Self {
+            settings,
+            intent_net,
+            tagger,
+        })
+    }
+
+    /// Writes `intent.safetensors` + `intent.json` into `dir` (each atomically).
+    pub fn save(&self, dir: &Path) -> Result<(), IntentError> {
+        let err = |reason: String| IntentError::Model {
+            path: dir.display().to_string(),
+            reason,
+        };
+        std::fs::create_dir_all(dir).map_err(|e| err(e.to_string()))?;
+        let mut tensors = HashMap::new();
+        write_net(&mut tensors, "intent", &self.intent_net).map_err(|e| err(e.to_string()))?;
+        write_net(&mut tensors, "tagger", &self.tagger).map_err(|e| err(e.to_string()))?;
+        let tmp = dir.join("intent.safetensors.partial");
+        candle_core::safetensors::save(&tensors, &tmp).map_err(|e| err(e.to_string()))?;
+        std::fs::rename(&tmp, dir.join("intent.safetensors")).map_err(|e| err(e.to_string()))?;
+        let json = serde_json::to_string_pretty(&self.settings).map_err(|e| err(e.to_string()))?;
+        let tmp = dir.join("intent.json.partial");
+        std::fs::write(&tmp, json + "\n").map_err(|e| err(e.to_string()))?;
+        std::fs::rename(&tmp, dir.join("intent.json")).map_err(|e| err(e.to_string()))
+    }
+}
+
+/// Rounds every weight to f16, as saved, so a freshly trained model behaves like a loaded one.
+pub fn round_to_f16(net: &mut SparseNet) {
+    for v in [&mut net.emb, &mut net.b1, &mut net.w2, &mut net.b2] {
+        for x in v.iter_mut() {
+            *x = half::f16::from_f32(*x).to_f32();
+        }
+    }
+}
+
+/// Only rows that training touched are stored: the rest are zero by construction.
+fn write_net(
+    out: &mut HashMap<String, Tensor>,
+    name: &str,
+    net: &SparseNet,
+) -> candle_core::Result<()> {
+    let hd = net.hidden;
+    let rows: Vec<u32> = (0..net.buckets)
+        .filter(|&r| net.emb[r * hd..(r + 1) * hd].iter().any(|&x| x != 0.0))
+        .map(|r| r as u32)
+        .collect();
+    let data: Vec<f32> = rows
+        .iter()
+        .flat_map(|&r| {
+            net.emb[r as usize * hd..(r as usize + 1) * hd]
+                .iter()
+                .copied()
+        })
+        .collect();
+    let dev = &Device::Cpu;
+    let f16 = |v: &[f32], shape: &[usize]| Tensor::from_slice(v, shape, dev)?.to_dtype(DType::F16);
+    out.insert(
+        format!("{name}.rows"),
+        Tensor::from_slice(&rows, rows.len(), dev)?,
+    );
+    out.insert(format!("{name}.emb"), f16(&data, &[rows.len(), hd])?);
+    out.insert(format!("{name}.b1"), f16(&net.b1, &[hd])?);
+    out.insert(format!("{name}.w2"), f16(&net.w2, &[net.outputs, hd])?);
+    out.insert(format!("{name}.b2"), f16(&net.b2, &[net.outputs])?);
+    Ok(())
+}
+
+fn read_net(
+    t: &HashMap<String, Tensor>,
+    name: &str,
+    buckets: usize,
+    outputs: usize,
+) -> candle_core::Result<SparseNet> {
+    let get = |k: &str| {
+        t.get(&format!("{name}.{k}"))
+            .ok_or_else(|| candle_core::Error::Msg(format!("tensor {name}.{k} missing")))
+    };
+    let f32s = |k: &str| -> candle_core::Result<Vec<f32>> {
+        get(k)?
+            .to_dtype(DType::F32)?
+            .flatten_all()?
+            .to_vec1::<f32>()
+    };
+    let rows = get("rows")?.to_vec1::<u32>()?;
+    let b1 = f32s("b1")?;
+    let hd = b1.len();
+    let data = f32s("emb")?;
+    let w2 = f32s("w2")?;
+    let b2 = f32s("b2")?;
+    if data.len() != rows.len() * hd || w2.len() != outputs * hd || b2.len() != outputs {
+        candle_core::bail!("tensor shapes of {name} do not match");
+    }
+    let mut emb = vec![0f32; buckets * hd];
+    for (i, &r) in rows.iter().enumerate() {
+        let r = r as usize;
+        if r >= buckets {
+            candle_core::bail!("row {r} out of range");
+        }
+        emb[r * hd..(r + 1) * hd].copy_from_slice(&data[i * hd..(i + 1) * hd]);
+    }
+    Ok(SparseNet {
+        buckets,
+        touched: Vec::new(),
+        hidden: hd,
+        outputs,
+        emb,
+        b1,
+        w2,
+        b2,
+    })
+}
+
+/// Best label path under BIO constraints (I-x only after B-x or I-x); returns spans.
+fn viterbi(scores: &[Vec<f32>], n: usize) -> Vec<Span> {
+    let allowed = |prev: usize, cur: usize| -> bool {
+        match label_kind(cur) {
+            Some(k) if cur == label_i(k) => prev == label_b(k) || prev == label_i(k),
+            _ => true,
+        }
+    };
+    let t_len = scores.len();
+    let mut best = vec![vec![f32::NEG_INFINITY; n]; t_len];
+    let mut back = vec![vec![0usize; n]; t_len];
+    for l in 0..n {
+        if allowed(0, l) {
+            best[0][l] = scores[0][l];
+        }
+    }
+    for t in 1..t_len {
+        for l in 0..n {
+            for p in 0..n {
+                if !allowed(p, l) {
+                    continue;
+                }
+                let v = best[t - 1][p] + scores[t][l];
+                if v > best[t][l] {
+                    best[t][l] = v;
+                    back[t][l] = p;
+                }
+            }
+        }
+    }
+    let mut labels = vec![0usize; t_len];
+    labels[t_len - 1] = (0..n)
+        .max_by(|&a, &b| best[t_len - 1][a].total_cmp(&best[t_len - 1][b]))
+        .unwrap_or(0);
+    for t in (1..t_len).rev() {
+        labels[t - 1] = back[t][labels[t]];
+    }
+    let mut spans = Vec::new();
+    let mut t = 0;
+    while t < t_len {
+        match label_kind(labels[t]) {
+            Some(k) => {
+                let start = t;
+                t += 1;
+                while t < t_len && labels[t] == label_i(k) {
+                    t += 1;
+                }
+                let score =
+                    (start..t).map(|i| scores[i][labels[i]]).sum::<f32>() / (t - start) as f32;
+                spans.push(Span {
+                    kind: k,
+                    start,
+                    end: t,
+                    score,
+                });
+            }
+            None => t += 1,
+        }
+    }
+    spans
+}
+
+/// Turns tagged spans into normalised slots, with DOMAIN.md's defaults: touching spans of
+/// one kind are one value ("hiking" + "boots"); of separate spans of one kind the tagger's
+/// most confident wins.
+pub fn assemble_slots(intent: Intent, tokens: &[String], spans: &[Span]) -> Slots {
+    let mut slots = Slots::default();
+    let allowed = intent.allowed_slots();
+    let mut merged: Vec<Span> = Vec::new();
+    for &sp in spans {
+        match merged.last_mut() {
+            Some(last) if last.kind == sp.kind && last.end == sp.start => {
+                last.end = sp.end;
+                last.score = last.score.min(sp.score);
+            }
+            _ => merged.push(sp),
+        }
+    }
+    merged.sort_by(|a, b| b.score.total_cmp(&a.score));
+    for sp in &merged {
+        if !allowed.contains(&sp.kind) || slots.get(sp.kind).is_some() {
+            continue;
+        }
+        if let Some(value) = normalize_slot(sp.kind, &join(&tokens[sp.start..sp.end])) {
+            slots.set(sp.kind, value);
+        }
+    }
+    // "a bottle of wine": the article before a unit is a quantity of one.
+    if allowed.contains(&SlotKind::Quantity) && slots.quantity.is_none() && slots.unit.is_some() {
+        if let Some(sp) = spans.iter().find(|s| s.kind == SlotKind::Unit) {
+            let a = sp.start;
+            if a > 0 && matches!(tokens[a - 1].as_str(), "a" | "an" | "one" | "un" | "une") {
+                slots.quantity = Some(1.0);
+            }
+        }
+    }
+    if intent.defaults_list() && slots.list.is_none() {
+        slots.list = Some("shopping".to_string());
+    }
+    slots
+}

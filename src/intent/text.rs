@@ -1,0 +1,152 @@
+//! Text normalisation and tokenisation shared by training and inference, so that typed text,
+//! Whisper output ("Add 2 litres of milk.") and generated ASR-like text meet the model alike.
+
+/// French elided articles and pronouns that glue onto the next word ("d'oeufs", "l'huile").
+const ELISIONS: &[&str] = &[
+    "jusqu'", "lorsqu'", "puisqu'", "qu'", "d'", "l'", "j'", "m'", "t'", "s'", "n'", "c'",
+];
+
+/// Lower-cases and splits text into word tokens: punctuation dropped (apostrophes and hyphens
+/// inside words kept), currency symbols spelled out, French elisions split off.
+pub fn tokenize(text: &str) -> Vec<String> {
+    let text = text
+        .to_lowercase()
+        .replace(['\u{2019}', '\u{2018}', '`'], "'");
+    let mut tokens = Vec::new();
+    for raw in text.split_whitespace() {
+        push_word(raw, &mut tokens);
+    }
+    tokens
+}
+
+fn push_word(raw: &str, tokens: &mut Vec<String>) {
+    // "$10" / "10$" / "10€" / "£5": the number, then the currency word.
+    let (symbol, rest) = strip_currency(raw);
+    let word = clean(rest);
+    if !word.is_empty() {
+        split_elision(&word, tokens);
+    }
+    if let Some(s) = symbol {
+        tokens.push(s.to_string());
+    }
+}
+
+fn strip_currency(raw: &str) -> (Option<&'static str>, &str) {
+    for (sym, word) in [("$", "dollars"), ("€", "euros"), ("£", "pounds")] {
+        if let Some(rest) = raw.strip_prefix(sym) {
+            return (Some(word), rest);
+        }
+        if let Some(rest) = raw
+            .trim_end_matches(|c: char| ".,!?;:".contains(c))
+            .strip_suffix(sym)
+        {
+            return (Some(word), rest);
+        }
+    }
+    if raw == "$" || raw == "€" || raw == "£" {
+        return (None, "");
+    }
+    (None, raw)
+}
+
+/// Keeps letters, digits, and `'`, `-`, `.`, `,` only where they sit between word characters
+/// ("kellogg's", "demi-douzaine", "2.5"); decimal commas become points.
+fn clean(raw: &str) -> String {
+    let chars: Vec<char> = raw.chars().collect();
+    let mut out = String::new();
+    for (i, &c) in chars.iter().enumerate() {
+        let prev = i.checked_sub(1).and_then(|j| chars.get(j));
+        let next = chars.get(i + 1);
+        if c.is_alphanumeric() {
+            out.push(c);
+        } else if c == '\'' && prev.is_some_and(|p| p.is_alphabetic()) {
+            // Keep elision apostrophes even at the end of the raw word ("l'" then a space).
+            out.push(c);
+        } else if c == '-'
+            && prev.is_some_and(|p| p.is_alphanumeric())
+            && next.is_some_and(|n| n.is_alphanumeric())
+        {
+            out.push(c);
+        } else if (c == '.' || c == ',')
+            && prev.is_some_and(char::is_ascii_digit)
+            && next.is_some_and(char::is_ascii_digit)
+        {
+            out.push('.');
+        }
+    }
+    if out.ends_with('\'') && !is_elision(&out) {
+        out.pop();
+    }
+    out
+}
+
+fn is_elision(word: &str) -> bool {
+    ELISIONS.contains(&word)
+}
+
+fn split_elision(word: &str, tokens: &mut Vec<String>) {
+    for e in ELISIONS {
+        if let Some(rest) = word.strip_prefix(e) {
+            if rest.chars().next().is_some_and(char::is_alphabetic) {
+                tokens.push(e.to_string());
+                split_elision(rest, tokens);
+                return;
+            }
+        }
+    }
+    tokens.push(word.to_string());
+}
+
+/// Joins tokens back into a slot value, re-attaching elisions ("d'" + "oeufs").
+pub fn join(tokens: &[String]) -> String {
+    let mut out = String::new();
+    for t in tokens {
+        if !out.is_empty() && !out.ends_with('\'') {
+            out.push(' ');
+        }
+        out.push_str(t);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn t(s: &str) -> Vec<String> {
+        tokenize(s)
+    }
+
+    #[test]
+    fn whisper_style_text_is_normalised() {
+        assert_eq!(
+            t("Add 2 litres of milk."),
+            ["add", "2", "litres", "of", "milk"]
+        );
+        assert_eq!(
+            t("Give $10 to the Red Cross, please."),
+            ["give", "10", "dollars", "to", "the", "red", "cross", "please"]
+        );
+        assert_eq!(
+            t("Donne 10€ aux Restos du cœur"),
+            ["donne", "10", "euros", "aux", "restos", "du", "cœur"]
+        );
+        assert_eq!(t("2,5 kg de pommes"), ["2.5", "kg", "de", "pommes"]);
+        assert_eq!(t("Kellogg's corn flakes"), ["kellogg's", "corn", "flakes"]);
+    }
+
+    #[test]
+    fn french_elisions_split() {
+        assert_eq!(
+            t("Ajoute une douzaine d'œufs"),
+            ["ajoute", "une", "douzaine", "d'", "œufs"]
+        );
+        assert_eq!(t("l’huile d'olive"), ["l'", "huile", "d'", "olive"]);
+        assert_eq!(
+            t("qu'est-ce qu'il y a"),
+            ["qu'", "est-ce", "qu'", "il", "y", "a"]
+        );
+        assert_eq!(t("une demi-douzaine"), ["une", "demi-douzaine"]);
+        assert_eq!(join(&t("d'oeufs")), "d'oeufs");
+    }
+}

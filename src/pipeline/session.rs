@@ -1,0 +1,233 @@
+//! The streaming session: PCM chunks of any size, rate and channel count in, events out.
+//! A session is cheap and owns only streaming state; the loaded models are shared.
+
+use super::{Recognizer, Utterance};
+use crate::audio::{downmix, StreamResampler, TARGET_RATE};
+use crate::error::Result;
+use crate::stt::Lang;
+use crate::vad::{Vad, VadConfig, VadEvent};
+use std::time::Instant;
+
+/// Streaming options.
+#[derive(Debug, Clone, Copy, Default, serde::Deserialize, serde::Serialize)]
+#[serde(default)]
+pub struct SessionConfig {
+    pub vad: VadConfig,
+    /// Emit a partial transcript every this many ms of ongoing speech (0: never).
+    pub partial_every_ms: u32,
+}
+
+/// What a session reports, with stream timestamps in ms from the first sample pushed.
+#[derive(Debug, Clone, serde::Serialize)]
+#[serde(tag = "event", rename_all = "snake_case")]
+pub enum Event {
+    SpeechStart {
+        at_ms: u64,
+    },
+    PartialTranscript {
+        start_ms: u64,
+        at_ms: u64,
+        text: String,
+    },
+    SpeechEnd {
+        start_ms: u64,
+        end_ms: u64,
+    },
+    FinalTranscript {
+        start_ms: u64,
+        end_ms: u64,
+        lang: Lang,
+        text: String,
+    },
+    /// The recognised utterance, shaped as DOMAIN.md's JSON object.
+    Intent(Box<Utterance>),
+}
+
+struct Input {
+    rate: u32,
+    channels: u16,
+    resampler: StreamResampler,
+}
+
+pub struct Session {
+    rec: Recognizer,
+    config: SessionConfig,
+    vad: Vad,
+    input: Option<Input>,
+    mono: Vec<f32>,
+    resampled: Vec<f32>,
+    /// Samples of the open utterance at the last partial transcript.
+    partial_at: usize,
+    vad_ms: f64,
+    source: Option<String>,
+}
+
+fn to_ms(samples: u64) -> u64 {
+    samples * 1000 / TARGET_RATE as u64
+}
+
+impl Session {
+    pub fn new(rec: Recognizer, config: SessionConfig) -> Self {
+        Self {
+            rec,
+            vad: Vad::new(config.vad),
+            config,
+            input: None,
+            mono: Vec::new(),
+            resampled: Vec::new(),
+            partial_at: 0,
+            vad_ms: 0.0,
+            source: None,
+        }
+    }
+
+    /// Names the stream in the utterances it yields (e.g. a file path).
+    pub fn with_source(mut self, source: impl Into<String>) -> Self {
+        self.source = Some(source.into());
+        self
+    }
+
+    /// Pushes interleaved f32 samples in [-1, 1] at any rate (8-96 kHz) and channel count.
+    pub fn push(&mut self, interleaved: &[f32], rate: u32, channels: u16) -> Result<Vec<Event>> {
+        let mut events = Vec::new();
+        self.ensure_input(rate, channels, &mut events)?;
+        self.mono.clear();
+        self.mono.extend(downmix(interleaved, channels));
+        self.resampled.clear();
+        if let Some(input) = self.input.as_mut() {
+            input.resampler.push(&self.mono, &mut self.resampled)?;
+        }
+        self.feed_vad(&mut events)?;
+        Ok(events)
+    }
+
+    /// Pushes interleaved 16-bit samples.
+    pub fn push_i16(
+        &mut self,
+        interleaved: &[i16],
+        rate: u32,
+        channels: u16,
+    ) -> Result<Vec<Event>> {
+        let f: Vec<f32> = interleaved.iter().map(|&s| s as f32 / 32768.0).collect();
+        self.push(&f, rate, channels)
+    }
+
+    /// Ends the stream: drains the resampler and closes an open utterance.
+    pub fn finish(&mut self) -> Result<Vec<Event>> {
+        let mut events = Vec::new();
+        self.drain_input(&mut events)?;
+        let t0 = Instant::now();
+        let vad_events = self.vad.finish();
+        self.vad_ms += t0.elapsed().as_secs_f64() * 1e3;
+        for e in vad_events {
+            self.handle(e, &mut events)?;
+        }
+        Ok(events)
+    }
+
+    fn ensure_input(&mut self, rate: u32, channels: u16, events: &mut Vec<Event>) -> Result<()> {
+        if !(crate::audio::MIN_RATE..=crate::audio::MAX_RATE).contains(&rate) || channels == 0 {
+            return Err(crate::error::AudioError::BadStream(format!(
+                "{rate} Hz, {channels} channels (8000-96000 Hz, 1+ channels supported)"
+            ))
+            .into());
+        }
+        match &self.input {
+            Some(i) if i.rate == rate && i.channels == channels => Ok(()),
+            _ => {
+                // A format change mid-stream: finish the old resampler's tail first.
+                self.drain_input(events)?;
+                self.input = Some(Input {
+                    rate,
+                    channels,
+                    resampler: StreamResampler::new(rate)?,
+                });
+                Ok(())
+            }
+        }
+    }
+
+    fn drain_input(&mut self, events: &mut Vec<Event>) -> Result<()> {
+        if let Some(mut old) = self.input.take() {
+            self.resampled.clear();
+            old.resampler.flush(&mut self.resampled)?;
+            self.feed_vad(events)?;
+        }
+        Ok(())
+    }
+
+    fn feed_vad(&mut self, events: &mut Vec<Event>) -> Result<()> {
+        let t0 = Instant::now();
+        let vad_events = self.vad.push(&self.resampled);
+        self.vad_ms += t0.elapsed().as_secs_f64() * 1e3;
+        for e in vad_events {
+            self.handle(e, events)?;
+        }
+        self.maybe_partial(events)
+    }
+
+    fn maybe_partial(&mut self, events: &mut Vec<Event>) -> Result<()> {
+        let every = self.config.partial_every_ms as usize * TARGET_RATE as usize / 1000;
+        if every == 0 || !self.vad.in_speech() {
+            return Ok(());
+        }
+        let current = self.vad.current();
+        if current.len() < self.partial_at + every {
+            return Ok(());
+        }
+        self.partial_at = current.len();
+        let (t, _) = self.rec.stt().transcribe_window(current)?;
+        if !t.text.is_empty() {
+            let start = self.vad.current_start().unwrap_or(0);
+            events.push(Event::PartialTranscript {
+                start_ms: to_ms(start),
+                at_ms: to_ms(start + current.len() as u64),
+                text: t.text,
+            });
+        }
+        Ok(())
+    }
+
+    fn handle(&mut self, e: VadEvent, events: &mut Vec<Event>) -> Result<()> {
+        match e {
+            VadEvent::SpeechStart { at } => {
+                self.partial_at = 0;
+                events.push(Event::SpeechStart { at_ms: to_ms(at) });
+            }
+            VadEvent::Discarded { start, end } => events.push(Event::SpeechEnd {
+                start_ms: to_ms(start),
+                end_ms: to_ms(end),
+            }),
+            VadEvent::SpeechEnd(seg) => {
+                let (start_ms, end_ms) = (seg.start_ms(), seg.end_ms());
+                events.push(Event::SpeechEnd { start_ms, end_ms });
+                let vad_ms = std::mem::take(&mut self.vad_ms);
+                if let Some(mut u) = self.rec.recognize_segment(&seg.samples, start_ms, end_ms)? {
+                    u.source = self.source.clone();
+                    u.timings_ms.vad = Some(vad_ms);
+                    u.timings_ms.total += vad_ms;
+                    u.timings_ms = u.timings_ms.rounded();
+                    events.push(Event::FinalTranscript {
+                        start_ms,
+                        end_ms,
+                        lang: u.lang,
+                        text: u.transcript.clone(),
+                    });
+                    events.push(Event::Intent(Box::new(u)));
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+/// The utterances among `events`.
+pub fn utterances(events: &[Event]) -> Vec<Utterance> {
+    events
+        .iter()
+        .filter_map(|e| match e {
+            Event::Intent(u) => Some((**u).clone()),
+            _ => None,
+        })
+        .collect()
+}

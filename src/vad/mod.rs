@@ -1,0 +1,262 @@
+//! Voice activity detection and endpointing on 16 kHz mono.
+//!
+//! Frame scores come from `earshot` (a small pure-Rust neural VAD, 16 ms frames); on top of it
+//! we endpoint: onset after a run of voiced frames, pre-roll so the first syllable is kept,
+//! hang-over before declaring the end, a minimum speech length and a maximum utterance length
+//! so that noise cannot hold an utterance open forever.
+
+use std::collections::VecDeque;
+
+/// Samples per VAD frame (16 ms at 16 kHz), fixed by earshot.
+pub const FRAME: usize = 256;
+const RATE: u64 = 16_000;
+
+/// Endpointing knobs, in milliseconds unless said otherwise.
+#[derive(Debug, Clone, Copy, serde::Deserialize, serde::Serialize)]
+#[serde(default)]
+pub struct VadConfig {
+    /// Frame score at or above which a frame is voiced.
+    pub threshold: f32,
+    /// Voiced time needed to open an utterance.
+    pub onset_ms: u32,
+    /// Unvoiced time that closes an utterance.
+    pub hangover_ms: u32,
+    /// Audio kept before the onset.
+    pub preroll_ms: u32,
+    /// Shorter utterances (clicks, coughs) are dropped.
+    pub min_speech_ms: u32,
+    /// An utterance is cut when it reaches this length.
+    pub max_utterance_ms: u32,
+}
+
+impl Default for VadConfig {
+    fn default() -> Self {
+        Self {
+            threshold: 0.5,
+            onset_ms: 64,
+            hangover_ms: 300,
+            preroll_ms: 320,
+            min_speech_ms: 250,
+            max_utterance_ms: 15_000,
+        }
+    }
+}
+
+fn frames(ms: u32) -> usize {
+    (ms as usize * RATE as usize / 1000).div_ceil(FRAME)
+}
+
+/// An utterance found in the stream; sample positions count from the start of the stream.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Segment {
+    pub start: u64,
+    pub end: u64,
+    pub samples: Vec<f32>,
+    /// Cut by `max_utterance_ms` rather than by silence.
+    pub forced: bool,
+}
+
+impl Segment {
+    pub fn start_ms(&self) -> u64 {
+        self.start * 1000 / RATE
+    }
+    pub fn end_ms(&self) -> u64 {
+        self.end * 1000 / RATE
+    }
+}
+
+/// What the endpointer noticed while consuming audio.
+#[derive(Debug, Clone, PartialEq)]
+pub enum VadEvent {
+    /// Speech began at this sample (pre-roll included).
+    SpeechStart { at: u64 },
+    /// Speech ended; the utterance's audio.
+    SpeechEnd(Segment),
+    /// What opened as speech was too short to be an utterance (click, cough).
+    Discarded { start: u64, end: u64 },
+}
+
+enum State {
+    Silence,
+    /// Voiced frames seen so far that may open an utterance.
+    Onset {
+        voiced: usize,
+    },
+    Speech {
+        start: u64,
+        unvoiced: usize,
+        voiced_total: usize,
+    },
+}
+
+/// Streaming endpointer: push 16 kHz samples in chunks of any size.
+pub struct Vad {
+    config: VadConfig,
+    detector: Box<earshot::Detector>,
+    pending: Vec<f32>,
+    /// Recent audio before any utterance, for pre-roll (bounded).
+    history: VecDeque<f32>,
+    current: Vec<f32>,
+    state: State,
+    /// Samples consumed into frames so far.
+    pos: u64,
+}
+
+impl Vad {
+    pub fn new(config: VadConfig) -> Self {
+        Self {
+            config,
+            detector: earshot::Detector::default_boxed(),
+            pending: Vec::with_capacity(FRAME),
+            history: VecDeque::new(),
+            current: Vec::new(),
+            state: State::Silence,
+            pos: 0,
+        }
+    }
+
+    pub fn config(&self) -> &VadConfig {
+        &self.config
+    }
+
+    /// True while an utterance is open.
+    pub fn in_speech(&self) -> bool {
+        matches!(self.state, State::Speech { .. })
+    }
+
+    /// Stream position where the open utterance started.
+    pub fn current_start(&self) -> Option<u64> {
+        match self.state {
+            State::Speech { start, .. } => Some(start),
+            _ => None,
+        }
+    }
+
+    /// Audio of the open utterance so far (for partial transcripts).
+    pub fn current(&self) -> &[f32] {
+        &self.current
+    }
+
+    /// Consumes samples, returning the events they complete.
+    pub fn push(&mut self, samples: &[f32]) -> Vec<VadEvent> {
+        let mut events = Vec::new();
+        let mut rest = samples;
+        while !rest.is_empty() {
+            let take = (FRAME - self.pending.len()).min(rest.len());
+            self.pending.extend_from_slice(&rest[..take]);
+            rest = &rest[take..];
+            if self.pending.len() == FRAME {
+                let frame = std::mem::take(&mut self.pending);
+                self.frame(&frame, &mut events);
+                self.pending = frame;
+                self.pending.clear();
+            }
+        }
+        events
+    }
+
+    /// Ends the stream: closes an open utterance.
+    pub fn finish(&mut self) -> Vec<VadEvent> {
+        let mut events = Vec::new();
+        if let State::Speech {
+            start,
+            voiced_total,
+            ..
+        } = self.state
+        {
+            self.current.extend_from_slice(&self.pending);
+            let end = self.pos + self.pending.len() as u64;
+            self.close(start, end, voiced_total, false, &mut events);
+        }
+        self.pending.clear();
+        events
+    }
+
+    fn frame(&mut self, frame: &[f32], events: &mut Vec<VadEvent>) {
+        let voiced = self.detector.predict_f32(frame) >= self.config.threshold;
+        self.pos += FRAME as u64;
+        let c = self.config;
+        match self.state {
+            State::Silence | State::Onset { .. } => {
+                self.remember(frame);
+                let run = match self.state {
+                    State::Onset { voiced: v } if voiced => v + 1,
+                    _ if voiced => 1,
+                    _ => 0,
+                };
+                if run >= frames(c.onset_ms) {
+                    let keep = (frames(c.preroll_ms) * FRAME).min(self.history.len());
+                    let start = self.pos - keep as u64;
+                    self.current.clear();
+                    self.current
+                        .extend(self.history.iter().skip(self.history.len() - keep));
+                    self.history.clear();
+                    self.state = State::Speech {
+                        start,
+                        unvoiced: 0,
+                        voiced_total: run,
+                    };
+                    events.push(VadEvent::SpeechStart { at: start });
+                } else {
+                    self.state = if run > 0 {
+                        State::Onset { voiced: run }
+                    } else {
+                        State::Silence
+                    };
+                }
+            }
+            State::Speech {
+                start,
+                unvoiced,
+                voiced_total,
+            } => {
+                self.current.extend_from_slice(frame);
+                let unvoiced = if voiced { 0 } else { unvoiced + 1 };
+                let voiced_total = voiced_total + usize::from(voiced);
+                let too_long = self.pos - start >= c.max_utterance_ms as u64 * RATE / 1000;
+                if unvoiced >= frames(c.hangover_ms) {
+                    // End at the last voiced frame plus the hang-over already heard.
+                    self.close(start, self.pos, voiced_total, false, events);
+                } else if too_long {
+                    self.close(start, self.pos, voiced_total, true, events);
+                } else {
+                    self.state = State::Speech {
+                        start,
+                        unvoiced,
+                        voiced_total,
+                    };
+                }
+            }
+        }
+    }
+
+    fn remember(&mut self, frame: &[f32]) {
+        self.history.extend(frame);
+        let cap = frames(self.config.preroll_ms) * FRAME;
+        while self.history.len() > cap {
+            self.history.pop_front();
+        }
+    }
+
+    fn close(
+        &mut self,
+        start: u64,
+        end: u64,
+        voiced_frames: usize,
+        forced: bool,
+        events: &mut Vec<VadEvent>,
+    ) {
+        self.state = State::Silence;
+        let samples = std::mem::take(&mut self.current);
+        if voiced_frames * FRAME * 1000 < self.config.min_speech_ms as usize * RATE as usize {
+            events.push(VadEvent::Discarded { start, end });
+            return;
+        }
+        events.push(VadEvent::SpeechEnd(Segment {
+            start,
+            end,
+            samples,
+            forced,
+        }));
+    }
+}

@@ -1,0 +1,202 @@
+//! The committed intent model on hand-written held-out sets, normal forms, rejection, and
+//! its reproducibility from the generator.
+
+use std::path::{Path, PathBuf};
+use voxshop::intent::eval::{evaluate, read_labelled, Report};
+use voxshop::intent::{Intent, IntentModel};
+
+fn root() -> &'static Path {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn model() -> IntentModel {
+    IntentModel::load(&root().join("models/intent")).expect("committed intent model loads")
+}
+
+fn report(files: &[&str]) -> Report {
+    let m = model();
+    let mut items = Vec::new();
+    for f in files {
+        items.extend(read_labelled(&root().join("tests/data").join(f)).unwrap());
+    }
+    let r = evaluate(&m, &items);
+    eprintln!("{}", r.render(&files.join(" + ")));
+    for e in &r.errors {
+        eprintln!("  {e}");
+    }
+    r
+}
+
+#[test]
+fn english_held_out_targets() {
+    let r = report(&["intent_test_en.jsonl", "intent_test2_en.jsonl"]);
+    assert!(r.total >= 400);
+    assert!(r.accuracy() >= 0.95, "accuracy {:.3}", r.accuracy());
+    assert!(r.slot_f1() >= 0.90, "slot F1 {:.3}", r.slot_f1());
+}
+
+#[test]
+fn french_held_out_targets() {
+    let r = report(&["intent_test_fr.jsonl", "intent_test2_fr.jsonl"]);
+    assert!(r.total >= 300);
+    assert!(r.accuracy() >= 0.92, "accuracy {:.3}", r.accuracy());
+    assert!(r.slot_f1() >= 0.90, "slot F1 {:.3}", r.slot_f1());
+}
+
+#[test]
+fn out_of_scope_false_accepts_are_rare() {
+    let r = report(&[
+        "intent_test_en.jsonl",
+        "intent_test2_en.jsonl",
+        "intent_test_fr.jsonl",
+        "intent_test2_fr.jsonl",
+    ]);
+    assert!(r.oos_total >= 150);
+    assert!(
+        r.false_accept_rate() <= 0.03,
+        "false accept {:.3}",
+        r.false_accept_rate()
+    );
+}
+
+#[test]
+fn every_intent_is_recognised_in_both_languages() {
+    let m = model();
+    for lang in ["en", "fr"] {
+        let mut items =
+            read_labelled(&root().join(format!("tests/data/intent_test_{lang}.jsonl"))).unwrap();
+        items.extend(
+            read_labelled(&root().join(format!("tests/data/intent_test2_{lang}.jsonl"))).unwrap(),
+        );
+        for &intent in Intent::ALL {
+            let of: Vec<_> = items
+                .iter()
+                .filter(|i| i.intent == intent)
+                .cloned()
+                .collect();
+            assert!(of.len() >= 7, "{lang} {intent}: only {} examples", of.len());
+            let r = evaluate(&m, &of);
+            assert!(
+                r.accuracy() >= 0.7,
+                "{lang} {intent}: recall {:.2}",
+                r.accuracy()
+            );
+        }
+    }
+}
+
+#[test]
+fn normal_forms_of_slots() {
+    let m = model();
+    let cases = [
+        (
+            "add two litres of milk to my shopping list",
+            "add_to_list",
+            r#"{"item":"milk","quantity":2,"unit":"l","list":"shopping"}"#,
+        ),
+        (
+            "Add 3 packs of Kellogg's corn flakes.",
+            "add_to_list",
+            r#"{"item":"corn flakes","quantity":3,"unit":"pack","brand":"kellogg's","list":"shopping"}"#,
+        ),
+        (
+            "ajoute une douzaine d'œufs à ma liste de courses",
+            "add_to_list",
+            r#"{"item":"œufs","quantity":12,"list":"shopping"}"#,
+        ),
+        (
+            "mets deux paquets de pâtes sur la liste",
+            "add_to_list",
+            r#"{"item":"pâtes","quantity":2,"unit":"pack","list":"shopping"}"#,
+        ),
+        (
+            "Donate five dollars to the Red Cross.",
+            "donate",
+            r#"{"charity":"red cross","amount":5,"currency":"USD"}"#,
+        ),
+        (
+            "donne dix euros aux restos du coeur",
+            "donate",
+            r#"{"charity":"restos du coeur","amount":10,"currency":"EUR"}"#,
+        ),
+        (
+            "Order a couple of bags of rice.",
+            "buy",
+            r#"{"item":"rice","quantity":2,"unit":"bag"}"#,
+        ),
+        (
+            "what's on my party list",
+            "read_list",
+            r#"{"list":"party"}"#,
+        ),
+        (
+            "send the blender to julie",
+            "share_product",
+            r#"{"item":"blender","contact":"julie"}"#,
+        ),
+    ];
+    for (text, intent, slots) in cases {
+        let r = m.classify(text).unwrap();
+        assert_eq!(r.intent.name(), intent, "{text}");
+        assert_eq!(serde_json::to_string(&r.slots).unwrap(), slots, "{text}");
+        assert_eq!(r.requires_confirmation, r.intent.requires_confirmation());
+        assert!((0.0..=1.0).contains(&r.confidence));
+    }
+}
+
+#[test]
+fn spending_needs_confirmation_and_chatter_is_rejected() {
+    let m = model();
+    for text in [
+        "buy three packs of batteries",
+        "achète du café",
+        "donate ten euros to unicef",
+        "clear my shopping list",
+    ] {
+        let r = m.classify(text).unwrap();
+        assert!(r.requires_confirmation, "{text}: {:?}", r.intent);
+    }
+    for text in [
+        "what's the weather in paris",
+        "play some jazz",
+        "quelle heure est-il",
+        "xq zzv blorf",
+    ] {
+        assert_eq!(
+            m.classify(text).unwrap().intent,
+            Intent::OutOfScope,
+            "{text}"
+        );
+    }
+    assert!(m.classify("").is_none());
+    assert!(m.classify(" ... ?! ").is_none());
+}
+
+#[test]
+fn training_reproduces_the_committed_weights() {
+    let dir = std::env::temp_dir().join(format!("voxshop-retrain-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let corpus = dir.join("corpus.jsonl");
+    let status = std::process::Command::new("python3")
+        .arg(root().join("scripts/gen_corpus.py"))
+        .args(["--seed", "42", "--per-intent", "2500", "--out"])
+        .arg(&corpus)
+        .status()
+        .expect("python3 runs");
+    assert!(status.success());
+    let dev: Vec<PathBuf> = ["intent_dev_en.jsonl", "intent_dev_fr.jsonl"]
+        .iter()
+        .map(|f| root().join("tests/data").join(f))
+        .collect();
+    let dev: Vec<&Path> = dev.iter().map(PathBuf::as_path).collect();
+    let out = dir.join("model");
+    voxshop::intent::train::train(&corpus, &dev, &out, &Default::default()).unwrap();
+    for f in ["intent.safetensors", "intent.json"] {
+        let a = std::fs::read(out.join(f)).unwrap();
+        let b = std::fs::read(root().join("models/intent").join(f)).unwrap();
+        assert!(
+            a == b,
+            "{f} differs from the committed one: run scripts/train-intent"
+        );
+    }
+}
