@@ -192,3 +192,30 @@ fn serve_loop(
     }
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_client_that_stops_reading_is_dropped_without_blocking() {
+        let clients: Clients = Arc::new(Mutex::new(Vec::new()));
+        let (slow_tx, _slow_rx) = sync_channel(CLIENT_QUEUE);
+        let (fast_tx, fast_rx) = sync_channel(CLIENT_QUEUE);
+        clients.lock().unwrap().extend([slow_tx, fast_tx]);
+        let reader = std::thread::spawn(move || fast_rx.iter().count());
+        let t0 = std::time::Instant::now();
+        for i in 0..10 * CLIENT_QUEUE {
+            broadcast(&clients, &format!("{{\"n\":{i}}}"));
+            if i % 64 == 0 {
+                // Give the reading client a chance to keep up, as a real one does.
+                std::thread::sleep(Duration::from_millis(2));
+            }
+        }
+        assert!(t0.elapsed() < Duration::from_secs(5));
+        // Only the reading client is left; the silent one's queue stayed bounded.
+        assert_eq!(client_count(&clients), 1);
+        clients.lock().unwrap().clear();
+        assert_eq!(reader.join().unwrap(), 10 * CLIENT_QUEUE);
+    }
+}

@@ -27,6 +27,10 @@ pub struct VadConfig {
     pub min_speech_ms: u32,
     /// An utterance is cut when it reaches this length.
     pub max_utterance_ms: u32,
+    /// Utterances whose voiced frames are quieter than this (dBFS RMS) are background
+    /// (a TV across the room), not someone talking to the speaker. Commands in `samples/`
+    /// and the LibriVox recordings sit at -16 to -27 dBFS.
+    pub min_level_dbfs: f32,
 }
 
 impl Default for VadConfig {
@@ -38,6 +42,7 @@ impl Default for VadConfig {
             preroll_ms: 320,
             min_speech_ms: 250,
             max_utterance_ms: 15_000,
+            min_level_dbfs: -40.0,
         }
     }
 }
@@ -54,6 +59,8 @@ pub struct Segment {
     pub samples: Vec<f32>,
     /// Cut by `max_utterance_ms` rather than by silence.
     pub forced: bool,
+    /// RMS level of the voiced frames, dBFS.
+    pub level_dbfs: f32,
 }
 
 impl Segment {
@@ -72,7 +79,8 @@ pub enum VadEvent {
     SpeechStart { at: u64 },
     /// Speech ended; the utterance's audio.
     SpeechEnd(Segment),
-    /// What opened as speech was too short to be an utterance (click, cough).
+    /// What opened as speech was too short (click, cough) or too faint (background talk) to
+    /// be an utterance.
     Discarded { start: u64, end: u64 },
 }
 
@@ -100,6 +108,8 @@ pub struct Vad {
     state: State,
     /// Samples consumed into frames so far.
     pos: u64,
+    /// Sum of squares of the open utterance's voiced frames.
+    voiced_energy: f64,
 }
 
 impl Vad {
@@ -112,6 +122,7 @@ impl Vad {
             current: Vec::new(),
             state: State::Silence,
             pos: 0,
+            voiced_energy: 0.0,
         }
     }
 
@@ -174,11 +185,18 @@ impl Vad {
 
     fn frame(&mut self, frame: &[f32], events: &mut Vec<VadEvent>) {
         let voiced = self.detector.predict_f32(frame) >= self.config.threshold;
+        let energy: f64 = frame.iter().map(|&x| (x as f64) * (x as f64)).sum();
         self.pos += FRAME as u64;
         let c = self.config;
         match self.state {
             State::Silence | State::Onset { .. } => {
                 self.remember(frame);
+                if !voiced || matches!(self.state, State::Silence) {
+                    self.voiced_energy = 0.0;
+                }
+                if voiced {
+                    self.voiced_energy += energy;
+                }
                 let run = match self.state {
                     State::Onset { voiced: v } if voiced => v + 1,
                     _ if voiced => 1,
@@ -211,6 +229,9 @@ impl Vad {
                 voiced_total,
             } => {
                 self.current.extend_from_slice(frame);
+                if voiced {
+                    self.voiced_energy += energy;
+                }
                 let unvoiced = if voiced { 0 } else { unvoiced + 1 };
                 let voiced_total = voiced_total + usize::from(voiced);
                 let too_long = self.pos - start >= c.max_utterance_ms as u64 * RATE / 1000;
@@ -248,7 +269,12 @@ impl Vad {
     ) {
         self.state = State::Silence;
         let samples = std::mem::take(&mut self.current);
-        if voiced_frames * FRAME * 1000 < self.config.min_speech_ms as usize * RATE as usize {
+        let energy = std::mem::take(&mut self.voiced_energy);
+        let rms = (energy / (voiced_frames.max(1) * FRAME) as f64).sqrt();
+        let level_dbfs = (20.0 * rms.max(1e-10).log10()) as f32;
+        let too_short =
+            voiced_frames * FRAME * 1000 < self.config.min_speech_ms as usize * RATE as usize;
+        if too_short || level_dbfs < self.config.min_level_dbfs {
             events.push(VadEvent::Discarded { start, end });
             return;
         }
@@ -257,6 +283,7 @@ impl Vad {
             end,
             samples,
             forced,
+            level_dbfs,
         }));
     }
 }

@@ -1,0 +1,100 @@
+//! The daemon: events to every client of a 0600 Unix socket, silent and vanished clients do
+//! not disturb the others, SIGTERM shuts down cleanly and removes the socket.
+
+use std::io::{BufRead, BufReader};
+use std::os::unix::fs::PermissionsExt;
+use std::os::unix::net::UnixStream;
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+#[test]
+fn serve_streams_events_to_clients_and_shuts_down_on_sigterm() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let dir = std::env::temp_dir().join(format!("voxshop-serve-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let sock = dir.join("events.sock");
+    let mut child = Command::new(env!("CARGO_BIN_EXE_voxshop"))
+        .current_dir(root)
+        .args(["serve", "--socket"])
+        .arg(&sock)
+        .args([
+            "--input",
+            "samples/en/donate_red_cross.wav",
+            "--wait-client",
+        ])
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+
+    let t0 = Instant::now();
+    while !sock.exists() {
+        assert!(
+            t0.elapsed() < Duration::from_secs(60),
+            "socket never appeared"
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let mode = std::fs::metadata(&sock).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode, 0o600);
+
+    // One client that never reads, one that leaves at once, one that listens.
+    let _silent = UnixStream::connect(&sock).unwrap();
+    drop(UnixStream::connect(&sock).unwrap());
+    let reader = UnixStream::connect(&sock).unwrap();
+    reader
+        .set_read_timeout(Some(Duration::from_secs(60)))
+        .unwrap();
+    let mut lines = BufReader::new(reader).lines();
+    let mut kinds = Vec::new();
+    let intent = loop {
+        let line = lines
+            .next()
+            .expect("stream ended before the intent")
+            .unwrap();
+        let v: serde_json::Value = serde_json::from_str(&line).unwrap();
+        kinds.push(v["event"].as_str().unwrap().to_string());
+        if v["event"] == "intent" {
+            break v;
+        }
+    };
+    assert_eq!(
+        kinds,
+        ["speech_start", "speech_end", "final_transcript", "intent"]
+    );
+    assert_eq!(intent["intent"], "donate");
+    assert_eq!(intent["requires_confirmation"], true);
+    assert_eq!(intent["slots"]["currency"], "USD");
+
+    unsafe { libc::kill(child.id() as i32, libc::SIGTERM) };
+    let t1 = Instant::now();
+    let status = loop {
+        if let Some(s) = child.try_wait().unwrap() {
+            break s;
+        }
+        assert!(
+            t1.elapsed() < Duration::from_secs(10),
+            "no shutdown after SIGTERM"
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    assert!(status.success(), "{status:?}");
+    assert!(!sock.exists(), "socket left behind");
+}
+
+#[test]
+fn serve_refuses_to_replace_a_regular_file() {
+    let dir = std::env::temp_dir().join(format!("voxshop-serve2-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("not-a-socket");
+    std::fs::write(&path, b"keep me").unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_voxshop"))
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .args(["serve", "--socket"])
+        .arg(&path)
+        .args(["--input", "samples/silence.wav", "--exit-when-done"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("not a socket"));
+    assert_eq!(std::fs::read(&path).unwrap(), b"keep me");
+}

@@ -1,0 +1,160 @@
+//! The streaming session on a long recording: several spoken commands separated by silence
+//! and noise (fan, music, TV babble), pushed in random chunk sizes, must give the same
+//! intents as each command alone, and nothing for the noise.
+
+mod common;
+
+use voxshop::audio::load_wav_16k;
+use voxshop::pipeline::{utterances, Event};
+use voxshop::ModelKind;
+
+fn wav(rel: &str) -> Vec<f32> {
+    load_wav_16k(&std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(rel))
+        .unwrap()
+        .samples
+}
+
+const COMMANDS: [&str; 5] = [
+    "samples/en/add_milk.wav",
+    "samples/en/buy_paper_towels.wav",
+    "samples/en/read_list.wav",
+    "samples/en/donate_red_cross.wav",
+    "samples/en/confirm_yes.wav",
+];
+const NOISES: [&str; 4] = [
+    "samples/noise/fan.wav",
+    "samples/noise/music.wav",
+    "samples/noise/tv_babble.wav",
+    "samples/noise/fan.wav",
+];
+
+#[test]
+fn long_stream_in_random_chunks_gives_each_commands_intent_and_none_for_noise() {
+    let rec = common::recognizer(ModelKind::TinyEn);
+    // Each command alone, through the same path.
+    let alone: Vec<String> = COMMANDS
+        .iter()
+        .map(|c| {
+            let u = rec
+                .recognize_file(&std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(c))
+                .unwrap();
+            assert_eq!(u.len(), 1, "{c}");
+            u[0].intent.unwrap().to_string()
+        })
+        .collect();
+
+    let mut signal = vec![0.0f32; 16_000];
+    let mut bounds = Vec::new();
+    for (i, c) in COMMANDS.iter().enumerate() {
+        let start = signal.len();
+        signal.extend(wav(c));
+        bounds.push((start * 1000 / 16_000, signal.len() * 1000 / 16_000));
+        signal.extend(vec![0.0; 8_000]);
+        if let Some(n) = NOISES.get(i) {
+            signal.extend(wav(n));
+            signal.extend(vec![0.0; 8_000]);
+        }
+    }
+    // Random chunk sizes from 10 ms to 2 s (seeded).
+    let mut session = rec.session();
+    let mut events = Vec::new();
+    let mut seed = 0x2545_f491_4f6c_dd1du64;
+    let mut pos = 0;
+    while pos < signal.len() {
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        let n = 160 + (seed % 32_000) as usize;
+        let end = (pos + n).min(signal.len());
+        events.extend(session.push(&signal[pos..end], 16_000, 1).unwrap());
+        pos = end;
+    }
+    events.extend(session.finish().unwrap());
+
+    let got = utterances(&events);
+    let intents: Vec<String> = got.iter().map(|u| u.intent.unwrap().to_string()).collect();
+    assert_eq!(
+        intents,
+        alone,
+        "{:?}",
+        got.iter().map(|u| &u.transcript).collect::<Vec<_>>()
+    );
+    for (u, (s, e)) in got.iter().zip(&bounds) {
+        assert!(
+            u.start_ms + 100 >= *s as u64 && u.end_ms <= *e as u64 + 400,
+            "{u:?} vs {s}-{e}"
+        );
+    }
+    // Every start has its end, in order.
+    let starts = events
+        .iter()
+        .filter(|e| matches!(e, Event::SpeechStart { .. }))
+        .count();
+    let ends = events
+        .iter()
+        .filter(|e| matches!(e, Event::SpeechEnd { .. }))
+        .count();
+    assert_eq!(starts, ends);
+}
+
+#[test]
+fn resampled_stereo_input_gives_the_same_result() {
+    let rec = common::recognizer(ModelKind::TinyEn);
+    // buy_paper_towels.wav is 44.1 kHz stereo 24-bit: push its raw frames in 10 ms chunks.
+    let raw = voxshop::audio::read_wav(
+        &std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("samples/en/buy_paper_towels.wav"),
+    )
+    .unwrap();
+    assert_eq!((raw.rate, raw.channels), (44_100, 2));
+    let mut session = rec.session();
+    let mut events = Vec::new();
+    for c in raw.samples.chunks(441 * 2) {
+        events.extend(session.push(c, raw.rate, raw.channels).unwrap());
+    }
+    events.extend(session.finish().unwrap());
+    let u = utterances(&events);
+    assert_eq!(u.len(), 1);
+    assert_eq!(u[0].intent.unwrap().to_string(), "buy");
+    assert_eq!(u[0].slots.as_ref().unwrap().quantity, Some(3.0));
+}
+
+/// Resident memory of this process in kB.
+fn rss_kb() -> u64 {
+    let s = std::fs::read_to_string("/proc/self/status").unwrap();
+    s.lines()
+        .find(|l| l.starts_with("VmRSS:"))
+        .and_then(|l| l.split_whitespace().nth(1))
+        .and_then(|v| v.parse().ok())
+        .unwrap()
+}
+
+#[test]
+fn thirty_minute_stream_keeps_memory_flat() {
+    let rec = common::recognizer(ModelKind::TinyEn);
+    let mut session = rec.session();
+    let command = wav("samples/en/read_list.wav");
+    let noise = common::white_noise(16_000 * 60, 0.02, 5);
+    let mut intents = 0;
+    let mut rss_after_first_minutes = 0;
+    // 30 minutes: each minute is noise with one command in it.
+    for minute in 0..30 {
+        let mut block = noise.clone();
+        block[16_000 * 20..16_000 * 20 + command.len()]
+            .iter_mut()
+            .zip(&command)
+            .for_each(|(b, c)| *b += c);
+        for c in block.chunks(1_600) {
+            intents += utterances(&session.push(c, 16_000, 1).unwrap()).len();
+        }
+        if minute == 4 {
+            rss_after_first_minutes = rss_kb();
+        }
+    }
+    intents += utterances(&session.finish().unwrap()).len();
+    let growth = rss_kb().saturating_sub(rss_after_first_minutes);
+    assert_eq!(intents, 30);
+    assert!(
+        growth < 8 * 1024,
+        "RSS grew by {growth} kB over 25 minutes of audio"
+    );
+}
