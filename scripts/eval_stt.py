@@ -34,11 +34,14 @@ SETS = {
 }
 
 WORDS = {"mr": "mister", "mrs": "missus", "dr": "doctor", "ok": "okay"}
+NUMBERS = ("zero one two three four five six seven eight nine ten eleven twelve thirteen "
+           "fourteen fifteen sixteen seventeen eighteen nineteen twenty").split()
 
 def norm(text):
-    text = text.lower().replace("-", " ")
+    text = re.sub(r"\$(\d+)", r"\1 dollars", text.lower().replace("-", " "))
     text = re.sub(r"[^a-z0-9' ]+", " ", text)
-    return [WORDS.get(w, w) for w in text.split()]
+    words = [WORDS.get(w, w) for w in text.split()]
+    return [NUMBERS[int(w)] if w.isdigit() and int(w) <= 20 else w for w in words]
 
 def edits(ref, hyp):
     d = list(range(len(hyp) + 1))

@@ -33,7 +33,7 @@ fn corrupt_model_is_reported_not_loaded() {
     let dir = tmp_dir().join("corrupt-models");
     let model_dir = dir.join("tiny.en");
     std::fs::create_dir_all(&model_dir).unwrap();
-    std::fs::write(model_dir.join("model-q8_0.gguf"), b"GGUF but not really").unwrap();
+    std::fs::write(model_dir.join("model.gguf"), b"GGUF but not really").unwrap();
     std::fs::write(model_dir.join("tokenizer.json"), b"{}").unwrap();
     let out = voxshop()
         .args(["transcribe", "--models-dir"])

@@ -1,6 +1,7 @@
 //! `voxshop setup`: verify fetched wheels and convert them.
 
 use crate::stt::assets::{prepare, Manifest};
+use crate::stt::convert::QuantPlan;
 use crate::stt::ModelKind;
 use anyhow::{Context, Result};
 use clap::Args;
@@ -21,6 +22,12 @@ pub struct SetupArgs {
     /// Convert again even if the output is present and loads.
     #[arg(long)]
     pub force: bool,
+    /// Storage of the encoder's (and cross-attention key/value) matmul weights: q8_0, f16, f32.
+    #[arg(long, default_value = "f16")]
+    pub encoder_quant: String,
+    /// Storage of the decoder's matmul weights: q8_0, f16 or f32.
+    #[arg(long, default_value = "q8_0")]
+    pub decoder_quant: String,
 }
 
 pub fn run(args: SetupArgs, models_dir: PathBuf) -> Result<ExitCode> {
@@ -33,12 +40,17 @@ pub fn run(args: SetupArgs, models_dir: PathBuf) -> Result<ExitCode> {
             .progress_chars("=> "),
     );
     bar.set_message(format!("converting {}", kind.name()));
+    let plan = QuantPlan {
+        encoder: args.encoder_quant.parse().map_err(anyhow::Error::msg)?,
+        decoder: args.decoder_quant.parse().map_err(anyhow::Error::msg)?,
+    };
     let out = prepare(
         kind,
         &manifest,
         &cache,
         &models_dir,
         args.force,
+        plan,
         |done, total| {
             bar.set_length(total as u64);
             bar.set_position(done as u64);

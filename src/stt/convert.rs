@@ -50,6 +50,34 @@ impl std::str::FromStr for Quant {
     }
 }
 
+/// Storage per part of the model. The encoder runs hundreds of rows at once, where f32 GEMM
+/// beats candle's Q8_0 row-by-row dot products; the decoder runs one row per token, where
+/// reading a quarter of the bytes wins.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct QuantPlan {
+    pub encoder: Quant,
+    pub decoder: Quant,
+}
+
+impl QuantPlan {
+    pub fn name(self) -> String {
+        format!(
+            "encoder {}, decoder {}",
+            self.encoder.name(),
+            self.decoder.name()
+        )
+    }
+}
+
+impl Default for QuantPlan {
+    fn default() -> Self {
+        Self {
+            encoder: Quant::F16,
+            decoder: Quant::Q8_0,
+        }
+    }
+}
+
 /// Suppression lists from the CT2 `config.json`.
 #[derive(Debug, Default, serde::Deserialize)]
 pub struct Ct2Config {
@@ -123,7 +151,7 @@ pub fn convert(
     model: &Ct2Model,
     config: &Ct2Config,
     model_name: &str,
-    quant: Quant,
+    plan: QuantPlan,
     out: &Path,
     mut progress: impl FnMut(usize, usize),
 ) -> Result<(), SttError> {
@@ -159,7 +187,7 @@ pub fn convert(
 
     let mut w = Writer {
         tensors: Vec::new(),
-        quant,
+        quant: plan.encoder,
     };
     let total = 6 + enc_layers + dec_layers;
     let mut step = 0;
@@ -206,6 +234,7 @@ pub fn convert(
     }
     w.norm(model, "encoder/layer_norm", "enc.ln")?;
     tick(&mut progress);
+    w.quant = plan.decoder;
 
     w.weight(model, "decoder/embeddings/weight", "dec.emb")?;
     tick(&mut progress);
@@ -239,11 +268,15 @@ pub fn convert(
             &format!("{s}/attention/linear_0"),
             &format!("{d}.cross.q"),
         )?;
+        // Cross-attention keys/values are computed once per utterance over every audio
+        // position: encoder-shaped work, so encoder storage.
+        w.quant = plan.encoder;
         w.linear(
             model,
             &format!("{s}/attention/linear_1"),
             &format!("{d}.cross.kv"),
         )?;
+        w.quant = plan.decoder;
         w.linear(
             model,
             &format!("{s}/attention/linear_2"),
@@ -278,10 +311,7 @@ pub fn convert(
             "whisper.model",
             gguf_file::Value::String(model_name.to_string()),
         ),
-        (
-            "whisper.quant",
-            gguf_file::Value::String(quant.name().to_string()),
-        ),
+        ("whisper.quant", gguf_file::Value::String(plan.name())),
         ("whisper.n_mels", gguf_file::Value::U32(n_mels as u32)),
         ("whisper.d_model", gguf_file::Value::U32(d_model as u32)),
         (

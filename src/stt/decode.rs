@@ -109,14 +109,30 @@ impl<'a> Decoder<'a> {
             .squeeze(0)?;
         let mut tokens: Vec<u32> = Vec::new();
         let mut sum_logprob = 0f32;
+        // Where the transcript may have started over (see `restarts`).
+        let mut restart: Option<usize> = None;
         while tokens.len() < opts.max_tokens {
             let (next, logprob) = self.pick(&last, tokens.is_empty())?;
             if next == tok.eot {
                 break;
             }
+            if restart.is_none() && restarts(&tokens, next, tok) {
+                restart = Some(tokens.len());
+            }
             tokens.push(next);
             sum_logprob += logprob;
+            if let Some(at) = restart {
+                let again = &tokens[at..];
+                if tokens[..again.len()] != *again {
+                    restart = None;
+                } else if again.len() >= 3.min(at) {
+                    tracing::debug!(kept = at, "transcript started over; stopping");
+                    tokens.truncate(at);
+                    break;
+                }
+            }
             if let Some(cut) = repetition_cut(&tokens) {
+                tracing::debug!(generated = tokens.len(), kept = cut, "repetition loop cut");
                 tokens.truncate(cut);
                 break;
             }
@@ -180,15 +196,32 @@ fn guard(t: &Transcript, opts: &DecodeOptions) -> Option<&'static str> {
     None
 }
 
-/// Where to cut a token sequence that has fallen into a loop: a block of 1 to 16 tokens
-/// repeated (3 times for blocks of 2+, 5 times for single tokens) at the end.
+/// Whisper on a short window often ends a sentence and then transcribes it again instead of
+/// emitting end-of-text. A sentence end followed by the transcript's first token may be that;
+/// the caller confirms it when the next tokens repeat the start too ("Add milk. Add eggs."
+/// is not a restart).
+fn restarts(tokens: &[u32], next: u32, tok: &WhisperTokenizer) -> bool {
+    match (tokens.first(), tokens.last()) {
+        (Some(&first), Some(&last)) if tokens.len() >= 3 && next == first => {
+            tok.decode(&[last]).trim_end().ends_with(['.', '?', '!'])
+        }
+        _ => false,
+    }
+}
+
+/// Where to cut a token sequence that has fallen into a loop: a block of tokens repeated at
+/// the end (a single token 5 times, 2-3 tokens 3 times, a phrase of 4+ tokens twice).
 /// Returns the length that keeps the first occurrence only.
 pub fn repetition_cut(tokens: &[u32]) -> Option<usize> {
     let n = tokens.len();
-    for period in 1..=16usize {
-        let reps = if period == 1 { 5 } else { 3 };
+    for period in 1..=32usize {
+        let reps = match period {
+            1 => 5,
+            2 | 3 => 3,
+            _ => 2,
+        };
         if n < period * reps {
-            break;
+            continue;
         }
         let tail = &tokens[n - period..];
         let repeated = (1..reps).all(|r| &tokens[n - period * (r + 1)..n - period * r] == tail);
@@ -220,6 +253,9 @@ mod tests {
         assert_eq!(repetition_cut(&[9, 1, 2, 1, 2, 1, 2]), Some(3));
         assert_eq!(repetition_cut(&[7, 7, 7, 7]), None);
         assert_eq!(repetition_cut(&[3, 7, 7, 7, 7, 7]), Some(2));
+        assert_eq!(repetition_cut(&[5, 1, 2, 3, 4, 1, 2, 3, 4]), Some(5));
+        assert_eq!(repetition_cut(&[1, 2, 3, 1, 2, 3]), None);
+        assert_eq!(repetition_cut(&[1, 2, 3, 4, 1, 2, 3, 4]), Some(4));
     }
 
     #[test]

@@ -148,6 +148,7 @@ struct DecoderBlock {
 }
 
 /// Per-utterance decoder state: self-attention KV cache and the cross-attention keys/values.
+#[derive(Clone)]
 pub struct DecoderState {
     self_kv: Vec<KvCache>,
     cross_kv: Vec<(Tensor, Tensor)>,

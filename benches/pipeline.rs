@@ -1,0 +1,162 @@
+//! Every stage on real inputs, the end-of-speech -> intent path, streaming, model load, and
+//! two references measured in the same run (a plain matmul and the full 30 s encoder) so that
+//! the gate (`scripts/bench-gate`, budgets in `benches/budgets.toml`) can judge ratios on a
+//! noisy machine. Run: `cargo bench --bench pipeline`.
+
+use candle_core::{Device, Tensor};
+use criterion::{criterion_group, criterion_main, BatchSize, Criterion};
+use std::hint::black_box;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+use voxshop::audio::{downmix, load_wav_16k, read_wav, resample_to_16k};
+use voxshop::stt::EncoderWindow;
+use voxshop::vad::{Vad, VadConfig};
+use voxshop::{Recognizer, RecognizerConfig};
+
+fn root() -> &'static Path {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn sample(rel: &str) -> PathBuf {
+    root().join(rel)
+}
+
+fn recognizer() -> Recognizer {
+    let config = RecognizerConfig {
+        models_dir: root().join("models"),
+        ..Default::default()
+    };
+    Recognizer::load(&config).expect("run scripts/setup first")
+}
+
+/// The 3 s spoken command used throughout (read_list.wav is 2.0 s; buy_paper_towels 3.0 s).
+const COMMAND: &str = "samples/en/buy_paper_towels.wav";
+
+fn stages(c: &mut Criterion) {
+    let rec = recognizer();
+    let stt = rec.stt();
+    let command = load_wav_16k(&sample(COMMAND)).unwrap().samples;
+
+    let mut g = c.benchmark_group("audio");
+    g.bench_function("decode_resample_44k_stereo_3s", |b| {
+        b.iter(|| {
+            let raw = read_wav(&sample(COMMAND)).unwrap();
+            let mono = downmix(&raw.samples, raw.channels);
+            black_box(resample_to_16k(&mono, raw.rate).unwrap())
+        })
+    });
+    g.finish();
+
+    let ctx = stt.window.ctx_for(command.len(), stt.config().n_audio_ctx);
+    let mut g = c.benchmark_group("stt");
+    g.bench_function("log_mel_3s", |b| {
+        b.iter(|| black_box(stt.log_mel().compute(&command, 2 * ctx)))
+    });
+
+    let mel = stt.log_mel().compute(&command, 2 * ctx);
+    let model = stt.model();
+    g.bench_function("encoder_3s", |b| {
+        b.iter(|| black_box(model.encode(&mel, 2 * ctx).unwrap()))
+    });
+
+    let audio = model.encode(&mel, 2 * ctx).unwrap();
+    let tok = stt.tokenizer();
+    let mut state = model.start(&audio).unwrap();
+    model
+        .decode(&mut state, &[tok.sot, tok.no_timestamps], &[1])
+        .unwrap();
+    // A decoder step with ten tokens already in the cache, as mid-utterance.
+    for _ in 0..10 {
+        model.decode(&mut state, &[220], &[0]).unwrap();
+    }
+    g.bench_function("decoder_per_token", |b| {
+        b.iter_batched(
+            || state.clone(),
+            |mut s| black_box(model.decode(&mut s, &[220], &[0]).unwrap()),
+            BatchSize::SmallInput,
+        )
+    });
+    g.finish();
+
+    let frame = &command[16_000..16_256];
+    let mut vad = Vad::new(VadConfig::default());
+    let mut g = c.benchmark_group("vad");
+    g.bench_function("frame_16ms", |b| b.iter(|| black_box(vad.push(frame))));
+    g.finish();
+
+    let intent = rec.intent_model();
+    let mut g = c.benchmark_group("intent");
+    g.bench_function("classify", |b| {
+        b.iter(|| {
+            black_box(
+                intent.classify("uh could you add two litres of oat milk to my shopping list"),
+            )
+        })
+    });
+    g.finish();
+
+    let mut g = c.benchmark_group("e2e");
+    g.bench_function("end_of_speech_to_intent_3s", |b| {
+        b.iter(|| black_box(rec.recognize_segment(&command, 0, 3000).unwrap()))
+    });
+    g.finish();
+}
+
+fn references(c: &mut Criterion) {
+    let mut g = c.benchmark_group("reference");
+    g.sample_size(10);
+    let a = Tensor::randn(0f32, 1.0, (1500, 384), &Device::Cpu).unwrap();
+    let w = Tensor::randn(0f32, 1.0, (384, 1536), &Device::Cpu).unwrap();
+    g.bench_function("matmul_1500x384x1536", |b| {
+        b.iter(|| black_box(a.matmul(&w).unwrap()))
+    });
+    let rec = recognizer();
+    let stt = rec.stt();
+    let full = EncoderWindow::FULL.ctx_for(0, stt.config().n_audio_ctx);
+    let command = load_wav_16k(&sample(COMMAND)).unwrap().samples;
+    let mel = stt.log_mel().compute(&command, 2 * full);
+    g.bench_function("encoder_full_30s_window", |b| {
+        b.iter(|| black_box(stt.model().encode(&mel, 2 * full).unwrap()))
+    });
+    g.finish();
+}
+
+fn system(c: &mut Criterion) {
+    let mut g = c.benchmark_group("system");
+    g.sample_size(10);
+    g.bench_function("model_load", |b| b.iter(|| black_box(recognizer())));
+
+    // 60 s of real speech and pauses: the LibriVox clips with a second of silence between.
+    let rec = recognizer();
+    let mut stream = Vec::new();
+    let dir = Path::new("/usr/share/pocketsphinx/test/data/librivox");
+    let mut clips: Vec<PathBuf> = std::fs::read_dir(dir)
+        .expect("pocketsphinx-testdata is installed")
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|x| x == "wav"))
+        .collect();
+    clips.sort();
+    while stream.len() < 60 * 16_000 {
+        for c in &clips {
+            stream.extend(load_wav_16k(c).unwrap().samples);
+            stream.extend(std::iter::repeat_n(0.0, 16_000));
+        }
+    }
+    stream.truncate(60 * 16_000);
+    g.measurement_time(Duration::from_secs(20));
+    g.bench_function("stream_60s", |b| {
+        b.iter(|| {
+            let mut s = rec.session();
+            let mut n = 0;
+            for chunk in stream.chunks(320) {
+                n += s.push(chunk, 16_000, 1).unwrap().len();
+            }
+            n += s.finish().unwrap().len();
+            black_box(n)
+        })
+    });
+    g.finish();
+}
+
+criterion_group!(benches, stages, references, system);
+criterion_main!(benches);
