@@ -127,6 +127,36 @@ impl Writer {
         self.plain(m, &format!("{src}/gamma"), &format!("{dst}.w"))?;
         self.plain(m, &format!("{src}/beta"), &format!("{dst}.b"))
     }
+
+    /// A layer's self-attention: pre-norm, fused q|k|v, output projection.
+    fn self_attention(&mut self, m: &Ct2Model, src: &str, dst: &str) -> Result<(), SttError> {
+        self.norm(
+            m,
+            &format!("{src}/self_attention/layer_norm"),
+            &format!("{dst}.attn_ln"),
+        )?;
+        self.linear(
+            m,
+            &format!("{src}/self_attention/linear_0"),
+            &format!("{dst}.attn.qkv"),
+        )?;
+        self.linear(
+            m,
+            &format!("{src}/self_attention/linear_1"),
+            &format!("{dst}.attn.out"),
+        )
+    }
+
+    /// A layer's feed-forward block: pre-norm and two linears.
+    fn ffn(&mut self, m: &Ct2Model, src: &str, dst: &str) -> Result<(), SttError> {
+        self.norm(
+            m,
+            &format!("{src}/ffn/layer_norm"),
+            &format!("{dst}.mlp_ln"),
+        )?;
+        self.linear(m, &format!("{src}/ffn/linear_0"), &format!("{dst}.fc1"))?;
+        self.linear(m, &format!("{src}/ffn/linear_1"), &format!("{dst}.fc2"))
+    }
 }
 
 fn count_layers(m: &Ct2Model, prefix: &str) -> usize {
@@ -208,28 +238,8 @@ pub fn convert(
     for i in 0..enc_layers {
         let s = format!("encoder/layer_{i}");
         let d = format!("enc.l{i}");
-        w.norm(
-            model,
-            &format!("{s}/self_attention/layer_norm"),
-            &format!("{d}.attn_ln"),
-        )?;
-        w.linear(
-            model,
-            &format!("{s}/self_attention/linear_0"),
-            &format!("{d}.attn.qkv"),
-        )?;
-        w.linear(
-            model,
-            &format!("{s}/self_attention/linear_1"),
-            &format!("{d}.attn.out"),
-        )?;
-        w.norm(
-            model,
-            &format!("{s}/ffn/layer_norm"),
-            &format!("{d}.mlp_ln"),
-        )?;
-        w.linear(model, &format!("{s}/ffn/linear_0"), &format!("{d}.fc1"))?;
-        w.linear(model, &format!("{s}/ffn/linear_1"), &format!("{d}.fc2"))?;
+        w.self_attention(model, &s, &d)?;
+        w.ffn(model, &s, &d)?;
         tick(&mut progress);
     }
     w.norm(model, "encoder/layer_norm", "enc.ln")?;
@@ -243,21 +253,7 @@ pub fn convert(
     for i in 0..dec_layers {
         let s = format!("decoder/layer_{i}");
         let d = format!("dec.l{i}");
-        w.norm(
-            model,
-            &format!("{s}/self_attention/layer_norm"),
-            &format!("{d}.attn_ln"),
-        )?;
-        w.linear(
-            model,
-            &format!("{s}/self_attention/linear_0"),
-            &format!("{d}.attn.qkv"),
-        )?;
-        w.linear(
-            model,
-            &format!("{s}/self_attention/linear_1"),
-            &format!("{d}.attn.out"),
-        )?;
+        w.self_attention(model, &s, &d)?;
         w.norm(
             model,
             &format!("{s}/attention/layer_norm"),
@@ -282,13 +278,7 @@ pub fn convert(
             &format!("{s}/attention/linear_2"),
             &format!("{d}.cross.out"),
         )?;
-        w.norm(
-            model,
-            &format!("{s}/ffn/layer_norm"),
-            &format!("{d}.mlp_ln"),
-        )?;
-        w.linear(model, &format!("{s}/ffn/linear_0"), &format!("{d}.fc1"))?;
-        w.linear(model, &format!("{s}/ffn/linear_1"), &format!("{d}.fc2"))?;
+        w.ffn(model, &s, &d)?;
         tick(&mut progress);
     }
     w.norm(model, "decoder/layer_norm", "dec.ln")?;

@@ -4,25 +4,26 @@
 pub const N_FFT: usize = 400;
 pub const N_FREQS: usize = N_FFT / 2 + 1;
 
+// Slaney's mel scale: linear below 1 kHz, logarithmic above.
+const F_SP: f64 = 200.0 / 3.0;
+const MIN_LOG_HZ: f64 = 1000.0;
+const MIN_LOG_MEL: f64 = MIN_LOG_HZ / F_SP;
+
+fn logstep() -> f64 {
+    6.4f64.ln() / 27.0
+}
+
 fn hz_to_mel(f: f64) -> f64 {
-    const F_SP: f64 = 200.0 / 3.0;
-    const MIN_LOG_HZ: f64 = 1000.0;
-    let min_log_mel = MIN_LOG_HZ / F_SP;
-    let logstep = 6.4f64.ln() / 27.0;
     if f >= MIN_LOG_HZ {
-        min_log_mel + (f / MIN_LOG_HZ).ln() / logstep
+        MIN_LOG_MEL + (f / MIN_LOG_HZ).ln() / logstep()
     } else {
         f / F_SP
     }
 }
 
 fn mel_to_hz(m: f64) -> f64 {
-    const F_SP: f64 = 200.0 / 3.0;
-    const MIN_LOG_HZ: f64 = 1000.0;
-    let min_log_mel = MIN_LOG_HZ / F_SP;
-    let logstep = 6.4f64.ln() / 27.0;
-    if m >= min_log_mel {
-        MIN_LOG_HZ * (logstep * (m - min_log_mel)).exp()
+    if m >= MIN_LOG_MEL {
+        MIN_LOG_HZ * (logstep() * (m - MIN_LOG_MEL)).exp()
     } else {
         F_SP * m
     }
