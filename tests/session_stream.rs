@@ -158,3 +158,47 @@ fn thirty_minute_stream_keeps_memory_flat() {
         "RSS grew by {growth} kB over 25 minutes of audio"
     );
 }
+
+#[test]
+fn partial_transcripts_come_while_speaking_and_bad_formats_are_errors() {
+    let mut config = voxshop::RecognizerConfig {
+        models_dir: common::models_dir(ModelKind::TinyEn),
+        ..Default::default()
+    };
+    config.session.partial_every_ms = 800;
+    let rec = voxshop::Recognizer::load(&config).unwrap();
+    let mut session = rec.session();
+    let mut signal = vec![0.0f32; 8_000];
+    signal.extend(wav("samples/en/buy_paper_towels.wav"));
+    signal.extend(vec![0.0; 16_000]);
+    let mut events = Vec::new();
+    for c in signal.chunks(320) {
+        events.extend(session.push(c, 16_000, 1).unwrap());
+    }
+    events.extend(session.finish().unwrap());
+    let kinds: Vec<&str> = events
+        .iter()
+        .map(|e| match e {
+            Event::SpeechStart { .. } => "start",
+            Event::PartialTranscript { .. } => "partial",
+            Event::SpeechEnd { .. } => "end",
+            Event::FinalTranscript { .. } => "final",
+            Event::Intent(_) => "intent",
+        })
+        .collect();
+    let first_partial = kinds
+        .iter()
+        .position(|k| *k == "partial")
+        .expect("a partial");
+    let end = kinds.iter().position(|k| *k == "end").unwrap();
+    assert!(kinds[0] == "start" && first_partial < end, "{kinds:?}");
+    assert_eq!(&kinds[end..], ["end", "final", "intent"]);
+
+    let mut s = rec.session();
+    for (rate, channels) in [(0, 1), (200_000, 1), (16_000, 0)] {
+        assert!(
+            s.push(&[0.0; 64], rate, channels).is_err(),
+            "{rate} Hz {channels} ch"
+        );
+    }
+}

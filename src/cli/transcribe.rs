@@ -20,6 +20,9 @@ pub struct TranscribeArgs {
     /// Whisper model: tiny.en (English, fastest) or base (multilingual: English + French).
     #[arg(long, default_value = "tiny.en")]
     pub model: String,
+    /// Language of the speech (base model): en or fr; detected between the two if unset.
+    #[arg(long, value_name = "LANG")]
+    pub lang: Option<String>,
     /// Encode the whole 30 s window instead of only the audio plus a margin.
     #[arg(long, conflicts_with_all = ["min_ctx", "margin_ctx"])]
     pub full_window: bool,
@@ -38,6 +41,13 @@ pub fn run(args: TranscribeArgs, models_dir: PathBuf) -> Result<ExitCode> {
         models_dir,
         ..Default::default()
     };
+    if let Some(lang) = &args.lang {
+        anyhow::ensure!(
+            model == ModelKind::Base,
+            "--lang needs the multilingual model (--model base)"
+        );
+        config.decode.language = Some(lang.parse().map_err(anyhow::Error::msg)?);
+    }
     if args.full_window {
         config.window = EncoderWindow::FULL;
     }
