@@ -63,3 +63,44 @@ fn usage_errors_exit_2_with_help() {
     assert!(out.status.success());
     assert!(String::from_utf8_lossy(&out.stdout).contains("transcribe"));
 }
+
+#[test]
+fn config_file_is_read_and_checked() {
+    let dir = tmp_dir().join("config");
+    std::fs::create_dir_all(&dir).unwrap();
+    let bad = dir.join("bad.toml");
+    std::fs::write(&bad, "modle = \"base\"\n").unwrap();
+    let out = voxshop()
+        .arg("--config")
+        .arg(&bad)
+        .args(["transcribe", "samples/silence.wav"])
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(err.contains("bad.toml") && err.contains("modle"), "{err}");
+
+    // A valid file is applied: its models_dir is where the model is looked for.
+    let good = dir.join("good.toml");
+    let empty = dir.join("empty-models");
+    std::fs::write(
+        &good,
+        format!(
+            "model = \"base\"\nmodels_dir = {:?}\nmin_ctx = 500\n[session.vad]\nhangover_ms = 250\n",
+            empty.display().to_string()
+        ),
+    )
+    .unwrap();
+    let out = voxshop()
+        .arg("--config")
+        .arg(&good)
+        .args(["transcribe", "samples/silence.wav"])
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(
+        err.contains("empty-models/base/model.gguf") && err.contains("scripts/setup --model base"),
+        "{err}"
+    );
+}

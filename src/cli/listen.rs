@@ -6,7 +6,6 @@ use crate::stt::ModelKind;
 use anyhow::{Context, Result};
 use clap::Args;
 use std::io::Write;
-use std::path::PathBuf;
 use std::process::ExitCode;
 
 #[derive(Args, Debug)]
@@ -16,30 +15,30 @@ pub struct ListenArgs {
     /// Print one JSON object per event (JSON Lines).
     #[arg(long)]
     pub json: bool,
-    /// Whisper model: tiny.en or base.
-    #[arg(long, default_value = "tiny.en")]
-    pub model: String,
+    /// Whisper model: tiny.en or base. [default: tiny.en]
+    #[arg(long)]
+    pub model: Option<String>,
     /// Print the input devices and exit.
     #[arg(long)]
     pub list_devices: bool,
-    /// Emit partial transcripts every this many ms of speech (0: off).
-    #[arg(long, default_value_t = 0, value_name = "MS")]
-    pub partial_every_ms: u32,
+    /// Emit partial transcripts every this many ms of speech (0: off) [default: 0].
+    #[arg(long, value_name = "MS")]
+    pub partial_every_ms: Option<u32>,
 }
 
-pub fn run(args: ListenArgs, models_dir: PathBuf) -> Result<ExitCode> {
+pub fn run(args: ListenArgs, mut config: RecognizerConfig) -> Result<ExitCode> {
     if args.list_devices {
         for d in crate::audio::mic::input_devices()? {
             println!("{d}");
         }
         return Ok(ExitCode::SUCCESS);
     }
-    let mut config = RecognizerConfig {
-        model: args.model.parse::<ModelKind>()?,
-        models_dir,
-        ..Default::default()
-    };
-    config.session.partial_every_ms = args.partial_every_ms;
+    if let Some(m) = &args.model {
+        config.model = m.parse::<ModelKind>()?;
+    }
+    if let Some(ms) = args.partial_every_ms {
+        config.session.partial_every_ms = ms;
+    }
     let rec = Recognizer::load(&config).context("loading models")?;
     let stop = stop_flag()?;
     let mut source = Source::mic(&args.input)?;

@@ -31,6 +31,10 @@ pub struct Cli {
 
 #[derive(Args, Debug, Clone)]
 pub struct GlobalArgs {
+    /// Settings file (TOML: model, models_dir, language, min_ctx, margin_ctx, [session],
+    /// [session.vad]); flags given on the command line win.
+    #[arg(long, global = true, value_name = "FILE")]
+    pub config: Option<PathBuf>,
     /// Directory holding converted models (default: $VOXSHOP_MODELS or ./models).
     #[arg(long, global = true, value_name = "DIR")]
     pub models_dir: Option<PathBuf>,
@@ -93,16 +97,19 @@ fn init_threads(threads: Option<usize>) -> Result<()> {
 fn run(cli: Cli) -> Result<ExitCode> {
     init_logging(cli.global.verbose);
     init_threads(cli.global.threads)?;
-    let models_dir = cli
-        .global
-        .models_dir
-        .clone()
-        .unwrap_or_else(crate::pipeline::default_models_dir);
+    let mut config = match &cli.global.config {
+        Some(path) => crate::pipeline::RecognizerConfig::from_toml_file(path)?,
+        None => crate::pipeline::RecognizerConfig::default(),
+    };
+    if let Some(dir) = &cli.global.models_dir {
+        config.models_dir = dir.clone();
+    }
+    let models_dir = config.models_dir.clone();
     match cli.command {
-        Command::Transcribe(args) => transcribe::run(args, models_dir),
+        Command::Transcribe(args) => transcribe::run(args, config),
         Command::Setup(args) => setup::run(args, models_dir),
-        Command::Listen(args) => listen::run(args, models_dir),
-        Command::Serve(args) => serve::run(args, models_dir),
+        Command::Listen(args) => listen::run(args, config),
+        Command::Serve(args) => serve::run(args, config),
         Command::Classify(args) => classify::run(args, models_dir),
         Command::TrainIntent(args) => train::run_train(args),
         Command::EvalIntent(args) => train::run_eval(args, models_dir),

@@ -40,9 +40,9 @@ pub struct ServeArgs {
     pub exit_when_done: bool,
     #[command(flatten)]
     pub mic: InputArgs,
-    /// Whisper model: tiny.en or base.
-    #[arg(long, default_value = "tiny.en")]
-    pub model: String,
+    /// Whisper model: tiny.en or base. [default: tiny.en]
+    #[arg(long)]
+    pub model: Option<String>,
 }
 
 type Clients = Arc<Mutex<Vec<SyncSender<Arc<str>>>>>;
@@ -120,12 +120,10 @@ fn client_count(clients: &Clients) -> usize {
     clients.lock().map(|c| c.len()).unwrap_or(0)
 }
 
-pub fn run(args: ServeArgs, models_dir: PathBuf) -> Result<ExitCode> {
-    let config = RecognizerConfig {
-        model: args.model.parse::<ModelKind>()?,
-        models_dir,
-        ..Default::default()
-    };
+pub fn run(args: ServeArgs, mut config: RecognizerConfig) -> Result<ExitCode> {
+    if let Some(m) = &args.model {
+        config.model = m.parse::<ModelKind>()?;
+    }
     let rec = Recognizer::load(&config).context("loading models")?;
     let stop = stop_flag()?;
     let mut source = match &args.input {

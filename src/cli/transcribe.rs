@@ -17,9 +17,9 @@ pub struct TranscribeArgs {
     /// Print one JSON object per utterance (JSON Lines) instead of the human view.
     #[arg(long)]
     pub json: bool,
-    /// Whisper model: tiny.en (English, fastest) or base (multilingual: English + French).
-    #[arg(long, default_value = "tiny.en")]
-    pub model: String,
+    /// Whisper model: tiny.en (English, fastest) or base (multilingual: English + French). [default: tiny.en]
+    #[arg(long)]
+    pub model: Option<String>,
     /// Language of the speech (base model): en or fr; detected between the two if unset.
     #[arg(long, value_name = "LANG")]
     pub lang: Option<String>,
@@ -34,13 +34,11 @@ pub struct TranscribeArgs {
     pub margin_ctx: Option<u16>,
 }
 
-pub fn run(args: TranscribeArgs, models_dir: PathBuf) -> Result<ExitCode> {
-    let model: ModelKind = args.model.parse()?;
-    let mut config = RecognizerConfig {
-        model,
-        models_dir,
-        ..Default::default()
-    };
+pub fn run(args: TranscribeArgs, mut config: RecognizerConfig) -> Result<ExitCode> {
+    if let Some(m) = &args.model {
+        config.model = m.parse()?;
+    }
+    let model = config.model;
     if let Some(lang) = &args.lang {
         anyhow::ensure!(
             model == ModelKind::Base,

@@ -40,6 +40,63 @@ impl Default for RecognizerConfig {
     }
 }
 
+/// `voxshop.toml`: every field optional, unknown keys rejected. Example:
+///
+/// ```toml
+/// model = "base"
+/// models_dir = "/var/lib/voxshop/models"
+/// language = "fr"            # base only; detected between en and fr when absent
+/// min_ctx = 500              # encoder floor, positions of 20 ms
+/// margin_ctx = 100
+/// [session]
+/// partial_every_ms = 800
+/// [session.vad]
+/// hangover_ms = 250
+/// min_level_dbfs = -45.0
+/// ```
+#[derive(Debug, Clone, Default, serde::Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct ConfigFile {
+    pub model: Option<String>,
+    pub models_dir: Option<PathBuf>,
+    pub intent_dir: Option<PathBuf>,
+    pub language: Option<String>,
+    pub min_ctx: Option<usize>,
+    pub margin_ctx: Option<usize>,
+    pub session: Option<SessionConfig>,
+}
+
+impl RecognizerConfig {
+    /// Defaults overridden by a TOML file.
+    pub fn from_toml_file(path: &Path) -> Result<Self> {
+        let bad =
+            |reason: String| crate::error::Error::Config(format!("{}: {reason}", path.display()));
+        let text = std::fs::read_to_string(path).map_err(|e| bad(e.to_string()))?;
+        let file: ConfigFile = toml::from_str(&text).map_err(|e| bad(e.to_string()))?;
+        let mut c = Self::default();
+        if let Some(m) = file.model {
+            c.model = m.parse()?;
+        }
+        if let Some(d) = file.models_dir {
+            c.models_dir = d;
+        }
+        c.intent_dir = file.intent_dir;
+        if let Some(l) = file.language {
+            c.decode.language = Some(l.parse().map_err(bad)?);
+        }
+        if let Some(n) = file.min_ctx {
+            c.window.min_ctx = n.clamp(1, 1500);
+        }
+        if let Some(n) = file.margin_ctx {
+            c.window.margin_ctx = n.min(1500);
+        }
+        if let Some(s) = file.session {
+            c.session = s;
+        }
+        Ok(c)
+    }
+}
+
 /// `$VOXSHOP_MODELS`, else `models/` in the current directory.
 pub fn default_models_dir() -> PathBuf {
     std::env::var_os("VOXSHOP_MODELS")
