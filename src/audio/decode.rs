@@ -8,6 +8,8 @@ pub const MAX_RATE: u32 = 96_000;
 const MAX_CHANNELS: u16 = 32;
 /// Longest file we accept (4 hours): anything longer is an absurd header or the wrong tool.
 const MAX_SECONDS: u64 = 4 * 3600;
+/// Most samples (all channels) decoded at once: 1 GiB of f32.
+const MAX_SAMPLES: u64 = 1 << 28;
 
 /// Decoded, still interleaved audio at its native rate.
 #[derive(Debug, Clone)]
@@ -99,6 +101,16 @@ fn check_declared_length(
             reason: format!(
                 "header declares {} s of audio (at most {MAX_SECONDS} s supported)",
                 frames / spec.sample_rate as u64
+            ),
+        });
+    }
+    if declared_samples > MAX_SAMPLES {
+        return Err(AudioError::Unsupported {
+            path: path.to_owned(),
+            reason: format!(
+                "{declared_samples} samples would need {} MiB in memory (at most {} MiB)",
+                (declared_samples * 4) >> 20,
+                (MAX_SAMPLES * 4) >> 20
             ),
         });
     }
