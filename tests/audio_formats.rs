@@ -10,9 +10,8 @@ fn tmp(name: &str) -> PathBuf {
     dir.join(name)
 }
 
-/// 0.5 s of a 440 Hz tone in every channel, written in the given format.
-fn write_tone(path: &Path, rate: u32, channels: u16, bits: u16, float: bool) {
-    let spec = hound::WavSpec {
+fn spec(rate: u32, channels: u16, bits: u16, float: bool) -> hound::WavSpec {
+    hound::WavSpec {
         channels,
         sample_rate: rate,
         bits_per_sample: bits,
@@ -21,7 +20,12 @@ fn write_tone(path: &Path, rate: u32, channels: u16, bits: u16, float: bool) {
         } else {
             hound::SampleFormat::Int
         },
-    };
+    }
+}
+
+/// 0.5 s of a 440 Hz tone in every channel, written in the given format.
+fn write_tone(path: &Path, rate: u32, channels: u16, bits: u16, float: bool) {
+    let spec = spec(rate, channels, bits, float);
     let mut w = hound::WavWriter::create(path, spec).unwrap();
     let frames = rate / 2;
     for i in 0..frames {
@@ -92,16 +96,7 @@ fn wav_bytes(rate: u32, channels: u16, bits: u16, float: bool, samples: usize) -
     let p = tmp(&format!(
         "src-{rate}-{channels}-{bits}-{float}-{samples}.wav"
     ));
-    let spec = hound::WavSpec {
-        channels,
-        sample_rate: rate,
-        bits_per_sample: bits,
-        sample_format: if float {
-            hound::SampleFormat::Float
-        } else {
-            hound::SampleFormat::Int
-        },
-    };
+    let spec = spec(rate, channels, bits, float);
     let mut w = hound::WavWriter::create(&p, spec).unwrap();
     for i in 0..samples {
         if float {
