@@ -16,12 +16,6 @@ pub struct Pcm16k {
     pub samples: Vec<f32>,
 }
 
-impl Pcm16k {
-    pub fn duration_ms(&self) -> u64 {
-        self.samples.len() as u64 * 1000 / TARGET_RATE as u64
-    }
-}
-
 /// Reads a WAV file of any supported format and returns it as mono 16 kHz.
 pub fn load_wav_16k(path: &std::path::Path) -> Result<Pcm16k, crate::error::AudioError> {
     let raw = read_wav(path)?;

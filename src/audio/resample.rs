@@ -49,10 +49,6 @@ impl StreamResampler {
         })
     }
 
-    pub fn input_rate(&self) -> u32 {
-        self.in_rate
-    }
-
     /// Resamples `input` (mono, at the input rate), appending 16 kHz samples to `out`.
     pub fn push(&mut self, input: &[f32], out: &mut Vec<f32>) -> Result<(), AudioError> {
         self.consumed_in += input.len() as u64;

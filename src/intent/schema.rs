@@ -210,25 +210,6 @@ impl Slots {
             SlotKind::Contact => self.contact = text,
         }
     }
-
-    pub fn clear(&mut self, kind: SlotKind) {
-        match kind {
-            SlotKind::Item => self.item = None,
-            SlotKind::Quantity => self.quantity = None,
-            SlotKind::Unit => self.unit = None,
-            SlotKind::Brand => self.brand = None,
-            SlotKind::List => self.list = None,
-            SlotKind::Merchant => self.merchant = None,
-            SlotKind::Charity => self.charity = None,
-            SlotKind::Amount => self.amount = None,
-            SlotKind::Currency => self.currency = None,
-            SlotKind::Contact => self.contact = None,
-        }
-    }
-
-    pub fn is_empty(&self) -> bool {
-        SlotKind::ALL.iter().all(|&k| self.get(k).is_none())
-    }
 }
 
 /// The classifier's answer for one utterance.

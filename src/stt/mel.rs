@@ -41,10 +41,6 @@ impl LogMel {
         }
     }
 
-    pub fn n_mels(&self) -> usize {
-        self.n_mels
-    }
-
     /// Log-mel of `samples` (16 kHz) as `[n_mels, frames]`, row-major. The signal is
     /// reflect-padded at the start (as `torch.stft(center=True)`) and zero-padded after its
     /// end, so frames past the audio read as Whisper's padding does.

@@ -68,15 +68,6 @@ pub struct SttTimings {
     pub decode: f64,
 }
 
-/// A transcribed window of a longer signal.
-#[derive(Debug, Clone)]
-pub struct WindowTranscript {
-    pub start_sample: usize,
-    pub end_sample: usize,
-    pub transcript: Transcript,
-    pub timings: SttTimings,
-}
-
 /// The loaded speech-to-text engine; immutable and shareable between threads.
 pub struct Stt {
     model: model::Whisper,
@@ -161,23 +152,6 @@ impl Stt {
         );
         Ok((transcript, timings))
     }
-
-    /// Transcribes audio of any length in consecutive windows of at most 30 s, cut at the
-    /// quietest moment near each window's end so that words are not split.
-    pub fn transcribe(&self, samples: &[f32]) -> Result<Vec<WindowTranscript>, SttError> {
-        split_windows(samples, WINDOW_SAMPLES)
-            .into_iter()
-            .map(|(start, end)| {
-                let (transcript, timings) = self.transcribe_window(&samples[start..end])?;
-                Ok(WindowTranscript {
-                    start_sample: start,
-                    end_sample: end,
-                    transcript,
-                    timings,
-                })
-            })
-            .collect()
-    }
 }
 
 pub fn rms(samples: &[f32]) -> f32 {
@@ -187,48 +161,9 @@ pub fn rms(samples: &[f32]) -> f32 {
     (samples.iter().map(|x| x * x).sum::<f32>() / samples.len() as f32).sqrt()
 }
 
-/// Splits `[0, len)` into windows of at most `max` samples, each cut at the quietest 20 ms
-/// within the last third of the window.
-pub fn split_windows(samples: &[f32], max: usize) -> Vec<(usize, usize)> {
-    const FRAME: usize = 320;
-    let mut out = Vec::new();
-    let mut start = 0;
-    while samples.len() - start > max {
-        let search_from = start + max * 2 / 3;
-        let limit = start + max;
-        let cut = (search_from..limit - FRAME)
-            .step_by(FRAME)
-            .min_by(|&a, &b| rms(&samples[a..a + FRAME]).total_cmp(&rms(&samples[b..b + FRAME])))
-            .map_or(limit, |quiet| quiet + FRAME / 2);
-        out.push((start, cut));
-        start = cut;
-    }
-    if start < samples.len() || out.is_empty() {
-        out.push((start, samples.len()));
-    }
-    out
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn windows_cover_everything_and_cut_in_quiet() {
-        let mut s = vec![0.5f32; 100_000];
-        s[30_000..31_000].iter_mut().for_each(|x| *x = 0.0);
-        let w = split_windows(&s, 40_000);
-        assert!(
-            (30_000..31_000).contains(&w[0].1),
-            "first cut at {}",
-            w[0].1
-        );
-        assert_eq!(w.first().unwrap().0, 0);
-        assert_eq!(w.last().unwrap().1, 100_000);
-        assert!(w.windows(2).all(|p| p[0].1 == p[1].0));
-        assert!(w.iter().all(|(a, b)| b - a <= 40_000));
-        assert_eq!(split_windows(&s[..10], 400), vec![(0, 10)]);
-    }
 
     #[test]
     fn encoder_window_has_floor_margin_and_cap() {

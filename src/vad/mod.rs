@@ -126,10 +126,6 @@ impl Vad {
         }
     }
 
-    pub fn config(&self) -> &VadConfig {
-        &self.config
-    }
-
     /// True while an utterance is open.
     pub fn in_speech(&self) -> bool {
         matches!(self.state, State::Speech { .. })
