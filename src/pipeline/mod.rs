@@ -97,6 +97,18 @@ impl RecognizerConfig {
     }
 }
 
+/// The first CUDA GPU when built with the `cuda` feature and one is present, else the CPU.
+fn compute_device() -> Device {
+    #[cfg(feature = "cuda")]
+    {
+        Device::cuda_if_available(0).unwrap_or(Device::Cpu)
+    }
+    #[cfg(not(feature = "cuda"))]
+    {
+        Device::Cpu
+    }
+}
+
 /// `$VOXSHOP_MODELS`, else `models/` in the current directory.
 pub fn default_models_dir() -> PathBuf {
     std::env::var_os("VOXSHOP_MODELS")
@@ -171,7 +183,7 @@ pub struct Recognizer {
 
 impl Recognizer {
     pub fn load(config: &RecognizerConfig) -> Result<Self> {
-        let mut stt = Stt::load(config.model, &config.models_dir, &Device::Cpu)?;
+        let mut stt = Stt::load(config.model, &config.models_dir, &compute_device())?;
         stt.window = config.window;
         stt.options = config.decode.clone();
         let intent_dir = config
