@@ -8,7 +8,12 @@ const FR: &[&str] = &[
     "ma", "mes", "ton", "ta", "sur", "dans", "pour", "avec", "au", "aux", "ce", "cette", "qui",
     "que", "qu'", "d'", "l'", "j'", "oui", "non", "s'il", "plaît", "ajoute", "ajouter", "achète",
     "commande", "liste", "courses", "mets", "enlève", "retire", "combien", "où", "quand", "vas-y",
-    "peux", "veux", "pas", "ne", "n'", "bien", "merci", "euros", "stp",
+    "peux", "veux", "pas", "ne", "n'", "bien", "merci", "euros", "stp", "quel", "quelle", "quels",
+    "quelles", "fait", "fait-il", "temps", "est-ce", "c'est", "nous", "vous", "ils", "elle",
+    "elles", "mais", "ou", "sans", "chez", "comme", "aussi", "très", "peut", "faut", "on", "tes",
+    "ses", "leur", "toi", "lui", "ça", "ici", "bonjour", "salut", "annule", "rachète", "partage",
+    "envoie", "donne", "vide", "efface", "supprime", "montre", "dis", "lis", "pourquoi", "comment",
+    "voudrais",
 ];
 const EN: &[&str] = &[
     "the", "a", "an", "of", "and", "is", "i", "you", "it", "my", "me", "your", "on", "in", "for",
@@ -47,6 +52,7 @@ mod tests {
     fn tells_english_from_french() {
         assert_eq!(detect(&tokenize("ajoute du lait à ma liste")), Lang::Fr);
         assert_eq!(detect(&tokenize("oui vas-y")), Lang::Fr);
+        assert_eq!(detect(&tokenize("quel temps fait-il")), Lang::Fr);
         assert_eq!(detect(&tokenize("add milk to my list")), Lang::En);
         assert_eq!(detect(&tokenize("yes go ahead")), Lang::En);
         assert_eq!(detect(&tokenize("")), Lang::En);

@@ -149,7 +149,8 @@ impl IntentModel {
         let slots = assemble_slots(intent, &a.tokens, &a.spans);
         Some(IntentResult {
             intent,
-            confidence: confidence.clamp(0.0, 1.0),
+            // Three decimals: more would claim a precision the calibration does not have.
+            confidence: (confidence.clamp(0.0, 1.0) * 1000.0).round() / 1000.0,
             slots,
             requires_confirmation: intent.requires_confirmation(),
         })

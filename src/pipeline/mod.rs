@@ -163,7 +163,7 @@ pub struct Utterance {
 impl Utterance {
     fn set_intent(&mut self, r: IntentResult) {
         self.intent = Some(r.intent);
-        self.confidence = Some((r.confidence * 1000.0).round() / 1000.0);
+        self.confidence = Some(r.confidence);
         self.slots = Some(r.slots);
         self.requires_confirmation = Some(r.requires_confirmation);
     }
