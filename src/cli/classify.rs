@@ -60,8 +60,7 @@ pub fn run(args: ClassifyArgs, models_dir: PathBuf) -> Result<ExitCode> {
 
 fn show(model: &IntentModel, text: &str, json: bool, out: &mut impl Write) -> Result<()> {
     let t0 = std::time::Instant::now();
-    let result = model.classify(text);
-    let lang = crate::intent::lang::detect(&crate::intent::text::tokenize(text));
+    let (result, lang) = model.classify_with_lang(text, None);
     let intent_ms = t0.elapsed().as_secs_f64() * 1e3;
     if json {
         let c = Classified {

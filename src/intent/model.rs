@@ -2,10 +2,12 @@
 //! rejection, and its on-disk form (`models/intent/`: f16 safetensors + JSON settings).
 
 use super::features::{intent_features, token_features};
+use super::lang::detect;
 use super::net::{softmax, Scratch, SparseNet};
 use super::normalize::normalize_slot;
 use super::schema::{Intent, IntentResult, SlotKind, Slots};
 use super::text::{join, tokenize};
+use crate::stt::Lang;
 use candle_core::{DType, Device, Tensor};
 use std::collections::HashMap;
 use std::path::Path;
@@ -112,7 +114,10 @@ impl IntentModel {
     }
 
     pub fn analyze(&self, text: &str) -> Option<Analysis> {
-        let tokens = tokenize(text);
+        self.analyze_tokens(tokenize(text))
+    }
+
+    fn analyze_tokens(&self, tokens: Vec<String>) -> Option<Analysis> {
         if tokens.is_empty() {
             return None;
         }
@@ -144,7 +149,23 @@ impl IntentModel {
 
     /// Classifies text; `None` for text without any word (nothing to act on).
     pub fn classify(&self, text: &str) -> Option<IntentResult> {
-        let a = self.analyze(text)?;
+        self.classify_tokens(tokenize(text))
+    }
+
+    /// The result and the language: `stt_lang` when the speech model knows it, else read
+    /// from the same tokens the classifier uses.
+    pub fn classify_with_lang(
+        &self,
+        text: &str,
+        stt_lang: Option<Lang>,
+    ) -> (Option<IntentResult>, Lang) {
+        let tokens = tokenize(text);
+        let lang = stt_lang.unwrap_or_else(|| detect(&tokens));
+        (self.classify_tokens(tokens), lang)
+    }
+
+    fn classify_tokens(&self, tokens: Vec<String>) -> Option<IntentResult> {
+        let a = self.analyze_tokens(tokens)?;
         let (intent, confidence) = self.decide(&a.probs);
         let slots = assemble_slots(intent, &a.tokens, &a.spans);
         Some(IntentResult {

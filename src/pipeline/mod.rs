@@ -216,10 +216,8 @@ impl Recognizer {
 
     /// Classifies a transcript (or typed text). `lang` is the STT's language when it knows it.
     pub fn classify(&self, text: &str, lang: Option<Lang>) -> Option<(IntentResult, Lang)> {
-        let result = self.models.intent.classify(text)?;
-        let lang = lang
-            .unwrap_or_else(|| crate::intent::lang::detect(&crate::intent::text::tokenize(text)));
-        Some((result, lang))
+        let (result, lang) = self.models.intent.classify_with_lang(text, lang);
+        Some((result?, lang))
     }
 
     /// Transcribes and classifies one utterance (16 kHz mono); `None` when it holds no words.
