@@ -16,7 +16,7 @@ pub struct ClassifyArgs {
     /// Print one JSON object per utterance (JSON Lines).
     #[arg(long)]
     pub json: bool,
-    /// Intent model directory (default: <models-dir>/intent).
+    /// Intent model directory (default: $VOXSHOP_INTENT_MODEL, else <models-dir>/intent).
     #[arg(long, value_name = "DIR")]
     pub intent_model: Option<PathBuf>,
 }
@@ -37,11 +37,7 @@ struct Timing {
 }
 
 pub fn run(args: ClassifyArgs, models_dir: PathBuf) -> Result<ExitCode> {
-    let dir = args
-        .intent_model
-        .clone()
-        .or_else(|| std::env::var_os("VOXSHOP_INTENT_MODEL").map(PathBuf::from))
-        .unwrap_or_else(|| models_dir.join("intent"));
+    let dir = crate::intent::model_dir(args.intent_model.as_deref(), &models_dir);
     let model = IntentModel::load(&dir).context("loading the intent model")?;
     let stdout = std::io::stdout();
     let mut out = stdout.lock();

@@ -63,7 +63,7 @@ pub struct EvalArgs {
     /// Labelled JSON Lines files ({"text", "intent", "slots"}).
     #[arg(required = true, value_name = "FILE")]
     pub files: Vec<PathBuf>,
-    /// Intent model directory (default: <models-dir>/intent).
+    /// Intent model directory (default: $VOXSHOP_INTENT_MODEL, else <models-dir>/intent).
     #[arg(long, value_name = "DIR")]
     pub intent_model: Option<PathBuf>,
     /// List every misclassified utterance.
@@ -72,9 +72,7 @@ pub struct EvalArgs {
 }
 
 pub fn run_eval(args: EvalArgs, models_dir: PathBuf) -> Result<ExitCode> {
-    let dir = args
-        .intent_model
-        .unwrap_or_else(|| models_dir.join("intent"));
+    let dir = crate::intent::model_dir(args.intent_model.as_deref(), &models_dir);
     let model = IntentModel::load(&dir).context("loading the intent model")?;
     for file in &args.files {
         let items = read_labelled(file)?;

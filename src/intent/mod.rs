@@ -14,11 +14,13 @@ pub mod train;
 pub use model::{IntentError, IntentModel};
 pub use schema::{Intent, IntentResult, SlotKind, Slots};
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
-/// `$VOXSHOP_INTENT_MODEL`, else `models/intent` in the current directory.
-pub fn default_model_dir() -> PathBuf {
-    std::env::var_os("VOXSHOP_INTENT_MODEL")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from("models/intent"))
+/// Where the intent model lives: `explicit` if given, else `$VOXSHOP_INTENT_MODEL`, else
+/// `<models_dir>/intent`.
+pub fn model_dir(explicit: Option<&Path>, models_dir: &Path) -> PathBuf {
+    explicit
+        .map(Path::to_path_buf)
+        .or_else(|| std::env::var_os("VOXSHOP_INTENT_MODEL").map(PathBuf::from))
+        .unwrap_or_else(|| models_dir.join("intent"))
 }

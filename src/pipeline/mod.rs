@@ -186,11 +186,7 @@ impl Recognizer {
         let mut stt = Stt::load(config.model, &config.models_dir, &compute_device())?;
         stt.window = config.window;
         stt.options = config.decode.clone();
-        let intent_dir = config
-            .intent_dir
-            .clone()
-            .or_else(|| std::env::var_os("VOXSHOP_INTENT_MODEL").map(PathBuf::from))
-            .unwrap_or_else(|| config.models_dir.join("intent"));
+        let intent_dir = crate::intent::model_dir(config.intent_dir.as_deref(), &config.models_dir);
         let intent = IntentModel::load(&intent_dir)?;
         Ok(Self {
             models: Arc::new(Models {
