@@ -7,8 +7,9 @@ use candle_core::{Device, Tensor};
 use criterion::{criterion_group, criterion_main, BatchSize, Criterion};
 use std::hint::black_box;
 use std::path::{Path, PathBuf};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 use voxshop::audio::{downmix, load_wav_16k, read_wav, resample_to_16k};
+use voxshop::pipeline::Event;
 use voxshop::stt::EncoderWindow;
 use voxshop::vad::{Vad, VadConfig};
 use voxshop::{Recognizer, RecognizerConfig};
@@ -61,7 +62,7 @@ fn stages(c: &mut Criterion) {
 
     let audio = model.encode(&mel, 2 * ctx).unwrap();
     let tok = stt.tokenizer();
-    let mut state = model.start(&audio).unwrap();
+    let mut state = model.start(&audio, true).unwrap();
     model
         .decode(&mut state, &[tok.sot, tok.no_timestamps], &[1])
         .unwrap();
@@ -96,10 +97,48 @@ fn stages(c: &mut Criterion) {
     g.finish();
 
     let mut g = c.benchmark_group("e2e");
+    // All the work after the end of speech when nothing was done ahead (audio arriving
+    // faster than real time, or `speculate = false`).
     g.bench_function("end_of_speech_to_intent_3s", |b| {
         b.iter(|| black_box(rec.recognize_segment(&command, 0, 3000).unwrap()))
     });
+    // What a listener waits for in a live stream: from the arrival of the audio that lets
+    // the endpointer declare the end, to the intent (speculation on, as by default).
+    let live = live_stream(&command);
+    g.bench_function("live_end_of_speech_to_intent_3s", |b| {
+        b.iter_custom(|iters| (0..iters).map(|_| live_latency(&rec, &live)).sum())
+    });
     g.finish();
+}
+
+/// Half a second of silence, the command, then two seconds of silence.
+fn live_stream(command: &[f32]) -> Vec<f32> {
+    let mut s = vec![0.0; 8_000];
+    s.extend_from_slice(command);
+    s.extend(std::iter::repeat_n(0.0, 32_000));
+    s
+}
+
+/// Replays `stream` as a microphone would deliver it, 20 ms chunks in real time, without
+/// sleeping: chunk i arrives at i * 20 ms and is processed once it has arrived and the
+/// previous push has returned (the measured durations). Returns the time from the arrival
+/// of the chunk that yields the intent to the moment the intent is out, so work done during
+/// the hang-over counts only where it overruns the audio still to come.
+fn live_latency(rec: &Recognizer, stream: &[f32]) -> Duration {
+    const CHUNK: usize = 320;
+    let mut session = rec.session();
+    let mut busy_until = Duration::ZERO;
+    for (i, chunk) in stream.chunks(CHUNK).enumerate() {
+        let arrival = Duration::from_millis(20 * i as u64);
+        let start = busy_until.max(arrival);
+        let t0 = Instant::now();
+        let events = session.push(chunk, 16_000, 1).unwrap();
+        busy_until = start + t0.elapsed();
+        if events.iter().any(|e| matches!(e, Event::Intent(_))) {
+            return busy_until - arrival;
+        }
+    }
+    panic!("the command gave no intent");
 }
 
 fn references(c: &mut Criterion) {

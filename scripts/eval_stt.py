@@ -1,11 +1,15 @@
 #!/usr/bin/env python3
 """Word error rate of `voxshop transcribe` on labelled recordings.
 
-Usage: scripts/eval_stt.py [--set librivox|cards|samples|all] [-- extra voxshop args]
-Sets: LibriVox and cards human recordings from Debian's pocketsphinx-testdata, and our
-bundled samples/ (samples/manifest.tsv). Prints per-file errors and the total WER.
+Usage: scripts/eval_stt.py [--set NAME] [--limit N] [-q] [-- extra voxshop args]
+Sets: LibriVox and cards human recordings from Debian's pocketsphinx-testdata, our bundled
+samples/ (samples/manifest.tsv), "all" (those three), and the Asterisk prompts: real human
+voices with transcripts from Debian's asterisk-core-sounds-{en,fr}-wav (8 kHz telephone
+audio; Allison Smith in English, June Wallack in Canadian French; CC-BY-SA 3.0), "ast-en" and
+"ast-fr" (use `-- --model base --lang fr` for the latter). --limit takes a seeded sample.
+Prints per-file errors (unless -q) and the total WER.
 """
-import argparse, json, re, subprocess, sys, pathlib
+import argparse, gzip, json, random, re, subprocess, sys, pathlib, unicodedata
 
 PS = pathlib.Path("/usr/share/pocketsphinx/test/data")
 ROOT = pathlib.Path(__file__).resolve().parent.parent
@@ -27,21 +31,52 @@ def samples_set():
         out.append((ROOT / cols[0], cols[1]))
     return out
 
+AST = pathlib.Path("/usr/share/asterisk/sounds")
+
+def asterisk_set(lang, voice):
+    out = []
+    doc = pathlib.Path(f"/usr/share/doc/asterisk-core-sounds-{lang}/core-sounds-{lang}.txt.gz")
+    for line in gzip.open(doc, "rt", encoding="utf-8", errors="replace"):
+        key, sep, text = line.partition(":")
+        text = text.strip()
+        # Comments, tones, beeps and silences ("[ascending tones]", "<beep>", "(1 second of
+        # silence)") and prompts that are only "..." go.
+        if line.startswith(";") or not sep or re.search(r"[\[<(]", text) or not re.search(r"\w", text):
+            continue
+        wav = AST / voice / f"{key.strip()}.wav"
+        if wav.exists():
+            out.append((wav, text))
+    return out
+
 SETS = {
     "librivox": lambda: sphinx_set("librivox", "transcription"),
     "cards": lambda: sphinx_set("cards", "cards.transcription"),
     "samples": samples_set,
 }
+EXTRA_SETS = {
+    "ast-en": lambda: asterisk_set("en", "en_US_f_Allison"),
+    "ast-fr": lambda: asterisk_set("fr", "fr_CA_f_June"),
+}
 
 WORDS = {"mr": "mister", "mrs": "missus", "dr": "doctor", "ok": "okay"}
 NUMBERS = ("zero one two three four five six seven eight nine ten eleven twelve thirteen "
            "fourteen fifteen sixteen seventeen eighteen nineteen twenty").split()
+NOMBRES = ("zéro un deux trois quatre cinq six sept huit neuf dix onze douze treize quatorze "
+           "quinze seize dix-sept dix-huit dix-neuf vingt").split()
+# Contractions are split the same way on both sides, so "where's" and "where is" still differ
+# but "l'heure" and "l' heure" do not.
+CONTRACTIONS = {"'s": " is", "'re": " are", "n't": " not", "'ll": " will", "'m": " am", "'ve": " have"}
 
-def norm(text):
-    text = re.sub(r"\$(\d+)", r"\1 dollars", text.lower().replace("-", " "))
-    text = re.sub(r"[^a-z0-9' ]+", " ", text)
+def norm(text, french=False):
+    text = unicodedata.normalize("NFC", text.lower()).replace("’", "'")
+    text = re.sub(r"\$(\d+)", r"\1 dollars", text)
+    if not french:
+        for k, v in CONTRACTIONS.items():
+            text = text.replace(k, v)
+    text = re.sub(r"[^\w' ]+", " ", text.replace("-", " ").replace("'", "' "))
     words = [WORDS.get(w, w) for w in text.split()]
-    return [NUMBERS[int(w)] if w.isdigit() and int(w) <= 20 else w for w in words]
+    names = NOMBRES if french else NUMBERS
+    return [names[int(w)].replace("-", " ") if w.isdigit() and int(w) <= 20 else w for w in words]
 
 def edits(ref, hyp):
     d = list(range(len(hyp) + 1))
@@ -53,11 +88,17 @@ def edits(ref, hyp):
 
 def main():
     ap = argparse.ArgumentParser()
-    ap.add_argument("--set", default="librivox", choices=[*SETS, "all"])
+    ap.add_argument("--set", default="librivox", choices=[*SETS, *EXTRA_SETS, "all"])
+    ap.add_argument("--limit", type=int, default=0, help="seeded sample of N recordings")
+    ap.add_argument("-q", "--quiet", action="store_true", help="only the total")
     ap.add_argument("--bin", default=str(ROOT / "target/release/voxshop"))
     ap.add_argument("extra", nargs="*")
     a = ap.parse_args()
-    items = [x for k in (SETS if a.set == "all" else [a.set]) for x in SETS[k]()]
+    sets = {**SETS, **EXTRA_SETS}
+    items = [x for k in (SETS if a.set == "all" else [a.set]) for x in sets[k]()]
+    if a.limit and a.limit < len(items):
+        items = random.Random(7).sample(items, a.limit)
+    french = a.set == "ast-fr"
     cmd = [a.bin, "transcribe", "--json", *a.extra, *[str(p) for p, _ in items]]
     res = subprocess.run(cmd, capture_output=True, text=True)
     if res.returncode != 0:
@@ -69,10 +110,12 @@ def main():
     errs = words = 0
     for path, ref in items:
         hyp = " ".join(hyps.get(str(path), []))
-        e, n = edits(norm(ref), norm(hyp)), len(norm(ref))
+        r = norm(ref, french)
+        e, n = edits(r, norm(hyp, french)), len(r)
         errs += e
         words += n
-        print(f"{e:3d}/{n:3d}  {path.name}: {hyp}")
+        if not a.quiet:
+            print(f"{e:3d}/{n:3d}  {path.name}: {hyp}")
     print(f"WER {100 * errs / max(words, 1):.2f}% ({errs}/{words} words)")
 
 if __name__ == "__main__":

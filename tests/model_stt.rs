@@ -127,3 +127,54 @@ fn truncated_model_file_is_a_clear_error() {
         "{err}"
     );
 }
+
+/// Word errors and words of `rec` over `(wav, reference)` pairs.
+fn wer(rec: &voxshop::Recognizer, set: &[(std::path::PathBuf, String)]) -> (usize, usize) {
+    let (mut errors, mut words) = (0, 0);
+    for (wav, reference) in set {
+        let hyp: Vec<String> = rec
+            .recognize_file(wav)
+            .unwrap()
+            .iter()
+            .flat_map(|u| normalize(&u.transcript))
+            .collect();
+        let reference = normalize(reference);
+        errors += word_errors(&reference, &hyp);
+        words += reference.len();
+    }
+    (errors, words)
+}
+
+#[test]
+fn padding_memory_makes_the_short_window_more_accurate_on_real_telephone_speech() {
+    let set = asterisk_prompts("en", 6, 2);
+    assert!(set.len() > 60, "{} prompts", set.len());
+    let with = recognizer(ModelKind::TinyEn);
+    let mut config = voxshop::RecognizerConfig {
+        models_dir: models_dir(ModelKind::TinyEn),
+        ..Default::default()
+    };
+    config.window.padding_memory = false;
+    let without = voxshop::Recognizer::load(&config).unwrap();
+    let (e_with, words) = wer(&with, &set);
+    let (e_without, _) = wer(&without, &set);
+    eprintln!("{words} words: {e_with} errors with the padding memory, {e_without} without");
+    assert!(e_with * 100 <= 6 * words, "WER {e_with}/{words}");
+    assert!(e_with + 4 <= e_without, "{e_with} vs {e_without} errors");
+}
+
+#[test]
+fn french_telephone_speech_is_transcribed_by_the_multilingual_model() {
+    let set = asterisk_prompts("fr", 5, 5);
+    assert!(set.len() > 30, "{} prompts", set.len());
+    let mut config = voxshop::RecognizerConfig {
+        model: ModelKind::Base,
+        models_dir: models_dir(ModelKind::Base),
+        ..Default::default()
+    };
+    config.decode.language = Some(voxshop::stt::Lang::Fr);
+    let rec = voxshop::Recognizer::load(&config).unwrap();
+    let (errors, words) = wer(&rec, &set);
+    eprintln!("French WER {errors}/{words}");
+    assert!(errors * 100 <= 25 * words, "WER {errors}/{words}");
+}

@@ -202,3 +202,64 @@ fn partial_transcripts_come_while_speaking_and_bad_formats_are_errors() {
         );
     }
 }
+
+/// Three commands; the second has a 200 ms pause inserted in its middle (shorter than the
+/// hang-over, so the utterance goes on and the speculation the pause triggered is void).
+fn speculation_signal() -> Vec<f32> {
+    let mut signal = vec![0.0f32; 8_000];
+    signal.extend(wav("samples/en/read_list.wav"));
+    let milk = wav("samples/en/add_milk.wav");
+    let (head, tail) = milk.split_at(milk.len() / 2);
+    signal.extend(head);
+    signal.extend(vec![0.0; 3_200]);
+    signal.extend(tail);
+    signal.extend(vec![0.0; 16_000]);
+    signal.extend(wav("samples/en/confirm_yes.wav"));
+    signal.extend(vec![0.0; 16_000]);
+    signal
+}
+
+fn stream_in_20ms_chunks(rec: &voxshop::Recognizer, signal: &[f32]) -> Vec<voxshop::Utterance> {
+    let mut session = rec.session();
+    let mut events = Vec::new();
+    for c in signal.chunks(320) {
+        events.extend(session.push(c, 16_000, 1).unwrap());
+    }
+    events.extend(session.finish().unwrap());
+    utterances(&events)
+}
+
+#[test]
+fn speculation_in_the_hang_over_gives_the_same_utterances_with_the_work_done_before_the_end() {
+    let load = |speculate: bool| {
+        let mut config = voxshop::RecognizerConfig {
+            models_dir: common::models_dir(ModelKind::TinyEn),
+            ..Default::default()
+        };
+        config.session.speculate = speculate;
+        voxshop::Recognizer::load(&config).unwrap()
+    };
+    let signal = speculation_signal();
+    let eager = stream_in_20ms_chunks(&load(true), &signal);
+    let plain = stream_in_20ms_chunks(&load(false), &signal);
+    let view = |us: &[voxshop::Utterance]| {
+        us.iter()
+            .map(|u| {
+                let slots = serde_json::to_string(&u.slots).unwrap();
+                (u.start_ms, u.end_ms, u.transcript.clone(), u.intent, slots)
+            })
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(view(&eager), view(&plain));
+    assert_eq!(eager.len(), 3, "{:?}", view(&eager));
+    for (e, p) in eager.iter().zip(&plain) {
+        let (e_after, p_after) = (
+            e.timings_ms.after_end.unwrap(),
+            p.timings_ms.after_end.unwrap(),
+        );
+        // Speculated: only classification is left after the end of speech (~0.1 ms against
+        // tens of ms of speech recognition); not speculated: all of it.
+        assert!(e_after * 10.0 < e.timings_ms.stt, "{:?}", e.timings_ms);
+        assert!(p_after >= p.timings_ms.stt, "{:?}", p.timings_ms);
+    }
+}

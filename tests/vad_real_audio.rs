@@ -3,7 +3,7 @@
 mod common;
 
 use voxshop::audio::load_wav_16k;
-use voxshop::vad::{Vad, VadConfig, VadEvent};
+use voxshop::vad::{self, Vad, VadConfig, VadEvent};
 
 fn speech(name: &str) -> Vec<f32> {
     let p = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -23,6 +23,16 @@ fn segments(samples: &[f32], chunk: usize) -> Vec<(u64, u64)> {
     for e in events {
         if let VadEvent::SpeechEnd(s) = e {
             assert_eq!(s.samples.len() as u64, s.end - s.start);
+            // Closed by a pause: the hang-over heard is exactly what follows the last voiced
+            // frame (the session keeps only `tail_ms` of it for the speech model).
+            let hangover = vad::frames(VadConfig::default().hangover_ms) * vad::FRAME;
+            assert_eq!(
+                s.end - s.voiced_end,
+                hangover as u64,
+                "{}..{}",
+                s.start,
+                s.end
+            );
             out.push((s.start_ms(), s.end_ms()));
         }
     }

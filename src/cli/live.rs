@@ -172,7 +172,9 @@ pub fn event_human(e: &Event) -> String {
             } else {
                 ""
             },
-            u.timings_ms.stt + u.timings_ms.intent
+            u.timings_ms
+                .after_end
+                .unwrap_or(u.timings_ms.stt + u.timings_ms.intent)
         ),
     }
 }

@@ -32,6 +32,9 @@ pub struct TranscribeArgs {
     /// Advanced: encoder positions of padding kept after the audio.
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(0..=1500))]
     pub margin_ctx: Option<u16>,
+    /// Advanced: decode the shortened window without the padding memory (to measure it).
+    #[arg(long)]
+    pub no_padding_memory: bool,
 }
 
 pub fn run(args: TranscribeArgs, mut config: RecognizerConfig) -> Result<ExitCode> {
@@ -54,6 +57,9 @@ pub fn run(args: TranscribeArgs, mut config: RecognizerConfig) -> Result<ExitCod
     }
     if let Some(n) = args.margin_ctx {
         config.window.margin_ctx = n as usize;
+    }
+    if args.no_padding_memory {
+        config.window.padding_memory = false;
     }
     let t0 = Instant::now();
     let recognizer =

@@ -9,7 +9,7 @@ pub use session::{utterances, Event, Session, SessionConfig};
 use crate::audio::{self, Pcm16k, TARGET_RATE};
 use crate::error::Result;
 use crate::intent::{Intent, IntentModel, IntentResult, Slots};
-use crate::stt::{DecodeOptions, EncoderWindow, Lang, ModelKind, Stt};
+use crate::stt::{DecodeOptions, EncoderWindow, Lang, ModelKind, Stt, SttTimings, Transcript};
 use candle_core::Device;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -63,6 +63,7 @@ pub struct ConfigFile {
     pub language: Option<String>,
     pub min_ctx: Option<usize>,
     pub margin_ctx: Option<usize>,
+    pub padding_memory: Option<bool>,
     pub session: Option<SessionConfig>,
 }
 
@@ -89,6 +90,9 @@ impl RecognizerConfig {
         }
         if let Some(n) = file.margin_ctx {
             c.window.margin_ctx = n.min(1500);
+        }
+        if let Some(p) = file.padding_memory {
+            c.window.padding_memory = p;
         }
         if let Some(s) = file.session {
             c.session = s;
@@ -125,6 +129,11 @@ pub struct Timings {
     pub stt: f64,
     pub intent: f64,
     pub total: f64,
+    /// Work left after the endpointer declared the end of speech (streaming only): what a
+    /// user waits for beyond the hang-over. Lower than `total` when the transcript was made
+    /// during the hang-over (see `SessionConfig::speculate`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub after_end: Option<f64>,
 }
 
 impl Timings {
@@ -136,6 +145,7 @@ impl Timings {
         self.stt = r(self.stt);
         self.intent = r(self.intent);
         self.total = r(self.total);
+        self.after_end = self.after_end.map(r);
         self
     }
 }
@@ -224,8 +234,19 @@ impl Recognizer {
         end_ms: u64,
     ) -> Result<Option<Utterance>> {
         let (transcript, t) = self.models.stt.transcribe_window(samples)?;
+        Ok(self.utterance_from(transcript, t, start_ms, end_ms))
+    }
+
+    /// Classifies a transcript into an utterance; `None` when it holds no words.
+    pub(crate) fn utterance_from(
+        &self,
+        transcript: Transcript,
+        t: SttTimings,
+        start_ms: u64,
+        end_ms: u64,
+    ) -> Option<Utterance> {
         if transcript.text.is_empty() {
-            return Ok(None);
+            return None;
         }
         let stt_ms = t.mel + t.encode + t.decode;
         let t0 = Instant::now();
@@ -259,7 +280,7 @@ impl Recognizer {
             u.lang = lang;
             u.set_intent(result);
         }
-        Ok(Some(u))
+        Some(u)
     }
 
     /// Recognises the utterances of a whole 16 kHz signal through the streaming path.

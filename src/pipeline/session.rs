@@ -4,17 +4,52 @@
 use super::{Recognizer, Utterance};
 use crate::audio::{downmix, StreamResampler, TARGET_RATE};
 use crate::error::Result;
-use crate::stt::Lang;
-use crate::vad::{Vad, VadConfig, VadEvent};
+use crate::stt::{Lang, SttTimings, Transcript};
+use crate::vad::{self, Segment, Vad, VadConfig, VadEvent};
 use std::time::Instant;
 
 /// Streaming options.
-#[derive(Debug, Clone, Copy, Default, serde::Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, Copy, serde::Deserialize, serde::Serialize)]
 #[serde(default)]
 pub struct SessionConfig {
     pub vad: VadConfig,
     /// Emit a partial transcript every this many ms of ongoing speech (0: never).
     pub partial_every_ms: u32,
+    /// Pause kept after the last voiced frame in the audio given to the speech model (whole
+    /// 16 ms frames, at most the hang-over); the rest of the hang-over is not transcribed.
+    pub tail_ms: u32,
+    /// Transcribe an utterance as soon as its pause reaches `tail_ms`, while the endpointer
+    /// is still waiting out the hang-over, so that the end of speech finds the work done.
+    /// The audio is the same either way, so is the result; only the latency changes.
+    pub speculate: bool,
+}
+
+impl Default for SessionConfig {
+    fn default() -> Self {
+        Self {
+            vad: VadConfig::default(),
+            partial_every_ms: 0,
+            tail_ms: 128,
+            speculate: true,
+        }
+    }
+}
+
+impl SessionConfig {
+    /// Samples of pause kept at the end of an utterance for the speech model.
+    fn tail_samples(&self) -> usize {
+        vad::frames(self.tail_ms).min(vad::frames(self.vad.hangover_ms)) * vad::FRAME
+    }
+}
+
+/// A transcript made during the pause that may end an utterance, before the end is certain.
+struct Speculation {
+    /// Stream position where the utterance started.
+    start: u64,
+    /// Samples of the utterance transcribed.
+    len: usize,
+    transcript: Transcript,
+    timings: SttTimings,
 }
 
 /// What a session reports, with stream timestamps in ms from the first sample pushed.
@@ -58,6 +93,7 @@ pub struct Session {
     resampled: Vec<f32>,
     /// Samples of the open utterance at the last partial transcript.
     partial_at: usize,
+    speculation: Option<Speculation>,
     vad_ms: f64,
     source: Option<String>,
 }
@@ -76,6 +112,7 @@ impl Session {
             mono: Vec::new(),
             resampled: Vec::new(),
             partial_at: 0,
+            speculation: None,
             vad_ms: 0.0,
             source: None,
         }
@@ -163,7 +200,51 @@ impl Session {
         for e in vad_events {
             self.handle(e, events)?;
         }
-        self.maybe_partial(events)
+        self.maybe_partial(events)?;
+        self.maybe_speculate()
+    }
+
+    /// In a pause of at least `tail_ms`, transcribes what the utterance will be if the pause
+    /// turns out to be its end. Runs when a push returns, so audio pushed in large blocks
+    /// (files) rarely pays for a speculation that new speech then voids.
+    fn maybe_speculate(&mut self) -> Result<()> {
+        let (Some(pause), Some(start)) = (self.vad.pause_frames(), self.vad.current_start()) else {
+            return Ok(());
+        };
+        let tail = self.config.tail_samples();
+        let pause = pause * vad::FRAME;
+        if !self.config.speculate || pause < tail {
+            return Ok(());
+        }
+        let len = self.vad.current().len() - (pause - tail);
+        if self
+            .speculation
+            .as_ref()
+            .is_some_and(|s| s.start == start && s.len == len)
+        {
+            return Ok(());
+        }
+        let (transcript, timings) = self
+            .rec
+            .stt()
+            .transcribe_window(&self.vad.current()[..len])?;
+        self.speculation = Some(Speculation {
+            start,
+            len,
+            transcript,
+            timings,
+        });
+        Ok(())
+    }
+
+    /// The utterance's transcript: the speculative one when it covered the same audio.
+    fn final_transcript(&mut self, seg: &Segment) -> Result<(Transcript, SttTimings)> {
+        let end = (seg.voiced_end + self.config.tail_samples() as u64).min(seg.end);
+        let len = ((end - seg.start) as usize).min(seg.samples.len());
+        match self.speculation.take() {
+            Some(s) if s.start == seg.start && s.len == len => Ok((s.transcript, s.timings)),
+            _ => Ok(self.rec.stt().transcribe_window(&seg.samples[..len])?),
+        }
     }
 
     fn maybe_partial(&mut self, events: &mut Vec<Event>) -> Result<()> {
@@ -192,6 +273,7 @@ impl Session {
         match e {
             VadEvent::SpeechStart { at } => {
                 self.partial_at = 0;
+                self.speculation = None;
                 events.push(Event::SpeechStart { at_ms: to_ms(at) });
             }
             VadEvent::Discarded { start, end } => events.push(Event::SpeechEnd {
@@ -199,13 +281,19 @@ impl Session {
                 end_ms: to_ms(end),
             }),
             VadEvent::SpeechEnd(seg) => {
+                let ended = Instant::now();
                 let (start_ms, end_ms) = (seg.start_ms(), seg.end_ms());
                 events.push(Event::SpeechEnd { start_ms, end_ms });
                 let vad_ms = std::mem::take(&mut self.vad_ms);
-                if let Some(mut u) = self.rec.recognize_segment(&seg.samples, start_ms, end_ms)? {
+                let (transcript, stt_timings) = self.final_transcript(&seg)?;
+                let utterance = self
+                    .rec
+                    .utterance_from(transcript, stt_timings, start_ms, end_ms);
+                if let Some(mut u) = utterance {
                     u.source = self.source.clone();
                     u.timings_ms.vad = Some(vad_ms);
                     u.timings_ms.total += vad_ms;
+                    u.timings_ms.after_end = Some(ended.elapsed().as_secs_f64() * 1e3);
                     u.timings_ms = u.timings_ms.rounded();
                     events.push(Event::FinalTranscript {
                         start_ms,

@@ -5,13 +5,14 @@
 
 use super::ct2::{Ct2Model, Ct2Var};
 use super::mel_filters::{mel_filters, N_FREQS};
+use super::model::Whisper;
 use crate::error::SttError;
 use candle_core::quantized::{gguf_file, GgmlDType, QTensor};
 use candle_core::{Device, Tensor};
 use std::path::Path;
 
 /// Version of our GGUF layout; bump when names or meaning change.
-pub const FORMAT_VERSION: u32 = 1;
+pub const FORMAT_VERSION: u32 = 2;
 
 /// How the big matmul weights are stored.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -219,7 +220,7 @@ pub fn convert(
         tensors: Vec::new(),
         quant: plan.encoder,
     };
-    let total = 6 + enc_layers + dec_layers;
+    let total = 7 + enc_layers + dec_layers;
     let mut step = 0;
     let mut tick = |progress: &mut dyn FnMut(usize, usize)| {
         step += 1;
@@ -335,6 +336,17 @@ pub fn convert(
             u32s(&config.suppress_ids_begin),
         ),
     ];
+    // The padding memory is the converted encoder's own output for silence, so it is made
+    // from the weights just written and then stored beside them.
+    let stage = out.with_extension("gguf.stage");
+    write_atomically(&stage, &meta, &w.tensors)?;
+    let memory = (|| {
+        let model = Whisper::load_unpadded(&stage, &Device::Cpu, "")?;
+        Ok::<_, SttError>(model.padding_memory()?.squeeze(0)?)
+    })();
+    let _ = std::fs::remove_file(&stage);
+    w.put("enc.pad", &memory?, GgmlDType::F32)?;
+    tick(&mut progress);
     write_atomically(out, &meta, &w.tensors)
 }
 

@@ -74,10 +74,15 @@ impl<'a> Decoder<'a> {
         }
     }
 
-    /// Decodes one window's audio features.
-    pub fn run(&self, audio: &Tensor, opts: &DecodeOptions) -> candle_core::Result<Transcript> {
+    /// Decodes one window's audio features, followed by the padding memory if `padding`.
+    pub fn run(
+        &self,
+        audio: &Tensor,
+        padding: bool,
+        opts: &DecodeOptions,
+    ) -> candle_core::Result<Transcript> {
         let tok = self.tok;
-        let mut state = self.model.start(audio)?;
+        let mut state = self.model.start(audio, padding)?;
         // <|startoftranscript|> alone first: its logits give the no-speech probability and,
         // on multilingual models, the language.
         let sot_logits = self

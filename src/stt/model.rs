@@ -147,6 +147,11 @@ struct DecoderBlock {
     heads: usize,
 }
 
+/// Normalised log-mel value of the padding after an utterance when the padding memory is made:
+/// the median over real recordings of `(max_log - 4) / 4`, the value Whisper's front-end gives
+/// silence (measured -0.83 to -0.55 on the samples and Asterisk prompts).
+pub const PAD_MEL: f32 = -0.65;
+
 /// Per-utterance decoder state: self-attention KV cache and the cross-attention keys/values.
 #[derive(Clone)]
 pub struct DecoderState {
@@ -178,6 +183,12 @@ pub struct Whisper {
     dec_pos: Tensor,
     dec_blocks: Vec<DecoderBlock>,
     dec_ln: LayerNorm,
+    /// Cross-attention keys/values per decoder layer of the encoder's output for silence over
+    /// the whole 30 s window (the "padding memory"). Whisper was trained to read a 30 s window
+    /// whose end is silence; decoding a shortened window with the rest of that silence appended
+    /// from here brought WER on real recordings from 8.0 % to 7.0 % (full window: 7.3 %) for
+    /// about 1/10 of the full window's encoder cost.
+    pad_kv: Vec<(Tensor, Tensor)>,
     pub mel_filters: Vec<f32>,
     device: Device,
 }
@@ -234,6 +245,19 @@ impl Whisper {
     /// Loads a GGUF made by `voxshop convert`. `fix` is the command to show when it is
     /// missing or corrupt.
     pub fn load(path: &Path, device: &Device, fix: &str) -> Result<Self, SttError> {
+        let model = Self::load_unpadded(path, device, fix)?;
+        if model.pad_kv.is_empty() {
+            return Err(SttError::CorruptModel {
+                path: path.to_owned(),
+                reason: "the padding memory (enc.pad) is missing".into(),
+                fix: fix.to_string(),
+            });
+        }
+        Ok(model)
+    }
+
+    /// Loads a GGUF that may lack the padding memory (while it is being made).
+    pub(crate) fn load_unpadded(path: &Path, device: &Device, fix: &str) -> Result<Self, SttError> {
         let corrupt = |reason: String| SttError::CorruptModel {
             path: path.to_owned(),
             reason,
@@ -324,6 +348,17 @@ impl Whisper {
                 })
             })
             .collect::<candle_core::Result<Vec<_>>>()?;
+        let pad = match w.content.tensor_infos.contains_key("enc.pad") {
+            true => Some(w.f32("enc.pad")?.unsqueeze(0)?),
+            false => None,
+        };
+        let pad_kv = match &pad {
+            Some(pad) => dec_blocks
+                .iter()
+                .map(|b| cross_kv(b, pad, config.d_model))
+                .collect::<candle_core::Result<Vec<_>>>()?,
+            None => Vec::new(),
+        };
         let token_emb = Arc::new(w.q("dec.emb")?);
         let proj = QMatMul::from_arc(token_emb.clone())?;
         let mel_filters = w.f32("mel_filters")?.flatten_all()?.to_vec1::<f32>()?;
@@ -341,6 +376,7 @@ impl Whisper {
             dec_pos: w.f32("dec.pos")?,
             dec_blocks,
             dec_ln: w.norm("dec.ln")?,
+            pad_kv,
             mel_filters,
             device: w.device.clone(),
             config,
@@ -365,18 +401,35 @@ impl Whisper {
         x.apply(&self.enc_ln)
     }
 
-    /// Fresh decoder state for one utterance's audio features.
-    pub fn start(&self, audio: &Tensor) -> candle_core::Result<DecoderState> {
+    /// The encoder's output `[1, n_audio_ctx, d_model]` for a whole window of silence at
+    /// [`PAD_MEL`]: the padding memory stored in the GGUF by `voxshop setup`.
+    pub fn padding_memory(&self) -> candle_core::Result<Tensor> {
+        let frames = 2 * self.config.n_audio_ctx;
+        self.encode(&vec![PAD_MEL; self.config.n_mels * frames], frames)
+    }
+
+    /// Fresh decoder state for one utterance's audio features `[1, ctx, d_model]`: the
+    /// decoder attends to them, followed (if `padding`) by the padding memory up to the full
+    /// 30 s window.
+    pub fn start(&self, audio: &Tensor, padding: bool) -> candle_core::Result<DecoderState> {
+        let ctx = audio.dim(1)?;
         let cross_kv = self
             .dec_blocks
             .iter()
-            .map(|b| {
-                let kv = audio.apply(&b.cross_kv)?;
-                let d = self.config.d_model;
-                Ok((
-                    split_heads(&kv.narrow(D::Minus1, 0, d)?, b.heads)?,
-                    split_heads(&kv.narrow(D::Minus1, d, d)?, b.heads)?,
-                ))
+            .enumerate()
+            .map(|(i, b)| {
+                let (k, v) = cross_kv(b, audio, self.config.d_model)?;
+                let full = self.config.n_audio_ctx;
+                match self.pad_kv.get(i) {
+                    Some((pk, pv)) if padding && ctx < full => {
+                        let rest = |t: &Tensor| t.narrow(2, ctx, full - ctx);
+                        Ok((
+                            Tensor::cat(&[&k, &rest(pk)?], 2)?,
+                            Tensor::cat(&[&v, &rest(pv)?], 2)?,
+                        ))
+                    }
+                    _ => Ok((k, v)),
+                }
             })
             .collect::<candle_core::Result<Vec<_>>>()?;
         let self_kv = (0..self.dec_blocks.len())
@@ -431,6 +484,15 @@ impl Whisper {
         let x = x.i(0)?.index_select(&idx, 0)?.apply(&self.dec_ln)?;
         self.proj.forward(&x)?.to_dtype(DType::F32)
     }
+}
+
+/// A decoder layer's cross-attention keys and values `[1, heads, positions, head_dim]`.
+fn cross_kv(b: &DecoderBlock, audio: &Tensor, d: usize) -> candle_core::Result<(Tensor, Tensor)> {
+    let kv = audio.apply(&b.cross_kv)?;
+    Ok((
+        split_heads(&kv.narrow(D::Minus1, 0, d)?, b.heads)?,
+        split_heads(&kv.narrow(D::Minus1, d, d)?, b.heads)?,
+    ))
 }
 
 /// Mask for `n` new tokens after `past` cached ones: `[n, past + n]`.

@@ -47,7 +47,8 @@ impl Default for VadConfig {
     }
 }
 
-fn frames(ms: u32) -> usize {
+/// Whole frames covering `ms` milliseconds.
+pub fn frames(ms: u32) -> usize {
     (ms as usize * RATE as usize / 1000).div_ceil(FRAME)
 }
 
@@ -57,6 +58,8 @@ pub struct Segment {
     pub start: u64,
     pub end: u64,
     pub samples: Vec<f32>,
+    /// Stream position just after the last voiced frame (`end` less the hang-over heard).
+    pub voiced_end: u64,
     /// Cut by `max_utterance_ms` rather than by silence.
     pub forced: bool,
     /// RMS level of the voiced frames, dBFS.
@@ -82,6 +85,13 @@ pub enum VadEvent {
     /// What opened as speech was too short (click, cough) or too faint (background talk) to
     /// be an utterance.
     Discarded { start: u64, end: u64 },
+}
+
+/// Where an utterance being closed lies in the stream.
+struct Span {
+    start: u64,
+    end: u64,
+    voiced_end: u64,
 }
 
 enum State {
@@ -139,6 +149,14 @@ impl Vad {
         }
     }
 
+    /// Unvoiced frames at the end of the open utterance (the pause so far), if one is open.
+    pub fn pause_frames(&self) -> Option<usize> {
+        match self.state {
+            State::Speech { unvoiced, .. } => Some(unvoiced),
+            _ => None,
+        }
+    }
+
     /// Audio of the open utterance so far (for partial transcripts).
     pub fn current(&self) -> &[f32] {
         &self.current
@@ -167,13 +185,24 @@ impl Vad {
         let mut events = Vec::new();
         if let State::Speech {
             start,
+            unvoiced,
             voiced_total,
-            ..
         } = self.state
         {
             self.current.extend_from_slice(&self.pending);
             let end = self.pos + self.pending.len() as u64;
-            self.close(start, end, voiced_total, false, &mut events);
+            // The unjudged partial frame counts as voiced when speech was still going on.
+            let voiced_end = if unvoiced == 0 {
+                end
+            } else {
+                self.pos - (unvoiced * FRAME) as u64
+            };
+            let span = Span {
+                start,
+                end,
+                voiced_end,
+            };
+            self.close(span, voiced_total, false, &mut events);
         }
         self.pending.clear();
         events
@@ -231,11 +260,16 @@ impl Vad {
                 let unvoiced = if voiced { 0 } else { unvoiced + 1 };
                 let voiced_total = voiced_total + usize::from(voiced);
                 let too_long = self.pos - start >= c.max_utterance_ms as u64 * RATE / 1000;
+                let span = Span {
+                    start,
+                    end: self.pos,
+                    voiced_end: self.pos - (unvoiced * FRAME) as u64,
+                };
                 if unvoiced >= frames(c.hangover_ms) {
                     // End at the last voiced frame plus the hang-over already heard.
-                    self.close(start, self.pos, voiced_total, false, events);
+                    self.close(span, voiced_total, false, events);
                 } else if too_long {
-                    self.close(start, self.pos, voiced_total, true, events);
+                    self.close(span, voiced_total, true, events);
                 } else {
                     self.state = State::Speech {
                         start,
@@ -257,12 +291,16 @@ impl Vad {
 
     fn close(
         &mut self,
-        start: u64,
-        end: u64,
+        span: Span,
         voiced_frames: usize,
         forced: bool,
         events: &mut Vec<VadEvent>,
     ) {
+        let Span {
+            start,
+            end,
+            voiced_end,
+        } = span;
         self.state = State::Silence;
         let samples = std::mem::take(&mut self.current);
         let energy = std::mem::take(&mut self.voiced_energy);
@@ -278,6 +316,7 @@ impl Vad {
             start,
             end,
             samples,
+            voiced_end,
             forced,
             level_dbfs,
         }));

@@ -132,3 +132,41 @@ pub fn white_noise(n: usize, amp: f32, seed: u64) -> Vec<f32> {
         })
         .collect()
 }
+
+/// Real human speech with transcripts: the Asterisk prompts in Debian's
+/// asterisk-core-sounds-{en,fr}-wav (8 kHz telephone recordings). `lang` is "en" or "fr";
+/// keeps every `every`-th top-level prompt of at least `min_words` words.
+pub fn asterisk_prompts(lang: &str, min_words: usize, every: usize) -> Vec<(PathBuf, String)> {
+    let voice = match lang {
+        "en" => "en_US_f_Allison",
+        _ => "fr_CA_f_June",
+    };
+    let doc = format!("/usr/share/doc/asterisk-core-sounds-{lang}/core-sounds-{lang}.txt.gz");
+    let out = std::process::Command::new("gzip")
+        .args(["-dc", &doc])
+        .output()
+        .expect("gzip runs");
+    assert!(
+        out.status.success(),
+        "{doc} is missing: apt-get install asterisk-core-sounds-{lang}-wav"
+    );
+    let text = String::from_utf8_lossy(&out.stdout).into_owned();
+    let dir = Path::new("/usr/share/asterisk/sounds").join(voice);
+    text.lines()
+        .filter(|l| !l.starts_with(';'))
+        .filter_map(|l| l.split_once(':'))
+        .filter(|(key, text)| {
+            !key.contains('/')
+                && !text.contains(['[', '<', '('])
+                && text.split_whitespace().count() >= min_words
+        })
+        .map(|(key, text)| {
+            (
+                dir.join(format!("{}.wav", key.trim())),
+                text.trim().to_string(),
+            )
+        })
+        .filter(|(wav, _)| wav.exists())
+        .step_by(every)
+        .collect()
+}
