@@ -48,8 +48,11 @@ impl Default for RecognizerConfig {
 /// language = "fr"            # base only; detected between en and fr when absent
 /// min_ctx = 500              # encoder floor, positions of 20 ms
 /// margin_ctx = 100
+/// padding_memory = true      # decoder reads the rest of the 30 s window from the stored silence
 /// [session]
 /// partial_every_ms = 800
+/// tail_ms = 128              # pause after the last voiced frame given to the speech model
+/// speculate = true           # transcribe during the hang-over
 /// [session.vad]
 /// hangover_ms = 250
 /// min_level_dbfs = -45.0
