@@ -9,25 +9,7 @@ use voxshop::ModelKind;
 #[test]
 fn wer_on_human_librivox_recordings_is_at_most_10_percent() {
     let rec = recognizer(ModelKind::TinyEn);
-    let (mut errors, mut words) = (0, 0);
-    for (wav, reference) in librivox() {
-        let hyp: Vec<String> = rec
-            .recognize_file(&wav)
-            .unwrap()
-            .iter()
-            .flat_map(|u| normalize(&u.transcript))
-            .collect();
-        let reference = normalize(&reference);
-        let e = word_errors(&reference, &hyp);
-        eprintln!(
-            "{e}/{} {}: {}",
-            reference.len(),
-            wav.display(),
-            hyp.join(" ")
-        );
-        errors += e;
-        words += reference.len();
-    }
+    let (errors, words) = wer(&rec, &librivox());
     let wer = errors as f64 / words as f64;
     eprintln!("WER {:.2}% ({errors}/{words})", wer * 100.0);
     assert!(words > 60);
@@ -128,7 +110,7 @@ fn truncated_model_file_is_a_clear_error() {
     );
 }
 
-/// Word errors and words of `rec` over `(wav, reference)` pairs.
+/// Word errors and words of `rec` over `(wav, reference)` pairs, each printed.
 fn wer(rec: &voxshop::Recognizer, set: &[(std::path::PathBuf, String)]) -> (usize, usize) {
     let (mut errors, mut words) = (0, 0);
     for (wav, reference) in set {
@@ -139,7 +121,14 @@ fn wer(rec: &voxshop::Recognizer, set: &[(std::path::PathBuf, String)]) -> (usiz
             .flat_map(|u| normalize(&u.transcript))
             .collect();
         let reference = normalize(reference);
-        errors += word_errors(&reference, &hyp);
+        let e = word_errors(&reference, &hyp);
+        eprintln!(
+            "{e}/{} {}: {}",
+            reference.len(),
+            wav.display(),
+            hyp.join(" ")
+        );
+        errors += e;
         words += reference.len();
     }
     (errors, words)
