@@ -134,8 +134,9 @@ pub struct Timings {
     pub total: f64,
     /// Work left after the endpointer declared the end of speech (streaming only): what a
     /// user waits for beyond the hang-over. Lower than `total` when the transcript was made
-    /// during the hang-over (see `SessionConfig::speculate`).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    /// during the hang-over (see `SessionConfig::speculate`). Not in the JSON object, whose
+    /// fields DOMAIN.md fixes; the live views print it.
+    #[serde(skip)]
     pub after_end: Option<f64>,
 }
 
