@@ -34,6 +34,7 @@ fn recognizer() -> Recognizer {
 const COMMAND: &str = "samples/en/buy_paper_towels.wav";
 
 fn stages(c: &mut Criterion) {
+    voxshop::stt::fix_thread_count(None);
     let rec = recognizer();
     let stt = rec.stt();
     let command = load_wav_16k(&sample(COMMAND)).unwrap().samples;

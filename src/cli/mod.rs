@@ -85,12 +85,11 @@ fn init_threads(threads: Option<usize>) -> Result<()> {
             (1..=256).contains(&n),
             "--threads must be between 1 and 256"
         );
-        // Read by candle's own thread-count helper as well as by rayon.
-        std::env::set_var("RAYON_NUM_THREADS", n.to_string());
-        let _ = rayon::ThreadPoolBuilder::new()
-            .num_threads(n)
-            .build_global();
     }
+    let n = crate::stt::fix_thread_count(threads);
+    let _ = rayon::ThreadPoolBuilder::new()
+        .num_threads(n)
+        .build_global();
     Ok(())
 }
 

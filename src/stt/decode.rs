@@ -83,35 +83,45 @@ impl<'a> Decoder<'a> {
     ) -> candle_core::Result<Transcript> {
         let tok = self.tok;
         let mut state = self.model.start(audio, padding)?;
-        // <|startoftranscript|> alone first: its logits give the no-speech probability and,
-        // on multilingual models, the language.
-        let sot_logits = self
-            .model
-            .decode(&mut state, &[tok.sot], &[0])?
-            .squeeze(0)?;
-        let sot_probs = candle_nn::ops::softmax_last_dim(&sot_logits)?.to_vec1::<f32>()?;
-        let no_speech_prob = sot_probs[tok.no_speech as usize];
-        let (lang, rest) = if self.model.config.is_multilingual() {
-            let lang = opts.language.unwrap_or_else(|| {
-                let (en, fr) = (tok.lang_token(Lang::En), tok.lang_token(Lang::Fr));
-                // Our users speak English or French: only those two compete.
-                if sot_probs[fr as usize] > sot_probs[en as usize] {
-                    Lang::Fr
-                } else {
-                    Lang::En
-                }
-            });
-            (
-                lang,
-                vec![tok.lang_token(lang), tok.transcribe, tok.no_timestamps],
-            )
-        } else {
-            (Lang::En, vec![tok.no_timestamps])
+        let multilingual = self.model.config.is_multilingual();
+        let prompt = |lang: Lang| match multilingual {
+            true => vec![
+                tok.sot,
+                tok.lang_token(lang),
+                tok.transcribe,
+                tok.no_timestamps,
+            ],
+            false => vec![tok.sot, tok.no_timestamps],
         };
-        let mut last = self
-            .model
-            .decode(&mut state, &rest, &[rest.len() - 1])?
-            .squeeze(0)?;
+        // The logits after <|startoftranscript|> give the no-speech probability and, on
+        // multilingual models, the language. When the language is known beforehand the
+        // whole prompt goes through the decoder in one step, which saves a step per utterance.
+        let known = match multilingual {
+            true => opts.language,
+            false => Some(Lang::En),
+        };
+        let (sot_logits, lang, mut last) = match known {
+            Some(lang) => {
+                let prompt = prompt(lang);
+                let logits = self
+                    .model
+                    .decode(&mut state, &prompt, &[0, prompt.len() - 1])?;
+                (logits.get(0)?, lang, logits.get(1)?)
+            }
+            None => {
+                let sot_logits = self
+                    .model
+                    .decode(&mut state, &[tok.sot], &[0])?
+                    .squeeze(0)?;
+                let lang = self.detect_language(&sot_logits)?;
+                let rest = &prompt(lang)[1..];
+                let last = self.model.decode(&mut state, rest, &[rest.len() - 1])?;
+                (sot_logits, lang, last.squeeze(0)?)
+            }
+        };
+        let no_speech_prob =
+            super::kernels::softmax_last_dim(&sot_logits)?.get(tok.no_speech as usize)?;
+        let no_speech_prob = no_speech_prob.to_scalar::<f32>()?;
         let mut tokens: Vec<u32> = Vec::new();
         let mut sum_logprob = 0f32;
         // Where the transcript may have started over (see `restarts`).
@@ -164,6 +174,18 @@ impl<'a> Decoder<'a> {
         Ok(t)
     }
 
+    /// English or French, whichever the logits after <|startoftranscript|> prefer: our users
+    /// speak those two, so only they compete.
+    fn detect_language(&self, sot_logits: &Tensor) -> candle_core::Result<Lang> {
+        let (en, fr) = (self.tok.lang_token(Lang::En), self.tok.lang_token(Lang::Fr));
+        let score = |id: u32| sot_logits.get(id as usize)?.to_scalar::<f32>();
+        Ok(if score(fr)? > score(en)? {
+            Lang::Fr
+        } else {
+            Lang::En
+        })
+    }
+
     /// Greedy choice after suppression; returns the token and its log-probability.
     fn pick(&self, logits: &Tensor, first: bool) -> candle_core::Result<(u32, f32)> {
         let mut l = logits.to_vec1::<f32>()?;
@@ -182,7 +204,7 @@ impl<'a> Decoder<'a> {
             .enumerate()
             .max_by(|a, b| a.1.total_cmp(b.1))
             .unwrap_or((0, &0.0));
-        let log_sum = max + l.iter().map(|&x| (x - max).exp()).sum::<f32>().ln();
+        let log_sum = max + super::kernels::log_sum_exp(&l, max);
         Ok((best as u32, max - log_sum))
     }
 }

@@ -4,6 +4,7 @@ pub mod assets;
 pub mod convert;
 mod ct2;
 pub mod decode;
+pub mod kernels;
 pub mod mel;
 pub mod mel_filters;
 pub mod model;
@@ -141,14 +142,14 @@ impl Stt {
         let mel = self.mel.compute(samples, frames);
         timings.mel = ms_since(t0);
         let t1 = Instant::now();
-        let audio = self.model.encode(&mel, frames)?;
+        // On a pool thread, the GEMMs' own parallel loops split without a hand-off from this
+        // thread each time (dozens per encoder pass, each a futex wake-up).
+        let audio = rayon::scope(|_| self.model.encode(&mel, frames))?;
         timings.encode = ms_since(t1);
         let t2 = Instant::now();
-        let transcript = decode::Decoder::new(&self.model, &self.tokenizer).run(
-            &audio,
-            self.window.padding_memory,
-            &self.options,
-        )?;
+        let decoder = decode::Decoder::new(&self.model, &self.tokenizer);
+        let transcript =
+            rayon::scope(|_| decoder.run(&audio, self.window.padding_memory, &self.options))?;
         timings.decode = ms_since(t2);
         tracing::debug!(
             ctx,
@@ -162,6 +163,25 @@ impl Stt {
         );
         Ok((transcript, timings))
     }
+}
+
+/// Fixes the number of compute threads for the process (`threads`, else `RAYON_NUM_THREADS`,
+/// else candle's default: the physical cores) and returns it. Call it once, before other
+/// threads start and before the first model is loaded.
+///
+/// It sets `RAYON_NUM_THREADS`, which candle reads on every matrix multiply: left unset,
+/// candle re-reads /proc/cpuinfo each time (0.2 ms of a 2 ms decoder step here). It also
+/// shortens the spin of candle's quantised-matmul workers after each operation (unless
+/// `CANDLE_BARRIER_POOL_SPIN_LIMIT` is set): their default 25 000 spins keep a core busy while
+/// the encoder's GEMM runs on rayon's threads, which cost the 3 s encoder 6 ms of its 42 on
+/// 2 cores; 5 000 spins still bridge the gaps between a decoder step's operations.
+pub fn fix_thread_count(threads: Option<usize>) -> usize {
+    let n = threads.unwrap_or_else(candle_core::utils::get_num_threads);
+    std::env::set_var("RAYON_NUM_THREADS", n.to_string());
+    if std::env::var_os("CANDLE_BARRIER_POOL_SPIN_LIMIT").is_none() {
+        std::env::set_var("CANDLE_BARRIER_POOL_SPIN_LIMIT", "5000");
+    }
+    n
 }
 
 pub fn rms(samples: &[f32]) -> f32 {

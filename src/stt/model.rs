@@ -6,6 +6,7 @@
 //! shortened window cheaply; both matter for our end-of-speech latency.
 
 use super::convert::FORMAT_VERSION;
+use super::kernels;
 use crate::error::SttError;
 use candle_core::quantized::{gguf_file, QMatMul, QTensor};
 use candle_core::{DType, Device, IndexOp, Module, Tensor, D};
@@ -99,14 +100,14 @@ fn attention(
     if let Some(mask) = mask {
         w = w.broadcast_add(mask)?;
     }
-    let w = candle_nn::ops::softmax_last_dim(&w)?;
+    let w = kernels::softmax_last_dim(&w)?;
     let o = w.matmul(&v.contiguous()?)?;
     let (b, h, t, hd) = o.dims4()?;
     o.transpose(1, 2)?.reshape((b, t, h * hd))
 }
 
 fn mlp(x: &Tensor, ln: &LayerNorm, fc1: &Linear, fc2: &Linear) -> candle_core::Result<Tensor> {
-    x.apply(ln)?.apply(fc1)?.gelu_erf()?.apply(fc2)
+    kernels::gelu_erf(&x.apply(ln)?.apply(fc1)?)?.apply(fc2)
 }
 
 #[derive(Debug, Clone)]
@@ -161,9 +162,11 @@ const PAD_STRIDE: usize = 4;
 #[derive(Clone)]
 pub struct DecoderState {
     self_kv: Vec<KvCache>,
+    /// Cross-attention keys/values of the utterance's window, per layer.
     cross_kv: Vec<(Tensor, Tensor)>,
-    /// Added to the cross-attention scores: ln(PAD_STRIDE) on padding-memory keys.
-    cross_bias: Option<Tensor>,
+    /// The padding-memory positions read after the window: `(first, count)` in the strided
+    /// memory. They are read in place, never copied next to the window's.
+    pad: Option<(usize, usize)>,
     pos: usize,
 }
 
@@ -403,8 +406,8 @@ impl Whisper {
     /// into audio features `[1, frames / 2, d_model]`.
     pub fn encode(&self, mel: &[f32], frames: usize) -> candle_core::Result<Tensor> {
         let x = Tensor::from_slice(mel, (1, self.config.n_mels, frames), &self.device)?;
-        let x = self.conv1.forward(&x)?.gelu_erf()?;
-        let x = self.conv2.forward(&x)?.gelu_erf()?.transpose(1, 2)?;
+        let x = kernels::gelu_erf(&self.conv1.forward(&x)?)?;
+        let x = kernels::gelu_erf(&self.conv2.forward(&x)?)?.transpose(1, 2)?;
         let t = x.dim(1)?;
         let mut x = x.broadcast_add(&self.enc_pos.narrow(0, 0, t)?)?;
         for b in &self.enc_blocks {
@@ -436,39 +439,56 @@ impl Whisper {
         let cross_kv = self
             .dec_blocks
             .iter()
-            .enumerate()
-            .map(|(i, b)| {
-                let (k, v) = cross_kv(b, audio, self.config.d_model)?;
-                match self.pad_kv.get(i) {
-                    Some((pk, pv)) if n_pad > 0 => {
-                        let rest = |t: &Tensor| t.narrow(2, first, n_pad);
-                        Ok((
-                            Tensor::cat(&[&k, &rest(pk)?], 2)?,
-                            Tensor::cat(&[&v, &rest(pv)?], 2)?,
-                        ))
-                    }
-                    _ => Ok((k, v)),
-                }
-            })
+            .map(|b| cross_kv(b, audio, self.config.d_model))
             .collect::<candle_core::Result<Vec<_>>>()?;
-        let cross_bias = if n_pad > 0 {
-            let weight = (PAD_STRIDE as f32).ln();
-            let bias: Vec<f32> = (0..ctx + n_pad)
-                .map(|j| if j < ctx { 0.0 } else { weight })
-                .collect();
-            Some(Tensor::from_vec(bias, ctx + n_pad, &self.device)?)
-        } else {
-            None
-        };
         let self_kv = (0..self.dec_blocks.len())
             .map(|_| KvCache::new(2, 32))
             .collect();
         Ok(DecoderState {
             self_kv,
             cross_kv,
-            cross_bias,
+            pad: (n_pad > 0).then_some((first, n_pad)),
             pos: 0,
         })
+    }
+
+    /// Cross-attention of layer `i` for queries `q` `[1, heads, n, head_dim]`: the window's
+    /// keys, then the padding memory's, each of those weighted ln(PAD_STRIDE).
+    fn cross_attend(
+        &self,
+        state: &DecoderState,
+        i: usize,
+        q: &Tensor,
+    ) -> candle_core::Result<Tensor> {
+        let (ck, cv) = &state.cross_kv[i];
+        let pad = match state.pad {
+            Some((first, n)) => {
+                let (pk, pv) = &self.pad_kv[i];
+                Some((pk.narrow(2, first, n)?, pv.narrow(2, first, n)?))
+            }
+            None => None,
+        };
+        let weight = (PAD_STRIDE as f32).ln();
+        let mut segments = vec![(ck.clone(), cv.clone(), 0.0)];
+        if let Some((pk, pv)) = pad.clone() {
+            segments.push((pk, pv, weight));
+        }
+        if let Some(out) = kernels::attend(q, &segments)? {
+            return Ok(out);
+        }
+        match pad {
+            None => attention(q, ck, cv, None),
+            Some((pk, pv)) => {
+                let (ctx, n_pad) = (ck.dim(2)?, state.pad.map_or(0, |p| p.1));
+                let bias: Vec<f32> = (0..ctx + n_pad)
+                    .map(|j| if j < ctx { 0.0 } else { weight })
+                    .collect();
+                let bias = Tensor::from_vec(bias, ctx + n_pad, &self.device)?;
+                let k = Tensor::cat(&[ck, &pk], 2)?;
+                let v = Tensor::cat(&[cv, &pv], 2)?;
+                attention(q, &k, &v, Some(&bias))
+            }
+        }
     }
 
     /// Feeds `tokens` and returns logits `[positions.len(), vocab]` for the requested
@@ -501,11 +521,17 @@ impl Whisper {
             let k = split_heads(&qkv.narrow(D::Minus1, d, d)?, b.heads)?;
             let v = split_heads(&qkv.narrow(D::Minus1, 2 * d, d)?, b.heads)?;
             let (k, v) = state.self_kv[i].append(&k, &v)?;
-            x = (&x + attention(&q, &k, &v, mask.as_ref())?.apply(&b.out)?)?;
+            let self_attended = match n {
+                1 => kernels::attend(&q, &[(k.clone(), v.clone(), 0.0)])?,
+                _ => None,
+            };
+            let self_attended = match self_attended {
+                Some(out) => out,
+                None => attention(&q, &k, &v, mask.as_ref())?,
+            };
+            x = (&x + self_attended.apply(&b.out)?)?;
             let q = split_heads(&x.apply(&b.cross_ln)?.apply(&b.cross_q)?, b.heads)?;
-            let (ck, cv) = &state.cross_kv[i];
-            let bias = state.cross_bias.as_ref();
-            x = (&x + attention(&q, ck, cv, bias)?.apply(&b.cross_out)?)?;
+            x = (&x + self.cross_attend(state, i, &q)?.apply(&b.cross_out)?)?;
             x = (&x + mlp(&x, &b.mlp_ln, &b.fc1, &b.fc2)?)?;
         }
         state.pos += n;
