@@ -96,13 +96,34 @@ impl Stt {
         let model = model::Whisper::load(&kind.gguf_path(models_dir), device, &fix)?;
         let tokenizer = tokenizer::WhisperTokenizer::load(&kind.tokenizer_path(models_dir), &fix)?;
         let mel = mel::LogMel::new(&model.mel_filters, model.config.n_mels);
-        Ok(Self {
+        let stt = Self {
             model,
             tokenizer,
             mel,
             window: EncoderWindow::default(),
             options: DecodeOptions::default(),
-        })
+        };
+        stt.warm_up().map_err(|e| SttError::CorruptModel {
+            path: kind.gguf_path(models_dir),
+            reason: format!("the model failed its first run: {e}"),
+            fix,
+        })?;
+        Ok(stt)
+    }
+
+    /// Runs the model once on a short window of silence: the first run of a process starts
+    /// the thread pools and sizes their buffers, which made the first utterance ~35 ms slower
+    /// than the next ones. Paid here, at load, instead of by the first listener.
+    fn warm_up(&self) -> candle_core::Result<()> {
+        let frames = 2 * self.window.ctx_for(0, self.model.config.n_audio_ctx);
+        let mel = vec![model::PAD_MEL; self.model.config.n_mels * frames];
+        let audio = self.model.encode(&mel, frames)?;
+        let mut state = self.model.start(&audio, self.window.padding_memory)?;
+        let tok = &self.tokenizer;
+        self.model
+            .decode(&mut state, &[tok.sot, tok.no_timestamps], &[0, 1])?;
+        self.model.decode(&mut state, &[tok.eot], &[0])?;
+        Ok(())
     }
 
     pub fn config(&self) -> &model::WhisperConfig {
@@ -142,14 +163,11 @@ impl Stt {
         let mel = self.mel.compute(samples, frames);
         timings.mel = ms_since(t0);
         let t1 = Instant::now();
-        // On a pool thread, the GEMMs' own parallel loops split without a hand-off from this
-        // thread each time (dozens per encoder pass, each a futex wake-up).
-        let audio = rayon::scope(|_| self.model.encode(&mel, frames))?;
+        let audio = self.model.encode(&mel, frames)?;
         timings.encode = ms_since(t1);
         let t2 = Instant::now();
         let decoder = decode::Decoder::new(&self.model, &self.tokenizer);
-        let transcript =
-            rayon::scope(|_| decoder.run(&audio, self.window.padding_memory, &self.options))?;
+        let transcript = decoder.run(&audio, self.window.padding_memory, &self.options)?;
         timings.decode = ms_since(t2);
         tracing::debug!(
             ctx,
@@ -182,6 +200,13 @@ pub fn fix_thread_count(threads: Option<usize>) -> usize {
         std::env::set_var("CANDLE_BARRIER_POOL_SPIN_LIMIT", "5000");
     }
     n
+}
+
+/// Runs `f` on rayon's pool (inline when already there): the GEMMs' and kernels' parallel
+/// loops then split without a hand-off from the calling thread each time (dozens per encoder
+/// pass, each a futex wake-up).
+pub(crate) fn on_pool<R: Send>(f: impl FnOnce() -> R + Send) -> R {
+    rayon::scope(|_| f())
 }
 
 pub fn rms(samples: &[f32]) -> f32 {

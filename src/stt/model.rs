@@ -405,6 +405,10 @@ impl Whisper {
     /// Encodes a log-mel spectrogram `[n_mels, frames]` (frames even, at most 2 * n_audio_ctx)
     /// into audio features `[1, frames / 2, d_model]`.
     pub fn encode(&self, mel: &[f32], frames: usize) -> candle_core::Result<Tensor> {
+        super::on_pool(|| self.encode_here(mel, frames))
+    }
+
+    fn encode_here(&self, mel: &[f32], frames: usize) -> candle_core::Result<Tensor> {
         let x = Tensor::from_slice(mel, (1, self.config.n_mels, frames), &self.device)?;
         let x = kernels::gelu_erf(&self.conv1.forward(&x)?)?;
         let x = kernels::gelu_erf(&self.conv2.forward(&x)?)?.transpose(1, 2)?;
@@ -427,6 +431,10 @@ impl Whisper {
     /// decoder attends to them, followed (if `padding`) by the padding memory up to the full
     /// 30 s window.
     pub fn start(&self, audio: &Tensor, padding: bool) -> candle_core::Result<DecoderState> {
+        super::on_pool(|| self.start_here(audio, padding))
+    }
+
+    fn start_here(&self, audio: &Tensor, padding: bool) -> candle_core::Result<DecoderState> {
         let ctx = audio.dim(1)?;
         // Padding-memory positions after the window: indices into the strided memory.
         let kept = self.config.n_audio_ctx.div_ceil(PAD_STRIDE);
@@ -473,7 +481,7 @@ impl Whisper {
         if let Some((pk, pv)) = pad.clone() {
             segments.push((pk, pv, weight));
         }
-        if let Some(out) = kernels::attend(q, &segments)? {
+        if let Some(out) = kernels::attend(q, &segments, false)? {
             return Ok(out);
         }
         match pad {
@@ -521,10 +529,7 @@ impl Whisper {
             let k = split_heads(&qkv.narrow(D::Minus1, d, d)?, b.heads)?;
             let v = split_heads(&qkv.narrow(D::Minus1, 2 * d, d)?, b.heads)?;
             let (k, v) = state.self_kv[i].append(&k, &v)?;
-            let self_attended = match n {
-                1 => kernels::attend(&q, &[(k.clone(), v.clone(), 0.0)])?,
-                _ => None,
-            };
+            let self_attended = kernels::attend(&q, &[(k.clone(), v.clone(), 0.0)], true)?;
             let self_attended = match self_attended {
                 Some(out) => out,
                 None => attention(&q, &k, &v, mask.as_ref())?,
