@@ -104,3 +104,20 @@ fn config_file_is_read_and_checked() {
         "{err}"
     );
 }
+
+#[test]
+fn closed_stdout_ends_quietly() {
+    // Many lines for a reader that is gone before the first is written, as `| head -0`.
+    let mut child = voxshop()
+        .arg("classify")
+        .args(std::iter::repeat_n("add milk to my list", 2000))
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    drop(child.stdout.take());
+    let out = child.wait_with_output().unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{err}");
+    assert!(err.is_empty(), "{err}");
+}
