@@ -338,6 +338,11 @@ mod tests {
     use super::*;
     use candle_core::Device;
 
+    fn max_diff(a: &Tensor, b: &Tensor) -> f32 {
+        let diff = (a - b).unwrap().abs().unwrap().max_all().unwrap();
+        diff.to_scalar::<f32>().unwrap()
+    }
+
     fn grid() -> Vec<f32> {
         (-120_000..=120_000).map(|i| i as f32 * 1e-4).collect()
     }
@@ -383,12 +388,10 @@ mod tests {
             let x = Tensor::randn(0f32, 3.0, (rows, cols), &Device::Cpu).unwrap();
             let ours = gelu_erf(&x).unwrap();
             let theirs = x.gelu_erf().unwrap();
-            let diff = (ours - theirs).unwrap().abs().unwrap().max_all().unwrap();
-            assert!(diff.to_scalar::<f32>().unwrap() < 1e-5);
+            assert!(max_diff(&ours, &theirs) < 1e-5);
             let ours = softmax_last_dim(&x).unwrap();
             let theirs = candle_nn::ops::softmax_last_dim(&x).unwrap();
-            let diff = (ours - theirs).unwrap().abs().unwrap().max_all().unwrap();
-            assert!(diff.to_scalar::<f32>().unwrap() < 1e-6);
+            assert!(max_diff(&ours, &theirs) < 1e-6);
         }
     }
 
@@ -431,13 +434,7 @@ mod tests {
                 .unwrap()
                 .reshape((1, 3, 384))
                 .unwrap();
-            let diff = (ours - reference)
-                .unwrap()
-                .abs()
-                .unwrap()
-                .max_all()
-                .unwrap();
-            assert!(diff.to_scalar::<f32>().unwrap() < 1e-5);
+            assert!(max_diff(&ours, &reference) < 1e-5);
         }
     }
 
@@ -463,13 +460,7 @@ mod tests {
         let w = candle_nn::ops::softmax_last_dim(&w.broadcast_add(&mask).unwrap()).unwrap();
         let reference = w.matmul(&v).unwrap().transpose(1, 2).unwrap();
         let reference = reference.reshape((1, 3, 384)).unwrap();
-        let diff = (ours - reference)
-            .unwrap()
-            .abs()
-            .unwrap()
-            .max_all()
-            .unwrap();
-        assert!(diff.to_scalar::<f32>().unwrap() < 1e-5);
+        assert!(max_diff(&ours, &reference) < 1e-5);
     }
 
     #[test]
