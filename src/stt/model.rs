@@ -140,7 +140,6 @@ struct DecoderBlock {
     out: Linear,
     cross_ln: LayerNorm,
     cross_q: Linear,
-    cross_kv: Linear,
     cross_out: Linear,
     mlp_ln: LayerNorm,
     fc1: Linear,
@@ -192,6 +191,7 @@ pub struct Whisper {
     proj: QMatMul,
     dec_pos: Tensor,
     dec_blocks: Vec<DecoderBlock>,
+    cross_kv: CrossKv,
     dec_ln: LayerNorm,
     /// Cross-attention keys/values per decoder layer of the encoder's output for silence over
     /// the whole 30 s window (the "padding memory"), one position in `PAD_STRIDE`. Whisper was
@@ -349,7 +349,6 @@ impl Whisper {
                     out: w.linear(&format!("{p}.attn.out"))?,
                     cross_ln: w.norm(&format!("{p}.cross_ln"))?,
                     cross_q: w.linear(&format!("{p}.cross.q"))?,
-                    cross_kv: w.linear(&format!("{p}.cross.kv"))?,
                     cross_out: w.linear(&format!("{p}.cross.out"))?,
                     mlp_ln: w.norm(&format!("{p}.mlp_ln"))?,
                     fc1: w.linear(&format!("{p}.fc1"))?,
@@ -358,6 +357,7 @@ impl Whisper {
                 })
             })
             .collect::<candle_core::Result<Vec<_>>>()?;
+        let cross_kv = CrossKv::load(w, &config)?;
         let pad = match w.content.tensor_infos.contains_key("enc.pad") {
             true => Some(w.f32("enc.pad")?.unsqueeze(0)?),
             false => None,
@@ -366,11 +366,7 @@ impl Whisper {
             Some(pad) => {
                 let every: Vec<u32> = (0..config.n_audio_ctx as u32).step_by(PAD_STRIDE).collect();
                 let every = Tensor::from_slice(&every, every.len(), w.device)?;
-                let pad = pad.index_select(&every, 1)?;
-                dec_blocks
-                    .iter()
-                    .map(|b| cross_kv(b, &pad, config.d_model))
-                    .collect::<candle_core::Result<Vec<_>>>()?
+                cross_kv.per_layer(&pad.index_select(&every, 1)?)?
             }
             None => Vec::new(),
         };
@@ -390,6 +386,7 @@ impl Whisper {
             proj,
             dec_pos: w.f32("dec.pos")?,
             dec_blocks,
+            cross_kv,
             dec_ln: w.norm("dec.ln")?,
             pad_kv,
             mel_filters,
@@ -444,11 +441,7 @@ impl Whisper {
         } else {
             0
         };
-        let cross_kv = self
-            .dec_blocks
-            .iter()
-            .map(|b| cross_kv(b, audio, self.config.d_model))
-            .collect::<candle_core::Result<Vec<_>>>()?;
+        let cross_kv = self.cross_kv.per_layer(audio)?;
         let self_kv = (0..self.dec_blocks.len())
             .map(|_| KvCache::new(2, 32))
             .collect();
@@ -547,13 +540,48 @@ impl Whisper {
     }
 }
 
-/// A decoder layer's cross-attention keys and values `[1, heads, positions, head_dim]`.
-fn cross_kv(b: &DecoderBlock, audio: &Tensor, d: usize) -> candle_core::Result<(Tensor, Tensor)> {
-    let kv = audio.apply(&b.cross_kv)?;
-    Ok((
-        split_heads(&kv.narrow(D::Minus1, 0, d)?, b.heads)?,
-        split_heads(&kv.narrow(D::Minus1, d, d)?, b.heads)?,
-    ))
+/// The cross-attention key/value projections of every decoder layer as one f32 matrix: one
+/// GEMM over the audio features per utterance instead of one per layer, so the features are
+/// packed for the GEMM once.
+struct CrossKv {
+    proj: Linear,
+    d: usize,
+    heads: usize,
+    layers: usize,
+}
+
+impl CrossKv {
+    fn load(w: &mut Weights, config: &WhisperConfig) -> candle_core::Result<Self> {
+        let (mut weights, mut biases) = (Vec::new(), Vec::new());
+        for i in 0..config.dec_layers {
+            weights.push(w.f32(&format!("dec.l{i}.cross.kv.w"))?);
+            biases.push(w.f32(&format!("dec.l{i}.cross.kv.b"))?);
+        }
+        Ok(Self {
+            proj: Linear {
+                w: QMatMul::Tensor(Tensor::cat(&weights, 0)?),
+                b: Tensor::cat(&biases, 0)?,
+            },
+            d: config.d_model,
+            heads: config.dec_heads,
+            layers: config.dec_layers,
+        })
+    }
+
+    /// Each layer's keys and values `[1, heads, positions, head_dim]` for `audio`
+    /// `[1, positions, d_model]`.
+    fn per_layer(&self, audio: &Tensor) -> candle_core::Result<Vec<(Tensor, Tensor)>> {
+        let kv = audio.apply(&self.proj)?;
+        let d = self.d;
+        (0..self.layers)
+            .map(|i| {
+                Ok((
+                    split_heads(&kv.narrow(D::Minus1, 2 * d * i, d)?, self.heads)?,
+                    split_heads(&kv.narrow(D::Minus1, 2 * d * i + d, d)?, self.heads)?,
+                ))
+            })
+            .collect()
+    }
 }
 
 /// Mask for `n` new tokens after `past` cached ones: `[n, past + n]`.
