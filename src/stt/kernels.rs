@@ -191,6 +191,11 @@ pub fn attend(
     Ok(Some(Tensor::from_vec(out, (1, n, heads * d), q.device())?))
 }
 
+/// The largest value of `xs` (NEG_INFINITY when empty), vectorised.
+pub fn max(xs: &[f32]) -> f32 {
+    reduce(xs, f32::NEG_INFINITY, f32::max)
+}
+
 /// ln Σ e^(x - shift) over `xs`: the normaliser of a log-softmax (the decoder's 51 864 logits
 /// per token, where libm's scalar `exp` took 0.25 ms).
 pub fn log_sum_exp(xs: &[f32], shift: f32) -> f32 {
