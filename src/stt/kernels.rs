@@ -91,12 +91,8 @@ impl CustomOp1 for Softmax {
         let src = contiguous_f32(storage, layout)?;
         let row = layout.shape().dims().last().copied().unwrap_or(1).max(1);
         let dst = map_rows(src, row, |s, d| {
-            let max = reduce(s, f32::NEG_INFINITY, f32::max);
-            for (d, &x) in d.iter_mut().zip(s) {
-                *d = exp(x - max);
-            }
-            let inv = 1.0 / reduce(d, 0.0, |a, b| a + b);
-            d.iter_mut().for_each(|d| *d *= inv);
+            d.copy_from_slice(s);
+            softmax_in_place(d);
         });
         Ok((CpuStorage::F32(dst), layout.shape().clone()))
     }
@@ -159,13 +155,10 @@ pub fn attend(
         for (k, _, bias, t) in &views {
             scores.extend((0..visible(*t)).map(|i| dot(q, k.row(h, i, d)) * scale + bias));
         }
-        let max = reduce(&scores, f32::NEG_INFINITY, f32::max);
-        scores.iter_mut().for_each(|s| *s = exp(*s - max));
-        let inv = 1.0 / reduce(&scores, 0.0, |a, b| a + b);
+        softmax_in_place(&mut scores);
         let mut p = scores.iter();
         for (_, v, _, t) in &views {
             for (i, &p) in (0..visible(*t)).zip(&mut p) {
-                let p = p * inv;
                 for (o, &x) in out.iter_mut().zip(v.row(h, i, d)) {
                     *o += p * x;
                 }
@@ -199,15 +192,15 @@ pub fn max(xs: &[f32]) -> f32 {
 /// ln Σ e^(x - shift) over `xs`: the normaliser of a log-softmax (the decoder's 51 864 logits
 /// per token, where libm's scalar `exp` took 0.25 ms).
 pub fn log_sum_exp(xs: &[f32], shift: f32) -> f32 {
-    let mut lanes = [0f32; 16];
-    let mut chunks = xs.chunks_exact(16);
-    for c in &mut chunks {
-        for (l, &x) in lanes.iter_mut().zip(c) {
-            *l += exp(x - shift);
-        }
-    }
-    let tail: f32 = chunks.remainder().iter().map(|&x| exp(x - shift)).sum();
-    (lanes.iter().sum::<f32>() + tail).ln()
+    reduce_map(xs, 0.0, |x| exp(x - shift), |a, b| a + b).ln()
+}
+
+/// Softmax of one row, in place.
+fn softmax_in_place(xs: &mut [f32]) {
+    let top = max(xs);
+    xs.iter_mut().for_each(|x| *x = exp(*x - top));
+    let inv = 1.0 / reduce(xs, 0.0, |a, b| a + b);
+    xs.iter_mut().for_each(|x| *x *= inv);
 }
 
 /// Read access to a `[1, heads, t, d]` f32 CPU tensor with unit stride on `d`.
@@ -266,14 +259,20 @@ fn dot(a: &[f32], b: &[f32]) -> f32 {
 /// vectorised, and the reordering is harmless for a max or a sum of positive values.
 #[inline(always)]
 fn reduce(xs: &[f32], init: f32, f: impl Fn(f32, f32) -> f32) -> f32 {
+    reduce_map(xs, init, |x| x, f)
+}
+
+/// [`reduce`] of `map` applied to each value.
+#[inline(always)]
+fn reduce_map(xs: &[f32], init: f32, map: impl Fn(f32) -> f32, f: impl Fn(f32, f32) -> f32) -> f32 {
     let mut lanes = [init; 16];
     let mut chunks = xs.chunks_exact(16);
     for c in &mut chunks {
         for (l, &x) in lanes.iter_mut().zip(c) {
-            *l = f(*l, x);
+            *l = f(*l, map(x));
         }
     }
-    let tail = chunks.remainder().iter().fold(init, |a, &x| f(a, x));
+    let tail = chunks.remainder().iter().fold(init, |a, &x| f(a, map(x)));
     lanes.into_iter().fold(tail, f)
 }
 
