@@ -40,6 +40,13 @@ impl SessionConfig {
     fn tail_samples(&self) -> usize {
         vad::frames(self.tail_ms).min(vad::frames(self.vad.hangover_ms)) * vad::FRAME
     }
+
+    /// Samples of an utterance given to the speech model: its `voiced` samples and the tail,
+    /// within the `available` ones. The one rule for both the speculation during the pause
+    /// and the final transcript, so that a speculation matches the utterance it predicted.
+    fn stt_len(&self, voiced: usize, available: usize) -> usize {
+        (voiced + self.tail_samples()).min(available)
+    }
 }
 
 /// A transcript made during the pause that may end an utterance, before the end is certain.
@@ -211,12 +218,12 @@ impl Session {
         let (Some(pause), Some(start)) = (self.vad.pause_frames(), self.vad.current_start()) else {
             return Ok(());
         };
-        let tail = self.config.tail_samples();
         let pause = pause * vad::FRAME;
-        if !self.config.speculate || pause < tail {
+        if !self.config.speculate || pause < self.config.tail_samples() {
             return Ok(());
         }
-        let len = self.vad.current().len() - (pause - tail);
+        let heard = self.vad.current().len();
+        let len = self.config.stt_len(heard - pause, heard);
         if self
             .speculation
             .as_ref()
@@ -239,8 +246,10 @@ impl Session {
 
     /// The utterance's transcript: the speculative one when it covered the same audio.
     fn final_transcript(&mut self, seg: &Segment) -> Result<(Transcript, SttTimings)> {
-        let end = (seg.voiced_end + self.config.tail_samples() as u64).min(seg.end);
-        let len = ((end - seg.start) as usize).min(seg.samples.len());
+        let heard = ((seg.end - seg.start) as usize).min(seg.samples.len());
+        let len = self
+            .config
+            .stt_len((seg.voiced_end - seg.start) as usize, heard);
         match self.speculation.take() {
             Some(s) if s.start == seg.start && s.len == len => Ok((s.transcript, s.timings)),
             _ => Ok(self.rec.stt().transcribe_window(&seg.samples[..len])?),
