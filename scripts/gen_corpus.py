@@ -1587,6 +1587,13 @@ TEMPLATES["read_list"] = {
         "i('d| would) like to hear {L}",
         "read {L} (to me|out loud)",
         "what was on {L} again",
+        # which lists there are (SLURP: "what lists do i have")
+        "what lists do (i|we) have",
+        "(show|tell|give) me (my|all my|all the) lists",
+        "(name|list) (all|) (my|the) lists",
+        "what are (my|all my|all the) lists",
+        "which lists do (i|we) have",
+        "read (me|) (my|all my) lists",
     ],
     "fr": [
         "qu'est-ce qu'il y a (sur|dans) {FL}",
@@ -1618,6 +1625,9 @@ TEMPLATES["read_list"] = {
         "je dois acheter quoi",
         "c'était quoi déjà sur {FL}",
         "lis-moi ce qu'il y a (sur|dans) {FL}",
+        "quelles listes (j'ai|est-ce que j'ai|on a)",
+        "(montre-moi|donne-moi|lis-moi) (mes|toutes mes) listes",
+        "c'est quoi mes listes",
     ],
 }
 
@@ -1650,6 +1660,14 @@ TEMPLATES["clear_list"] = {
         "throw out everything on {L}",
         "i need a fresh start on {L} clear it",
         "clear out everything (on|in) {L}",
+        # the whole list goes (SLURP: "trash my list", "delete list for groceries")
+        "(delete|remove|trash|cancel|scrap|discard) {L}",
+        "get rid of {L}",
+        "throw (away|out) {L}",
+        "(delete|remove|trash) {L} (completely|for good|altogether)",
+        "i (don't|do not) (need|want) {L} any more",
+        "(can|could) you (delete|remove|trash|cancel) {L}",
+        "(delete|remove) (the|that) whole list",
     ],
     "fr": [
         "(vide|efface|réinitialise|nettoie) {FL}",
@@ -1678,6 +1696,10 @@ TEMPLATES["clear_list"] = {
         "vide entièrement {FL}",
         "je veux repartir avec une liste vide",
         "débarrasse-moi de tout ce qu'il y a sur {FL}",
+        "(supprime|efface|jette|annule) {FL}",
+        "je n'ai plus besoin de {FL}",
+        "(tu peux|peux-tu) (supprimer|jeter) {FL}",
+        "supprime (complètement|définitivement) {FL}",
     ],
 }
 
@@ -1868,6 +1890,13 @@ TEMPLATES["track_order"] = {
         "la livraison de ma commande de {FNB} c'est pour quand",
         "suivre (mon colis|ma commande)",
         "quand est-ce qu'on (reçoit|va recevoir) {FP}",
+        # the product as subject ("est-ce que mon casque a été expédié")
+        "quand (arrive|arrivera) {FP}",
+        "est-ce que {FP} (a été expédié|a été envoyé|est en route|est parti|est déjà parti)",
+        "(suis|suivre) la livraison de {FP}",
+        "c'est pour quand {FP} que j'ai commandé",
+        "(où en est|où est) {FP} que j'ai commandé",
+        "{FP} (a été expédié|est en route) ou pas",
     ],
 }
 
@@ -2594,6 +2623,8 @@ TEMPLATES["out_of_scope"] = {
         "(read me|what are) the (news|headlines|top stories) [today]",
         "when (are|do) the (sales|black friday deals|summer sales) start",
         "(hmm|um|uh|well) (let me think|i don't know|wait a second|give me a minute)",
+        # a filler alone is not an answer (the fillers before "yes" teach the opposite)
+        "(hmm|um|uh|er|mm|hmm hmm|uh hmm|well well)",
         "(never mind|forget it) i was talking to my (husband|wife|kids|friend)",
         "sorry i wasn't talking to you",
     ],
@@ -2774,6 +2805,9 @@ TEMPLATES["out_of_scope"] = {
         "dans quel ordre il faut mettre les ingrédients",
         # bavardage
         "(comment ça va|comment tu t'appelles|qui t'a créé|tu m'aimes|parle-moi de toi)",
+        "(salut|bonjour|coucou|hé) (ça va|comment ça va|tu vas bien)",
+        "ça va bien et toi",
+        "(euh|bah|hein|hmm|bof|ben|euh euh)",
         "(bonjour|bonne nuit|salut|coucou|je t'aime|t'es drôle|merci beaucoup)",
         "(qu'est-ce que tu sais faire|t'es un robot|chante-moi une chanson|je m'ennuie)",
         "(quel est le sens de la vie|il est quelle heure|quelle heure est-il|on est quel jour)",

@@ -85,6 +85,99 @@ fn every_intent_is_recognised_in_both_languages() {
     }
 }
 
+/// Real people's requests (SLURP, our own test part; data/slurp/README.md): non-shopping
+/// requests accepted as a shopping intent <= 2 %, as a spend intent <= 0.5 %, and the list
+/// commands people really say >= 90 % right (issue 11's targets).
+#[test]
+fn real_requests_open_world_targets() {
+    let m = model();
+    let items = read_labelled(&root().join("tests/data/slurp_test.jsonl")).unwrap();
+    let r = evaluate(&m, &items);
+    eprintln!("{}", r.render("slurp_test"));
+    assert!(r.oos_total >= 900, "{} negatives", r.oos_total);
+    assert!(
+        r.false_accept_rate() <= 0.02,
+        "false accept {:.4}",
+        r.false_accept_rate()
+    );
+    assert!(
+        r.spend_false_accept_rate() <= 0.005,
+        "spend false accept {:.4}",
+        r.spend_false_accept_rate()
+    );
+    let lists: Vec<_> = items
+        .iter()
+        .filter(|i| {
+            matches!(
+                i.intent,
+                Intent::AddToList | Intent::RemoveFromList | Intent::ReadList | Intent::ClearList
+            )
+        })
+        .cloned()
+        .collect();
+    let l = evaluate(&m, &lists);
+    assert!(lists.len() >= 100, "{} list commands", lists.len());
+    assert!(l.accuracy() >= 0.90, "list commands {:.3}", l.accuracy());
+    // Unlabelled SLURP lines without a shopping word: a larger, looser check.
+    let lm = evaluate(
+        &m,
+        &read_labelled(&root().join("tests/data/slurp_lm_oos_test.jsonl")).unwrap(),
+    );
+    assert!(
+        lm.false_accept_rate() <= 0.01,
+        "lm false accept {:.4}",
+        lm.false_accept_rate()
+    );
+}
+
+/// Hand-written French requests that are not shopping (questions, smart home, music,
+/// calendar, hard negatives with shopping words): the same targets as in English.
+#[test]
+fn french_negatives_are_rejected() {
+    let r = report(&["oos_fr_test.jsonl"]);
+    assert!(r.oos_total >= 100);
+    assert!(
+        r.false_accept_rate() <= 0.02,
+        "false accept {:.4}",
+        r.false_accept_rate()
+    );
+    assert!(r.spend_false_accept_rate() <= 0.005);
+}
+
+/// What issue 11 saw go wrong, typed and as our speech model heard it.
+#[test]
+fn open_world_cases_from_the_issue() {
+    let m = model();
+    for text in [
+        "can you make some coffee",
+        "give four stars to The Broken Window",
+        "where are the rocky mountains",
+        "tweet a complaint for the online bookstore",
+        "add this tune to my 80's party playlist",
+        "rate Neverwhere four out of 6",
+    ] {
+        assert_eq!(
+            m.classify(text).unwrap().intent,
+            Intent::OutOfScope,
+            "{text}"
+        );
+    }
+    for (text, intent) in [
+        ("trash my list", Intent::ClearList),
+        ("delete list for groceries", Intent::ClearList),
+        ("remove the list", Intent::ClearList),
+        (
+            "had two leaders of milk to my shopping list",
+            Intent::AddToList,
+        ),
+        ("by two packs of our batteries", Intent::Buy),
+        // Not yet: "Purchase the call gate toothpaste" comes out as cancel_order ("call off
+        // the order" is how people cancel); the catalogue (issue 12) is what hears Colgate.
+    ] {
+        assert_eq!(m.classify(text).unwrap().intent, intent, "{text}");
+    }
+}
+
 #[test]
 fn normal_forms_of_slots() {
     let m = model();
@@ -172,25 +265,52 @@ fn spending_needs_confirmation_and_chatter_is_rejected() {
     assert!(m.classify(" ... ?! ").is_none());
 }
 
+/// What data/training.toml says the committed model is trained on.
+#[derive(serde::Deserialize)]
+struct TrainingPlan {
+    generator: GeneratorPlan,
+    train: TrainPlan,
+}
+#[derive(serde::Deserialize)]
+struct GeneratorPlan {
+    seed: u64,
+    per_intent: usize,
+}
+#[derive(serde::Deserialize)]
+struct TrainPlan {
+    seed: u64,
+    corpus: Vec<PathBuf>,
+    dev: Vec<PathBuf>,
+}
+
 #[test]
 fn training_reproduces_the_committed_weights() {
+    let plan: TrainingPlan =
+        toml::from_str(&std::fs::read_to_string(root().join("data/training.toml")).unwrap())
+            .unwrap();
     let dir = std::env::temp_dir().join(format!("voxshop-retrain-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
-    let corpus = dir.join("corpus.jsonl");
+    let generated = dir.join("corpus.jsonl");
     let status = std::process::Command::new("python3")
         .arg(root().join("scripts/gen_corpus.py"))
-        .args(["--seed", "42", "--per-intent", "2500", "--out"])
-        .arg(&corpus)
+        .args(["--seed", &plan.generator.seed.to_string()])
+        .args(["--per-intent", &plan.generator.per_intent.to_string()])
+        .arg("--out")
+        .arg(&generated)
         .status()
         .expect("python3 runs");
     assert!(status.success());
-    let dev: Vec<PathBuf> = ["intent_dev_en.jsonl", "intent_dev_fr.jsonl"]
-        .iter()
-        .map(|f| root().join("tests/data").join(f))
-        .collect();
+    let mut corpora = vec![generated];
+    corpora.extend(plan.train.corpus.iter().map(|f| root().join(f)));
+    let corpora: Vec<&Path> = corpora.iter().map(PathBuf::as_path).collect();
+    let dev: Vec<PathBuf> = plan.train.dev.iter().map(|f| root().join(f)).collect();
     let dev: Vec<&Path> = dev.iter().map(PathBuf::as_path).collect();
     let out = dir.join("model");
-    voxshop::intent::train::train(&corpus, &dev, &out, &Default::default()).unwrap();
+    let cfg = voxshop::intent::train::TrainConfig {
+        seed: plan.train.seed,
+        ..Default::default()
+    };
+    voxshop::intent::train::train(&corpora, &dev, &out, &cfg).unwrap();
     for f in ["intent.safetensors", "intent.json"] {
         let a = std::fs::read(out.join(f)).unwrap();
         let b = std::fs::read(root().join("models/intent").join(f)).unwrap();

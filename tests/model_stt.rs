@@ -143,7 +143,7 @@ fn padding_memory_makes_the_short_window_more_accurate_on_real_telephone_speech(
         models_dir: models_dir(ModelKind::TinyEn),
         ..Default::default()
     };
-    config.window.padding_memory = false;
+    config.window_mut().padding_memory = false;
     let without = voxshop::Recognizer::load(&config).unwrap();
     let (e_with, words) = wer(&with, &set);
     let (e_without, _) = wer(&without, &set);

@@ -10,9 +10,10 @@ use std::process::ExitCode;
 
 #[derive(Args, Debug)]
 pub struct TrainArgs {
-    /// Generated corpus (JSON Lines from scripts/gen_corpus.py).
-    #[arg(long)]
-    pub corpus: PathBuf,
+    /// Corpus files (JSON Lines: scripts/gen_corpus.py's output, data/real/train.jsonl,
+    /// data/asr/*.jsonl), read in the order given.
+    #[arg(long = "corpus", value_name = "FILE", required = true)]
+    pub corpus: Vec<PathBuf>,
     /// Hand-written dev files used to fit the temperature and rejection threshold.
     #[arg(long = "dev", value_name = "FILE")]
     pub dev: Vec<PathBuf>,
@@ -26,9 +27,15 @@ pub struct TrainArgs {
     /// Hash buckets for features (power of two).
     #[arg(long, default_value_t = TrainConfig::default().buckets)]
     pub buckets: usize,
-    /// Hidden units of both networks.
+    /// Hidden units of the intent networks.
     #[arg(long, default_value_t = TrainConfig::default().intent_hidden)]
     pub hidden: usize,
+    /// Hidden units of the slot tagger.
+    #[arg(long, default_value_t = TrainConfig::default().tagger_hidden)]
+    pub tagger_hidden: usize,
+    /// Intent networks averaged (each from the next seeded draws).
+    #[arg(long, default_value_t = TrainConfig::default().ensemble)]
+    pub ensemble: usize,
     #[arg(long, default_value_t = TrainConfig::default().lr)]
     pub lr: f32,
     #[arg(long, default_value_t = TrainConfig::default().feature_dropout)]
@@ -41,18 +48,21 @@ pub fn run_train(args: TrainArgs) -> Result<ExitCode> {
         epochs: args.epochs,
         buckets: args.buckets,
         intent_hidden: args.hidden,
-        tagger_hidden: args.hidden,
+        tagger_hidden: args.tagger_hidden,
+        ensemble: args.ensemble,
         lr: args.lr,
         feature_dropout: args.dropout,
     };
     let dev: Vec<&std::path::Path> = args.dev.iter().map(PathBuf::as_path).collect();
     let t0 = std::time::Instant::now();
-    let model = train(&args.corpus, &dev, &args.out, &cfg).context("training")?;
+    let corpora: Vec<&std::path::Path> = args.corpus.iter().map(PathBuf::as_path).collect();
+    let model = train(&corpora, &dev, &args.out, &cfg).context("training")?;
     println!(
-        "trained in {:.1} s: temperature {:.2}, threshold {:.2}; wrote {}",
+        "trained in {:.1} s: temperature {:.2}, threshold {:.2}, spend threshold {:.2}; wrote {}",
         t0.elapsed().as_secs_f64(),
         model.settings.temperature,
         model.settings.threshold,
+        model.settings.spend_threshold,
         args.out.display()
     );
     Ok(ExitCode::SUCCESS)

@@ -50,16 +50,16 @@ pub fn run(args: TranscribeArgs, mut config: RecognizerConfig) -> Result<ExitCod
         config.decode.language = Some(lang.parse().map_err(anyhow::Error::msg)?);
     }
     if args.full_window {
-        config.window = EncoderWindow::FULL;
+        config.window = Some(EncoderWindow::FULL);
     }
     if let Some(n) = args.min_ctx {
-        config.window.min_ctx = n as usize;
+        config.window_mut().min_ctx = n as usize;
     }
     if let Some(n) = args.margin_ctx {
-        config.window.margin_ctx = n as usize;
+        config.window_mut().margin_ctx = n as usize;
     }
     if args.no_padding_memory {
-        config.window.padding_memory = false;
+        config.window_mut().padding_memory = false;
     }
     let t0 = Instant::now();
     let recognizer =

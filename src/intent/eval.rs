@@ -44,6 +44,8 @@ pub struct Report {
     pub slot_fn: usize,
     pub oos_total: usize,
     pub oos_accepted: usize,
+    /// Out-of-scope utterances taken as a spend intent (one that requires confirmation).
+    pub oos_spend_accepted: usize,
     /// (gold, predicted) -> count
     pub confusion: BTreeMap<(Intent, Intent), usize>,
     pub errors: Vec<String>,
@@ -70,11 +72,14 @@ impl Report {
     pub fn false_accept_rate(&self) -> f64 {
         self.oos_accepted as f64 / self.oos_total.max(1) as f64
     }
+    pub fn spend_false_accept_rate(&self) -> f64 {
+        self.oos_spend_accepted as f64 / self.oos_total.max(1) as f64
+    }
 
     /// The human-readable report: headline figures, then the confusion matrix.
     pub fn render(&self, name: &str) -> String {
         let mut s = format!(
-            "{name}: {} utterances\n  intent accuracy {:.1}% ({}/{})\n  slot P {:.3} R {:.3} F1 {:.3} (tp {} fp {} fn {})\n  out_of_scope false accept {:.1}% ({}/{})\n",
+            "{name}: {} utterances\n  intent accuracy {:.1}% ({}/{})\n  slot P {:.3} R {:.3} F1 {:.3} (tp {} fp {} fn {})\n  out_of_scope false accept {:.1}% ({}/{}), as a spend intent {:.1}% ({}/{})\n",
             self.total,
             100.0 * self.accuracy(),
             self.correct,
@@ -87,6 +92,9 @@ impl Report {
             self.slot_fn,
             100.0 * self.false_accept_rate(),
             self.oos_accepted,
+            self.oos_total,
+            100.0 * self.spend_false_accept_rate(),
+            self.oos_spend_accepted,
             self.oos_total
         );
         s.push_str(
@@ -144,6 +152,9 @@ pub fn evaluate(model: &IntentModel, items: &[Labelled]) -> Report {
             r.oos_total += 1;
             if intent != Intent::OutOfScope {
                 r.oos_accepted += 1;
+            }
+            if intent.requires_confirmation() {
+                r.oos_spend_accepted += 1;
             }
         }
         let mut wrong = Vec::new();

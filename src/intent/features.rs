@@ -62,6 +62,13 @@ pub fn intent_features(tokens: &[String]) -> Vec<String> {
         prev = w;
     }
     f.push(format!("b:{prev}_</s>"));
+    // Where the sentence starts says what kind of request it is: an imperative ("add",
+    // "envoie"), a question ("what", "est-ce"), a statement ("i need").
+    if let Some(first) = tokens.first() {
+        let second = tokens.get(1).map_or("</s>".into(), |t| word(t));
+        f.push(format!("f:{}", word(first)));
+        f.push(format!("f2:{}_{second}", word(first)));
+    }
     if tokens.len() <= 3 {
         f.push(format!("len:{}", tokens.len()));
     }

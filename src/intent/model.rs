@@ -41,17 +41,109 @@ pub struct ModelSettings {
     pub buckets: usize,
     pub intent_hidden: usize,
     pub tagger_hidden: usize,
+    /// Intent networks trained from successive seeds whose probabilities are averaged: one
+    /// network's answer moved by a few points from seed to seed (README, "Training").
+    pub ensemble: usize,
     /// Softmax temperature fitted on the dev set.
     pub temperature: f32,
     /// Below this calibrated probability an in-domain guess becomes `out_of_scope`.
     pub threshold: f32,
+    /// The stricter bar for the spend intents (those that require confirmation: a false
+    /// accept there starts a purchase dialog); never below `threshold`. Fitted on the dev set.
+    pub spend_threshold: f32,
     pub seed: u64,
     pub corpus_sha256: String,
 }
 
+impl ModelSettings {
+    /// The acceptance bar of `intent`: the risk tier of spend intents is stricter.
+    pub fn threshold_for(&self, intent: Intent) -> f32 {
+        if intent.requires_confirmation() {
+            self.spend_threshold.max(self.threshold)
+        } else {
+            self.threshold
+        }
+    }
+
+    /// Every number that sizes the model or decides its answers, checked before use.
+    fn validate(&self) -> Result<(), String> {
+        if !self.buckets.is_power_of_two() || self.buckets > 1 << 24 {
+            return Err(format!(
+                "buckets {} is not a power of two up to 2^24",
+                self.buckets
+            ));
+        }
+        if !(1..=MAX_ENSEMBLE).contains(&self.ensemble) {
+            return Err(format!(
+                "ensemble {} is not in 1..={MAX_ENSEMBLE}",
+                self.ensemble
+            ));
+        }
+        for (name, h) in [
+            ("intent_hidden", self.intent_hidden),
+            ("tagger_hidden", self.tagger_hidden),
+        ] {
+            if h == 0 || h > 1024 {
+                return Err(format!("{name} {h} is not in 1..=1024"));
+            }
+        }
+        if !(self.temperature.is_finite() && self.temperature > 0.0) {
+            return Err(format!(
+                "temperature {} is not a positive number",
+                self.temperature
+            ));
+        }
+        for (name, t) in [
+            ("threshold", self.threshold),
+            ("spend_threshold", self.spend_threshold),
+        ] {
+            if !(0.0..1.0).contains(&t) {
+                return Err(format!("{name} {t} is not in [0, 1)"));
+            }
+        }
+        Ok(())
+    }
+}
+
+/// The classifier's first answer before rejection.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Guess {
+    /// The most probable class (possibly `out_of_scope`).
+    pub intent: Intent,
+    /// Its probability: the confidence reported.
+    pub p: f32,
+    /// The probability that the request is for us at all (1 - p(out_of_scope)): what the
+    /// thresholds bar. Not `p`: "buy a mouse from best buy" is split between buy and
+    /// buy_for_me, each under half, yet surely a shopping request.
+    pub in_domain: f32,
+}
+
+impl Guess {
+    pub fn of(probs: &[f32]) -> Self {
+        let (best, &p) = probs
+            .iter()
+            .enumerate()
+            .max_by(|a, b| a.1.total_cmp(b.1))
+            .unwrap_or((Intent::OutOfScope.index(), &1.0));
+        let oos = probs
+            .get(Intent::OutOfScope.index())
+            .copied()
+            .unwrap_or(1.0);
+        Self {
+            intent: Intent::ALL[best],
+            p,
+            in_domain: 1.0 - oos,
+        }
+    }
+}
+
+/// Most intent networks a model file may hold.
+pub const MAX_ENSEMBLE: usize = 16;
+
 pub struct IntentModel {
     pub settings: ModelSettings,
-    pub intent_net: SparseNet,
+    /// `settings.ensemble` networks.
+    pub intent_nets: Vec<SparseNet>,
     pub tagger: SparseNet,
 }
 
@@ -75,12 +167,20 @@ pub struct Span {
 impl IntentModel {
     /// Calibrated intent probabilities of `tokens`.
     pub fn intent_probs(&self, tokens: &[String], s: &mut Scratch) -> Vec<f32> {
+        ensemble_probs(&self.intent_logits(tokens, s), self.settings.temperature)
+    }
+
+    /// Each ensemble member's raw logits for `tokens`.
+    pub fn intent_logits(&self, tokens: &[String], s: &mut Scratch) -> Vec<Vec<f32>> {
         let feats = intent_features(tokens);
-        let ids = self.intent_net.ids(feats.iter().map(String::as_str));
-        self.intent_net.forward(&ids, s);
-        let t = self.settings.temperature.max(1e-3);
-        let scaled: Vec<f32> = s.logits.iter().map(|l| l / t).collect();
-        softmax(&scaled)
+        self.intent_nets
+            .iter()
+            .map(|net| {
+                let ids = net.ids(feats.iter().map(String::as_str));
+                net.forward(&ids, s);
+                s.logits.clone()
+            })
+            .collect()
     }
 
     /// BIO-consistent spans (kind, start, end) for an utterance of `intent`; only the slots
@@ -134,17 +234,11 @@ impl IntentModel {
 
     /// The intent and confidence after rejection.
     pub fn decide(&self, probs: &[f32]) -> (Intent, f32) {
-        let (best, &p) = probs
-            .iter()
-            .enumerate()
-            .max_by(|a, b| a.1.total_cmp(b.1))
-            .unwrap_or((Intent::OutOfScope.index(), &1.0));
-        let intent = Intent::ALL[best];
-        if intent != Intent::OutOfScope && p < self.settings.threshold {
-            let oos = probs[Intent::OutOfScope.index()];
-            return (Intent::OutOfScope, (1.0 - p).max(oos));
+        let g = Guess::of(probs);
+        if g.intent != Intent::OutOfScope && g.in_domain < self.settings.threshold_for(g.intent) {
+            return (Intent::OutOfScope, 1.0 - g.in_domain);
         }
-        (intent, p)
+        (g.intent, g.p)
     }
 
     /// Classifies text; `None` for text without any word (nothing to act on).
@@ -186,15 +280,34 @@ impl IntentModel {
             &std::fs::read_to_string(dir.join("intent.json")).map_err(|e| err(e.to_string()))?,
         )
         .map_err(|e| err(format!("intent.json: {e}")))?;
+        settings
+            .validate()
+            .map_err(|e| err(format!("intent.json: {e}")))?;
         let tensors = candle_core::safetensors::load(dir.join("intent.safetensors"), &Device::Cpu)
             .map_err(|e| err(format!("intent.safetensors: {e}")))?;
-        let intent_net = read_net(&tensors, "intent", settings.buckets, Intent::ALL.len())
-            .map_err(|e| err(e.to_string()))?;
-        let tagger = read_net(&tensors, "tagger", settings.buckets, n_labels())
-            .map_err(|e| err(e.to_string()))?;
+        let intent_nets = (0..settings.ensemble)
+            .map(|k| {
+                read_net(
+                    &tensors,
+                    &format!("intent{k}"),
+                    settings.buckets,
+                    settings.intent_hidden,
+                    Intent::ALL.len(),
+                )
+                .map_err(|e| err(e.to_string()))
+            })
+            .collect::<Result<Vec<_>, _>>()?;
+        let tagger = read_net(
+            &tensors,
+            "tagger",
+            settings.buckets,
+            settings.tagger_hidden,
+            n_labels(),
+        )
+        .map_err(|e| err(e.to_string()))?;
         Ok(Self {
             settings,
-            intent_net,
+            intent_nets,
             tagger,
         })
     }
@@ -207,7 +320,9 @@ impl IntentModel {
         };
         std::fs::create_dir_all(dir).map_err(|e| err(e.to_string()))?;
         let mut tensors = HashMap::new();
-        write_net(&mut tensors, "intent", &self.intent_net).map_err(|e| err(e.to_string()))?;
+        for (k, net) in self.intent_nets.iter().enumerate() {
+            write_net(&mut tensors, &format!("intent{k}"), net).map_err(|e| err(e.to_string()))?;
+        }
         write_net(&mut tensors, "tagger", &self.tagger).map_err(|e| err(e.to_string()))?;
         let tmp = dir.join("intent.safetensors.partial");
         candle_core::safetensors::save(&tensors, &tmp).map_err(|e| err(e.to_string()))?;
@@ -217,6 +332,19 @@ impl IntentModel {
         std::fs::write(&tmp, json + "\n").map_err(|e| err(e.to_string()))?;
         std::fs::rename(&tmp, dir.join("intent.json")).map_err(|e| err(e.to_string()))
     }
+}
+
+/// The ensemble's probabilities: the mean of its members' softmax at temperature `t`.
+pub fn ensemble_probs(logits: &[Vec<f32>], t: f32) -> Vec<f32> {
+    let t = t.max(1e-3);
+    let mut mean = vec![0f32; logits.first().map_or(0, Vec::len)];
+    for member in logits {
+        let scaled: Vec<f32> = member.iter().map(|l| l / t).collect();
+        for (m, p) in mean.iter_mut().zip(softmax(&scaled)) {
+            *m += p / logits.len() as f32;
+        }
+    }
+    mean
 }
 
 /// Rounds every weight to f16, as saved, so a freshly trained model behaves like a loaded one.
@@ -264,6 +392,7 @@ fn read_net(
     t: &HashMap<String, Tensor>,
     name: &str,
     buckets: usize,
+    hidden: usize,
     outputs: usize,
 ) -> candle_core::Result<SparseNet> {
     let get = |k: &str| {
@@ -279,6 +408,9 @@ fn read_net(
     let rows = get("rows")?.to_vec1::<u32>()?;
     let b1 = f32s("b1")?;
     let hd = b1.len();
+    if hd != hidden {
+        candle_core::bail!("{name}.b1 has {hd} units where intent.json says {hidden}");
+    }
     let data = f32s("emb")?;
     let w2 = f32s("w2")?;
     let b2 = f32s("b2")?;
@@ -405,4 +537,82 @@ pub fn assemble_slots(intent: Intent, tokens: &[String], spans: &[Span]) -> Slot
         slots.list = Some("shopping".to_string());
     }
     slots
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn settings() -> ModelSettings {
+        ModelSettings {
+            buckets: 1 << 15,
+            intent_hidden: 32,
+            tagger_hidden: 32,
+            ensemble: 3,
+            temperature: 1.5,
+            threshold: 0.6,
+            spend_threshold: 0.8,
+            seed: 42,
+            corpus_sha256: String::new(),
+        }
+    }
+
+    #[test]
+    fn spend_intents_have_the_stricter_bar() {
+        let s = settings();
+        assert_eq!(s.threshold_for(Intent::Buy), 0.8);
+        assert_eq!(s.threshold_for(Intent::ClearList), 0.8);
+        assert_eq!(s.threshold_for(Intent::ReadList), 0.6);
+        // A spend bar under the general one never lowers it.
+        let low = ModelSettings {
+            spend_threshold: 0.1,
+            ..settings()
+        };
+        assert_eq!(low.threshold_for(Intent::Donate), 0.6);
+    }
+
+    #[test]
+    fn settings_that_would_lie_or_size_absurdly_are_refused() {
+        assert!(settings().validate().is_ok());
+        let cases = [
+            ModelSettings {
+                threshold: 2.0,
+                ..settings()
+            },
+            ModelSettings {
+                spend_threshold: f32::NAN,
+                ..settings()
+            },
+            ModelSettings {
+                temperature: 0.0,
+                ..settings()
+            },
+            ModelSettings {
+                buckets: 1 << 60,
+                ..settings()
+            },
+            ModelSettings {
+                buckets: 1000,
+                ..settings()
+            },
+            ModelSettings {
+                ensemble: 0,
+                ..settings()
+            },
+            ModelSettings {
+                intent_hidden: 0,
+                ..settings()
+            },
+        ];
+        for c in cases {
+            assert!(c.validate().is_err(), "{c:?}");
+        }
+    }
+
+    #[test]
+    fn ensemble_probabilities_are_the_members_mean() {
+        let p = ensemble_probs(&[vec![0.0, 0.0], vec![10.0, -10.0]], 1.0);
+        assert!((p[0] - (0.5 + 1.0) / 2.0).abs() < 1e-4, "{p:?}");
+        assert!((p.iter().sum::<f32>() - 1.0).abs() < 1e-5);
+    }
 }

@@ -22,7 +22,8 @@ pub struct RecognizerConfig {
     pub models_dir: PathBuf,
     /// Intent model directory (default: `$VOXSHOP_INTENT_MODEL` or `<models_dir>/intent`).
     pub intent_dir: Option<PathBuf>,
-    pub window: EncoderWindow,
+    /// The encoder window; `None` is the model's own (`EncoderWindow::for_model`).
+    pub window: Option<EncoderWindow>,
     pub decode: DecodeOptions,
     pub session: SessionConfig,
 }
@@ -33,7 +34,7 @@ impl Default for RecognizerConfig {
             model: ModelKind::TinyEn,
             models_dir: default_models_dir(),
             intent_dir: None,
-            window: EncoderWindow::default(),
+            window: None,
             decode: DecodeOptions::default(),
             session: SessionConfig::default(),
         }
@@ -71,6 +72,20 @@ pub struct ConfigFile {
 }
 
 impl RecognizerConfig {
+    /// The window to change: the model's own until something is changed. Choose the model
+    /// first: a later change of model keeps a window set here.
+    pub fn window_mut(&mut self) -> &mut EncoderWindow {
+        let model = self.model;
+        self.window
+            .get_or_insert_with(|| EncoderWindow::for_model(model))
+    }
+
+    /// The window the recogniser will use.
+    pub fn effective_window(&self) -> EncoderWindow {
+        self.window
+            .unwrap_or_else(|| EncoderWindow::for_model(self.model))
+    }
+
     /// Defaults overridden by a TOML file.
     pub fn from_toml_file(path: &Path) -> Result<Self> {
         let bad =
@@ -89,13 +104,13 @@ impl RecognizerConfig {
             c.decode.language = Some(l.parse().map_err(bad)?);
         }
         if let Some(n) = file.min_ctx {
-            c.window.min_ctx = n.clamp(1, 1500);
+            c.window_mut().min_ctx = n.clamp(1, 1500);
         }
         if let Some(n) = file.margin_ctx {
-            c.window.margin_ctx = n.min(1500);
+            c.window_mut().margin_ctx = n.min(1500);
         }
         if let Some(p) = file.padding_memory {
-            c.window.padding_memory = p;
+            c.window_mut().padding_memory = p;
         }
         if let Some(s) = file.session {
             c.session = s;
@@ -198,7 +213,7 @@ pub struct Recognizer {
 impl Recognizer {
     pub fn load(config: &RecognizerConfig) -> Result<Self> {
         let mut stt = Stt::load(config.model, &config.models_dir, &compute_device())?;
-        stt.window = config.window;
+        stt.window = config.effective_window();
         stt.options = config.decode.clone();
         let intent_dir = crate::intent::model_dir(config.intent_dir.as_deref(), &config.models_dir);
         let intent = IntentModel::load(&intent_dir)?;

@@ -53,17 +53,27 @@ impl EncoderWindow {
     }
 }
 
-impl Default for EncoderWindow {
-    /// 5 s floor, 2 s margin; the decoder reads the rest of the 30 s window from the padding
-    /// memory (see `model::Whisper::start`). On 554 real recordings (Asterisk prompts, 3260
-    /// words, `scripts/eval_stt.py --set ast-en`) WER is 6.8 %, against 7.3 % for the full
-    /// window encoded for real and 8.0 % for this window without the padding memory; a 3 s
-    /// command encodes ~9x faster than the full window.
-    fn default() -> Self {
-        Self {
-            min_ctx: 250,
-            margin_ctx: 100,
-            padding_memory: true,
+impl EncoderWindow {
+    /// The window each model was measured best with (README, "Accuracy of speech to text");
+    /// the decoder reads the rest of the 30 s window from the padding memory (see
+    /// `model::Whisper::start`).
+    /// - tiny.en: 5 s floor, 2 s margin. English Asterisk prompts: WER 6.8 %, against 7.3 %
+    ///   for the full window and 8.0 % without the padding memory; ~9x less encoder work.
+    /// - base: 10 s floor, 3 s margin. Its French needs more context after the speech than
+    ///   tiny.en's English: on all 527 French Asterisk prompts the 5 s + 2 s window lost a
+    ///   point of WER to the full window, this one is at least as good.
+    pub fn for_model(kind: ModelKind) -> Self {
+        match kind {
+            ModelKind::TinyEn => Self {
+                min_ctx: 250,
+                margin_ctx: 100,
+                padding_memory: true,
+            },
+            ModelKind::Base => Self {
+                min_ctx: 500,
+                margin_ctx: 150,
+                padding_memory: true,
+            },
         }
     }
 }
@@ -100,7 +110,7 @@ impl Stt {
             model,
             tokenizer,
             mel,
-            window: EncoderWindow::default(),
+            window: EncoderWindow::for_model(kind),
             options: DecodeOptions::default(),
         };
         stt.warm_up().map_err(|e| SttError::CorruptModel {
