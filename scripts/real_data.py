@@ -36,7 +36,7 @@ LIST_INTENTS = ("add_to_list", "remove_from_list", "read_list", "clear_list")
 # is seen HAND_LABELLED_WEIGHT times per epoch, each hand-written French negative
 # FR_NEGATIVE_WEIGHT times (they stand for a whole language's worth of SLURP).
 HAND_LABELLED_WEIGHT = 4
-FR_NEGATIVE_WEIGHT = 3
+FR_NEGATIVE_WEIGHT = 4
 # Real negatives per training epoch: enough to cover SLURP's scenarios, few enough that the
 # generated in-domain commands still dominate.
 MAX_TRAIN_LM_NEGATIVES = 8000

@@ -399,11 +399,11 @@ fn read_net(
         t.get(&format!("{name}.{k}"))
             .ok_or_else(|| candle_core::Error::Msg(format!("tensor {name}.{k} missing")))
     };
+    // Stored as f16: read as f16 and widened once, without an f32 copy of the whole tensor
+    // (the embedding tables are most of the model's memory).
+    let f16s = |k: &str| get(k)?.flatten_all()?.to_vec1::<half::f16>();
     let f32s = |k: &str| -> candle_core::Result<Vec<f32>> {
-        get(k)?
-            .to_dtype(DType::F32)?
-            .flatten_all()?
-            .to_vec1::<f32>()
+        Ok(f16s(k)?.into_iter().map(f32::from).collect())
     };
     let rows = get("rows")?.to_vec1::<u32>()?;
     let b1 = f32s("b1")?;
@@ -411,7 +411,7 @@ fn read_net(
     if hd != hidden {
         candle_core::bail!("{name}.b1 has {hd} units where intent.json says {hidden}");
     }
-    let data = f32s("emb")?;
+    let data = f16s("emb")?;
     let w2 = f32s("w2")?;
     let b2 = f32s("b2")?;
     if data.len() != rows.len() * hd || w2.len() != outputs * hd || b2.len() != outputs {
@@ -423,7 +423,12 @@ fn read_net(
         if r >= buckets {
             candle_core::bail!("row {r} out of range");
         }
-        emb[r * hd..(r + 1) * hd].copy_from_slice(&data[i * hd..(i + 1) * hd]);
+        for (e, d) in emb[r * hd..(r + 1) * hd]
+            .iter_mut()
+            .zip(&data[i * hd..(i + 1) * hd])
+        {
+            *e = f32::from(*d);
+        }
     }
     Ok(SparseNet {
         buckets,
