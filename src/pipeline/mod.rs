@@ -334,3 +334,37 @@ impl Recognizer {
         Ok(out)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn each_model_gets_its_own_window_until_one_is_set() {
+        let mut c = RecognizerConfig::default();
+        assert_eq!(
+            c.effective_window(),
+            EncoderWindow::for_model(ModelKind::TinyEn)
+        );
+        c.model = ModelKind::Base;
+        let base = c.effective_window();
+        assert_eq!(base, EncoderWindow::for_model(ModelKind::Base));
+        assert!(base.min_ctx > EncoderWindow::for_model(ModelKind::TinyEn).min_ctx);
+        // An override starts from the chosen model's window and changes only what it names.
+        c.window_mut().margin_ctx = 42;
+        assert_eq!(c.effective_window().min_ctx, base.min_ctx);
+        assert_eq!(c.effective_window().margin_ctx, 42);
+    }
+
+    #[test]
+    fn a_config_file_overrides_the_models_window_field_by_field() {
+        let dir = std::env::temp_dir().join(format!("voxshop-window-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let f = dir.join("voxshop.toml");
+        std::fs::write(&f, "model = \"base\"\nmargin_ctx = 60\n").unwrap();
+        let c = RecognizerConfig::from_toml_file(&f).unwrap();
+        let w = c.effective_window();
+        assert_eq!(w.min_ctx, EncoderWindow::for_model(ModelKind::Base).min_ctx);
+        assert_eq!(w.margin_ctx, 60);
+    }
+}
