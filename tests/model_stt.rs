@@ -167,3 +167,55 @@ fn french_telephone_speech_is_transcribed_by_the_multilingual_model() {
     eprintln!("French WER {errors}/{words}");
     assert!(errors * 100 <= 25 * words, "WER {errors}/{words}");
 }
+
+/// A header number that would size or divide something wrongly is refused at load with the
+/// key it read and the command that remakes the file (issue 14), never a panic or a hang.
+#[test]
+fn a_lying_model_header_is_refused_at_load() {
+    let src = models_dir(ModelKind::TinyEn);
+    let gguf = std::fs::read(ModelKind::TinyEn.gguf_path(&src)).unwrap();
+    for (n, (key, value)) in [
+        ("whisper.dec_heads", 0u32),
+        ("whisper.d_model", 0),
+        ("whisper.vocab", 51865),
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        // GGUF metadata: the key's bytes, then the value's type (u32), then the u32 value.
+        let at = gguf
+            .windows(key.len())
+            .position(|w| w == key.as_bytes())
+            .expect("key in the header")
+            + key.len()
+            + 4;
+        let mut patched = gguf.clone();
+        patched[at..at + 4].copy_from_slice(&value.to_le_bytes());
+        let dir = std::env::temp_dir()
+            .join(format!("voxshop-lying-{}", std::process::id()))
+            .join(n.to_string());
+        let model_dir = ModelKind::TinyEn.dir(&dir);
+        std::fs::create_dir_all(&model_dir).unwrap();
+        std::fs::write(ModelKind::TinyEn.gguf_path(&dir), &patched).unwrap();
+        std::fs::copy(
+            ModelKind::TinyEn.tokenizer_path(&src),
+            ModelKind::TinyEn.tokenizer_path(&dir),
+        )
+        .unwrap();
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_voxshop"))
+            .args(["transcribe", "--models-dir"])
+            .arg(&dir)
+            .arg("samples/silence.wav")
+            .output()
+            .unwrap();
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(1), "{key}: {err}");
+        let short = key.trim_start_matches("whisper.");
+        assert!(
+            err.contains(short) && err.contains("scripts/setup"),
+            "{key}: {err}"
+        );
+        assert!(!err.contains("panicked"), "{key}: {err}");
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+}

@@ -37,6 +37,59 @@ impl WhisperConfig {
     pub fn is_multilingual(&self) -> bool {
         self.vocab >= 51865
     }
+
+    /// Every header number checked before it sizes anything: in range (the largest Whisper
+    /// has d_model 1280, 32 layers, 51 866 tokens, 1500 audio positions), heads dividing
+    /// d_model, and equal to the shapes of the tensors it describes (`shape_of`).
+    fn check(&self, shape_of: impl Fn(&str) -> Option<Vec<usize>>) -> Result<(), String> {
+        for (name, v, max) in [
+            ("n_mels", self.n_mels, 256),
+            ("d_model", self.d_model, 4096),
+            ("enc_heads", self.enc_heads, 64),
+            ("dec_heads", self.dec_heads, 64),
+            ("enc_layers", self.enc_layers, 64),
+            ("dec_layers", self.dec_layers, 64),
+            ("vocab", self.vocab, 1 << 20),
+            ("n_audio_ctx", self.n_audio_ctx, 1500),
+            ("n_text_ctx", self.n_text_ctx, 4096),
+        ] {
+            if v == 0 || v > max {
+                return Err(format!("whisper.{name} = {v} is not in 1..={max}"));
+            }
+        }
+        for (name, h) in [("enc_heads", self.enc_heads), ("dec_heads", self.dec_heads)] {
+            if !self.d_model.is_multiple_of(h) {
+                return Err(format!(
+                    "whisper.{name} = {h} does not divide d_model = {}",
+                    self.d_model
+                ));
+            }
+        }
+        for (tensor, want, keys) in [
+            (
+                "enc.pos",
+                [self.n_audio_ctx, self.d_model],
+                "n_audio_ctx, d_model",
+            ),
+            (
+                "dec.pos",
+                [self.n_text_ctx, self.d_model],
+                "n_text_ctx, d_model",
+            ),
+            ("dec.emb", [self.vocab, self.d_model], "vocab, d_model"),
+        ] {
+            match shape_of(tensor) {
+                Some(s) if s == want => {}
+                Some(s) => {
+                    return Err(format!(
+                        "tensor {tensor} is {s:?} where the header ({keys}) says {want:?}"
+                    ))
+                }
+                None => return Err(format!("tensor {tensor} is missing")),
+            }
+        }
+        Ok(())
+    }
 }
 
 struct Weights<'a> {
@@ -304,22 +357,39 @@ impl Whisper {
         })?;
         let content = gguf_file::Content::read(&mut file).map_err(|e| corrupt(e.to_string()))?;
         let config = read_config(&content).map_err(corrupt)?;
-        let file_len = file.metadata().map(|m| m.len()).unwrap_or(0);
-        let needed = content
-            .tensor_infos
-            .values()
-            .map(|t| {
-                let elems = t.shape.elem_count() as u64;
-                content.tensor_data_offset
-                    + t.offset
-                    + elems * t.ggml_dtype.type_size() as u64 / t.ggml_dtype.block_size() as u64
+        config
+            .check(|name| {
+                content
+                    .tensor_infos
+                    .get(name)
+                    .map(|t| t.shape.dims().to_vec())
             })
-            .max()
-            .unwrap_or(0);
-        if needed > file_len {
-            return Err(corrupt(format!(
-                "file is truncated ({file_len} bytes, tensors need {needed})"
-            )));
+            .map_err(corrupt)?;
+        let file_len = file.metadata().map(|m| m.len()).unwrap_or(0);
+        // Checked arithmetic: a dimension read from the file must not wrap into a small size.
+        let end = |t: &gguf_file::TensorInfo| -> Option<u64> {
+            let elems = t
+                .shape
+                .dims()
+                .iter()
+                .try_fold(1u64, |n, &d| n.checked_mul(d as u64))?;
+            let bytes = elems.checked_mul(t.ggml_dtype.type_size() as u64)?
+                / t.ggml_dtype.block_size() as u64;
+            content
+                .tensor_data_offset
+                .checked_add(t.offset)?
+                .checked_add(bytes)
+        };
+        for (name, t) in &content.tensor_infos {
+            match end(t) {
+                Some(needed) if needed <= file_len => {}
+                Some(needed) => {
+                    return Err(corrupt(format!(
+                        "file is truncated ({file_len} bytes, tensor {name} needs {needed})"
+                    )))
+                }
+                None => return Err(corrupt(format!("tensor {name} has an absurd size"))),
+            }
         }
         let mut w = Weights {
             content: &content,
@@ -598,6 +668,83 @@ fn causal_mask(n: usize, past: usize, device: &Device) -> candle_core::Result<Te
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn tiny() -> WhisperConfig {
+        WhisperConfig {
+            name: "tiny.en".into(),
+            quant: "q8_0".into(),
+            n_mels: 80,
+            d_model: 384,
+            enc_heads: 6,
+            dec_heads: 6,
+            enc_layers: 4,
+            dec_layers: 4,
+            vocab: 51864,
+            n_audio_ctx: 1500,
+            n_text_ctx: 448,
+            suppress_ids: Vec::new(),
+            suppress_ids_begin: Vec::new(),
+        }
+    }
+
+    fn shapes_of(c: &WhisperConfig) -> impl Fn(&str) -> Option<Vec<usize>> {
+        let (a, t, v, d) = (c.n_audio_ctx, c.n_text_ctx, c.vocab, c.d_model);
+        move |name| match name {
+            "enc.pos" => Some(vec![a, d]),
+            "dec.pos" => Some(vec![t, d]),
+            "dec.emb" => Some(vec![v, d]),
+            _ => None,
+        }
+    }
+
+    #[test]
+    fn header_numbers_that_would_panic_hang_or_overallocate_are_refused() {
+        let good = tiny();
+        assert!(good.check(shapes_of(&good)).is_ok());
+        let cases = [
+            WhisperConfig {
+                enc_heads: 0,
+                ..tiny()
+            },
+            WhisperConfig {
+                dec_heads: 0,
+                ..tiny()
+            },
+            WhisperConfig {
+                dec_heads: 5,
+                ..tiny()
+            },
+            WhisperConfig {
+                d_model: 0,
+                ..tiny()
+            },
+            WhisperConfig {
+                n_audio_ctx: 0,
+                ..tiny()
+            },
+            WhisperConfig {
+                vocab: 4_000_000_000,
+                ..tiny()
+            },
+            WhisperConfig {
+                enc_layers: 1 << 40,
+                ..tiny()
+            },
+        ];
+        for bad in cases {
+            // Even with tensors that agree with the bad header, the number itself is refused.
+            let e = bad.check(shapes_of(&bad)).unwrap_err();
+            assert!(e.starts_with("whisper."), "{e}");
+        }
+        // In range, but not what the tensors say.
+        let liar = WhisperConfig {
+            vocab: 51865,
+            ..tiny()
+        };
+        let e = liar.check(shapes_of(&good)).unwrap_err();
+        assert!(e.contains("dec.emb"), "{e}");
+        assert!(good.check(|_| None).unwrap_err().contains("missing"));
+    }
 
     /// The tensor-op path (other devices) and the CPU kernel agree on window + padding memory.
     #[test]
