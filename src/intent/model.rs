@@ -46,7 +46,8 @@ pub struct ModelSettings {
     pub ensemble: usize,
     /// Softmax temperature fitted on the dev set.
     pub temperature: f32,
-    /// Below this calibrated probability an in-domain guess becomes `out_of_scope`.
+    /// Below this probability of being in the domain at all (1 - p(out_of_scope), see
+    /// [`Guess`]) a guess becomes `out_of_scope`. Fitted on the dev set.
     pub threshold: f32,
     /// The stricter bar for the spend intents (those that require confirmation: a false
     /// accept there starts a purchase dialog); never below `threshold`. Fitted on the dev set.
