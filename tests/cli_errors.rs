@@ -105,6 +105,59 @@ fn config_file_is_read_and_checked() {
     );
 }
 
+/// Settings that the endpointer or the model cannot honour are refused with the file, the
+/// key and its range, before any model is loaded (issue 14); none is silently clamped.
+#[test]
+fn config_values_out_of_range_are_refused_by_name() {
+    let dir = tmp_dir().join("config-ranges");
+    std::fs::create_dir_all(&dir).unwrap();
+    for (n, (body, expect)) in [
+        ("[session.vad]\nhangover = 250\n", "hangover"),
+        ("[session]\nspeculat = true\n", "speculat"),
+        ("[session.vad]\nhangover_ms = 0\n", "vad.hangover_ms = 0"),
+        (
+            "[session.vad]\nmax_utterance_ms = 0\n",
+            "vad.max_utterance_ms = 0",
+        ),
+        (
+            "[session.vad]\nmax_utterance_ms = 120000\n",
+            "vad.max_utterance_ms = 120000",
+        ),
+        ("[session.vad]\nthreshold = nan\n", "vad.threshold = NaN"),
+        (
+            "[session.vad]\npreroll_ms = 4294967295\n",
+            "vad.preroll_ms = 4294967295",
+        ),
+        ("language = \"fr\"\n", "multilingual"),
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        let f = dir.join(format!("c{n}.toml"));
+        std::fs::write(&f, body).unwrap();
+        let out = voxshop()
+            .arg("--config")
+            .arg(&f)
+            .args(["transcribe", "samples/silence.wav"])
+            .output()
+            .unwrap();
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(1), "{body}: {err}");
+        assert!(
+            err.contains(&format!("c{n}.toml")) && err.contains(expect),
+            "{body}: {err}"
+        );
+    }
+    // A file without end is not read to its end.
+    let out = voxshop()
+        .args(["--config", "/dev/zero", "transcribe", "samples/silence.wav"])
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(err.contains("not a settings file"), "{err}");
+}
+
 #[test]
 fn closed_stdout_ends_quietly() {
     // Many lines for a reader that is gone before the first is written, as `| head -0`.

@@ -90,7 +90,7 @@ impl RecognizerConfig {
     pub fn from_toml_file(path: &Path) -> Result<Self> {
         let bad =
             |reason: String| crate::error::Error::Config(format!("{}: {reason}", path.display()));
-        let text = std::fs::read_to_string(path).map_err(|e| bad(e.to_string()))?;
+        let text = read_bounded(path).map_err(bad)?;
         let file: ConfigFile = toml::from_str(&text).map_err(|e| bad(e.to_string()))?;
         let mut c = Self::default();
         if let Some(m) = file.model {
@@ -115,8 +115,37 @@ impl RecognizerConfig {
         if let Some(s) = file.session {
             c.session = s;
         }
+        c.validate().map_err(bad)?;
         Ok(c)
     }
+
+    /// The settings checked together: session and endpointer ranges, and a language the
+    /// model can speak.
+    pub fn validate(&self) -> std::result::Result<(), String> {
+        self.session.validate()?;
+        if self.model == ModelKind::TinyEn && self.decode.language == Some(Lang::Fr) {
+            return Err("language \"fr\" needs the multilingual model (model = \"base\")".into());
+        }
+        Ok(())
+    }
+}
+
+/// A settings file is small: more than this is not one (`--config /dev/zero`).
+const MAX_CONFIG_BYTES: u64 = 1 << 20;
+
+fn read_bounded(path: &Path) -> std::result::Result<String, String> {
+    use std::io::Read;
+    let file = std::fs::File::open(path).map_err(|e| e.to_string())?;
+    let mut bytes = Vec::new();
+    file.take(MAX_CONFIG_BYTES + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|e| e.to_string())?;
+    if bytes.len() as u64 > MAX_CONFIG_BYTES {
+        return Err(format!(
+            "larger than {MAX_CONFIG_BYTES} bytes: not a settings file"
+        ));
+    }
+    String::from_utf8(bytes).map_err(|e| format!("not UTF-8 text: {e}"))
 }
 
 /// The first CUDA GPU when built with the `cuda` feature and one is present, else the CPU.
@@ -212,6 +241,7 @@ pub struct Recognizer {
 
 impl Recognizer {
     pub fn load(config: &RecognizerConfig) -> Result<Self> {
+        config.validate().map_err(crate::error::Error::Config)?;
         let mut stt = Stt::load(config.model, &config.models_dir, &compute_device())?;
         stt.window = config.effective_window();
         stt.options = config.decode.clone();

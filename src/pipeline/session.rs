@@ -10,7 +10,7 @@ use std::time::Instant;
 
 /// Streaming options.
 #[derive(Debug, Clone, Copy, serde::Deserialize, serde::Serialize)]
-#[serde(default)]
+#[serde(default, deny_unknown_fields)]
 pub struct SessionConfig {
     pub vad: VadConfig,
     /// Emit a partial transcript every this many ms of ongoing speech (0: never).
@@ -36,6 +36,24 @@ impl Default for SessionConfig {
 }
 
 impl SessionConfig {
+    /// Every option in a range where the session works; an error names the option.
+    pub fn validate(&self) -> Result<(), String> {
+        self.vad.validate()?;
+        if self.partial_every_ms > 60_000 {
+            return Err(format!(
+                "partial_every_ms = {} is not in 0..=60000",
+                self.partial_every_ms
+            ));
+        }
+        if self.tail_ms > self.vad.hangover_ms {
+            return Err(format!(
+                "tail_ms = {} is longer than the hang-over ({} ms)",
+                self.tail_ms, self.vad.hangover_ms
+            ));
+        }
+        Ok(())
+    }
+
     /// Samples of pause kept at the end of an utterance for the speech model.
     fn tail_samples(&self) -> usize {
         vad::frames(self.tail_ms).min(vad::frames(self.vad.hangover_ms)) * vad::FRAME

@@ -13,7 +13,7 @@ const RATE: u64 = 16_000;
 
 /// Endpointing knobs, in milliseconds unless said otherwise.
 #[derive(Debug, Clone, Copy, serde::Deserialize, serde::Serialize)]
-#[serde(default)]
+#[serde(default, deny_unknown_fields)]
 pub struct VadConfig {
     /// Frame score at or above which a frame is voiced.
     pub threshold: f32,
@@ -44,6 +44,51 @@ impl Default for VadConfig {
             max_utterance_ms: 15_000,
             min_level_dbfs: -40.0,
         }
+    }
+}
+
+/// The longest utterance: the speech model reads at most a 30 s window.
+pub const MAX_UTTERANCE_MS: u32 = 30_000;
+
+impl VadConfig {
+    /// Every knob in a range where the endpointer works; an error names the knob and range.
+    pub fn validate(&self) -> Result<(), String> {
+        if !(self.threshold.is_finite() && self.threshold > 0.0 && self.threshold < 1.0) {
+            return Err(format!(
+                "vad.threshold = {} is not in (0, 1)",
+                self.threshold
+            ));
+        }
+        let frame_ms = (FRAME as u64 * 1000).div_ceil(RATE) as u32;
+        for (name, v, lo, hi) in [
+            ("onset_ms", self.onset_ms, frame_ms, 2_000),
+            ("hangover_ms", self.hangover_ms, frame_ms, 5_000),
+            ("preroll_ms", self.preroll_ms, 0, 2_000),
+            ("min_speech_ms", self.min_speech_ms, 0, 10_000),
+            (
+                "max_utterance_ms",
+                self.max_utterance_ms,
+                1_000,
+                MAX_UTTERANCE_MS,
+            ),
+        ] {
+            if !(lo..=hi).contains(&v) {
+                return Err(format!("vad.{name} = {v} is not in {lo}..={hi}"));
+            }
+        }
+        if self.min_speech_ms >= self.max_utterance_ms {
+            return Err(format!(
+                "vad.min_speech_ms = {} is not below max_utterance_ms = {}",
+                self.min_speech_ms, self.max_utterance_ms
+            ));
+        }
+        if !(self.min_level_dbfs.is_finite() && (-120.0..=0.0).contains(&self.min_level_dbfs)) {
+            return Err(format!(
+                "vad.min_level_dbfs = {} is not in -120..=0",
+                self.min_level_dbfs
+            ));
+        }
+        Ok(())
     }
 }
 
@@ -320,5 +365,53 @@ impl Vad {
             forced,
             level_dbfs,
         }));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn knobs_outside_their_range_are_refused() {
+        assert!(VadConfig::default().validate().is_ok());
+        let d = VadConfig::default;
+        for bad in [
+            VadConfig {
+                threshold: f32::NAN,
+                ..d()
+            },
+            VadConfig {
+                threshold: 1.5,
+                ..d()
+            },
+            VadConfig {
+                hangover_ms: 0,
+                ..d()
+            },
+            VadConfig {
+                max_utterance_ms: 0,
+                ..d()
+            },
+            VadConfig {
+                max_utterance_ms: 120_000,
+                ..d()
+            },
+            VadConfig {
+                preroll_ms: u32::MAX,
+                ..d()
+            },
+            VadConfig {
+                min_speech_ms: 9_000,
+                max_utterance_ms: 5_000,
+                ..d()
+            },
+            VadConfig {
+                min_level_dbfs: f32::INFINITY,
+                ..d()
+            },
+        ] {
+            assert!(bad.validate().is_err(), "{bad:?}");
+        }
     }
 }
