@@ -129,6 +129,8 @@ fn config_values_out_of_range_are_refused_by_name() {
             "vad.preroll_ms = 4294967295",
         ),
         ("language = \"fr\"\n", "multilingual"),
+        ("min_ctx = 0\n", "min_ctx = 0"),
+        ("margin_ctx = 99999\n", "margin_ctx = 99999"),
     ]
     .into_iter()
     .enumerate()

@@ -104,10 +104,16 @@ impl RecognizerConfig {
             c.decode.language = Some(l.parse().map_err(bad)?);
         }
         if let Some(n) = file.min_ctx {
-            c.window_mut().min_ctx = n.clamp(1, 1500);
+            if !(1..=1500).contains(&n) {
+                return Err(bad(format!("min_ctx = {n} is not in 1..=1500")));
+            }
+            c.window_mut().min_ctx = n;
         }
         if let Some(n) = file.margin_ctx {
-            c.window_mut().margin_ctx = n.min(1500);
+            if n > 1500 {
+                return Err(bad(format!("margin_ctx = {n} is not in 0..=1500")));
+            }
+            c.window_mut().margin_ctx = n;
         }
         if let Some(p) = file.padding_memory {
             c.window_mut().padding_memory = p;
