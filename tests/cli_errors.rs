@@ -160,6 +160,44 @@ fn config_values_out_of_range_are_refused_by_name() {
     assert!(err.contains("not a settings file"), "{err}");
 }
 
+/// One bad line of a batch is reported and skipped; the lines after it are still classified
+/// (issue 14). A line too long to be an utterance is not held whole.
+#[test]
+fn classify_skips_bad_lines_and_goes_on() {
+    use std::io::Write;
+    let mut input = b"buy milk\n\xff\xfe not text\n".to_vec();
+    input.extend(std::iter::repeat_n(b'x', 10 << 20));
+    input.extend(b"\nplay some jazz\nadd 18446744073709551616 eggs\n");
+    let mut child = voxshop()
+        .args(["classify", "--json"])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdin = child.stdin.take().unwrap();
+    let writer = std::thread::spawn(move || stdin.write_all(&input));
+    let out = child.wait_with_output().unwrap();
+    writer.join().unwrap().unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    let lines: Vec<serde_json::Value> = String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(
+        err.contains("line 2: not UTF-8") && err.contains("line 3: longer than"),
+        "{err}"
+    );
+    let intents: Vec<&str> = lines
+        .iter()
+        .map(|o| o["intent"].as_str().unwrap())
+        .collect();
+    assert_eq!(intents, ["buy", "out_of_scope", "add_to_list"], "{lines:?}");
+    // An absurd quantity is left out, not passed on.
+    assert!(lines[2]["slots"].get("quantity").is_none(), "{lines:?}");
+}
+
 #[test]
 fn closed_stdout_ends_quietly() {
     // Many lines for a reader that is gone before the first is written, as `| head -0`.

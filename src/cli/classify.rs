@@ -41,17 +41,83 @@ pub fn run(args: ClassifyArgs, models_dir: PathBuf) -> Result<ExitCode> {
     let model = IntentModel::load(&dir).context("loading the intent model")?;
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
+    let mut skipped = 0usize;
     if args.text.is_empty() {
-        for line in std::io::stdin().lock().lines() {
-            let line = line.context("reading standard input")?;
-            if !line.trim().is_empty() {
-                show(&model, &line, args.json, &mut out)?;
+        let mut input = std::io::stdin().lock();
+        let mut n = 0;
+        while let Some(line) = next_line(&mut input).context("reading standard input")? {
+            n += 1;
+            match line {
+                Line::Text(text) if text.trim().is_empty() => {}
+                Line::Text(text) => show(&model, &text, args.json, &mut out)?,
+                Line::Skipped(why) => {
+                    eprintln!("standard input, line {n}: {why}; skipped");
+                    skipped += 1;
+                }
             }
         }
     } else {
-        show(&model, &args.text.join(" "), args.json, &mut out)?;
+        let text = args.text.join(" ");
+        anyhow::ensure!(
+            text.len() <= MAX_LINE_BYTES,
+            "the text is longer than {MAX_LINE_BYTES} bytes: not an utterance"
+        );
+        show(&model, &text, args.json, &mut out)?;
     }
-    Ok(ExitCode::SUCCESS)
+    Ok(if skipped > 0 {
+        ExitCode::FAILURE
+    } else {
+        ExitCode::SUCCESS
+    })
+}
+
+/// An utterance is a sentence: a line longer than this is not one, and is not held whole.
+const MAX_LINE_BYTES: usize = 64 * 1024;
+
+enum Line {
+    Text(String),
+    Skipped(String),
+}
+
+/// The next line of `input`, at most `MAX_LINE_BYTES` of it held; a line that is too long or
+/// not UTF-8 is skipped (read through to its end) and the lines after it are still read.
+fn next_line(input: &mut impl BufRead) -> std::io::Result<Option<Line>> {
+    let mut bytes = Vec::new();
+    let mut too_long = false;
+    let mut read_any = false;
+    loop {
+        let buf = input.fill_buf()?;
+        if buf.is_empty() {
+            break;
+        }
+        read_any = true;
+        let (chunk, done) = match buf.iter().position(|&b| b == b'\n') {
+            Some(i) => (&buf[..i], Some(i + 1)),
+            None => (buf, None),
+        };
+        if bytes.len() + chunk.len() > MAX_LINE_BYTES {
+            too_long = true;
+        } else {
+            bytes.extend_from_slice(chunk);
+        }
+        let used = done.unwrap_or(buf.len());
+        input.consume(used);
+        if done.is_some() {
+            break;
+        }
+    }
+    if !read_any {
+        return Ok(None);
+    }
+    if too_long {
+        return Ok(Some(Line::Skipped(format!(
+            "longer than {MAX_LINE_BYTES} bytes"
+        ))));
+    }
+    Ok(Some(match String::from_utf8(bytes) {
+        Ok(text) => Line::Text(text.trim_end_matches('\r').to_string()),
+        Err(_) => Line::Skipped("not UTF-8 text".into()),
+    }))
 }
 
 fn show(model: &IntentModel, text: &str, json: bool, out: &mut impl Write) -> Result<()> {

@@ -199,6 +199,11 @@ pub fn strip_determiners(text: &str) -> String {
     joined
 }
 
+/// Largest quantity and amount taken from speech: beyond them the number is a mishearing or a
+/// joke ("add 18446744073709551616 eggs"), and the slot is left out for the consumer to ask.
+pub const MAX_QUANTITY: f64 = 1_000.0;
+pub const MAX_AMOUNT: f64 = 1_000_000.0;
+
 /// Normal form of a tagged span of `kind`; `None` when the span cannot be a value of it.
 pub fn normalize_slot(kind: SlotKind, surface: &str) -> Option<SlotValue> {
     let surface = surface.trim();
@@ -206,7 +211,12 @@ pub fn normalize_slot(kind: SlotKind, surface: &str) -> Option<SlotValue> {
         return None;
     }
     match kind {
-        SlotKind::Quantity | SlotKind::Amount => parse_number(surface).map(SlotValue::Number),
+        SlotKind::Quantity => parse_number(surface)
+            .filter(|n| *n > 0.0 && *n <= MAX_QUANTITY)
+            .map(SlotValue::Number),
+        SlotKind::Amount => parse_number(surface)
+            .filter(|n| *n > 0.0 && *n <= MAX_AMOUNT)
+            .map(SlotValue::Number),
         SlotKind::Unit => {
             normalize_unit(&strip_determiners(surface)).map(|u| SlotValue::Text(u.into()))
         }
@@ -261,6 +271,17 @@ mod tests {
         }
         assert_eq!(parse_number("milk"), None);
         assert_eq!(parse_number("a few"), None);
+    }
+
+    #[test]
+    fn absurd_quantities_and_amounts_are_left_out() {
+        let q = |s| normalize_slot(SlotKind::Quantity, s);
+        assert_eq!(q("twelve"), Some(SlotValue::Number(12.0)));
+        assert_eq!(q("18446744073709551616"), None);
+        assert_eq!(q("0"), None);
+        let a = |s| normalize_slot(SlotKind::Amount, s);
+        assert_eq!(a("fifty"), Some(SlotValue::Number(50.0)));
+        assert_eq!(a("5000000"), None);
     }
 
     #[test]
