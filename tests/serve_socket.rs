@@ -98,3 +98,44 @@ fn serve_refuses_to_replace_a_regular_file() {
     assert!(String::from_utf8_lossy(&out.stderr).contains("not a socket"));
     assert_eq!(std::fs::read(&path).unwrap(), b"keep me");
 }
+
+/// On exit the daemon removes its socket only if it is still the one it bound: a socket made
+/// at the same path since (another server's) is left alone (issue 14).
+#[test]
+fn serve_leaves_a_socket_it_did_not_bind() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let dir = std::env::temp_dir().join(format!("voxshop-serve-other-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let sock = dir.join("events.sock");
+    let mut child = Command::new(env!("CARGO_BIN_EXE_voxshop"))
+        .current_dir(root)
+        .args(["serve", "--socket"])
+        .arg(&sock)
+        .args(["--input", "samples/silence.wav", "--wait-client"])
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let t0 = Instant::now();
+    while !sock.exists() {
+        assert!(
+            t0.elapsed() < Duration::from_secs(60),
+            "socket never appeared"
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    // Another server takes the path over.
+    std::fs::remove_file(&sock).unwrap();
+    let other = std::os::unix::net::UnixListener::bind(&sock).unwrap();
+    unsafe { libc::kill(child.id() as i32, libc::SIGTERM) };
+    let t1 = Instant::now();
+    while child.try_wait().unwrap().is_none() {
+        assert!(
+            t1.elapsed() < Duration::from_secs(10),
+            "no shutdown after SIGTERM"
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    assert!(sock.exists(), "the other server's socket was removed");
+    drop(other);
+    std::fs::remove_file(&sock).unwrap();
+}

@@ -131,6 +131,7 @@ pub fn run(args: ServeArgs, mut config: RecognizerConfig) -> Result<ExitCode> {
         None => Source::mic(&args.mic)?,
     };
     let listener = bind(&args.socket)?;
+    let bound = socket_identity(&args.socket);
     let clients: Clients = Arc::new(Mutex::new(Vec::new()));
     let acceptor = {
         let (clients, stop) = (clients.clone(), stop.clone());
@@ -144,8 +145,19 @@ pub fn run(args: ServeArgs, mut config: RecognizerConfig) -> Result<ExitCode> {
     if let Ok(mut c) = clients.lock() {
         c.clear();
     }
-    let _ = std::fs::remove_file(&args.socket);
+    // Only the socket this process bound: another server may have replaced it since.
+    if bound.is_some() && socket_identity(&args.socket) == bound {
+        let _ = std::fs::remove_file(&args.socket);
+    }
     result.map(|_| ExitCode::SUCCESS)
+}
+
+/// (device, inode) of what is at `path` now, without following a link.
+fn socket_identity(path: &Path) -> Option<(u64, u64)> {
+    use std::os::unix::fs::MetadataExt;
+    std::fs::symlink_metadata(path)
+        .ok()
+        .map(|m| (m.dev(), m.ino()))
 }
 
 fn serve_loop(
