@@ -37,10 +37,12 @@ fn serve_streams_events_to_clients_and_shuts_down_on_sigterm() {
     let mode = std::fs::metadata(&sock).unwrap().permissions().mode() & 0o777;
     assert_eq!(mode, 0o600);
 
-    // One client that never reads, one that leaves at once, one that listens.
+    // One client that listens, one that never reads, one that leaves at once. The listener
+    // connects first: `--wait-client` starts the stream at the first client, and a listener
+    // that came later could miss the first event.
+    let reader = UnixStream::connect(&sock).unwrap();
     let _silent = UnixStream::connect(&sock).unwrap();
     drop(UnixStream::connect(&sock).unwrap());
-    let reader = UnixStream::connect(&sock).unwrap();
     reader
         .set_read_timeout(Some(Duration::from_secs(60)))
         .unwrap();
