@@ -59,11 +59,7 @@ pub struct ModelSettings {
 impl ModelSettings {
     /// The acceptance bar of `intent`: the risk tier of spend intents is stricter.
     pub fn threshold_for(&self, intent: Intent) -> f32 {
-        if intent.requires_confirmation() {
-            self.spend_threshold.max(self.threshold)
-        } else {
-            self.threshold
-        }
+        acceptance_bar(intent, self.threshold, self.spend_threshold)
     }
 
     /// Every number that sizes the model or decides its answers, checked before use.
@@ -103,6 +99,17 @@ impl ModelSettings {
             }
         }
         Ok(())
+    }
+}
+
+/// The bar `intent` must clear under a general `threshold` and a `spend` threshold: the
+/// stricter one for spend intents, never below the general one. The one rule for deciding
+/// and for fitting the thresholds.
+pub fn acceptance_bar(intent: Intent, threshold: f32, spend: f32) -> f32 {
+    if intent.requires_confirmation() {
+        spend.max(threshold)
+    } else {
+        threshold
     }
 }
 
@@ -173,11 +180,15 @@ impl IntentModel {
 
     /// Each ensemble member's raw logits for `tokens`.
     pub fn intent_logits(&self, tokens: &[String], s: &mut Scratch) -> Vec<Vec<f32>> {
+        let Some(first) = self.intent_nets.first() else {
+            return Vec::new();
+        };
+        // All members hash into the same `settings.buckets`: one set of ids serves them all.
         let feats = intent_features(tokens);
+        let ids = first.ids(feats.iter().map(String::as_str));
         self.intent_nets
             .iter()
             .map(|net| {
-                let ids = net.ids(feats.iter().map(String::as_str));
                 net.forward(&ids, s);
                 s.logits.clone()
             })

@@ -5,8 +5,8 @@
 use super::eval::{read_labelled, Labelled};
 use super::features::{intent_features, token_features};
 use super::model::{
-    ensemble_probs, label_b, label_i, n_labels, round_to_f16, Guess, IntentError, IntentModel,
-    ModelSettings,
+    acceptance_bar, ensemble_probs, label_b, label_i, n_labels, round_to_f16, Guess, IntentError,
+    IntentModel, ModelSettings,
 };
 use super::net::{Rng, Scratch, SparseNet};
 use super::schema::{Intent, SlotKind};
@@ -162,12 +162,15 @@ fn drop_features(feats: &[String], p: f32, rng: &mut Rng) -> Vec<String> {
     }
 }
 
-fn train_intent(examples: &[Example], cfg: &TrainConfig, rng: &mut Rng) -> SparseNet {
+/// One intent network; `feats` are the examples' intent features (computed once for the
+/// whole ensemble).
+fn train_intent(
+    examples: &[Example],
+    feats: &[Vec<String>],
+    cfg: &TrainConfig,
+    rng: &mut Rng,
+) -> SparseNet {
     let mut net = SparseNet::new(cfg.buckets, cfg.intent_hidden, Intent::ALL.len(), rng);
-    let feats: Vec<Vec<String>> = examples
-        .iter()
-        .map(|e| intent_features(&e.tokens))
-        .collect();
     let mut order: Vec<usize> = (0..examples.len()).collect();
     let total = (cfg.epochs * order.len()) as f32;
     let mut step = 0f32;
@@ -264,12 +267,7 @@ fn false_accepts(guesses: &[(Intent, f32, Intent)], th: f32, spend_th: f32) -> (
     let (mut oos, mut any, mut spend) = (0usize, 0usize, 0usize);
     for &(g, p, _) in guesses.iter().filter(|g| g.2 == Intent::OutOfScope) {
         oos += 1;
-        let bar = if g.requires_confirmation() {
-            spend_th.max(th)
-        } else {
-            th
-        };
-        if g != Intent::OutOfScope && p >= bar {
+        if g != Intent::OutOfScope && p >= acceptance_bar(g, th, spend_th) {
             any += 1;
             spend += usize::from(g.requires_confirmation());
         }
@@ -313,8 +311,12 @@ pub fn train(
         });
     }
     let mut rng = Rng::new(cfg.seed);
+    let feats: Vec<Vec<String>> = examples
+        .iter()
+        .map(|e| intent_features(&e.tokens))
+        .collect();
     let mut intent_nets: Vec<SparseNet> = (0..cfg.ensemble)
-        .map(|_| train_intent(&examples, cfg, &mut rng))
+        .map(|_| train_intent(&examples, &feats, cfg, &mut rng))
         .collect();
     let mut tagger = train_tagger(&examples, cfg, &mut rng);
     for net in &mut intent_nets {
