@@ -4,36 +4,15 @@
 use std::io::{BufRead, BufReader};
 use std::os::unix::fs::PermissionsExt;
 use std::os::unix::net::UnixStream;
-use std::process::{Command, Stdio};
+use std::process::{Child, Command, ExitStatus, Stdio};
 use std::time::{Duration, Instant};
 
 #[test]
 fn serve_streams_events_to_clients_and_shuts_down_on_sigterm() {
-    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
     let dir = std::env::temp_dir().join(format!("voxshop-serve-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     let sock = dir.join("events.sock");
-    let mut child = Command::new(env!("CARGO_BIN_EXE_voxshop"))
-        .current_dir(root)
-        .args(["serve", "--socket"])
-        .arg(&sock)
-        .args([
-            "--input",
-            "samples/en/donate_red_cross.wav",
-            "--wait-client",
-        ])
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-
-    let t0 = Instant::now();
-    while !sock.exists() {
-        assert!(
-            t0.elapsed() < Duration::from_secs(60),
-            "socket never appeared"
-        );
-        std::thread::sleep(Duration::from_millis(50));
-    }
+    let mut child = start_serve(&sock, "samples/en/donate_red_cross.wav");
     let mode = std::fs::metadata(&sock).unwrap().permissions().mode() & 0o777;
     assert_eq!(mode, 0o600);
 
@@ -67,18 +46,7 @@ fn serve_streams_events_to_clients_and_shuts_down_on_sigterm() {
     assert_eq!(intent["requires_confirmation"], true);
     assert_eq!(intent["slots"]["currency"], "USD");
 
-    unsafe { libc::kill(child.id() as i32, libc::SIGTERM) };
-    let t1 = Instant::now();
-    let status = loop {
-        if let Some(s) = child.try_wait().unwrap() {
-            break s;
-        }
-        assert!(
-            t1.elapsed() < Duration::from_secs(10),
-            "no shutdown after SIGTERM"
-        );
-        std::thread::sleep(Duration::from_millis(50));
-    };
+    let status = terminate(&mut child);
     assert!(status.success(), "{status:?}");
     assert!(!sock.exists(), "socket left behind");
 }
@@ -105,15 +73,26 @@ fn serve_refuses_to_replace_a_regular_file() {
 /// at the same path since (another server's) is left alone (issue 14).
 #[test]
 fn serve_leaves_a_socket_it_did_not_bind() {
-    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
     let dir = std::env::temp_dir().join(format!("voxshop-serve-other-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     let sock = dir.join("events.sock");
-    let mut child = Command::new(env!("CARGO_BIN_EXE_voxshop"))
-        .current_dir(root)
+    let mut child = start_serve(&sock, "samples/silence.wav");
+    // Another server takes the path over.
+    std::fs::remove_file(&sock).unwrap();
+    let other = std::os::unix::net::UnixListener::bind(&sock).unwrap();
+    terminate(&mut child);
+    assert!(sock.exists(), "the other server's socket was removed");
+    drop(other);
+    std::fs::remove_file(&sock).unwrap();
+}
+
+/// `serve` on `sock` replaying `input` once a client is there; returns when the socket exists.
+fn start_serve(sock: &std::path::Path, input: &str) -> Child {
+    let child = Command::new(env!("CARGO_BIN_EXE_voxshop"))
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
         .args(["serve", "--socket"])
-        .arg(&sock)
-        .args(["--input", "samples/silence.wav", "--wait-client"])
+        .arg(sock)
+        .args(["--input", input, "--wait-client"])
         .stderr(Stdio::null())
         .spawn()
         .unwrap();
@@ -125,19 +104,21 @@ fn serve_leaves_a_socket_it_did_not_bind() {
         );
         std::thread::sleep(Duration::from_millis(50));
     }
-    // Another server takes the path over.
-    std::fs::remove_file(&sock).unwrap();
-    let other = std::os::unix::net::UnixListener::bind(&sock).unwrap();
+    child
+}
+
+/// SIGTERM, then the exit status (within 10 s).
+fn terminate(child: &mut Child) -> ExitStatus {
     unsafe { libc::kill(child.id() as i32, libc::SIGTERM) };
-    let t1 = Instant::now();
-    while child.try_wait().unwrap().is_none() {
+    let t0 = Instant::now();
+    loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            return status;
+        }
         assert!(
-            t1.elapsed() < Duration::from_secs(10),
+            t0.elapsed() < Duration::from_secs(10),
             "no shutdown after SIGTERM"
         );
         std::thread::sleep(Duration::from_millis(50));
     }
-    assert!(sock.exists(), "the other server's socket was removed");
-    drop(other);
-    std::fs::remove_file(&sock).unwrap();
 }
