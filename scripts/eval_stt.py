@@ -106,7 +106,8 @@ def main():
     hyps = {}
     for line in res.stdout.splitlines():
         o = json.loads(line)
-        hyps.setdefault(o["source"], []).append(o["transcript"])
+        if o.get("part", 0) == 0:  # the commands of one utterance share its transcript
+            hyps.setdefault(o["source"], []).append(o["transcript"])
     errs = words = 0
     for path, ref in items:
         hyp = " ".join(hyps.get(str(path), []))

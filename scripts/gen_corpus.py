@@ -90,10 +90,13 @@ EN_PRODUCTS = [
     ("bakery", "pack bag",
      "bread, whole wheat bread, sourdough bread, bagel|bagels, baguette|baguettes, "
      "croissant|croissants, muffin|muffins, tortillas, pita bread, hamburger buns, hot dog buns, "
-     "english muffins, donut|donuts, pancakes#pack"),
+     "english muffins, donut|donuts, pancakes#pack, ham and cheese croissants, "
+     "black and white cookies"),
     ("canned", "can",
      "tuna, canned tomatoes, tomato sauce#can bottle, chickpeas, black beans, kidney beans, "
-     "baked beans, corn, soup, chicken soup, coconut milk, sardines, tomato paste, olives#can bottle"),
+     "baked beans, corn, soup, chicken soup, coconut milk, sardines, tomato paste, olives#can bottle, "
+     "spaghetti and meatballs, rice and beans, chicken and rice soup, tomato and basil soup, "
+     "macaroni and cheese#box, mac and cheese#box, pork and beans"),
     ("condiment", "bottle",
      "ketchup, mustard, mayonnaise, olive oil#bottle l ml, vegetable oil#bottle l, "
      "sunflower oil#bottle l, vinegar#bottle ml, balsamic vinegar#bottle ml, soy sauce#bottle ml, hot sauce, bbq sauce, "
@@ -102,11 +105,14 @@ EN_PRODUCTS = [
      "chips, potato chips, tortilla chips, pretzels, popcorn, cookies, crackers, chocolate#g, "
      "dark chocolate#g, chocolate bar|chocolate bars#pack box, candy, gummy bears, "
      "granola bar|granola bars#pack box, protein bar|protein bars#pack box, rice cakes, "
-     "mixed nuts, trail mix, biscuits"),
+     "mixed nuts, trail mix, biscuits, cheese and crackers, sweet and salty popcorn, "
+     "chips and salsa, cheese and onion crisps, strawberries and cream wafers, "
+     "salt and vinegar chips, salt and pepper chips"),
     ("frozen", "box bag pack",
      "ice cream#box, frozen peas#bag, frozen pizza|frozen pizzas#box, frozen fries#bag, "
      "fish sticks, frozen vegetables#bag, frozen berries#bag, ice cubes#bag, frozen waffles, "
-     "popsicles#box"),
+     "popsicles#box, chicken and mushroom pie|chicken and mushroom pies, steak and kidney pie, "
+     "bangers and mash, spinach and ricotta ravioli#bag box, fish and chips#box"),
     ("household", "pack box",
      "paper towels#pack, toilet paper#pack, tissues, dish soap#bottle, dishwasher tablets, "
      "laundry detergent#bottle box, fabric softener#bottle, bleach#bottle, "
@@ -225,7 +231,8 @@ FR_PRODUCTS = [
     ("canned", "can",
      "thon:m, tomates pelées:fp, sauce tomate:f#can bottle, maïs:m, haricots rouges:mp, "
      "flageolets:mp, cassoulet:m, raviolis:mp, sardines:fp, concentré de tomate:m, "
-     "petits pois carottes:mp, soupe:f#can l, lait de coco:m, olives:fp#can bottle, cornichons:mp#-"),
+     "petits pois carottes:mp, soupe:f#can l, lait de coco:m, olives:fp#can bottle, cornichons:mp#-, "
+     "soupe potiron et châtaigne:f#can l, lentilles et saucisses:fp"),
     ("condiment", "bottle",
      "ketchup:m, moutarde:f#-, mayonnaise:f, huile d'olive:f#bottle l ml, "
      "huile de tournesol:f#bottle l, huile de colza:f#bottle l, vinaigre:m#bottle ml, "
@@ -236,11 +243,13 @@ FR_PRODUCTS = [
      "chips:fp, biscuits:mp, gâteaux apéritifs:mp, crackers:mp, chocolat:m#g, chocolat noir:m#g, "
      "chocolat au lait:m#g, tablette de chocolat|tablettes de chocolat:f#-, bonbons:mp, "
      "barres de céréales:fp#pack box, barres protéinées:fp#pack box, galettes de riz:fp, "
-     "fruits secs:mp, bretzels:mp, pop-corn:m, cookies:mp"),
+     "fruits secs:mp, bretzels:mp, pop-corn:m, cookies:mp, biscuits chocolat et noisette:mp, "
+     "chips poivre et citron:fp"),
     ("frozen", "box bag pack",
      "glace:f#box, petits pois surgelés:mp#bag, pizza surgelée|pizzas surgelées:f#box, "
      "frites surgelées:fp#bag, poisson pané:m, légumes surgelés:mp#bag, "
-     "fruits rouges surgelés:mp#bag, glaçons:mp#bag, esquimaux:mp#box, nuggets:mp"),
+     "fruits rouges surgelés:mp#bag, glaçons:mp#bag, esquimaux:mp#box, nuggets:mp, "
+     "glace vanille et noix de pécan:f#box, poêlée de légumes et poulet:f#bag"),
     ("household", "pack box",
      "essuie-tout:m#pack, papier toilette:m#pack, mouchoirs:mp, liquide vaisselle:m#bottle, "
      "pastilles lave-vaisselle:fp, tablettes lave-vaisselle:fp, lessive:f#bottle box, "
@@ -334,28 +343,28 @@ BRANDS = {
               "petit navire, william saurin, bush's, hunt's",
     "condiment": "heinz, amora, maille, lesieur, puget, hellmann's, french's, kraft, tabasco, "
                  "benedicta, bonne maman, st dalfour, smucker's, jif, skippy, nutella",
-    "snacks": "lay's, pringles, doritos, milka, lindt, côte d'or, kinder, ferrero, haribo, "
+    "snacks": "green and black's, lay's, pringles, doritos, milka, lindt, côte d'or, kinder, ferrero, haribo, "
               "oreo, lu, bn, belvita, cadbury, hershey's, kitkat, twix, snickers, ritz, tuc, "
               "bénénuts, vico, nature valley, clif, mcvitie's",
     "frozen": "ben and jerry's, häagen-dazs, carte d'or, magnum, mccain, findus, iglo, "
               "birds eye, ore-ida, buitoni, dr oetker",
-    "household": "ariel, persil, tide, le chat, mir, fairy, dawn, cascade, finish, ajax, "
+    "household": "church and dwight, ariel, persil, tide, le chat, mir, fairy, dawn, cascade, finish, ajax, "
                  "mr propre, mr clean, lysol, clorox, harpic, saint marc, sopalin, lotus, "
                  "charmin, bounty, kleenex, glad, ziploc, albal, duracell, energizer, varta, "
                  "swiffer, vileda, lenor, downy, cif",
-    "hygiene": "colgate, signal, elmex, oral-b, sensodyne, crest, dove, nivea, garnier, "
+    "hygiene": "crabtree and evelyn, colgate, signal, elmex, oral-b, sensodyne, crest, dove, nivea, garnier, "
                "l'oréal, head and shoulders, pantene, gillette, axe, rexona, tampax, always, "
                "neutrogena, cerave, la roche-posay, vichy, le petit marseillais, ushuaïa, mixa, "
                "sanex, listerine, old spice, schwarzkopf, aveeno, bioderma, avène, nuxe, "
                "palmolive, dop",
-    "electronics": "apple, samsung, sony, bose, jbl, philips, logitech, anker, lg, xiaomi, "
+    "electronics": "bang and olufsen, apple, samsung, sony, bose, jbl, philips, logitech, anker, lg, xiaomi, "
                    "google, microsoft, nintendo, hp, canon, epson, sandisk, belkin, lenovo, "
                    "dell, asus, huawei, marshall, sennheiser, beats, fitbit, garmin",
-    "clothes": "nike, adidas, puma, levi's, lacoste, petit bateau, converse, vans, new balance, "
+    "clothes": "dolce and gabbana, lucy and yak, marie et marcel, nike, adidas, puma, levi's, lacoste, petit bateau, converse, vans, new balance, "
                "the north face, columbia, quechua, reebok, asics, carhartt, ralph lauren, "
                "tommy hilfiger, calvin klein, le coq sportif, salomon, timberland, dr martens, "
                "birkenstock, patagonia, champion, under armour",
-    "pet": "purina, pedigree, whiskas, royal canin, felix, friskies, sheba, cesar, hill's, "
+    "pet": "bonne et filou, purina, pedigree, whiskas, royal canin, felix, friskies, sheba, cesar, hill's, "
            "ultima, iams, blue buffalo, fancy feast, tetra, catsan",
     "baby": "pampers, huggies, blédina, gallia, mustela, guigoz, similac, gerber, johnson's, "
             "enfamil, love and green, lotus baby, avent, mam",
@@ -366,7 +375,8 @@ BRANDS = {
     "toys": "lego, playmobil, hasbro, mattel, fisher-price, vtech, ravensburger, crayola",
 }
 
-MERCHANTS = ("amazon, ikea, decathlon, fnac, darty, leroy merlin, boulanger, carrefour, auchan, "
+MERCHANTS = ("crate and barrel, b and q, lord and taylor, holland and barrett, b and h photo, "
+             "sport et loisirs, cuisine et saveurs, amazon, ikea, decathlon, fnac, darty, leroy merlin, boulanger, carrefour, auchan, "
              "leclerc, intermarché, monoprix, franprix, lidl, aldi, cdiscount, la redoute, "
              "zalando, sephora, nocibé, truffaut, castorama, bricomarché, conforama, "
              "maisons du monde, picard, walmart, target, best buy, costco, home depot, lowe's, "
@@ -515,8 +525,10 @@ CHARITIES_EN = ("red cross:the, unicef:-, doctors without borders:-, save the ch
                 "united way:-, goodwill:-, sierra club:the, rnli:the, cancer research uk:-, "
                 "macmillan:-, british heart foundation:the, nspcc:the, shelter:-, "
                 "medecins sans frontieres:-, red crescent:the, alzheimer's association:the, "
-                "wikipedia:-, local animal shelter:the, children's hospital:the")
-CHARITIES_FR = ("croix-rouge:la, restos du coeur:les, secours populaire:le, "
+                "wikipedia:-, local animal shelter:the, children's hospital:the, "
+                "parks and trails foundation:the, arts and minds:-, guide dogs and hearing dogs:-, "
+                "meals and wheels:-")
+CHARITIES_FR = ("enfants et santé:-, soleil et partage:-, croix-rouge:la, restos du coeur:les, secours populaire:le, "
                 "secours catholique:le, unicef:le, médecins sans frontières:-, "
                 "médecins du monde:-, fondation abbé pierre:la, spa:la, "
                 "ligue contre le cancer:la, téléthon:le, institut pasteur:le, emmaüs:-, "
@@ -554,11 +566,14 @@ FR_BARE_REL = "maman, papa, mamie, papi, tata, tonton, mamy, papy"
 EN_LISTS = ("party, christmas, bbq, barbecue, birthday, camping, holiday, vacation, baby shower, "
             "back to school, weekly, hardware, pharmacy, wedding, thanksgiving, halloween, "
             "picnic, office, easter, beach, road trip, dinner party, game night, housewarming, "
-            "diy, garden, pet, baby, college, brunch, costco, weekend, camping trip, pool party")
+            "diy, garden, pet, baby, college, brunch, costco, weekend, camping trip, pool party, "
+            "food and drinks, bits and bobs, cleaning and laundry, school and office, "
+            "pets and plants")
 FR_LISTS = ("noël, anniversaire, pharmacie, fête, barbecue, vacances, camping, pique-nique, "
             "bricolage, rentrée, bébé, mariage, apéro, soirée, pâques, jardin, bureau, "
             "week-end, brunch, raclette, réveillon, marché, bio, maison, plage, randonnée, "
-            "crémaillère, goûter, halloween, ski, drive")
+            "crémaillère, goûter, halloween, ski, drive, bébé et maman, bureau et école, "
+            "ménage et lessive")
 
 SLOTS_BY_INTENT = {
     "add_to_list": ("item", "quantity", "unit", "brand", "list"),
@@ -847,6 +862,8 @@ class Ctx:
         self.slots = {}
         self.cat_filter = None   # categories allowed by an already chosen merchant
         self.prod_cat = None     # category of the chosen product
+        self.n_items = 1         # items to speak under the verb (several_items)
+        self.items = None        # their own slots once spoken
 
     def set(self, key, value):
         if self.oos:
@@ -2874,6 +2891,31 @@ def expand(tpl, rng):
     return seq("")
 
 
+# Item phrases that may name several items under one verb ("add milk and eggs").
+MULTI_ITEM_GENS = {"IQ", "IN", "ID", "IR", "FQ", "FN", "FNB", "FD"}
+MULTI_ITEM_INTENTS = ("add_to_list", "remove_from_list", "buy")
+ITEM_JOINERS = {"en": [("and", 20), ("and also", 1), ("and some", 1), ("plus", 1)],
+                "fr": [("et", 20), ("et aussi", 1), ("plus", 1)]}
+
+
+def several_items(ctx, fn):
+    """Item phrases of `ctx.n_items` items joined by "and"/"et": each item's slots are its
+    own (kept in ctx.items), the rest of the command's slots are shared."""
+    shared, out, ctx.items = ctx.slots, [], []
+    for k in range(ctx.n_items):
+        ctx.slots = {}
+        if k:
+            last = k == ctx.n_items - 1
+            # Tagged so that ASR-like noise never drops it: two items would become one.
+            out += toks(wchoice(ctx.rng, ITEM_JOINERS[ctx.lang]) if last
+                        else ITEM_JOINERS[ctx.lang][0][0], "_join")
+        out += fn(ctx)
+        ctx.items.append(ctx.slots)
+    ctx.slots = shared
+    ctx.n_items = 1
+    return out
+
+
 def render(ctx, tpl):
     s = expand(tpl, ctx.rng)
     out, pos = [], 0
@@ -2881,7 +2923,9 @@ def render(ctx, tpl):
         out += toks(s[pos:m.start()])
         name = m.group(1)
         fn = GENERATORS.get(name)
-        if fn is not None:
+        if fn is not None and ctx.n_items > 1 and name in MULTI_ITEM_GENS:
+            out += several_items(ctx, fn)
+        elif fn is not None:
             out += fn(ctx)
         else:
             out += toks(ctx.norm(ctx.rng.choice(OOS_FILLS[ctx.lang][name])))
@@ -3078,13 +3122,15 @@ def spans_of(t):
     return spans
 
 
-def make_example(rng, intent, lang, noise_p):
+def make_example(rng, intent, lang, noise_p, n_items=1, fillers=True):
     ctx = Ctx(rng, lang, intent)
+    ctx.n_items = n_items
     if intent in ("confirm", "deny"):
         t = gen_short_answer(ctx)
     else:
         t = render(ctx, rng.choice(TEMPLATES[intent][lang]))
-        t = add_fillers(ctx, t)
+        if fillers:
+            t = add_fillers(ctx, t)
     if lang == "fr":
         t = fr_fix(t)
     if rng.random() < noise_p:
@@ -3094,24 +3140,80 @@ def make_example(rng, intent, lang, noise_p):
     allowed = SLOTS_BY_INTENT[intent]
     t = [[w.lower(), tag if tag in allowed else None] for w, tag in t if w]
     spans = spans_of(t)
-    slots = {}
-    for k in allowed:
-        if k in ctx.slots:
-            slots[k] = ctx.slots[k]
-    if intent in LIST_DEFAULT_INTENTS and "list" not in slots:
-        slots = dict(list(slots.items()) + [("list", "shopping")])
-    # consistency: each slot has at most one span, and spans <-> slots agree
+    items = ctx.items or [{}]
+    commands = []
+    for own in items:
+        slots = {}
+        for k in allowed:
+            if k in own:
+                slots[k] = own[k]
+            elif k in ctx.slots:
+                slots[k] = ctx.slots[k]
+        if intent in LIST_DEFAULT_INTENTS and "list" not in slots:
+            slots = dict(list(slots.items()) + [("list", "shopping")])
+        commands.append({"intent": intent, "slots": slots})
+    # consistency: spans <-> slots agree; only an item's own slots repeat, once per item
     names = [s[0] for s in spans]
-    if len(names) != len(set(names)):
-        raise ValueError("duplicate span in %r" % (t,))
-    for n in names:
-        if n not in slots:
+    for n in set(names):
+        if names.count(n) > (len(items) if n in PER_ITEM_SLOTS else 1):
+            raise ValueError("duplicate span %s in %r" % (n, t))
+        if not any(n in c["slots"] for c in commands):
             raise ValueError("span without slot %s in %r" % (n, t))
-    for k in slots:
-        if k not in names and k != "list":
-            raise ValueError("slot without span %s in %r" % (k, t))
-    return {"lang": lang, "intent": intent, "text": join_text(t), "spans": spans,
-            "slots": slots}
+    for c in commands:
+        for k in c["slots"]:
+            if k not in names and k != "list":
+                raise ValueError("slot without span %s in %r" % (k, t))
+    r = {"lang": lang, "intent": intent, "text": join_text(t), "spans": spans,
+         "slots": commands[0]["slots"]}
+    if len(commands) > 1:
+        r["commands"] = commands
+    return r
+
+
+PER_ITEM_SLOTS = ("item", "quantity", "unit", "brand")
+# Words between two commands of one utterance ("" : a comma, which tokenising drops).
+COMMAND_JOINERS = {
+    "en": [("and", 30), ("and then", 12), ("then", 6), ("and also", 6), ("also", 3), ("", 8),
+           ("and uh", 2), ("plus", 1), ("oh and", 2), ("after that", 1)],
+    "fr": [("et", 30), ("et puis", 10), ("puis", 6), ("et aussi", 6), ("ensuite", 3), ("", 8),
+           ("et euh", 2), ("aussi", 2), ("oh et", 1), ("après", 1)],
+}
+# Intents spoken first or later in a composed utterance (confirm/deny only open one).
+COMPOSABLE = [i for i in ("add_to_list", "remove_from_list", "read_list", "clear_list", "buy",
+                          "reorder", "track_order", "cancel_order", "activate_offer",
+                          "check_savings", "donate", "buy_for_me", "share_product")]
+
+
+def make_several_items(rng, lang, noise_p):
+    intent = rng.choice(MULTI_ITEM_INTENTS)
+    n = 3 if rng.random() < 0.15 else 2
+    return make_example(rng, intent, lang, noise_p, n_items=n)
+
+
+def make_composed(rng, lang, noise_p):
+    """Two or three commands in one utterance, in spoken order, as `parts` (a non-shopping
+    fragment may stand beside them; an utterance of fragments only is not made here)."""
+    n = 3 if rng.random() < 0.12 else 2
+    intents = [rng.choice(COMPOSABLE) for _ in range(n)]
+    r = rng.random()
+    if r < 0.12:
+        intents[rng.randrange(n)] = "out_of_scope"
+    elif r < 0.18:
+        intents[0] = rng.choice(("confirm", "deny"))
+    parts, words = [], []
+    for k, intent in enumerate(intents):
+        several = intent in MULTI_ITEM_INTENTS and rng.random() < 0.15
+        ex = make_example(rng, intent, lang, noise_p, n_items=2 if several else 1,
+                          fillers=k == 0)
+        if k:
+            words.append(wchoice(rng, COMMAND_JOINERS[lang]))
+        words.append(ex["text"])
+        part = {"intent": intent, "text": ex["text"], "spans": ex["spans"]}
+        part["commands"] = ex.get("commands", [{"intent": intent, "slots": ex["slots"]}])
+        parts.append(part)
+    text = " ".join(w for w in words if w)
+    commands = [c for p in parts for c in p.pop("commands") if c["intent"] != "out_of_scope"]
+    return {"lang": lang, "text": text, "parts": parts, "commands": commands}
 
 
 # ---------------------------------------------------------------------------
@@ -3125,6 +3227,17 @@ TEXT_RE = {"en": re.compile(r"^[a-z0-9]+(?:['-][a-z0-9]+)*'?(?: [a-z0-9]+(?:['-]
 
 def check_record(r):
     """Return a list of problems (empty when the record is valid)."""
+    if "parts" in r:
+        errs, pos = [], 0
+        for p in r["parts"]:
+            i = r["text"].find(p["text"], pos)
+            if i < 0:
+                errs.append("part %r not found in order" % p["text"])
+            pos = max(pos, i + len(p["text"]))
+            sub = {"lang": r["lang"], "intent": p["intent"], "text": p["text"],
+                   "spans": p["spans"], "slots": {}}
+            errs += [e for e in check_record(sub) if "slot" not in e and "list" not in e]
+        return errs
     errs = []
     text = r["text"]
     if not TEXT_RE[r["lang"]].match(text.replace("' ", "'")) or "  " in text or "' " in text:
@@ -3144,6 +3257,9 @@ def check_record(r):
             errs.append("span %r glued after a non-elided apostrophe" % surf)
         pos = m.end()
         v = r["slots"].get(name)
+        if "commands" in r:
+            values = [c["slots"].get(name) for c in r["commands"]]
+            v = surf if surf in values else v
         if name in ("item", "brand", "merchant", "charity", "contact") and v != surf:
             errs.append("slot %s value %r != span %r" % (name, v, surf))
     if r["intent"] in LIST_DEFAULT_INTENTS and "list" not in r["slots"]:
@@ -3158,7 +3274,8 @@ def check_record(r):
 # Main
 # ---------------------------------------------------------------------------
 
-def generate(seed, per_intent, oos_factor=3, en_ratio=0.55, noise_p=0.15):
+def generate(seed, per_intent, oos_factor=3, en_ratio=0.55, noise_p=0.15,
+             several_items=0, composed=0):
     rng = random.Random(seed)
     out, text_intent = [], {}
     for intent in INTENTS:
@@ -3177,6 +3294,14 @@ def generate(seed, per_intent, oos_factor=3, en_ratio=0.55, noise_p=0.15):
                     continue
                 text_intent[chosen["text"]] = intent
                 out.append(chosen)
+    for make, n in ((make_several_items, several_items), (make_composed, composed)):
+        n_en = int(round(n * en_ratio))
+        for lang, k in (("en", n_en), ("fr", n - n_en)):
+            for _ in range(k):
+                ex = make(rng, lang, noise_p)
+                if ex["text"] not in text_intent:
+                    text_intent[ex["text"]] = "several"
+                    out.append(ex)
     rng.shuffle(out)
     return out
 
@@ -3189,12 +3314,17 @@ def main(argv=None):
     ap.add_argument("--oos-factor", type=int, default=3)
     ap.add_argument("--en-ratio", type=float, default=0.55)
     ap.add_argument("--noise", type=float, default=0.15, help="fraction with ASR-like noise")
+    ap.add_argument("--several-items", type=int, default=0,
+                    help="utterances naming several items under one verb")
+    ap.add_argument("--composed", type=int, default=0,
+                    help="utterances of two or three commands")
     ap.add_argument("--out", default="corpus.jsonl")
     ap.add_argument("--check", action="store_true", help="validate every record, exit 1 on error")
     ap.add_argument("--stats", action="store_true", help="print counts to stderr")
     args = ap.parse_args(argv)
 
-    data = generate(args.seed, args.per_intent, args.oos_factor, args.en_ratio, args.noise)
+    data = generate(args.seed, args.per_intent, args.oos_factor, args.en_ratio, args.noise,
+                    args.several_items, args.composed)
     with open(args.out, "w", encoding="utf-8", newline="\n") as f:
         for r in data:
             f.write(json.dumps(r, ensure_ascii=False, separators=(", ", ": ")) + "\n")
@@ -3211,9 +3341,10 @@ def main(argv=None):
     if args.stats or args.check:
         counts = {}
         for r in data:
-            counts[(r["intent"], r["lang"])] = counts.get((r["intent"], r["lang"]), 0) + 1
+            key = (r.get("intent", "(composed)"), r["lang"])
+            counts[key] = counts.get(key, 0) + 1
         print("%-18s %6s %6s" % ("intent", "en", "fr"), file=sys.stderr)
-        for intent in INTENTS:
+        for intent in INTENTS + ["(composed)"]:
             print("%-18s %6d %6d" % (intent, counts.get((intent, "en"), 0),
                                      counts.get((intent, "fr"), 0)), file=sys.stderr)
         print("total %d, distinct texts %d, invalid %d" %

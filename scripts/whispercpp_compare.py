@@ -419,7 +419,9 @@ def run_voxshop(clip: Path, threads: int, full_window: bool) -> tuple[float, str
     res = subprocess.run(cmd, capture_output=True, text=True, cwd=ROOT)
     if res.returncode != 0:
         raise Failure(f"{' '.join(cmd)} failed ({res.returncode}):\n{res.stderr.strip()}")
-    utts = [json.loads(line) for line in res.stdout.splitlines() if line.startswith("{")]
+    # One object per command: the commands of one utterance share its transcript and timings.
+    utts = [u for u in (json.loads(line) for line in res.stdout.splitlines() if line.startswith("{"))
+            if u.get("part", 0) == 0]
     if not utts:
         raise Failure(f"voxshop found no utterance in {clip}")
     # Several utterances (a long clip) add up: each one's compute happens after its own end.

@@ -1,6 +1,7 @@
 //! `voxshop classify "text..."` (or lines on stdin): intents of typed text.
 
 use crate::intent::{IntentModel, IntentResult};
+use crate::pipeline::{Dialog, DialogFields, DEFAULT_CONFIRM_WINDOW_MS};
 use crate::stt::Lang;
 use anyhow::{Context, Result};
 use clap::Args;
@@ -21,13 +22,17 @@ pub struct ClassifyArgs {
     pub intent_model: Option<PathBuf>,
 }
 
-/// The DOMAIN.md object for typed text (no audio fields).
+/// One command's DOMAIN.md object for typed text (no audio fields).
 #[derive(serde::Serialize)]
 struct Classified<'a> {
     lang: Lang,
     transcript: &'a str,
     #[serde(flatten)]
     result: Option<&'a IntentResult>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    part: Option<usize>,
+    #[serde(flatten)]
+    dialog: DialogFields,
     timings_ms: Timing,
 }
 
@@ -122,24 +127,49 @@ fn next_line(input: &mut impl BufRead) -> std::io::Result<Option<Line>> {
 
 fn show(model: &IntentModel, text: &str, json: bool, out: &mut impl Write) -> Result<()> {
     let t0 = std::time::Instant::now();
-    let (result, lang) = model.classify_with_lang(text, None);
+    let (commands, lang) = model.commands_with_lang(text, None);
     let intent_ms = t0.elapsed().as_secs_f64() * 1e3;
+    // Each line is its own stream without a clock: a spend gets its action, a "yes" finds
+    // nothing pending (DOMAIN.md).
+    let intents: Vec<_> = commands.iter().map(|c| c.intent).collect();
+    let dialog = Dialog::new(DEFAULT_CONFIRM_WINDOW_MS).settle(0, 0, &intents);
     if json {
-        let c = Classified {
-            lang,
-            transcript: text,
-            result: result.as_ref(),
-            timings_ms: Timing {
-                intent: (intent_ms * 1000.0).round() / 1000.0,
-            },
+        let timing = || Timing {
+            intent: (intent_ms * 1000.0).round() / 1000.0,
         };
-        serde_json::to_writer(&mut *out, &c)?;
-        writeln!(out)?;
+        if commands.is_empty() {
+            let c = Classified {
+                lang,
+                transcript: text,
+                result: None,
+                part: None,
+                dialog: DialogFields::default(),
+                timings_ms: timing(),
+            };
+            serde_json::to_writer(&mut *out, &c)?;
+            writeln!(out)?;
+        }
+        for (part, (r, d)) in commands.iter().zip(dialog).enumerate() {
+            let c = Classified {
+                lang,
+                transcript: text,
+                result: Some(r),
+                part: Some(part),
+                dialog: d,
+                timings_ms: timing(),
+            };
+            serde_json::to_writer(&mut *out, &c)?;
+            writeln!(out)?;
+        }
     } else {
-        match &result {
-            Some(r) => writeln!(
+        writeln!(out, "{text}")?;
+        if commands.is_empty() {
+            writeln!(out, "  (no words)")?;
+        }
+        for r in &commands {
+            writeln!(
                 out,
-                "{text}\n  {} ({:.2}) {}{}  [{}]",
+                "  {} ({:.2}) {}{}  [{}]",
                 r.intent,
                 r.confidence,
                 serde_json::to_string(&r.slots)?,
@@ -149,8 +179,7 @@ fn show(model: &IntentModel, text: &str, json: bool, out: &mut impl Write) -> Re
                     ""
                 },
                 lang.code()
-            )?,
-            None => writeln!(out, "{text}\n  (no words)")?,
+            )?;
         }
     }
     out.flush()?;

@@ -1,7 +1,7 @@
 //! Shared by `listen` and `serve`: where audio comes from, stop signals, event rendering.
 
 use crate::audio::mic::{Mic, MicConfig, MicFormat};
-use crate::pipeline::Event;
+use crate::pipeline::{Event, Utterance};
 use anyhow::{Context, Result};
 use clap::Args;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -159,22 +159,37 @@ pub fn event_human(e: &Event) -> String {
             format!("[{:>7.2} s] {}: {text}", s(*end_ms), lang.code())
         }
         Event::Intent(u) => format!(
-            "[{:>7.2} s] -> {} ({:.2}) {}{}  [{:.0} ms after end of speech]",
+            "[{:>7.2} s] -> {}  [{:.0} ms after end of speech]",
             s(u.end_ms),
-            u.intent.map_or("-".to_string(), |i| i.to_string()),
-            u.confidence.unwrap_or(0.0),
-            u.slots
-                .as_ref()
-                .map(|x| serde_json::to_string(x).unwrap_or_default())
-                .unwrap_or_default(),
-            if u.requires_confirmation == Some(true) {
-                "  needs confirmation"
-            } else {
-                ""
-            },
+            command_human(u).unwrap_or_else(|| "-".into()),
             u.timings_ms
                 .after_end
                 .unwrap_or(u.timings_ms.stt + u.timings_ms.intent)
         ),
     }
+}
+
+/// One command in words: intent, confidence, slots, and where it stands in the spending
+/// dialog. `None` for an utterance without a command.
+pub fn command_human(u: &Utterance) -> Option<String> {
+    let intent = u.intent?;
+    let slots = u
+        .slots
+        .as_ref()
+        .map(|x| serde_json::to_string(x).unwrap_or_default())
+        .unwrap_or_default();
+    let d = &u.dialog;
+    let dialog = match (&d.action_id, &d.resolves, &d.outcome) {
+        (Some(id), _, _) => format!(
+            "  needs confirmation: action {id} until {:.2} s",
+            d.expires_ms.unwrap_or(0) as f64 / 1e3
+        ),
+        (_, Some(Some(id)), Some(Some(outcome))) => format!("  {outcome:?} {id}").to_lowercase(),
+        (_, Some(None), _) => "  (nothing pending)".to_string(),
+        _ => String::new(),
+    };
+    Some(format!(
+        "{intent} ({:.2}) {slots}{dialog}",
+        u.confidence.unwrap_or(0.0)
+    ))
 }

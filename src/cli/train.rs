@@ -33,6 +33,9 @@ pub struct TrainArgs {
     /// Hidden units of the slot tagger.
     #[arg(long, default_value_t = TrainConfig::default().tagger_hidden)]
     pub tagger_hidden: usize,
+    /// Hidden units of the command splitter.
+    #[arg(long, default_value_t = TrainConfig::default().splitter_hidden)]
+    pub splitter_hidden: usize,
     /// Intent networks averaged (each from the next seeded draws).
     #[arg(long, default_value_t = TrainConfig::default().ensemble)]
     pub ensemble: usize,
@@ -49,6 +52,7 @@ pub fn run_train(args: TrainArgs) -> Result<ExitCode> {
         buckets: args.buckets,
         intent_hidden: args.hidden,
         tagger_hidden: args.tagger_hidden,
+        splitter_hidden: args.splitter_hidden,
         ensemble: args.ensemble,
         lr: args.lr,
         feature_dropout: args.dropout,

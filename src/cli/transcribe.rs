@@ -108,7 +108,14 @@ fn print_human(
     if utterances.is_empty() {
         writeln!(out, "  (no speech)")?;
     }
-    for u in utterances {
+    // The commands of one utterance follow each other, numbered from part 0.
+    let starts: Vec<usize> = (0..utterances.len())
+        .filter(|&i| utterances[i].part.unwrap_or(0) == 0)
+        .chain([utterances.len()])
+        .collect();
+    for w in starts.windows(2) {
+        let commands = &utterances[w[0]..w[1]];
+        let u = &commands[0];
         writeln!(
             out,
             "  [{:>6.2}-{:>6.2} s] {}  {}",
@@ -117,18 +124,10 @@ fn print_human(
             u.lang.code(),
             u.transcript
         )?;
-        if let (Some(intent), Some(conf), Some(slots)) = (u.intent, u.confidence, &u.slots) {
-            writeln!(
-                out,
-                "  {:>18} -> {intent} ({conf:.2}) {}{}",
-                "",
-                serde_json::to_string(slots).unwrap_or_default(),
-                if u.requires_confirmation == Some(true) {
-                    "  needs confirmation"
-                } else {
-                    ""
-                }
-            )?;
+        for c in commands {
+            if let Some(line) = super::live::command_human(c) {
+                writeln!(out, "  {:>18} -> {line}", "")?;
+            }
         }
         writeln!(
             out,

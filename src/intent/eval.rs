@@ -2,18 +2,64 @@
 //! false-accept rate and a confusion matrix.
 
 use super::model::{IntentError, IntentModel};
-use super::schema::{Intent, SlotKind, SlotValue, Slots};
+use super::schema::{Intent, IntentResult, SlotKind, SlotValue, Slots};
 use std::collections::BTreeMap;
 use std::path::Path;
 
-/// One hand-labelled utterance.
+/// One hand-labelled utterance: one command (`intent` + `slots`), or several (`commands`,
+/// in spoken order, each one object of DOMAIN.md's output).
 #[derive(Debug, Clone, serde::Deserialize)]
+#[serde(try_from = "LabelledLine")]
 pub struct Labelled {
     pub text: String,
+    pub commands: Vec<Gold>,
+}
+
+/// One expected command.
+#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+pub struct Gold {
     #[serde(deserialize_with = "intent_by_name")]
     pub intent: Intent,
     #[serde(default)]
     pub slots: Slots,
+}
+
+impl Labelled {
+    /// The (first) command's intent.
+    pub fn intent(&self) -> Intent {
+        self.commands
+            .first()
+            .map_or(Intent::OutOfScope, |c| c.intent)
+    }
+}
+
+#[derive(serde::Deserialize)]
+struct LabelledLine {
+    text: String,
+    #[serde(default)]
+    intent: Option<String>,
+    #[serde(default)]
+    slots: Slots,
+    #[serde(default)]
+    commands: Vec<Gold>,
+}
+
+impl TryFrom<LabelledLine> for Labelled {
+    type Error = String;
+    fn try_from(l: LabelledLine) -> Result<Self, String> {
+        let commands = match (l.intent, l.commands.is_empty()) {
+            (Some(name), true) => vec![Gold {
+                intent: Intent::from_name(&name).ok_or(format!("unknown intent {name}"))?,
+                slots: l.slots,
+            }],
+            (None, false) => l.commands,
+            _ => return Err("needs either `intent` or a non-empty `commands`".into()),
+        };
+        Ok(Self {
+            text: l.text,
+            commands,
+        })
+    }
 }
 
 fn intent_by_name<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Intent, D::Error> {
@@ -49,6 +95,15 @@ pub struct Report {
     /// (gold, predicted) -> count
     pub confusion: BTreeMap<(Intent, Intent), usize>,
     pub errors: Vec<String>,
+    /// One-command utterances that came out as several objects.
+    pub split: usize,
+    /// Utterances of several commands, and those whose objects all came out right, in order.
+    pub several: usize,
+    pub several_exact: usize,
+    /// Commands of those utterances: expected, produced, produced right (intent and slots).
+    pub commands_gold: usize,
+    pub commands_out: usize,
+    pub commands_right: usize,
 }
 
 impl Report {
@@ -75,9 +130,25 @@ impl Report {
     pub fn spend_false_accept_rate(&self) -> f64 {
         self.oos_spend_accepted as f64 / self.oos_total.max(1) as f64
     }
+    /// Share of one-command utterances kept as one object.
+    pub fn kept_whole(&self) -> f64 {
+        1.0 - self.split as f64 / self.total.max(1) as f64
+    }
+    pub fn several_exact_rate(&self) -> f64 {
+        self.several_exact as f64 / self.several.max(1) as f64
+    }
+    pub fn command_precision(&self) -> f64 {
+        self.commands_right as f64 / self.commands_out.max(1) as f64
+    }
+    pub fn command_recall(&self) -> f64 {
+        self.commands_right as f64 / self.commands_gold.max(1) as f64
+    }
 
     /// The human-readable report: headline figures, then the confusion matrix.
     pub fn render(&self, name: &str) -> String {
+        if self.total == 0 {
+            return self.render_several(name);
+        }
         let mut s = format!(
             "{name}: {} utterances\n  intent accuracy {:.1}% ({}/{})\n  slot P {:.3} R {:.3} F1 {:.3} (tp {} fp {} fn {})\n  out_of_scope false accept {:.1}% ({}/{}), as a spend intent {:.1}% ({}/{})\n",
             self.total,
@@ -97,6 +168,15 @@ impl Report {
             self.oos_spend_accepted,
             self.oos_total
         );
+        s.push_str(&format!(
+            "  kept as one command {:.1}% ({} of {} split into several)\n",
+            100.0 * self.kept_whole(),
+            self.split,
+            self.total
+        ));
+        if self.several > 0 {
+            s.push_str(&self.render_several("  and"));
+        }
         s.push_str(
             "  confusion (rows gold, columns predicted; abbreviations are intent initials):\n",
         );
@@ -127,6 +207,31 @@ impl Report {
     }
 }
 
+impl Report {
+    fn render_several(&self, name: &str) -> String {
+        format!(
+            "{name}: {} utterances of several commands\n  all commands right, in order {:.1}% ({}/{})\n  commands P {:.3} R {:.3} ({} right of {} expected, {} produced)\n",
+            self.several,
+            100.0 * self.several_exact_rate(),
+            self.several_exact,
+            self.several,
+            self.command_precision(),
+            self.command_recall(),
+            self.commands_right,
+            self.commands_gold,
+            self.commands_out
+        )
+    }
+}
+
+fn same_slots(a: &Slots, b: &Slots) -> bool {
+    SlotKind::ALL.iter().all(|&k| match (a.get(k), b.get(k)) {
+        (Some(x), Some(y)) => same(&x, &y),
+        (None, None) => true,
+        _ => false,
+    })
+}
+
 fn same(a: &SlotValue, b: &SlotValue) -> bool {
     match (a, b) {
         (SlotValue::Number(x), SlotValue::Number(y)) => (x - y).abs() < 1e-6,
@@ -135,20 +240,77 @@ fn same(a: &SlotValue, b: &SlotValue) -> bool {
     }
 }
 
+/// Scores the utterances of several commands: each expected command found among the
+/// objects produced (intent and every slot), and the whole utterance right in order.
+fn score_several(r: &mut Report, item: &Labelled, out: &[IntentResult]) {
+    r.several += 1;
+    r.commands_gold += item.commands.len();
+    r.commands_out += out.len();
+    let mut used = vec![false; out.len()];
+    for g in &item.commands {
+        let hit = (0..out.len()).find(|&i| {
+            !used[i] && out[i].intent == g.intent && same_slots(&out[i].slots, &g.slots)
+        });
+        if let Some(i) = hit {
+            used[i] = true;
+            r.commands_right += 1;
+        }
+    }
+    let exact = out.len() == item.commands.len()
+        && out
+            .iter()
+            .zip(&item.commands)
+            .all(|(o, g)| o.intent == g.intent && same_slots(&o.slots, &g.slots));
+    r.several_exact += usize::from(exact);
+    if !exact {
+        let show = |v: Vec<String>| v.join(" + ");
+        r.errors.push(format!(
+            "{:?}: {} -> {}",
+            item.text,
+            show(
+                item.commands
+                    .iter()
+                    .map(|c| format!(
+                        "{} {}",
+                        c.intent,
+                        serde_json::to_string(&c.slots).unwrap_or_default()
+                    ))
+                    .collect()
+            ),
+            show(
+                out.iter()
+                    .map(|c| format!(
+                        "{} {}",
+                        c.intent,
+                        serde_json::to_string(&c.slots).unwrap_or_default()
+                    ))
+                    .collect()
+            )
+        ));
+    }
+}
+
 /// Scores `model` on `items`.
 pub fn evaluate(model: &IntentModel, items: &[Labelled]) -> Report {
     let mut r = Report::default();
     for item in items {
-        let (intent, slots) = match model.classify(&item.text) {
+        let out = model.commands(&item.text);
+        if item.commands.len() > 1 {
+            score_several(&mut r, item, &out);
+            continue;
+        }
+        r.split += usize::from(out.len() > 1);
+        let (intent, slots) = match out.into_iter().next() {
             Some(res) => (res.intent, res.slots),
             None => (Intent::OutOfScope, Slots::default()),
         };
+        let gold = item.intent();
         r.total += 1;
-        *r.confusion.entry((item.intent, intent)).or_default() += 1;
-        if intent == item.intent {
+        *r.confusion.entry((gold, intent)).or_default() += 1;
+        if intent == gold {
             r.correct += 1;
         }
-        if item.intent == Intent::OutOfScope {
+        if gold == Intent::OutOfScope {
             r.oos_total += 1;
             if intent != Intent::OutOfScope {
                 r.oos_accepted += 1;
@@ -159,7 +321,7 @@ pub fn evaluate(model: &IntentModel, items: &[Labelled]) -> Report {
         }
         let mut wrong = Vec::new();
         for &k in SlotKind::ALL {
-            match (item.slots.get(k), slots.get(k)) {
+            match (item.commands[0].slots.get(k), slots.get(k)) {
                 (Some(g), Some(p)) if same(&g, &p) => r.slot_tp += 1,
                 (Some(g), Some(p)) => {
                     r.slot_fp += 1;
@@ -177,11 +339,11 @@ pub fn evaluate(model: &IntentModel, items: &[Labelled]) -> Report {
                 (None, None) => {}
             }
         }
-        if intent != item.intent || !wrong.is_empty() {
+        if intent != gold || !wrong.is_empty() {
             r.errors.push(format!(
                 "{:?}: {} -> {}{}{}",
                 item.text,
-                item.intent,
+                gold,
                 intent,
                 if wrong.is_empty() { "" } else { "; " },
                 wrong.join(", ")

@@ -117,3 +117,16 @@ pub fn token_features(tokens: &[String], i: usize, intent: &str) -> Vec<String> 
     char_grams(&word(&tokens[i]), "c0:", &mut f);
     f
 }
+
+/// Per-token features for the command splitter: the tagger's, plus where the token stands
+/// ("and add" opening an utterance continues nothing; after "order paper towels" it starts a
+/// second command) and how the utterance began.
+pub fn split_features(tokens: &[String], i: usize) -> Vec<String> {
+    let mut f = token_features(tokens, i, "<split>");
+    f.push(format!("pos:{}", i.min(4)));
+    if let Some(first) = tokens.first() {
+        f.push(format!("first:{}", word(first)));
+        f.push(format!("first_w0:{}_{}", word(first), word(&tokens[i])));
+    }
+    f
+}

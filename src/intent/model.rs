@@ -1,12 +1,12 @@
 //! The trained joint model: intent classifier + BIO slot tagger, with calibration and
 //! rejection, and its on-disk form (`models/intent/`: f16 safetensors + JSON settings).
 
-use super::features::{intent_features, token_features};
+use super::features::{intent_features, split_features, token_features};
 use super::lang::detect;
 use super::net::{softmax, Scratch, SparseNet};
 use super::normalize::normalize_slot;
 use super::schema::{Intent, IntentResult, SlotKind, Slots};
-use super::text::{join, tokenize};
+use super::text::{join, tokenize_with_pauses};
 use crate::stt::Lang;
 use candle_core::{DType, Device, Tensor};
 use std::collections::HashMap;
@@ -41,6 +41,8 @@ pub struct ModelSettings {
     pub buckets: usize,
     pub intent_hidden: usize,
     pub tagger_hidden: usize,
+    /// Units of the splitter: the network that finds where a new command starts.
+    pub splitter_hidden: usize,
     /// Intent networks trained from successive seeds whose probabilities are averaged: one
     /// network's answer moved by a few points from seed to seed (README, "Training").
     pub ensemble: usize,
@@ -79,6 +81,7 @@ impl ModelSettings {
         for (name, h) in [
             ("intent_hidden", self.intent_hidden),
             ("tagger_hidden", self.tagger_hidden),
+            ("splitter_hidden", self.splitter_hidden),
         ] {
             if h == 0 || h > 1024 {
                 return Err(format!("{name} {h} is not in 1..=1024"));
@@ -153,14 +156,23 @@ pub struct IntentModel {
     /// `settings.ensemble` networks.
     pub intent_nets: Vec<SparseNet>,
     pub tagger: SparseNet,
+    /// Per token: inside the current command, start of a new one, or a joiner between two
+    /// ("and then"), see [`SplitLabel`].
+    pub splitter: SparseNet,
 }
 
-/// What the classifier read in the text, before the result is assembled.
-#[derive(Debug, Clone)]
-pub struct Analysis {
-    pub tokens: Vec<String>,
-    pub probs: Vec<f32>,
-    pub spans: Vec<Span>,
+/// What the splitter says of a token.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SplitLabel {
+    Inside = 0,
+    /// The first word of a new command ("add milk and **take** the butter off").
+    Start = 1,
+    /// A word joining two commands, part of neither ("and", "then", "et puis").
+    Join = 2,
+}
+
+impl SplitLabel {
+    pub const COUNT: usize = 3;
 }
 
 /// A tagged slot span over tokens `[start, end)`, with the tagger's mean log-probability.
@@ -170,6 +182,12 @@ pub struct Span {
     pub start: usize,
     pub end: usize,
     pub score: f32,
+}
+
+impl Span {
+    fn with_start(self, start: usize) -> Self {
+        Self { start, ..self }
+    }
 }
 
 impl IntentModel {
@@ -225,23 +243,111 @@ impl IntentModel {
         viterbi(&scores, n)
     }
 
-    pub fn analyze(&self, text: &str) -> Option<Analysis> {
-        self.analyze_tokens(tokenize(text))
+    /// Where the commands of `tokens` are: token ranges in spoken order, joiners left out.
+    /// A joiner counts only before the start of a new command ("milk **and** eggs" is one).
+    pub fn split(&self, tokens: &[String], s: &mut Scratch) -> Vec<std::ops::Range<usize>> {
+        let labels: Vec<SplitLabel> = (0..tokens.len())
+            .map(|i| {
+                let feats = split_features(tokens, i);
+                let ids = self.splitter.ids(feats.iter().map(String::as_str));
+                self.splitter.forward(&ids, s);
+                match argmax(&s.logits) {
+                    1 if i > 0 => SplitLabel::Start,
+                    2 => SplitLabel::Join,
+                    _ => SplitLabel::Inside,
+                }
+            })
+            .collect();
+        segments(&labels)
     }
 
-    fn analyze_tokens(&self, tokens: Vec<String>) -> Option<Analysis> {
+    /// The commands of `text` in spoken order (DOMAIN.md "Several commands in one
+    /// utterance"): one per command, and one per item under one verb. Fragments that are
+    /// not for us are dropped; an utterance without any command is one `out_of_scope`.
+    /// Empty for text without a word.
+    pub fn commands(&self, text: &str) -> Vec<IntentResult> {
+        let (tokens, pauses) = tokenize_with_pauses(text);
+        self.commands_of(&tokens, &pauses)
+    }
+
+    /// The commands and the language: `stt_lang` when the speech model knows it, else read
+    /// from the same tokens the classifier uses.
+    pub fn commands_with_lang(
+        &self,
+        text: &str,
+        stt_lang: Option<Lang>,
+    ) -> (Vec<IntentResult>, Lang) {
+        let (tokens, pauses) = tokenize_with_pauses(text);
+        let lang = stt_lang.unwrap_or_else(|| detect(&tokens));
+        (self.commands_of(&tokens, &pauses), lang)
+    }
+
+    /// The first command of `text` (see [`Self::commands`]); `None` without a word.
+    pub fn classify(&self, text: &str) -> Option<IntentResult> {
+        self.commands(text).into_iter().next()
+    }
+
+    fn commands_of(&self, tokens: &[String], pauses: &[bool]) -> Vec<IntentResult> {
         if tokens.is_empty() {
-            return None;
+            return Vec::new();
         }
         let mut s = Scratch::default();
-        let probs = self.intent_probs(&tokens, &mut s);
-        let intent = self.decide(&probs).0;
-        let spans = self.tag(&tokens, intent, &mut s);
-        Some(Analysis {
-            tokens,
-            probs,
-            spans,
-        })
+        let segments = self.split(tokens, &mut s);
+        if segments.len() > 1 {
+            let mut found = Vec::new();
+            // "clear my party list and then add balloons to it": a list command that names
+            // no list acts on the list the utterance named last.
+            let mut named_list: Option<String> = None;
+            for r in segments {
+                // A one-word part is an answer or nothing ("list | and play all songs"): the
+                // bar is fitted on whole utterances, not on such scraps.
+                let one_word = r.len() == 1;
+                let (commands, spoken_list) = self.command(&tokens[r.clone()], &pauses[r], &mut s);
+                let kept = commands.into_iter().filter(|c| {
+                    c.intent != Intent::OutOfScope
+                        && (!one_word || matches!(c.intent, Intent::Confirm | Intent::Deny))
+                });
+                for mut c in kept {
+                    if spoken_list {
+                        named_list.clone_from(&c.slots.list);
+                    } else if c.intent.defaults_list() && named_list.is_some() {
+                        c.slots.list.clone_from(&named_list);
+                    }
+                    found.push(c);
+                }
+            }
+            if !found.is_empty() {
+                return found;
+            }
+        }
+        // One command, or fragments none of which is ours: the utterance read whole.
+        self.command(tokens, pauses, &mut s).0
+    }
+
+    /// One command's objects (one per item when several items share its verb), and whether
+    /// it names a list.
+    fn command(
+        &self,
+        tokens: &[String],
+        pauses: &[bool],
+        s: &mut Scratch,
+    ) -> (Vec<IntentResult>, bool) {
+        let probs = self.intent_probs(tokens, s);
+        let (intent, confidence) = self.decide(&probs);
+        let spans = self.tag(tokens, intent, s);
+        let spoken_list = spans.iter().any(|sp| sp.kind == SlotKind::List);
+        // Three decimals: more would claim a precision the calibration does not have.
+        let confidence = (confidence.clamp(0.0, 1.0) * 1000.0).round() / 1000.0;
+        let commands = assemble_commands(intent, tokens, pauses, &spans)
+            .into_iter()
+            .map(|slots| IntentResult {
+                intent,
+                confidence,
+                slots,
+                requires_confirmation: intent.requires_confirmation(),
+            })
+            .collect();
+        (commands, spoken_list)
     }
 
     /// The intent and confidence after rejection.
@@ -251,36 +357,6 @@ impl IntentModel {
             return (Intent::OutOfScope, 1.0 - g.in_domain);
         }
         (g.intent, g.p)
-    }
-
-    /// Classifies text; `None` for text without any word (nothing to act on).
-    pub fn classify(&self, text: &str) -> Option<IntentResult> {
-        self.classify_tokens(tokenize(text))
-    }
-
-    /// The result and the language: `stt_lang` when the speech model knows it, else read
-    /// from the same tokens the classifier uses.
-    pub fn classify_with_lang(
-        &self,
-        text: &str,
-        stt_lang: Option<Lang>,
-    ) -> (Option<IntentResult>, Lang) {
-        let tokens = tokenize(text);
-        let lang = stt_lang.unwrap_or_else(|| detect(&tokens));
-        (self.classify_tokens(tokens), lang)
-    }
-
-    fn classify_tokens(&self, tokens: Vec<String>) -> Option<IntentResult> {
-        let a = self.analyze_tokens(tokens)?;
-        let (intent, confidence) = self.decide(&a.probs);
-        let slots = assemble_slots(intent, &a.tokens, &a.spans);
-        Some(IntentResult {
-            intent,
-            // Three decimals: more would claim a precision the calibration does not have.
-            confidence: (confidence.clamp(0.0, 1.0) * 1000.0).round() / 1000.0,
-            slots,
-            requires_confirmation: intent.requires_confirmation(),
-        })
     }
 
     pub fn load(dir: &Path) -> Result<Self, IntentError> {
@@ -317,10 +393,19 @@ impl IntentModel {
             n_labels(),
         )
         .map_err(|e| err(e.to_string()))?;
+        let splitter = read_net(
+            &tensors,
+            "splitter",
+            settings.buckets,
+            settings.splitter_hidden,
+            SplitLabel::COUNT,
+        )
+        .map_err(|e| err(e.to_string()))?;
         Ok(Self {
             settings,
             intent_nets,
             tagger,
+            splitter,
         })
     }
 
@@ -336,6 +421,7 @@ impl IntentModel {
             write_net(&mut tensors, &format!("intent{k}"), net).map_err(|e| err(e.to_string()))?;
         }
         write_net(&mut tensors, "tagger", &self.tagger).map_err(|e| err(e.to_string()))?;
+        write_net(&mut tensors, "splitter", &self.splitter).map_err(|e| err(e.to_string()))?;
         let tmp = dir.join("intent.safetensors.partial");
         candle_core::safetensors::save(&tensors, &tmp).map_err(|e| err(e.to_string()))?;
         std::fs::rename(&tmp, dir.join("intent.safetensors")).map_err(|e| err(e.to_string()))?;
@@ -516,12 +602,134 @@ fn viterbi(scores: &[Vec<f32>], n: usize) -> Vec<Span> {
     spans
 }
 
-/// Turns tagged spans into normalised slots, with DOMAIN.md's defaults: touching spans of
-/// one kind are one value ("hiking" + "boots"); of separate spans of one kind the tagger's
-/// most confident wins.
-pub fn assemble_slots(intent: Intent, tokens: &[String], spans: &[Span]) -> Slots {
-    let mut slots = Slots::default();
-    let allowed = intent.allowed_slots();
+fn argmax(v: &[f32]) -> usize {
+    v.iter()
+        .enumerate()
+        .max_by(|a, b| a.1.total_cmp(b.1))
+        .map_or(0, |(i, _)| i)
+}
+
+/// Command ranges from per-token split labels: a new command at each `Start` (the joiners
+/// right before it dropped); a `Join` not followed by a `Start` is an ordinary word.
+pub fn segments(labels: &[SplitLabel]) -> Vec<std::ops::Range<usize>> {
+    let mut out = Vec::new();
+    let mut begin = 0;
+    for (i, &l) in labels.iter().enumerate() {
+        if l != SplitLabel::Start || i == 0 {
+            continue;
+        }
+        let mut end = i;
+        while end > begin && labels[end - 1] == SplitLabel::Join {
+            end -= 1;
+        }
+        if end > begin {
+            out.push(begin..end);
+        }
+        begin = i;
+    }
+    if begin < labels.len() {
+        out.push(begin..labels.len());
+    }
+    out
+}
+
+/// Words that join two items under one verb ("milk **and** eggs", "du pain **et** du beurre").
+const ITEM_JOINERS: &[&str] = &["and", "et", "plus", "&", "also", "aussi"];
+
+/// Words that may stand between a joiner and the next item besides its own quantity, unit
+/// and brand ("and **the** cheese", "et **des** oeufs", "and **some** eggs").
+const ITEM_LEAD_WORDS: &[&str] = &[
+    "the", "a", "an", "some", "more", "of", "my", "le", "la", "les", "l'", "un", "une", "du", "de",
+    "des", "d'", "mes", "ma", "mon",
+];
+
+/// Slot kinds that describe one item; the others (list, merchant, contact, ...) are shared by
+/// all the items of a command.
+fn per_item(kind: SlotKind) -> bool {
+    matches!(
+        kind,
+        SlotKind::Item | SlotKind::Quantity | SlotKind::Unit | SlotKind::Brand
+    )
+}
+
+/// Where the words between two item spans (`from..to`) split them into two items: at the
+/// last joiner or written pause (a comma) there, when every other word is a slot of the
+/// items or a determiner ("two litres of milk **and** a dozen eggs", "bananas**,** apples");
+/// `None` when they are not joined so ("milk for the puppy"): then only one is an item.
+fn item_cut(
+    tokens: &[String],
+    pauses: &[bool],
+    spans: &[Span],
+    from: usize,
+    to: usize,
+) -> Option<usize> {
+    let in_span = |t: usize| spans.iter().any(|s| (s.start..s.end).contains(&t));
+    let joiner = |t: usize| ITEM_JOINERS.contains(&tokens[t].as_str()) && !in_span(t);
+    let cut = (from..=to)
+        .rev()
+        .find(|&t| pauses.get(t) == Some(&true) || (t < to && joiner(t)))?;
+    let plain = (from..to)
+        .all(|t| joiner(t) || in_span(t) || ITEM_LEAD_WORDS.contains(&tokens[t].as_str()));
+    plain.then_some(cut)
+}
+
+/// Item spans cut at written pauses: Whisper's "bananas, apples" is two items however the
+/// tagger read it.
+fn cut_items_at_pauses(spans: &[Span], pauses: &[bool]) -> Vec<Span> {
+    let mut out = Vec::new();
+    for &sp in spans {
+        if sp.kind != SlotKind::Item {
+            out.push(sp);
+            continue;
+        }
+        let mut start = sp.start;
+        for t in sp.start + 1..sp.end {
+            if pauses.get(t) == Some(&true) {
+                out.push(Span { end: t, ..sp }.with_start(start));
+                start = t;
+            }
+        }
+        out.push(sp.with_start(start));
+    }
+    out
+}
+
+/// The slots of each object of one command: one per item joined by "and" (DOMAIN.md: "add
+/// milk and eggs" is two objects), each with the quantity, unit and brand spoken with it,
+/// all with the shared slots. Item spans that are not joined so are one item, the tagger's
+/// most confident.
+pub fn assemble_commands(
+    intent: Intent,
+    tokens: &[String],
+    pauses: &[bool],
+    spans: &[Span],
+) -> Vec<Slots> {
+    let merged = merge_touching(spans);
+    let merged = cut_items_at_pauses(&merged, pauses);
+    let spans = &merged[..];
+    let items: Vec<&Span> = merged.iter().filter(|s| s.kind == SlotKind::Item).collect();
+    let cuts: Vec<usize> = items
+        .windows(2)
+        .filter_map(|w| item_cut(tokens, pauses, &merged, w[0].end, w[1].start))
+        .collect();
+    if cuts.is_empty() {
+        return vec![assemble_slots(intent, tokens, spans)];
+    }
+    let group_of = |sp: &Span| cuts.iter().filter(|&&c| sp.start >= c).count();
+    (0..=cuts.len())
+        .map(|g| {
+            let mine: Vec<Span> = spans
+                .iter()
+                .filter(|sp| !per_item(sp.kind) || group_of(sp) == g)
+                .copied()
+                .collect();
+            assemble_slots(intent, tokens, &mine)
+        })
+        .collect()
+}
+
+/// Touching spans of one kind are one value ("hiking" + "boots").
+fn merge_touching(spans: &[Span]) -> Vec<Span> {
     let mut merged: Vec<Span> = Vec::new();
     for &sp in spans {
         match merged.last_mut() {
@@ -532,6 +740,16 @@ pub fn assemble_slots(intent: Intent, tokens: &[String], spans: &[Span]) -> Slot
             _ => merged.push(sp),
         }
     }
+    merged
+}
+
+/// Turns tagged spans into normalised slots, with DOMAIN.md's defaults: touching spans of
+/// one kind are one value ("hiking" + "boots"); of separate spans of one kind the tagger's
+/// most confident wins.
+pub fn assemble_slots(intent: Intent, tokens: &[String], spans: &[Span]) -> Slots {
+    let mut slots = Slots::default();
+    let allowed = intent.allowed_slots();
+    let mut merged = merge_touching(spans);
     merged.sort_by(|a, b| b.score.total_cmp(&a.score));
     for sp in &merged {
         if !allowed.contains(&sp.kind) || slots.get(sp.kind).is_some() {
@@ -565,6 +783,7 @@ mod tests {
             buckets: 1 << 15,
             intent_hidden: 32,
             tagger_hidden: 32,
+            splitter_hidden: 16,
             ensemble: 3,
             temperature: 1.5,
             threshold: 0.6,
@@ -624,6 +843,76 @@ mod tests {
         for c in cases {
             assert!(c.validate().is_err(), "{c:?}");
         }
+    }
+
+    #[test]
+    fn commands_start_at_each_start_label_without_their_joiners() {
+        use SplitLabel::{Inside as I, Join as J, Start as S};
+        // "add milk and then take the butter off"
+        assert_eq!(segments(&[I, I, J, J, S, I, I, I]), vec![0..2, 4..8]);
+        // "add milk and eggs": a joiner without a new command is an ordinary word.
+        assert_eq!(segments(&[I, I, J, I]), vec![0..4]);
+        // A start on the first word, or a joiner opening the utterance, splits nothing.
+        assert_eq!(segments(&[S, I, I]), vec![0..3]);
+        assert_eq!(segments(&[J, S, I]), vec![1..3]);
+        assert_eq!(segments(&[I, S, S, I]), vec![0..1, 1..2, 2..4]);
+        assert!(segments(&[]).is_empty());
+    }
+
+    fn span(kind: SlotKind, start: usize, end: usize) -> Span {
+        Span {
+            kind,
+            start,
+            end,
+            score: -0.1,
+        }
+    }
+
+    #[test]
+    fn items_under_one_verb_are_one_object_each_with_their_own_quantity() {
+        let tokens: Vec<String> = "add two litres of milk and a dozen eggs to my party list"
+            .split(' ')
+            .map(String::from)
+            .collect();
+        use SlotKind::*;
+        let spans = [
+            span(Quantity, 1, 2),
+            span(Unit, 2, 3),
+            span(Item, 4, 5),
+            span(Quantity, 6, 8),
+            span(Item, 8, 9),
+            span(List, 11, 12),
+        ];
+        let c = assemble_commands(Intent::AddToList, &tokens, &[], &spans);
+        assert_eq!(c.len(), 2);
+        assert_eq!(c[0].item.as_deref(), Some("milk"));
+        assert_eq!(
+            (c[0].quantity, c[0].unit.as_deref()),
+            (Some(2.0), Some("l"))
+        );
+        assert_eq!(c[1].item.as_deref(), Some("eggs"));
+        assert_eq!((c[1].quantity, c[1].unit.as_deref()), (Some(12.0), None));
+        assert!(c.iter().all(|s| s.list.as_deref() == Some("party")));
+        // A brand after its item (French order) stays with it.
+        let fr: Vec<String> = "ajoute du yaourt danone et du lait"
+            .split(' ')
+            .map(String::from)
+            .collect();
+        let spans = [span(Item, 2, 3), span(Brand, 3, 4), span(Item, 6, 7)];
+        let c = assemble_commands(Intent::AddToList, &fr, &[], &spans);
+        assert_eq!(c[0].brand.as_deref(), Some("danone"));
+        assert_eq!(c[1].brand, None);
+        // One item: one object, as before.
+        let one = assemble_commands(Intent::AddToList, &fr, &[], &spans[..2]);
+        assert_eq!(one.len(), 1);
+        // Two item spans not joined by "and" are one item (the tagger's most confident).
+        let apart: Vec<String> = "buy dog food for the puppy"
+            .split(' ')
+            .map(String::from)
+            .collect();
+        let spans = [span(Item, 1, 3), span(Item, 5, 6)];
+        let c = assemble_commands(Intent::Buy, &apart, &[], &spans);
+        assert_eq!(c.len(), 1);
     }
 
     #[test]

@@ -9,17 +9,38 @@ const ELISIONS: &[&str] = &[
 /// Lower-cases and splits text into word tokens: punctuation dropped (apostrophes and hyphens
 /// inside words kept), currency symbols spelled out, French elisions split off.
 pub fn tokenize(text: &str) -> Vec<String> {
+    tokenize_with_pauses(text).0
+}
+
+/// The tokens, and for each token whether written punctuation ("," ";" ":" "." "!" "?")
+/// separates it from the one before: Whisper writes a spoken list as "bananas, apples and
+/// pears", and that comma is all that tells two items from one.
+pub fn tokenize_with_pauses(text: &str) -> (Vec<String>, Vec<bool>) {
     let text = text
         .to_lowercase()
         .replace(['\u{2019}', '\u{2018}', '`'], "'");
     let mut tokens = Vec::new();
+    let mut pauses = Vec::new();
+    let mut pause = false;
     for raw in text.split_whitespace() {
+        let before = tokens.len();
         push_word(raw, &mut tokens);
+        if tokens.len() > before {
+            pauses.push(pause);
+            pauses.resize(tokens.len(), false);
+            pause = false;
+        }
+        pause |= raw.ends_with([',', ';', ':', '.', '!', '?']);
     }
-    tokens
+    (tokens, pauses)
 }
 
 fn push_word(raw: &str, tokens: &mut Vec<String>) {
+    // "Ben & Jerry's", "Marks & Spencer": the ampersand is a word of the name.
+    if raw == "&" {
+        tokens.push(raw.to_string());
+        return;
+    }
     // "$10" / "10$" / "10€" / "£5": the number, then the currency word.
     let (symbol, rest) = strip_currency(raw);
     let word = clean(rest);
@@ -49,8 +70,8 @@ fn strip_currency(raw: &str) -> (Option<&'static str>, &str) {
     (None, raw)
 }
 
-/// Keeps letters, digits, and `'`, `-`, `.`, `,` only where they sit between word characters
-/// ("kellogg's", "demi-douzaine", "2.5"); decimal commas become points.
+/// Keeps letters, digits, and `'`, `-`, `&`, `.`, `,` only where they sit between word
+/// characters ("kellogg's", "demi-douzaine", "m&m's", "2.5"); decimal commas become points.
 fn clean(raw: &str) -> String {
     let chars: Vec<char> = raw.chars().collect();
     let mut out = String::new();
@@ -62,7 +83,7 @@ fn clean(raw: &str) -> String {
         } else if c == '\'' && prev.is_some_and(|p| p.is_alphabetic()) {
             // Keep elision apostrophes even at the end of the raw word ("l'" then a space).
             out.push(c);
-        } else if c == '-'
+        } else if (c == '-' || c == '&')
             && prev.is_some_and(|p| p.is_alphanumeric())
             && next.is_some_and(|n| n.is_alphanumeric())
         {
@@ -133,6 +154,20 @@ mod tests {
         );
         assert_eq!(t("2,5 kg de pommes"), ["2.5", "kg", "de", "pommes"]);
         assert_eq!(t("Kellogg's corn flakes"), ["kellogg's", "corn", "flakes"]);
+        assert_eq!(t("Ben & Jerry's, M&M's"), ["ben", "&", "jerry's", "m&m's"]);
+    }
+
+    #[test]
+    fn written_pauses_mark_the_next_token() {
+        let (tokens, pauses) = tokenize_with_pauses("Add bananas, apples and d'oeufs. Then $5");
+        assert_eq!(
+            tokens,
+            ["add", "bananas", "apples", "and", "d'", "oeufs", "then", "5", "dollars"]
+        );
+        assert_eq!(
+            pauses,
+            [false, false, true, false, false, false, true, false, false]
+        );
     }
 
     #[test]

@@ -3,10 +3,10 @@
 //! dev set. The same corpus and seed give the same bytes on disk.
 
 use super::eval::{read_labelled, Labelled};
-use super::features::{intent_features, token_features};
+use super::features::{intent_features, split_features, token_features};
 use super::model::{
     acceptance_bar, ensemble_probs, label_b, label_i, n_labels, round_to_f16, Guess, IntentError,
-    IntentModel, ModelSettings,
+    IntentModel, ModelSettings, SplitLabel,
 };
 use super::net::{Rng, Scratch, SparseNet};
 use super::schema::{Intent, SlotKind};
@@ -20,6 +20,7 @@ pub struct TrainConfig {
     pub buckets: usize,
     pub intent_hidden: usize,
     pub tagger_hidden: usize,
+    pub splitter_hidden: usize,
     /// Intent networks, each from the next draws of the seeded generator.
     pub ensemble: usize,
     pub epochs: usize,
@@ -38,6 +39,7 @@ impl Default for TrainConfig {
             buckets: 1 << 15,
             intent_hidden: 48,
             tagger_hidden: 32,
+            splitter_hidden: 16,
             ensemble: 5,
             epochs: 12,
             lr: 0.2,
@@ -46,20 +48,40 @@ impl Default for TrainConfig {
     }
 }
 
+/// A corpus line: one command (`intent` + `spans`), or several spoken as one utterance
+/// (`parts`, each a command whose text is found in order in `text`; the words between two
+/// parts join them).
 #[derive(serde::Deserialize)]
 struct CorpusLine {
-    intent: String,
+    #[serde(default)]
+    intent: Option<String>,
     text: String,
     #[serde(default)]
     spans: Vec<(String, String)>,
+    #[serde(default)]
+    parts: Vec<CorpusPart>,
     /// Times the line is seen per epoch: real requests are few beside the generated ones.
     #[serde(default = "one")]
     weight: usize,
 }
 
+/// One command of a corpus line: intent, text, spans.
+type LineCommand<'a> = (&'a str, &'a str, &'a [(String, String)]);
+
+#[derive(serde::Deserialize)]
+struct CorpusPart {
+    intent: String,
+    text: String,
+    #[serde(default)]
+    spans: Vec<(String, String)>,
+}
+
 fn one() -> usize {
     1
 }
+
+/// Times a line of several commands is seen by the splitter per epoch.
+const SEVERAL_WEIGHT: usize = 3;
 
 /// A corpus line may weigh at most this much (a typo must not swamp the corpus).
 const MAX_WEIGHT: usize = 16;
@@ -93,41 +115,73 @@ fn align(tokens: &[String], spans: &[(String, String)]) -> Option<Vec<usize>> {
     Some(labels)
 }
 
-/// Reads every corpus file in order; the digest covers all of them, in that order.
-pub fn read_corpora(paths: &[&Path]) -> Result<(Vec<Example>, String), IntentError> {
-    let mut examples = Vec::new();
-    let mut sha = Sha256::new();
-    for path in paths {
-        let (mut e, bytes) = read_corpus(path)?;
-        examples.append(&mut e);
-        sha.update(&bytes);
-    }
-    Ok((examples, format!("{:x}", sha.finalize())))
+/// What training reads from the corpus files.
+#[derive(Debug, Default)]
+pub struct Corpus {
+    /// One per single-command line: for the intent networks and the tagger.
+    pub examples: Vec<Example>,
+    /// The commands of lines of several commands: for the tagger only. The intent networks
+    /// and their bar stay fitted to whole utterances, as they are used; these commands would
+    /// shift the balance of in-domain and out-of-domain text they learn from.
+    pub parts: Vec<Example>,
+    /// One per utterance, with its per-token split labels: for the splitter.
+    pub splits: Vec<(Vec<String>, Vec<usize>)>,
+    /// SHA-256 of the files, in order.
+    pub sha256: String,
 }
 
-/// One corpus file's examples, and its bytes.
-fn read_corpus(path: &Path) -> Result<(Vec<Example>, Vec<u8>), IntentError> {
+/// Reads every corpus file in order; the digest covers all of them, in that order.
+pub fn read_corpora(paths: &[&Path]) -> Result<Corpus, IntentError> {
+    let mut corpus = Corpus::default();
+    let mut sha = Sha256::new();
+    for path in paths {
+        let bytes = read_corpus(path, &mut corpus)?;
+        sha.update(&bytes);
+    }
+    corpus.sha256 = format!("{:x}", sha.finalize());
+    Ok(corpus)
+}
+
+/// Split labels of an utterance whose commands' tokens are `parts`, found in order in
+/// `tokens`: each part after the first starts a command, the words before it join;
+/// `None` when a part is not there.
+fn split_labels(tokens: &[String], parts: &[Vec<String>]) -> Option<Vec<usize>> {
+    let mut labels = vec![SplitLabel::Inside as usize; tokens.len()];
+    let mut from = 0;
+    for (k, want) in parts.iter().enumerate() {
+        if want.is_empty() {
+            return None;
+        }
+        let start = (from..=tokens.len().saturating_sub(want.len()))
+            .find(|&i| tokens[i..i + want.len()] == want[..])?;
+        if k > 0 {
+            labels[from..start].fill(SplitLabel::Join as usize);
+            labels[start] = SplitLabel::Start as usize;
+        }
+        from = start + want.len();
+    }
+    Some(labels)
+}
+
+/// Adds one corpus file's examples to `corpus`; returns its bytes.
+fn read_corpus(path: &Path, corpus: &mut Corpus) -> Result<Vec<u8>, IntentError> {
     let err = |reason: String| IntentError::Data {
         path: path.display().to_string(),
         reason,
     };
     let bytes = std::fs::read(path).map_err(|e| err(e.to_string()))?;
     let text = std::str::from_utf8(&bytes).map_err(|e| err(e.to_string()))?;
-    let mut out = Vec::new();
     let mut unaligned = 0;
     for (n, line) in text
         .lines()
         .enumerate()
         .filter(|(_, l)| !l.trim().is_empty())
     {
-        let c: CorpusLine =
-            serde_json::from_str(line).map_err(|e| err(format!("line {}: {e}", n + 1)))?;
-        let intent = Intent::from_name(&c.intent)
-            .ok_or_else(|| err(format!("line {}: unknown intent {}", n + 1, c.intent)))?;
+        let at = |reason: String| err(format!("line {}: {reason}", n + 1));
+        let c: CorpusLine = serde_json::from_str(line).map_err(|e| at(e.to_string()))?;
         if !(1..=MAX_WEIGHT).contains(&c.weight) {
-            return Err(err(format!(
-                "line {}: weight {} is not in 1..={MAX_WEIGHT}",
-                n + 1,
+            return Err(at(format!(
+                "weight {} is not in 1..={MAX_WEIGHT}",
                 c.weight
             )));
         }
@@ -135,22 +189,54 @@ fn read_corpus(path: &Path) -> Result<(Vec<Example>, Vec<u8>), IntentError> {
         if tokens.is_empty() {
             continue;
         }
-        let labels = align(&tokens, &c.spans);
-        unaligned += usize::from(labels.is_none());
-        let example = Example {
-            tokens,
-            intent,
-            labels,
+        let commands: Vec<LineCommand> = match (&c.intent, &c.parts[..]) {
+            (Some(intent), []) => vec![(intent.as_str(), c.text.as_str(), &c.spans[..])],
+            (None, parts) if !parts.is_empty() => parts
+                .iter()
+                .map(|p| (p.intent.as_str(), p.text.as_str(), &p.spans[..]))
+                .collect(),
+            _ => return Err(at("needs either `intent` or `parts`".into())),
         };
-        out.extend(std::iter::repeat_n(example, c.weight));
+        let several = commands.len() > 1;
+        let mut part_tokens = Vec::new();
+        for (intent, text, spans) in commands {
+            let intent =
+                Intent::from_name(intent).ok_or_else(|| at(format!("unknown intent {intent}")))?;
+            let tokens = tokenize(text);
+            let labels = align(&tokens, spans);
+            unaligned += usize::from(labels.is_none());
+            part_tokens.push(tokens.clone());
+            let example = Example {
+                tokens,
+                intent,
+                labels,
+            };
+            let to = if several {
+                &mut corpus.parts
+            } else {
+                &mut corpus.examples
+            };
+            to.extend(std::iter::repeat_n(example, c.weight));
+        }
+        match split_labels(&tokens, &part_tokens) {
+            Some(labels) => {
+                // A new command starts at about one word in a hundred: the utterances that
+                // have one are seen more often, or the splitter learns never to split.
+                let times = c.weight * if several { SEVERAL_WEIGHT } else { 1 };
+                corpus
+                    .splits
+                    .extend(std::iter::repeat_n((tokens, labels), times));
+            }
+            None => return Err(at("a part's text is not found in order in `text`".into())),
+        }
     }
     if unaligned > 0 {
         tracing::info!(
-            "{}: {unaligned} lines whose spans do not align are used for intents only",
+            "{}: {unaligned} commands whose spans do not align are used for intents only",
             path.display()
         );
     }
-    Ok((out, bytes))
+    Ok(bytes)
 }
 
 fn drop_features(feats: &[String], p: f32, rng: &mut Rng) -> Vec<String> {
@@ -188,6 +274,42 @@ fn train_intent(
         tracing::info!(
             "intent epoch {epoch}: loss {:.4}",
             loss / order.len() as f32
+        );
+    }
+    net
+}
+
+/// The splitter: per token, inside / start of a new command / joiner.
+fn train_splitter(
+    splits: &[(Vec<String>, Vec<usize>)],
+    cfg: &TrainConfig,
+    rng: &mut Rng,
+) -> SparseNet {
+    let mut net = SparseNet::new(cfg.buckets, cfg.splitter_hidden, SplitLabel::COUNT, rng);
+    let mut items: Vec<(usize, usize)> = splits
+        .iter()
+        .enumerate()
+        .flat_map(|(i, (tokens, _))| (0..tokens.len()).map(move |t| (i, t)))
+        .collect();
+    let epochs = cfg.epochs;
+    let total = (epochs * items.len()) as f32;
+    let mut step = 0f32;
+    let mut s = Scratch::default();
+    for epoch in 0..epochs {
+        rng.shuffle(&mut items);
+        let mut loss = 0.0;
+        for &(i, t) in &items {
+            let (tokens, labels) = &splits[i];
+            let feats = split_features(tokens, t);
+            let f = drop_features(&feats, cfg.feature_dropout, rng);
+            let ids = net.ids(f.iter().map(String::as_str));
+            let lr = cfg.lr * (1.0 - step / total).max(0.01);
+            loss += net.train_step(&ids, labels[t], lr, rng, &mut s);
+            step += 1.0;
+        }
+        tracing::info!(
+            "splitter epoch {epoch}: loss {:.4}",
+            loss / items.len() as f32
         );
     }
     net
@@ -258,8 +380,11 @@ fn dev_guesses(model: &IntentModel, dev: &[(Vec<String>, Intent)]) -> Vec<(Inten
 }
 
 /// The product's acceptance targets, with a margin, as dev-set rates: the share of
-/// out-of-domain requests accepted as any shopping intent, and as a spend intent.
-const MAX_DEV_FALSE_ACCEPT: f64 = 0.0075;
+/// out-of-domain requests accepted as any shopping intent, and as a spend intent. The first
+/// allows 6 of the ~540 dev negatives: at 4 (0.75 %) the bar was set by the fifth most
+/// shopping-like negative and moved from 0.69 to 0.86 between retrains, taking real list
+/// commands with it (README, "Training"); spends keep their own, stricter bar.
+const MAX_DEV_FALSE_ACCEPT: f64 = 0.0125;
 const MAX_DEV_SPEND_FALSE_ACCEPT: f64 = 0.0025;
 
 /// Dev false-accept rates (any shopping intent, spend intent) under thresholds (general, spend).
@@ -299,7 +424,12 @@ pub fn train(
     out_dir: &Path,
     cfg: &TrainConfig,
 ) -> Result<IntentModel, IntentError> {
-    let (examples, sha) = read_corpora(corpora)?;
+    let Corpus {
+        examples,
+        parts,
+        splits,
+        sha256: sha,
+    } = read_corpora(corpora)?;
     if examples.is_empty() {
         return Err(IntentError::Data {
             path: corpora
@@ -318,16 +448,18 @@ pub fn train(
     let mut intent_nets: Vec<SparseNet> = (0..cfg.ensemble)
         .map(|_| train_intent(&examples, &feats, cfg, &mut rng))
         .collect();
-    let mut tagger = train_tagger(&examples, cfg, &mut rng);
-    for net in &mut intent_nets {
+    let tagged: Vec<Example> = examples.iter().chain(&parts).cloned().collect();
+    let mut tagger = train_tagger(&tagged, cfg, &mut rng);
+    let mut splitter = train_splitter(&splits, cfg, &mut rng);
+    for net in intent_nets.iter_mut().chain([&mut tagger, &mut splitter]) {
         round_to_f16(net);
     }
-    round_to_f16(&mut tagger);
     let mut model = IntentModel {
         settings: ModelSettings {
             buckets: cfg.buckets,
             intent_hidden: cfg.intent_hidden,
             tagger_hidden: cfg.tagger_hidden,
+            splitter_hidden: cfg.splitter_hidden,
             ensemble: cfg.ensemble,
             temperature: 1.0,
             threshold: 0.0,
@@ -337,13 +469,14 @@ pub fn train(
         },
         intent_nets,
         tagger,
+        splitter,
     };
     let mut dev_set = Vec::new();
     for path in dev {
         dev_set.extend(
             read_labelled(path)?
                 .into_iter()
-                .map(|l: Labelled| (tokenize(&l.text), l.intent)),
+                .map(|l: Labelled| (tokenize(&l.text), l.intent())),
         );
     }
     if !dev_set.is_empty() {
@@ -410,7 +543,7 @@ mod tests {
              {\"intent\": \"out_of_scope\", \"text\": \"play jazz\"}\n",
         )
         .unwrap();
-        let (examples, _) = read_corpora(&[ok.as_path()]).unwrap();
+        let examples = read_corpora(&[ok.as_path()]).unwrap().examples;
         assert_eq!(examples.len(), 4);
         assert_eq!(
             examples.iter().filter(|e| e.intent == Intent::Buy).count(),
@@ -424,5 +557,35 @@ mod tests {
         .unwrap();
         let e = read_corpora(&[bad.as_path()]).unwrap_err().to_string();
         assert!(e.contains("line 1") && e.contains("weight 1000"), "{e}");
+    }
+
+    #[test]
+    fn a_line_of_several_commands_trains_each_command_and_the_splitter() {
+        let dir = std::env::temp_dir().join(format!("voxshop-parts-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let f = dir.join("parts.jsonl");
+        std::fs::write(
+            &f,
+            r#"{"text": "uh order paper towels and then add milk", "parts": [{"intent": "buy", "text": "order paper towels", "spans": [["item", "paper towels"]]}, {"intent": "add_to_list", "text": "add milk", "spans": [["item", "milk"]]}]}"#,
+        )
+        .unwrap();
+        let c = read_corpora(&[f.as_path()]).unwrap();
+        let intents: Vec<Intent> = c.parts.iter().map(|e| e.intent).collect();
+        assert_eq!(intents, [Intent::Buy, Intent::AddToList]);
+        assert!(c.parts.iter().all(|e| e.labels.is_some()));
+        assert!(
+            c.examples.is_empty(),
+            "the intent networks learn whole utterances"
+        );
+        // uh order paper towels | and then | add milk
+        assert_eq!(c.splits[0].1, [0, 0, 0, 0, 2, 2, 1, 0]);
+        let bad = dir.join("bad.jsonl");
+        std::fs::write(
+            &bad,
+            r#"{"text": "order paper towels", "parts": [{"intent": "buy", "text": "buy soap"}]}"#,
+        )
+        .unwrap();
+        let e = read_corpora(&[bad.as_path()]).unwrap_err().to_string();
+        assert!(e.contains("line 1") && e.contains("not found"), "{e}");
     }
 }

@@ -2,8 +2,10 @@
 //! to clone, shared by sessions and threads); a [`Session`] streams audio through
 //! resampling -> VAD -> STT -> intent and yields [`Event`]s.
 
+mod dialog;
 mod session;
 
+pub use dialog::{Dialog, DialogFields, Outcome, Pending, DEFAULT_CONFIRM_WINDOW_MS};
 pub use session::{utterances, Event, Session, SessionConfig};
 
 use crate::audio::{self, Pcm16k, TARGET_RATE};
@@ -204,7 +206,8 @@ impl Timings {
     }
 }
 
-/// One recognised utterance: DOMAIN.md's JSON object.
+/// One command of a recognised utterance: DOMAIN.md's JSON object. An utterance of several
+/// commands gives several, in spoken order, numbered by `part`.
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct Utterance {
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -221,15 +224,26 @@ pub struct Utterance {
     pub slots: Option<Slots>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub requires_confirmation: Option<bool>,
+    /// Index of this command within its utterance.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub part: Option<usize>,
+    /// The spending dialog: `action_id` + `expires_ms` on a command that needs confirmation,
+    /// `resolves` + `outcome` on a confirm or deny.
+    #[serde(flatten)]
+    pub dialog: DialogFields,
     pub timings_ms: Timings,
 }
 
 impl Utterance {
-    fn set_intent(&mut self, r: IntentResult) {
-        self.intent = Some(r.intent);
-        self.confidence = Some(r.confidence);
-        self.slots = Some(r.slots);
-        self.requires_confirmation = Some(r.requires_confirmation);
+    fn with_command(&self, part: usize, r: IntentResult) -> Self {
+        Self {
+            intent: Some(r.intent),
+            confidence: Some(r.confidence),
+            slots: Some(r.slots),
+            requires_confirmation: Some(r.requires_confirmation),
+            part: Some(part),
+            ..self.clone()
+        }
     }
 }
 
@@ -275,33 +289,35 @@ impl Recognizer {
         Session::new(self.clone(), self.models.session)
     }
 
-    /// Classifies a transcript (or typed text). `lang` is the STT's language when it knows it.
-    pub fn classify(&self, text: &str, lang: Option<Lang>) -> Option<(IntentResult, Lang)> {
-        let (result, lang) = self.models.intent.classify_with_lang(text, lang);
-        Some((result?, lang))
+    /// The commands of a transcript (or typed text) in spoken order, and its language;
+    /// `lang` is the STT's language when it knows it. No command for text without a word.
+    pub fn classify(&self, text: &str, lang: Option<Lang>) -> (Vec<IntentResult>, Lang) {
+        self.models.intent.commands_with_lang(text, lang)
     }
 
-    /// Transcribes and classifies one utterance (16 kHz mono); `None` when it holds no words.
+    /// Transcribes and classifies one utterance (16 kHz mono) into its command objects,
+    /// without the dialog of a stream; none when it holds no words.
     pub fn recognize_segment(
         &self,
         samples: &[f32],
         start_ms: u64,
         end_ms: u64,
-    ) -> Result<Option<Utterance>> {
+    ) -> Result<Vec<Utterance>> {
         let (transcript, t) = self.models.stt.transcribe_window(samples)?;
         Ok(self.utterance_from(transcript, t, start_ms, end_ms))
     }
 
-    /// Classifies a transcript into an utterance; `None` when it holds no words.
+    /// Classifies a transcript into its command objects (no dialog fields yet: the session
+    /// settles those); none when it holds no words.
     pub(crate) fn utterance_from(
         &self,
         transcript: Transcript,
         t: SttTimings,
         start_ms: u64,
         end_ms: u64,
-    ) -> Option<Utterance> {
+    ) -> Vec<Utterance> {
         if transcript.text.is_empty() {
-            return None;
+            return Vec::new();
         }
         let stt_ms = t.mel + t.encode + t.decode;
         let t0 = Instant::now();
@@ -312,9 +328,9 @@ impl Recognizer {
             .config()
             .is_multilingual()
             .then_some(transcript.lang);
-        let classified = self.classify(&transcript.text, stt_lang);
+        let (commands, lang) = self.classify(&transcript.text, stt_lang);
         let intent_ms = t0.elapsed().as_secs_f64() * 1e3;
-        let mut u = Utterance {
+        let u = Utterance {
             source: None,
             start_ms,
             end_ms,
@@ -324,6 +340,8 @@ impl Recognizer {
             confidence: None,
             slots: None,
             requires_confirmation: None,
+            part: None,
+            dialog: DialogFields::default(),
             timings_ms: Timings {
                 stt: stt_ms,
                 intent: intent_ms,
@@ -331,11 +349,15 @@ impl Recognizer {
                 ..Default::default()
             },
         };
-        if let Some((result, lang)) = classified {
-            u.lang = lang;
-            u.set_intent(result);
+        let u = Utterance { lang, ..u };
+        if commands.is_empty() {
+            return vec![u];
         }
-        Some(u)
+        commands
+            .into_iter()
+            .enumerate()
+            .map(|(part, c)| u.with_command(part, c))
+            .collect()
     }
 
     /// Recognises the utterances of a whole 16 kHz signal through the streaming path.

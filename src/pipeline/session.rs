@@ -1,6 +1,7 @@
 //! The streaming session: PCM chunks of any size, rate and channel count in, events out.
 //! A session is cheap and owns only streaming state; the loaded models are shared.
 
+use super::dialog::{Dialog, Pending, DEFAULT_CONFIRM_WINDOW_MS};
 use super::{Recognizer, Utterance};
 use crate::audio::{downmix, StreamResampler, TARGET_RATE};
 use crate::error::Result;
@@ -22,6 +23,9 @@ pub struct SessionConfig {
     /// is still waiting out the hang-over, so that the end of speech finds the work done.
     /// The audio is the same either way, so is the result; only the latency changes.
     pub speculate: bool,
+    /// How long after its utterance ends a command that needs confirmation can still be
+    /// confirmed (DOMAIN.md "Spending dialog").
+    pub confirm_window_ms: u32,
 }
 
 impl Default for SessionConfig {
@@ -31,6 +35,7 @@ impl Default for SessionConfig {
             partial_every_ms: 0,
             tail_ms: 128,
             speculate: true,
+            confirm_window_ms: DEFAULT_CONFIRM_WINDOW_MS,
         }
     }
 }
@@ -43,6 +48,12 @@ impl SessionConfig {
             return Err(format!(
                 "partial_every_ms = {} is not in 0..=60000",
                 self.partial_every_ms
+            ));
+        }
+        if !(1..=MAX_CONFIRM_WINDOW_MS).contains(&self.confirm_window_ms) {
+            return Err(format!(
+                "confirm_window_ms = {} is not in 1..={MAX_CONFIRM_WINDOW_MS}",
+                self.confirm_window_ms
             ));
         }
         if self.tail_ms > self.vad.hangover_ms {
@@ -66,6 +77,9 @@ impl SessionConfig {
         (voiced + self.tail_samples()).min(available)
     }
 }
+
+/// A confirmation asked for longer than this is no longer an answer to the question.
+const MAX_CONFIRM_WINDOW_MS: u32 = 600_000;
 
 /// A transcript made during the pause that may end an utterance, before the end is certain.
 struct Speculation {
@@ -99,7 +113,8 @@ pub enum Event {
         lang: Lang,
         text: String,
     },
-    /// The recognised utterance, shaped as DOMAIN.md's JSON object.
+    /// One command of the recognised utterance, shaped as DOMAIN.md's JSON object (one
+    /// event per command, in spoken order).
     Intent(Box<Utterance>),
 }
 
@@ -121,6 +136,7 @@ pub struct Session {
     speculation: Option<Speculation>,
     vad_ms: f64,
     source: Option<String>,
+    dialog: Dialog,
 }
 
 fn to_ms(samples: u64) -> u64 {
@@ -140,6 +156,7 @@ impl Session {
             speculation: None,
             vad_ms: 0.0,
             source: None,
+            dialog: Dialog::new(config.confirm_window_ms),
         }
     }
 
@@ -147,6 +164,21 @@ impl Session {
     pub fn with_source(mut self, source: impl Into<String>) -> Self {
         self.source = Some(source.into());
         self
+    }
+
+    /// The action waiting for a "yes" or "no", if any (it may have expired by now).
+    pub fn pending(&self) -> Option<&Pending> {
+        self.dialog.pending()
+    }
+
+    /// Drops the pending action: a later "yes" resolves nothing. Returns its id.
+    pub fn cancel_pending(&mut self) -> Option<String> {
+        self.dialog.cancel_pending()
+    }
+
+    /// Stream time in ms: the audio pushed so far, at 16 kHz.
+    pub fn stream_ms(&self) -> u64 {
+        self.vad.position_ms()
     }
 
     /// Pushes interleaved f32 samples in [-1, 1] at any rate (8-96 kHz) and channel count.
@@ -313,23 +345,31 @@ impl Session {
                 events.push(Event::SpeechEnd { start_ms, end_ms });
                 let vad_ms = std::mem::take(&mut self.vad_ms);
                 let (transcript, stt_timings) = self.final_transcript(&seg)?;
-                let utterance = self
-                    .rec
-                    .utterance_from(transcript, stt_timings, start_ms, end_ms);
-                if let Some(mut u) = utterance {
+                let mut commands =
+                    self.rec
+                        .utterance_from(transcript, stt_timings, start_ms, end_ms);
+                let intents: Vec<_> = commands.iter().filter_map(|u| u.intent).collect();
+                let mut dialog = self.dialog.settle(start_ms, end_ms, &intents).into_iter();
+                let after_end = ended.elapsed().as_secs_f64() * 1e3;
+                for u in &mut commands {
                     u.source = self.source.clone();
+                    if u.intent.is_some() {
+                        u.dialog = dialog.next().unwrap_or_default();
+                    }
                     u.timings_ms.vad = Some(vad_ms);
                     u.timings_ms.total += vad_ms;
-                    u.timings_ms.after_end = Some(ended.elapsed().as_secs_f64() * 1e3);
+                    u.timings_ms.after_end = Some(after_end);
                     u.timings_ms = u.timings_ms.rounded();
+                }
+                if let Some(first) = commands.first() {
                     events.push(Event::FinalTranscript {
                         start_ms,
                         end_ms,
-                        lang: u.lang,
-                        text: u.transcript.clone(),
+                        lang: first.lang,
+                        text: first.transcript.clone(),
                     });
-                    events.push(Event::Intent(Box::new(u)));
                 }
+                events.extend(commands.into_iter().map(|u| Event::Intent(Box::new(u))));
             }
         }
         Ok(())

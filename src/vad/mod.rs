@@ -194,6 +194,11 @@ impl Vad {
         }
     }
 
+    /// Stream time consumed so far, in ms.
+    pub fn position_ms(&self) -> u64 {
+        self.pos * 1000 / RATE
+    }
+
     /// Unvoiced frames at the end of the open utterance (the pause so far), if one is open.
     pub fn pause_frames(&self) -> Option<usize> {
         match self.state {

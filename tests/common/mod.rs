@@ -170,3 +170,8 @@ pub fn asterisk_prompts(lang: &str, min_words: usize, every: usize) -> Vec<(Path
         .step_by(every)
         .collect()
 }
+
+/// One object per utterance: the commands of an utterance share its transcript.
+pub fn first_parts(utterances: &[voxshop::Utterance]) -> impl Iterator<Item = &voxshop::Utterance> {
+    utterances.iter().filter(|u| u.part.unwrap_or(0) == 0)
+}

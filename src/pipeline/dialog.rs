@@ -1,0 +1,207 @@
+//! The spending dialog of DOMAIN.md: a command that needs confirmation becomes the one
+//! pending action of its stream, and a later "yes" or "no" settles it, once, within its
+//! window. The recogniser only reports; a consumer spends only on `outcome: "confirmed"`.
+
+use crate::intent::Intent;
+
+/// How long a pending action can be confirmed after its utterance ends (DOMAIN.md default).
+pub const DEFAULT_CONFIRM_WINDOW_MS: u32 = 8_000;
+
+/// How a confirm or deny settled the pending action.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Outcome {
+    Confirmed,
+    Cancelled,
+}
+
+/// The dialog fields of one command object; absent fields are omitted from JSON, while a
+/// confirm or deny always carries `resolves` and `outcome` (null when nothing was settled).
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+pub struct DialogFields {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub action_id: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub expires_ms: Option<u64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub resolves: Option<Option<String>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub outcome: Option<Option<Outcome>>,
+}
+
+/// The action waiting for an answer.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Pending {
+    pub action_id: String,
+    pub expires_ms: u64,
+    /// Start of the utterance that asked for it: only a later utterance can answer.
+    #[serde(skip)]
+    asked_at_ms: u64,
+}
+
+/// One stream's dialog state: at most one pending action.
+#[derive(Debug, Clone)]
+pub struct Dialog {
+    window_ms: u64,
+    pending: Option<Pending>,
+    issued: u64,
+}
+
+impl Dialog {
+    pub fn new(window_ms: u32) -> Self {
+        Self {
+            window_ms: window_ms.into(),
+            pending: None,
+            issued: 0,
+        }
+    }
+
+    /// The action waiting for an answer, if any (it may have expired by now).
+    pub fn pending(&self) -> Option<&Pending> {
+        self.pending.as_ref()
+    }
+
+    /// Drops the pending action (the consumer asked, e.g. the user walked away): a later
+    /// "yes" resolves nothing. Returns the dropped action's id.
+    pub fn cancel_pending(&mut self) -> Option<String> {
+        self.pending.take().map(|p| p.action_id)
+    }
+
+    /// The dialog fields of an utterance's commands, in spoken order. The utterance spans
+    /// `[start_ms, end_ms]` of stream time. A confirm or deny settles an action asked in an
+    /// earlier utterance (the speaker must have had the chance to ask); all the spend
+    /// commands of one utterance share one new action, which replaces an older one.
+    pub fn settle(&mut self, start_ms: u64, end_ms: u64, intents: &[Intent]) -> Vec<DialogFields> {
+        let mut new_action: Option<Pending> = None;
+        let fields = intents
+            .iter()
+            .map(|&intent| match intent {
+                Intent::Confirm | Intent::Deny => {
+                    let settled = self
+                        .pending
+                        .take_if(|p| p.asked_at_ms < start_ms && start_ms < p.expires_ms);
+                    let outcome = settled.as_ref().map(|_| match intent {
+                        Intent::Confirm => Outcome::Confirmed,
+                        _ => Outcome::Cancelled,
+                    });
+                    DialogFields {
+                        resolves: Some(settled.map(|p| p.action_id)),
+                        outcome: Some(outcome),
+                        ..Default::default()
+                    }
+                }
+                i if i.requires_confirmation() => {
+                    let action = new_action.get_or_insert_with(|| {
+                        self.issued += 1;
+                        Pending {
+                            action_id: format!("a{}", self.issued),
+                            expires_ms: end_ms.saturating_add(self.window_ms),
+                            asked_at_ms: start_ms,
+                        }
+                    });
+                    DialogFields {
+                        action_id: Some(action.action_id.clone()),
+                        expires_ms: Some(action.expires_ms),
+                        ..Default::default()
+                    }
+                }
+                _ => DialogFields::default(),
+            })
+            .collect();
+        if new_action.is_some() {
+            self.pending = new_action;
+        }
+        fields
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use Intent::*;
+
+    fn settle(d: &mut Dialog, start: u64, end: u64, i: &[Intent]) -> Vec<DialogFields> {
+        d.settle(start, end, i)
+    }
+
+    #[test]
+    fn a_yes_in_the_window_confirms_the_pending_buy_once() {
+        let mut d = Dialog::new(DEFAULT_CONFIRM_WINDOW_MS);
+        let buy = settle(&mut d, 0, 1_500, &[Buy]);
+        assert_eq!(buy[0].action_id.as_deref(), Some("a1"));
+        assert_eq!(buy[0].expires_ms, Some(9_500));
+        assert_eq!(buy[0].resolves, None, "a buy resolves nothing");
+        let yes = settle(&mut d, 2_500, 3_000, &[Confirm]);
+        assert_eq!(yes[0].resolves, Some(Some("a1".into())));
+        assert_eq!(yes[0].outcome, Some(Some(Outcome::Confirmed)));
+        assert_eq!(yes[0].action_id, None);
+        let again = settle(&mut d, 4_000, 4_500, &[Confirm]);
+        assert_eq!(again[0].resolves, Some(None), "settled once");
+        assert_eq!(again[0].outcome, Some(None));
+    }
+
+    #[test]
+    fn no_cancels_and_late_or_unrelated_answers_resolve_nothing() {
+        let mut d = Dialog::new(DEFAULT_CONFIRM_WINDOW_MS);
+        settle(&mut d, 0, 1_000, &[Donate]);
+        let no = settle(&mut d, 2_000, 2_400, &[Deny]);
+        assert_eq!(no[0].resolves, Some(Some("a1".into())));
+        assert_eq!(no[0].outcome, Some(Some(Outcome::Cancelled)));
+
+        settle(&mut d, 10_000, 11_000, &[Buy]);
+        let late = settle(&mut d, 19_000, 19_300, &[Confirm]);
+        assert_eq!(
+            late[0].resolves,
+            Some(None),
+            "starts at the expiry: too late"
+        );
+
+        let mut fresh = Dialog::new(DEFAULT_CONFIRM_WINDOW_MS);
+        assert_eq!(
+            settle(&mut fresh, 0, 500, &[Confirm])[0].resolves,
+            Some(None)
+        );
+        settle(&mut fresh, 1_000, 2_000, &[AddToList]);
+        assert_eq!(
+            settle(&mut fresh, 2_500, 3_000, &[Confirm])[0].resolves,
+            Some(None),
+            "an add_to_list asks nothing"
+        );
+    }
+
+    #[test]
+    fn a_new_spend_replaces_the_older_and_one_utterance_shares_one_action() {
+        let mut d = Dialog::new(DEFAULT_CONFIRM_WINDOW_MS);
+        settle(&mut d, 0, 1_000, &[Buy]);
+        let both = settle(&mut d, 2_000, 4_000, &[Buy, AddToList, Reorder]);
+        assert_eq!(both[0].action_id.as_deref(), Some("a2"));
+        assert_eq!(both[2].action_id.as_deref(), Some("a2"));
+        assert_eq!(both[1], DialogFields::default());
+        let yes = settle(&mut d, 5_000, 5_500, &[Confirm]);
+        assert_eq!(yes[0].resolves, Some(Some("a2".into())));
+    }
+
+    #[test]
+    fn an_answer_in_the_asking_utterance_or_after_a_cancel_settles_nothing() {
+        let mut d = Dialog::new(DEFAULT_CONFIRM_WINDOW_MS);
+        let f = settle(&mut d, 0, 2_000, &[Buy, Confirm]);
+        assert_eq!(f[1].resolves, Some(None), "nobody asked yet");
+        assert_eq!(d.cancel_pending().as_deref(), Some("a1"));
+        assert_eq!(
+            settle(&mut d, 3_000, 3_500, &[Confirm])[0].resolves,
+            Some(None)
+        );
+    }
+
+    #[test]
+    fn confirm_and_deny_always_carry_resolves_and_outcome_as_null() {
+        let mut d = Dialog::new(DEFAULT_CONFIRM_WINDOW_MS);
+        let f = settle(&mut d, 0, 500, &[Deny]);
+        assert_eq!(
+            serde_json::to_string(&f[0]).unwrap(),
+            r#"{"resolves":null,"outcome":null}"#
+        );
+        let g = settle(&mut d, 600, 900, &[ReadList]);
+        assert_eq!(serde_json::to_string(&g[0]).unwrap(), "{}");
+    }
+}
