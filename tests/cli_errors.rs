@@ -131,6 +131,10 @@ fn config_values_out_of_range_are_refused_by_name() {
         ("language = \"fr\"\n", "multilingual"),
         ("min_ctx = 0\n", "min_ctx = 0"),
         ("margin_ctx = 99999\n", "margin_ctx = 99999"),
+        (
+            "[session]\nconfirm_window_ms = 0\n",
+            "confirm_window_ms = 0",
+        ),
     ]
     .into_iter()
     .enumerate()

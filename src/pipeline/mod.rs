@@ -56,6 +56,7 @@ impl Default for RecognizerConfig {
 /// partial_every_ms = 800
 /// tail_ms = 128              # pause after the last voiced frame given to the speech model
 /// speculate = true           # transcribe during the hang-over
+/// confirm_window_ms = 8000   # how long a purchase can be confirmed after it is asked
 /// [session.vad]
 /// hangover_ms = 250
 /// min_level_dbfs = -45.0
