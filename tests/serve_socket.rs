@@ -122,3 +122,263 @@ fn terminate(child: &mut Child) -> ExitStatus {
         std::thread::sleep(Duration::from_millis(50));
     }
 }
+
+/// A client that sends commands and reads replies (event lines skipped).
+struct Client {
+    stream: UnixStream,
+    lines: std::io::Lines<BufReader<UnixStream>>,
+}
+
+impl Client {
+    fn connect(sock: &std::path::Path) -> Self {
+        let stream = UnixStream::connect(sock).unwrap();
+        stream
+            .set_read_timeout(Some(Duration::from_secs(30)))
+            .unwrap();
+        let lines = BufReader::new(stream.try_clone().unwrap()).lines();
+        Self { stream, lines }
+    }
+
+    fn send(&mut self, line: &str) {
+        use std::io::Write;
+        self.stream.write_all(line.as_bytes()).unwrap();
+        self.stream.write_all(b"\n").unwrap();
+    }
+
+    /// The next line that is not an event; `None` when the server closed the connection.
+    fn reply(&mut self) -> Option<serde_json::Value> {
+        for line in self.lines.by_ref() {
+            let v: serde_json::Value = serde_json::from_str(&line.ok()?).unwrap();
+            if v.get("event").is_none() {
+                return Some(v);
+            }
+        }
+        None
+    }
+
+    fn ask(&mut self, line: &str) -> serde_json::Value {
+        self.send(line);
+        self.reply().expect("a reply")
+    }
+}
+
+/// Issue 13's two-way daemon: commands answered one line each, bad ones with an error line,
+/// never a crash; a line over 64 KiB closes that client only; the pending purchase can be
+/// cancelled from outside.
+#[test]
+fn serve_answers_commands_from_its_clients() {
+    let dir = std::env::temp_dir().join(format!("voxshop-serve-cmd-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let sock = dir.join("events.sock");
+    let mut child = start_serve(&sock, "samples/en/buy_paper_towels.wav");
+    let mut a = Client::connect(&sock);
+    // The whole file is heard at once: wait for the buy, whose action stays pending for 8 s.
+    let mut lines = BufReader::new(a.stream.try_clone().unwrap()).lines();
+    let buy = loop {
+        let v: serde_json::Value = serde_json::from_str(&lines.next().unwrap().unwrap()).unwrap();
+        if v["event"] == "intent" {
+            break v;
+        }
+    };
+    drop(lines);
+    let id = buy["action_id"]
+        .as_str()
+        .expect("the buy is pending")
+        .to_string();
+
+    let status = a.ask(r#"{"cmd": "status"}"#);
+    assert_eq!(status["ok"], true, "{status}");
+    assert_eq!(status["pending"]["action_id"], id.as_str());
+    assert_eq!(status["muted"], false);
+    assert_eq!(status["clients"], 1);
+
+    assert_eq!(a.ask(r#"{"cmd": "mute"}"#)["muted"], true);
+    assert_eq!(a.ask(r#"{"cmd": "status"}"#)["muted"], true);
+    assert_eq!(a.ask(r#"{"cmd": "unmute"}"#)["muted"], false);
+
+    let cancelled = a.ask(r#"{"cmd": "cancel_pending"}"#);
+    assert_eq!(cancelled["cancelled"], id.as_str());
+    assert!(a.ask(r#"{"cmd": "status"}"#)["pending"].is_null());
+    assert!(a.ask(r#"{"cmd": "cancel_pending"}"#)["cancelled"].is_null());
+
+    for bad in [
+        "mute",
+        r#"{"cmd": "dance"}"#,
+        r#"{"command": "status"}"#,
+        "[1, 2",
+    ] {
+        let e = a.ask(bad);
+        assert_eq!(e["ok"], false, "{bad}: {e}");
+        assert!(e["error"].as_str().is_some_and(|m| !m.is_empty()));
+    }
+    assert_eq!(a.ask(r#"{"cmd": "reload_catalog"}"#)["ok"], false);
+
+    // A client that sends 70 KiB without a newline is closed; the others are served.
+    let mut b = Client::connect(&sock);
+    {
+        use std::io::Write;
+        let _ = b.stream.write_all(&vec![b'x'; 70 * 1024]);
+    }
+    let last = b.reply();
+    assert!(
+        last.as_ref().is_some_and(|v| v["ok"] == false),
+        "an error line first: {last:?}"
+    );
+    assert!(b.reply().is_none(), "then closed");
+    assert_eq!(a.ask(r#"{"cmd": "status"}"#)["clients"], 1);
+
+    assert!(terminate(&mut child).success());
+}
+
+/// Issue 14: connect-and-close in a loop neither grows threads nor stops the daemon, extra
+/// clients over the limit are told and closed, and a hang-up is noticed without an event.
+#[test]
+fn serve_stays_up_under_connection_churn_and_limits_its_clients() {
+    let dir = std::env::temp_dir().join(format!("voxshop-serve-churn-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let sock = dir.join("events.sock");
+    let mut child = Command::new(env!("CARGO_BIN_EXE_voxshop"))
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .args(["serve", "--max-clients", "3", "--socket"])
+        .arg(&sock)
+        .args(["--input", "samples/silence.wav"])
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let t0 = Instant::now();
+    while !sock.exists() {
+        assert!(t0.elapsed() < Duration::from_secs(60));
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    for _ in 0..3000 {
+        drop(UnixStream::connect(&sock).unwrap());
+    }
+    let mut a = Client::connect(&sock);
+    let mut status = a.ask(r#"{"cmd": "status"}"#);
+    // The churn's last hang-ups may still be on their way.
+    for _ in 0..50 {
+        if status["clients"] == 1 {
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(20));
+        status = a.ask(r#"{"cmd": "status"}"#);
+    }
+    assert_eq!(status["clients"], 1, "{status}");
+    let threads = std::fs::read_to_string(format!("/proc/{}/status", child.id()))
+        .unwrap()
+        .lines()
+        .find_map(|l| {
+            l.strip_prefix("Threads:")
+                .map(|n| n.trim().parse::<usize>().unwrap())
+        })
+        .unwrap();
+    assert!(threads < 16, "{threads} threads after 3000 connections");
+
+    let _b = Client::connect(&sock);
+    let _c = Client::connect(&sock);
+    let mut extra = Client::connect(&sock);
+    let refused = extra.reply().expect("an error line");
+    assert_eq!(refused["ok"], false);
+    assert!(refused["error"]
+        .as_str()
+        .unwrap()
+        .contains("too many clients"));
+    assert!(extra.reply().is_none());
+    assert_eq!(a.ask(r#"{"cmd": "status"}"#)["clients"], 3);
+
+    assert!(terminate(&mut child).success());
+    assert!(!sock.exists());
+}
+
+/// `mute`: the speaker talks, the microphone's audio is replaced by silence (no speech is
+/// heard), while the stream's clock runs on.
+#[test]
+fn muted_audio_is_heard_as_silence() {
+    let dir = std::env::temp_dir().join(format!("voxshop-serve-mute-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let sock = dir.join("events.sock");
+    let mut child = Command::new(env!("CARGO_BIN_EXE_voxshop"))
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .args(["serve", "--socket"])
+        .arg(&sock)
+        .args(["--input", "samples/en/buy_paper_towels.wav", "--realtime"])
+        .args(["--wait-client", "--exit-when-done"])
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let t0 = Instant::now();
+    while !sock.exists() {
+        assert!(t0.elapsed() < Duration::from_secs(60));
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let mut a = Client::connect(&sock);
+    assert_eq!(a.ask(r#"{"cmd": "mute"}"#)["muted"], true);
+    let mut events = Vec::new();
+    for line in a.lines.by_ref() {
+        let v: serde_json::Value = serde_json::from_str(&line.unwrap()).unwrap();
+        events.extend(v["event"].as_str().map(String::from));
+    }
+    assert!(events.is_empty(), "heard while muted: {events:?}");
+    assert!(child.wait().unwrap().success());
+}
+
+/// Out of descriptors, `accept` fails: the daemon pauses accepting instead of spinning, and
+/// takes clients again once descriptors are free (issue 14).
+#[test]
+fn accept_errors_back_off_instead_of_spinning() {
+    use std::os::unix::process::CommandExt;
+    let dir = std::env::temp_dir().join(format!("voxshop-serve-fds-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let sock = dir.join("events.sock");
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_voxshop"));
+    cmd.current_dir(env!("CARGO_MANIFEST_DIR"))
+        .args(["serve", "--max-clients", "1000", "--socket"])
+        .arg(&sock)
+        .args(["--input", "samples/silence.wav"])
+        .stderr(Stdio::null());
+    // SAFETY: setrlimit only changes this child's own descriptor limit before exec.
+    unsafe {
+        cmd.pre_exec(|| {
+            let lim = libc::rlimit {
+                rlim_cur: 64,
+                rlim_max: 64,
+            };
+            if libc::setrlimit(libc::RLIMIT_NOFILE, &lim) != 0 {
+                return Err(std::io::Error::last_os_error());
+            }
+            Ok(())
+        });
+    }
+    let mut child = cmd.spawn().unwrap();
+    let t0 = Instant::now();
+    while !sock.exists() {
+        assert!(t0.elapsed() < Duration::from_secs(60));
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    std::thread::sleep(Duration::from_millis(300));
+    let held: Vec<UnixStream> = (0..120)
+        .filter_map(|_| UnixStream::connect(&sock).ok())
+        .collect();
+    assert!(held.len() >= 60, "{} connections", held.len());
+    let cpu = || -> u64 {
+        let stat = std::fs::read_to_string(format!("/proc/{}/stat", child.id())).unwrap();
+        let fields: Vec<&str> = stat
+            .rsplit(')')
+            .next()
+            .unwrap()
+            .split_whitespace()
+            .collect();
+        fields[11].parse::<u64>().unwrap() + fields[12].parse::<u64>().unwrap()
+    };
+    let before = cpu();
+    std::thread::sleep(Duration::from_secs(2));
+    let ticks = cpu() - before;
+    assert!(
+        ticks < 50,
+        "{ticks} clock ticks of CPU in 2 s while out of descriptors"
+    );
+    drop(held);
+    let mut a = Client::connect(&sock);
+    assert_eq!(a.ask(r#"{"cmd": "status"}"#)["ok"], true);
+    assert!(terminate(&mut child).success());
+}
