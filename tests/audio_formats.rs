@@ -164,3 +164,43 @@ fn malformed_files_give_typed_errors_naming_the_file() {
     let missing = tmp("does-not-exist.wav");
     assert!(matches!(read_wav(&missing), Err(AudioError::Open { .. })));
 }
+
+/// What `arecord` writes to a pipe or when stopped: the header's sizes are placeholders.
+/// The audio is there and must be read to the end, as from a file whose header is right.
+#[test]
+fn headers_with_streaming_sizes_are_read_to_the_end() {
+    let p = tmp("tone-stream-src.wav");
+    write_tone(&p, 16_000, 1, 16, false);
+    let good = std::fs::read(&p).unwrap();
+    let want = read_wav(&p).unwrap().samples;
+    let data = good.windows(4).position(|w| w == b"data").unwrap();
+    for size in [0u32, 0x8000_0000, 0xFFFF_FFFF, 0x7FFF_FFFF] {
+        let mut b = good.clone();
+        b[4..8].copy_from_slice(&size.to_le_bytes());
+        b[data + 4..data + 8].copy_from_slice(&size.to_le_bytes());
+        let q = tmp(&format!("tone-stream-{size:x}.wav"));
+        std::fs::write(&q, &b).unwrap();
+        assert_eq!(read_wav(&q).unwrap().samples, want, "size {size:#x}");
+    }
+}
+
+/// A FIFO has no length: it is read as it comes.
+#[test]
+fn a_fifo_is_read_as_a_stream() {
+    let src = tmp("tone-fifo-src.wav");
+    write_tone(&src, 22_050, 2, 24, false);
+    let want = read_wav(&src).unwrap().samples;
+    let fifo = tmp("tone.fifo");
+    let _ = std::fs::remove_file(&fifo);
+    let c = std::ffi::CString::new(fifo.to_str().unwrap()).unwrap();
+    // SAFETY: mkfifo with a valid NUL-terminated path.
+    assert_eq!(unsafe { libc::mkfifo(c.as_ptr(), 0o600) }, 0);
+    let writer = {
+        let (src, fifo) = (src.clone(), fifo.clone());
+        std::thread::spawn(move || std::fs::write(&fifo, std::fs::read(&src).unwrap()).unwrap())
+    };
+    let got = read_wav(&fifo).unwrap();
+    writer.join().unwrap();
+    assert_eq!((got.rate, got.channels), (22_050, 2));
+    assert_eq!(got.samples, want);
+}

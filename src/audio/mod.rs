@@ -4,7 +4,7 @@ mod decode;
 pub mod mic;
 mod resample;
 
-pub use decode::{downmix, read_wav, RawAudio, MAX_RATE, MIN_RATE};
+pub use decode::{downmix, read_wav, RawAudio, WavStream, MAX_RATE, MIN_RATE};
 pub use resample::{resample_to_16k, StreamResampler};
 
 /// Sample rate of everything past the audio stage.

@@ -56,7 +56,7 @@ pub fn run(args: ClassifyArgs, models_dir: PathBuf) -> Result<ExitCode> {
                 Line::Text(text) if text.trim().is_empty() => {}
                 Line::Text(text) => show(&model, &text, args.json, &mut out)?,
                 Line::Skipped(why) => {
-                    eprintln!("standard input, line {n}: {why}; skipped");
+                    super::note(format_args!("standard input, line {n}: {why}; skipped"));
                     skipped += 1;
                 }
             }

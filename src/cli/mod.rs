@@ -123,10 +123,17 @@ pub fn main() -> ExitCode {
         // The reader went away (`voxshop transcribe ... | head`): nothing left to tell anyone.
         Err(e) if is_broken_pipe(&e) => ExitCode::SUCCESS,
         Err(e) => {
-            eprintln!("error: {e:#}");
+            note(format_args!("error: {e:#}"));
             ExitCode::FAILURE
         }
     }
+}
+
+/// A line on standard error that cannot panic: with stderr closed (`voxshop transcribe bad.wav
+/// good.wav 2>&1 | head -1`), `eprintln!` would; the line is simply lost.
+pub(crate) fn note(line: std::fmt::Arguments<'_>) {
+    use std::io::Write;
+    let _ = writeln!(std::io::stderr(), "{line}");
 }
 
 fn is_broken_pipe(e: &anyhow::Error) -> bool {

@@ -154,7 +154,7 @@ pub fn run(args: ServeArgs, mut config: RecognizerConfig) -> Result<ExitCode> {
         commands: cmd_rx,
         waker: waker.clone(),
     };
-    eprintln!("serving events on {}", args.socket.display());
+    super::note(format_args!("serving events on {}", args.socket.display()));
     let result = serve_loop(&args, &rec, &mut source, &link, &shared);
     shared.stop.store(true, Ordering::Relaxed);
     let _ = waker.wake();

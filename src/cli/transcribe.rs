@@ -11,7 +11,9 @@ use std::time::Instant;
 
 #[derive(Args, Debug)]
 pub struct TranscribeArgs {
-    /// WAV files (8/16/24/32-bit PCM or 32-bit float, any rate 8-96 kHz, any channels).
+    /// WAV files (8/16/24/32-bit PCM or 32-bit float, any rate 8-96 kHz, any channels); `-` is
+    /// standard input. Pipes, FIFOs and headers with streaming sizes (`arecord | ...`) are
+    /// read as they come, a second at a time.
     #[arg(required = true, value_name = "FILE")]
     pub files: Vec<PathBuf>,
     /// Print one JSON object per utterance (JSON Lines) instead of the human view.
@@ -68,7 +70,16 @@ pub fn run(args: TranscribeArgs, mut config: RecognizerConfig) -> Result<ExitCod
     let stdout = std::io::stdout();
     let mut failed = 0;
     for file in &args.files {
-        match recognizer.recognize_file(file) {
+        let result = if file.as_os_str() == "-" {
+            let stdin =
+                crate::audio::WavStream::from_reader(std::io::stdin(), "standard input", None);
+            stdin
+                .map_err(crate::Error::from)
+                .and_then(|wav| recognizer.recognize_wav(wav, "-", Instant::now()))
+        } else {
+            recognizer.recognize_file(file)
+        };
+        match result {
             Ok(utterances) => {
                 let mut out = stdout.lock();
                 let shown = if args.json {
@@ -80,12 +91,15 @@ pub fn run(args: TranscribeArgs, mut config: RecognizerConfig) -> Result<ExitCod
             }
             Err(e) => {
                 failed += 1;
-                eprintln!("error: {e}");
+                super::note(format_args!("error: {e}"));
             }
         }
     }
     if failed > 0 {
-        eprintln!("{failed} of {} file(s) failed", args.files.len());
+        super::note(format_args!(
+            "{failed} of {} file(s) failed",
+            args.files.len()
+        ));
         return Ok(ExitCode::FAILURE);
     }
     Ok(ExitCode::SUCCESS)

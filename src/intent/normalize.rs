@@ -43,6 +43,12 @@ fn unit_word(w: &str) -> Option<f64> {
 /// "soixante-dix", "quatre-vingt-dix", "a hundred", "deux cents", "a couple of", "a dozen",
 /// "une douzaine", "half a dozen", "une demi-douzaine", "two and a half".
 pub fn parse_number(text: &str) -> Option<f64> {
+    // "-1": a negative number (the hyphen of "twenty-one" joins words, below).
+    if let Some(digits) = text.trim().strip_prefix('-') {
+        if digits.starts_with(|c: char| c.is_ascii_digit()) {
+            return digits.parse::<f64>().ok().map(|v| -v);
+        }
+    }
     let text = text.to_lowercase().replace('-', " ");
     let words: Vec<&str> = text
         .split_whitespace()
@@ -279,7 +285,10 @@ mod tests {
         assert_eq!(q("twelve"), Some(SlotValue::Number(12.0)));
         assert_eq!(q("18446744073709551616"), None);
         assert_eq!(q("0"), None);
+        assert_eq!(q("-1"), None);
+        assert_eq!(q("twenty-one"), Some(SlotValue::Number(21.0)));
         let a = |s| normalize_slot(SlotKind::Amount, s);
+        assert_eq!(a("-5"), None);
         assert_eq!(a("fifty"), Some(SlotValue::Number(50.0)));
         assert_eq!(a("5000000"), None);
     }

@@ -83,6 +83,9 @@ fn clean(raw: &str) -> String {
         } else if c == '\'' && prev.is_some_and(|p| p.is_alphabetic()) {
             // Keep elision apostrophes even at the end of the raw word ("l'" then a space).
             out.push(c);
+        } else if c == '-' && i == 0 && next.is_some_and(char::is_ascii_digit) {
+            // A minus sign: "-1 bottles" is no quantity of one.
+            out.push(c);
         } else if (c == '-' || c == '&')
             && prev.is_some_and(|p| p.is_alphanumeric())
             && next.is_some_and(|n| n.is_alphanumeric())
@@ -155,6 +158,7 @@ mod tests {
         assert_eq!(t("2,5 kg de pommes"), ["2.5", "kg", "de", "pommes"]);
         assert_eq!(t("Kellogg's corn flakes"), ["kellogg's", "corn", "flakes"]);
         assert_eq!(t("Ben & Jerry's, M&M's"), ["ben", "&", "jerry's", "m&m's"]);
+        assert_eq!(t("add -1 bottles"), ["add", "-1", "bottles"]);
     }
 
     #[test]

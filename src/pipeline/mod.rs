@@ -375,13 +375,37 @@ impl Recognizer {
     /// Reads a WAV file of any supported format and recognises its utterances.
     pub fn recognize_file(&self, path: &Path) -> Result<Vec<Utterance>> {
         let t0 = Instant::now();
-        let raw = audio::read_wav(path)?;
-        let decode_audio = t0.elapsed().as_secs_f64() * 1e3;
-        let mut session = self.session().with_source(path.display().to_string());
+        let stream = audio::WavStream::open(path)?;
+        self.recognize_wav(stream, &path.display().to_string(), t0)
+    }
+
+    /// Recognises a WAV stream (a file, a pipe, standard input) named `source`, read a
+    /// second at a time: memory stays bounded whatever its length. `t0`: when reading began.
+    pub fn recognize_wav(
+        &self,
+        mut wav: audio::WavStream,
+        source: &str,
+        t0: Instant,
+    ) -> Result<Vec<Utterance>> {
+        let mut decode_audio = t0.elapsed().as_secs_f64() * 1e3;
+        let mut session = self.session().with_source(source);
         let mut events = Vec::new();
-        let frame = raw.channels as usize;
-        for chunk in raw.samples.chunks(raw.rate as usize * frame) {
-            events.extend(session.push(chunk, raw.rate, raw.channels)?);
+        let mut heard_any = false;
+        loop {
+            let t = Instant::now();
+            let chunk = wav.read_frames(wav.rate as usize)?;
+            decode_audio += t.elapsed().as_secs_f64() * 1e3;
+            if chunk.is_empty() {
+                break;
+            }
+            heard_any = true;
+            events.extend(session.push(&chunk, wav.rate, wav.channels)?);
+        }
+        if !heard_any {
+            return Err(crate::error::AudioError::Empty {
+                path: source.into(),
+            }
+            .into());
         }
         events.extend(session.finish()?);
         let mut out = utterances(&events);
