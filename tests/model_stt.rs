@@ -219,3 +219,40 @@ fn a_lying_model_header_is_refused_at_load() {
         std::fs::remove_dir_all(&dir).unwrap();
     }
 }
+
+/// 2,000 bytes of noise written over the weights: refused at load with the command that
+/// remakes the file, never a confident wrong transcript (issue 14).
+#[test]
+fn overwritten_weights_are_refused_by_their_checksums() {
+    let dir = models_dir(ModelKind::TinyEn);
+    let mut bytes = std::fs::read(ModelKind::TinyEn.gguf_path(&dir)).unwrap();
+    let tmp = std::env::temp_dir().join(format!("voxshop-noise-{}", std::process::id()));
+    std::fs::create_dir_all(ModelKind::TinyEn.dir(&tmp)).unwrap();
+    std::fs::copy(
+        ModelKind::TinyEn.tokenizer_path(&dir),
+        ModelKind::TinyEn.tokenizer_path(&tmp),
+    )
+    .unwrap();
+    // Deterministic noise in the last third (tensor data, past the header).
+    let at = bytes.len() * 2 / 3;
+    let mut x: u32 = 0x9e37_79b9;
+    for b in &mut bytes[at..at + 2_000] {
+        x ^= x << 13;
+        x ^= x >> 17;
+        x ^= x << 5;
+        *b = x as u8;
+    }
+    std::fs::write(ModelKind::TinyEn.gguf_path(&tmp), &bytes).unwrap();
+    let config = voxshop::RecognizerConfig {
+        models_dir: tmp,
+        ..Default::default()
+    };
+    let err = voxshop::Recognizer::load(&config)
+        .err()
+        .expect("must fail")
+        .to_string();
+    assert!(
+        err.contains("checksum") && err.contains("scripts/setup"),
+        "{err}"
+    );
+}

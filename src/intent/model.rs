@@ -35,8 +35,9 @@ fn label_kind(label: usize) -> Option<SlotKind> {
     (label > 0).then(|| SlotKind::ALL[(label - 1) / 2])
 }
 
-/// Settings stored beside the weights.
+/// Settings stored beside the weights; a key this build does not know is refused.
 #[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct ModelSettings {
     pub buckets: usize,
     pub intent_hidden: usize,
@@ -913,6 +914,15 @@ mod tests {
         let spans = [span(Item, 1, 3), span(Item, 5, 6)];
         let c = assemble_commands(Intent::Buy, &apart, &[], &spans);
         assert_eq!(c.len(), 1);
+    }
+
+    #[test]
+    fn a_settings_key_this_build_does_not_know_is_refused() {
+        let mut v = serde_json::to_value(settings()).unwrap();
+        assert!(serde_json::from_value::<ModelSettings>(v.clone()).is_ok());
+        v["threshold_fr"] = 0.5.into();
+        let e = serde_json::from_value::<ModelSettings>(v).unwrap_err();
+        assert!(e.to_string().contains("threshold_fr"), "{e}");
     }
 
     #[test]

@@ -207,8 +207,8 @@ pub fn strip_determiners(text: &str) -> String {
 
 /// Largest quantity and amount taken from speech: beyond them the number is a mishearing or a
 /// joke ("add 18446744073709551616 eggs"), and the slot is left out for the consumer to ask.
-pub const MAX_QUANTITY: f64 = 1_000.0;
-pub const MAX_AMOUNT: f64 = 1_000_000.0;
+pub const MAX_QUANTITY: f64 = 10_000.0;
+pub const MAX_AMOUNT: f64 = 100_000.0;
 
 /// Normal form of a tagged span of `kind`; `None` when the span cannot be a value of it.
 pub fn normalize_slot(kind: SlotKind, surface: &str) -> Option<SlotValue> {

@@ -11,8 +11,31 @@ use candle_core::quantized::{gguf_file, GgmlDType, QTensor};
 use candle_core::{Device, Tensor};
 use std::path::Path;
 
-/// Version of our GGUF layout; bump when names or meaning change.
-pub const FORMAT_VERSION: u32 = 2;
+/// Version of our GGUF layout; bump when names or meaning change. 3: every tensor's bytes
+/// carry a CRC-32 (`CHECKSUM_PREFIX` + its name), checked at load.
+pub const FORMAT_VERSION: u32 = 3;
+
+/// Metadata key prefix of a tensor's CRC-32.
+pub const CHECKSUM_PREFIX: &str = "voxshop.crc32.";
+
+/// Every metadata key of our GGUF besides the checksums: written by `convert`, and the only
+/// ones `Whisper::load` accepts.
+pub const METADATA_KEYS: [&str; 14] = [
+    "voxshop.format_version",
+    "whisper.model",
+    "whisper.quant",
+    "whisper.n_mels",
+    "whisper.d_model",
+    "whisper.enc_heads",
+    "whisper.dec_heads",
+    "whisper.enc_layers",
+    "whisper.dec_layers",
+    "whisper.vocab",
+    "whisper.n_audio_ctx",
+    "whisper.n_text_ctx",
+    "whisper.suppress_ids",
+    "whisper.suppress_ids_begin",
+];
 
 /// How the big matmul weights are stored.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -359,13 +382,31 @@ fn write_atomically(
         path: out.to_owned(),
         source,
     };
+    if let Some((key, _)) = meta.iter().find(|(k, _)| !METADATA_KEYS.contains(k)) {
+        return Err(SttError::Convert(format!(
+            "metadata key {key} is not in METADATA_KEYS"
+        )));
+    }
     if let Some(dir) = out.parent() {
         std::fs::create_dir_all(dir).map_err(io)?;
     }
     let tmp = out.with_extension("gguf.partial");
     let result = (|| {
         let mut f = std::io::BufWriter::new(std::fs::File::create(&tmp).map_err(io)?);
-        let meta: Vec<(&str, &gguf_file::Value)> = meta.iter().map(|(k, v)| (*k, v)).collect();
+        // The bytes written for each tensor are its data(): their checksum is known here.
+        let mut sums = Vec::with_capacity(tensors.len());
+        for (name, t) in tensors {
+            let crc = crc32fast::hash(&t.data()?);
+            sums.push((
+                format!("{CHECKSUM_PREFIX}{name}"),
+                gguf_file::Value::U32(crc),
+            ));
+        }
+        let meta: Vec<(&str, &gguf_file::Value)> = meta
+            .iter()
+            .map(|(k, v)| (*k, v))
+            .chain(sums.iter().map(|(k, v)| (k.as_str(), v)))
+            .collect();
         let tensors: Vec<(&str, &QTensor)> = tensors.iter().map(|(k, v)| (k.as_str(), v)).collect();
         gguf_file::write(&mut f, &meta, &tensors)?;
         use std::io::Write;

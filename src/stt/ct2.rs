@@ -224,4 +224,20 @@ mod tests {
             assert!(Ct2Model::parse(&f[..cut]).is_err(), "cut at {cut}");
         }
     }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(2_000))]
+        /// Any bytes after a plausible version: an error or a model, never a panic or an
+        /// allocation sized by a number read from the file.
+        #[test]
+        fn arbitrary_bytes_never_panic(version in 4u32..8, body in proptest::collection::vec(proptest::prelude::any::<u8>(), 0..400)) {
+            let mut f = version.to_le_bytes().to_vec();
+            f.extend(body);
+            if let Ok(m) = Ct2Model::parse(&f) {
+                for v in m.vars.values() {
+                    let _ = v.to_f32();
+                }
+            }
+        }
+    }
 }

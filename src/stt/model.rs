@@ -5,7 +5,7 @@
 //! self-attention KV cache (it re-runs every previous token at each step) and cannot encode a
 //! shortened window cheaply; both matter for our end-of-speech latency.
 
-use super::convert::FORMAT_VERSION;
+use super::convert::{CHECKSUM_PREFIX, FORMAT_VERSION, METADATA_KEYS};
 use super::kernels;
 use crate::error::SttError;
 use candle_core::quantized::{gguf_file, QMatMul, QTensor};
@@ -275,6 +275,42 @@ pub struct Whisper {
     device: Device,
 }
 
+/// Every tensor's bytes against the CRC-32 written beside it: a flipped or overwritten byte
+/// anywhere in the weights is refused, not turned into confident nonsense ("reper").
+/// Hand-written over the file rather than the loaded tensors so that it is the same on every
+/// device; the file is in the page cache by then (README, "Speed": model load).
+fn verify_checksums(
+    content: &gguf_file::Content,
+    file: &mut std::fs::File,
+    bytes_of: impl Fn(&gguf_file::TensorInfo) -> Option<u64>,
+) -> Result<(), String> {
+    use std::io::{Read, Seek, SeekFrom};
+    let mut buf = vec![0u8; 1 << 20];
+    for (name, t) in &content.tensor_infos {
+        let key = format!("{CHECKSUM_PREFIX}{name}");
+        let want = content
+            .metadata
+            .get(&key)
+            .ok_or_else(|| format!("tensor {name} has no checksum"))?
+            .to_u32()
+            .map_err(|e| format!("{key}: {e}"))?;
+        let mut left = bytes_of(t).ok_or_else(|| format!("tensor {name} has an absurd size"))?;
+        file.seek(SeekFrom::Start(content.tensor_data_offset + t.offset))
+            .map_err(|e| e.to_string())?;
+        let mut crc = crc32fast::Hasher::new();
+        while left > 0 {
+            let n = (left as usize).min(buf.len());
+            file.read_exact(&mut buf[..n]).map_err(|e| e.to_string())?;
+            crc.update(&buf[..n]);
+            left -= n as u64;
+        }
+        if crc.finalize() != want {
+            return Err(format!("tensor {name} does not match its checksum"));
+        }
+    }
+    Ok(())
+}
+
 fn meta_u32(c: &gguf_file::Content, key: &str) -> Result<u32, String> {
     c.metadata
         .get(key)
@@ -304,6 +340,15 @@ fn read_config(c: &gguf_file::Content) -> Result<WhisperConfig, String> {
         return Err(format!(
             "format version {version}, this build reads version {FORMAT_VERSION}"
         ));
+    }
+    // A key we do not write is a file we did not make, or one we would misread.
+    let known = |k: &str| {
+        METADATA_KEYS.contains(&k)
+            || k.strip_prefix(CHECKSUM_PREFIX)
+                .is_some_and(|t| c.tensor_infos.contains_key(t))
+    };
+    if let Some(k) = c.metadata.keys().find(|k| !known(k)) {
+        return Err(format!("unknown metadata key {k}"));
     }
     let u = |k: &str| meta_u32(c, k).map(|v| v as usize);
     Ok(WhisperConfig {
@@ -391,6 +436,10 @@ impl Whisper {
                 None => return Err(corrupt(format!("tensor {name} has an absurd size"))),
             }
         }
+        verify_checksums(&content, &mut file, |t| {
+            end(t).map(|e| e - t.offset - content.tensor_data_offset)
+        })
+        .map_err(corrupt)?;
         let mut w = Weights {
             content: &content,
             file: &mut file,
