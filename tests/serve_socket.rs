@@ -382,3 +382,139 @@ fn accept_errors_back_off_instead_of_spinning() {
     assert_eq!(a.ask(r#"{"cmd": "status"}"#)["ok"], true);
     assert!(terminate(&mut child).success());
 }
+
+/// A CI-sized soak over a live daemon (issue 14): while spoken commands play in real time,
+/// clients join and leave in a loop, one floods commands and junk, one never reads. The
+/// well-behaved client gets every intent `transcribe` finds in the same audio, and the
+/// daemon's memory and threads stay flat. `VOXSHOP_SOAK_REPEAT=N` plays the audio N times
+/// (N = 200 is about an hour).
+#[test]
+fn soak_serve_with_churn_floods_and_slow_readers() {
+    use std::io::Write;
+    let repeat: usize = std::env::var("VOXSHOP_SOAK_REPEAT")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(1);
+    let dir = std::env::temp_dir().join(format!("voxshop-soak-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let audio = dir.join("soak.wav");
+    {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        let spec = hound::WavSpec {
+            channels: 1,
+            sample_rate: 16_000,
+            bits_per_sample: 16,
+            sample_format: hound::SampleFormat::Int,
+        };
+        let mut w = hound::WavWriter::create(&audio, spec).unwrap();
+        for _ in 0..repeat {
+            for name in [
+                "add_milk",
+                "buy_paper_towels",
+                "confirm_yes",
+                "two_commands",
+                "read_list",
+            ] {
+                let pcm =
+                    voxshop::audio::load_wav_16k(&root.join(format!("samples/en/{name}.wav")))
+                        .unwrap();
+                for s in pcm.samples.iter().chain(&vec![0.0; 16_000]) {
+                    w.write_sample((s * 32767.0) as i16).unwrap();
+                }
+            }
+        }
+        w.finalize().unwrap();
+    }
+    let expected = Command::new(env!("CARGO_BIN_EXE_voxshop"))
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .args(["transcribe", "--json"])
+        .arg(&audio)
+        .output()
+        .unwrap();
+    let expected = String::from_utf8(expected.stdout).unwrap().lines().count();
+    assert!(expected >= 5 * repeat, "{expected} intents in the audio");
+
+    let sock = dir.join("events.sock");
+    let mut child = Command::new(env!("CARGO_BIN_EXE_voxshop"))
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .args(["serve", "--socket"])
+        .arg(&sock)
+        .arg("--input")
+        .arg(&audio)
+        .args(["--realtime", "--wait-client", "--exit-when-done"])
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let t0 = Instant::now();
+    while !sock.exists() {
+        assert!(t0.elapsed() < Duration::from_secs(60));
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let pid = child.id();
+    let proc_status = move |field: &str| -> Option<u64> {
+        std::fs::read_to_string(format!("/proc/{pid}/status"))
+            .ok()?
+            .lines()
+            .find_map(|l| l.strip_prefix(field))
+            .and_then(|v| v.split_whitespace().next()?.parse().ok())
+    };
+    let good = UnixStream::connect(&sock).unwrap();
+    good.set_read_timeout(Some(Duration::from_secs(120)))
+        .unwrap();
+    let reader = std::thread::spawn(move || {
+        BufReader::new(good)
+            .lines()
+            .map_while(Result::ok)
+            .filter(|l| l.contains(r#""event":"intent""#))
+            .count()
+    });
+    let _never_reads = UnixStream::connect(&sock).unwrap();
+    let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let churn = {
+        let (sock, stop) = (sock.clone(), stop.clone());
+        std::thread::spawn(move || {
+            while !stop.load(std::sync::atomic::Ordering::Relaxed) {
+                if let Ok(s) = UnixStream::connect(&sock) {
+                    drop(s);
+                }
+                std::thread::sleep(Duration::from_millis(2));
+            }
+        })
+    };
+    let flood = {
+        let (sock, stop) = (sock.clone(), stop.clone());
+        std::thread::spawn(move || {
+            let Ok(mut s) = UnixStream::connect(&sock) else {
+                return;
+            };
+            let mut sink = s.try_clone().unwrap();
+            std::thread::spawn(move || std::io::copy(&mut sink, &mut std::io::sink()));
+            while !stop.load(std::sync::atomic::Ordering::Relaxed) {
+                let _ = s.write_all(b"{\"cmd\": \"status\"}\nnot json\n{\"cmd\": \"dance\"}\n");
+                std::thread::sleep(Duration::from_millis(5));
+            }
+        })
+    };
+    std::thread::sleep(Duration::from_secs(3));
+    let (rss0, threads0) = (proc_status("VmRSS:"), proc_status("Threads:"));
+    let mut rss_max = rss0.unwrap_or(0);
+    let mut threads_max = threads0.unwrap_or(0);
+    while child.try_wait().unwrap().is_none() {
+        rss_max = rss_max.max(proc_status("VmRSS:").unwrap_or(0));
+        threads_max = threads_max.max(proc_status("Threads:").unwrap_or(0));
+        std::thread::sleep(Duration::from_millis(200));
+    }
+    stop.store(true, std::sync::atomic::Ordering::Relaxed);
+    churn.join().unwrap();
+    flood.join().unwrap();
+    assert_eq!(reader.join().unwrap(), expected, "intents lost on the way");
+    let (rss0, threads0) = (rss0.unwrap(), threads0.unwrap());
+    assert!(
+        rss_max < rss0 + 20 * 1024,
+        "RSS grew from {rss0} kB to {rss_max} kB"
+    );
+    assert!(
+        threads_max <= threads0 + 2,
+        "threads {threads0} -> {threads_max}"
+    );
+}
