@@ -97,6 +97,27 @@ fn stages(c: &mut Criterion) {
     });
     g.finish();
 
+    // A household catalogue of 10,000 names (issue 12: loads in < 50 ms).
+    let names = |kind: &str, n: usize| -> String {
+        let v: Vec<String> = (0..n)
+            .map(|i| format!("\"{kind} number {i} deluxe\""))
+            .collect();
+        v.join(", ")
+    };
+    let toml = format!(
+        "items = [{}]\nbrands = [{}]\nmerchants = [{}]\ncontacts = [{}]\n",
+        names("item", 6_000),
+        names("brand", 3_000),
+        names("shop", 800),
+        names("friend", 200)
+    );
+    let mut g = c.benchmark_group("catalog");
+    g.sample_size(10);
+    g.bench_function("load_10k", |b| {
+        b.iter(|| black_box(voxshop::catalog::Catalog::from_toml_str(&toml).unwrap()))
+    });
+    g.finish();
+
     let mut g = c.benchmark_group("e2e");
     // All the work after the end of speech when nothing was done ahead (audio arriving
     // faster than real time, or `speculate = false`).

@@ -61,6 +61,8 @@ pub enum Error {
     Stt(#[from] SttError),
     #[error(transparent)]
     Intent(#[from] crate::intent::IntentError),
+    #[error(transparent)]
+    Catalog(#[from] crate::catalog::CatalogError),
     #[error("configuration: {0}")]
     Config(String),
 }

@@ -8,6 +8,7 @@
 //! matrix multiply re-reads /proc/cpuinfo and candle's two thread pools compete for the cores.
 
 pub mod audio;
+pub mod catalog;
 pub mod cli;
 pub mod error;
 pub mod intent;

@@ -292,3 +292,48 @@ fn a_closed_stderr_does_not_panic() {
     assert_eq!(out.status.code(), Some(1), "one file failed");
     assert!(String::from_utf8_lossy(&out.stdout).contains("milk"));
 }
+
+/// `--catalog`: misheard names are written as the household writes them; a bad catalogue is
+/// refused with its file, line and key (issue 12).
+#[test]
+fn a_catalogue_spells_what_was_misheard_and_a_bad_one_is_refused() {
+    let dir = tmp_dir();
+    let good = dir.join("household.toml");
+    std::fs::write(
+        &good,
+        "items = [\"oat milk\", \"batteries\"]\nbrands = [\"duracell\", \"colgate\"]\n",
+    )
+    .unwrap();
+    let out = voxshop()
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .arg("--catalog")
+        .arg(&good)
+        .args(["classify", "--json"])
+        .args(["add two packs of durasoul batteries to my list"])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["slots"]["brand"], "duracell", "{v}");
+    assert_eq!(v["slots"]["item"], "batteries");
+
+    let bad = dir.join("bad-household.toml");
+    std::fs::write(&bad, "items = [\"oat milk\"]\nbrand = [\"duracell\"]\n").unwrap();
+    let out = voxshop()
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .arg("--catalog")
+        .arg(&bad)
+        .args(["classify", "buy milk"])
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(
+        err.contains("bad-household.toml") && err.contains("line 2") && err.contains("brand"),
+        "{err}"
+    );
+}

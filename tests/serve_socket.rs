@@ -518,3 +518,62 @@ fn soak_serve_with_churn_floods_and_slow_readers() {
         "threads {threads0} -> {threads_max}"
     );
 }
+
+/// The daemon's catalogue is replaced on a live recogniser: `reload_catalog` or SIGHUP; a
+/// broken file leaves the one in use (issue 12).
+#[test]
+fn serve_reloads_its_catalogue_on_command_and_on_sighup() {
+    let dir = std::env::temp_dir().join(format!("voxshop-serve-cat-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let sock = dir.join("events.sock");
+    let catalog = dir.join("household.toml");
+    std::fs::write(&catalog, "brands = [\"duracell\"]\n").unwrap();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_voxshop"))
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .arg("--catalog")
+        .arg(&catalog)
+        .args(["serve", "--socket"])
+        .arg(&sock)
+        .args(["--input", "samples/silence.wav"])
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let t0 = Instant::now();
+    while !sock.exists() {
+        assert!(t0.elapsed() < Duration::from_secs(60));
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let mut a = Client::connect(&sock);
+    assert_eq!(a.ask(r#"{"cmd": "status"}"#)["catalog_entries"], 1);
+    std::fs::write(&catalog, "brands = [\"duracell\", \"colgate\"]\n").unwrap();
+    let r = a.ask(r#"{"cmd": "reload_catalog"}"#);
+    assert_eq!(
+        (r["ok"].as_bool(), r["entries"].as_u64()),
+        (Some(true), Some(2)),
+        "{r}"
+    );
+    std::fs::write(
+        &catalog,
+        "brands = [\"duracell\", \"colgate\", \"oxfam\"]\n",
+    )
+    .unwrap();
+    unsafe { libc::kill(child.id() as i32, libc::SIGHUP) };
+    let mut entries = serde_json::Value::Null;
+    for _ in 0..50 {
+        entries = a.ask(r#"{"cmd": "status"}"#)["catalog_entries"].clone();
+        if entries == 3 {
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    assert_eq!(entries, 3, "SIGHUP reloads");
+    std::fs::write(&catalog, "brands = duracell\n").unwrap();
+    let r = a.ask(r#"{"cmd": "reload_catalog"}"#);
+    assert_eq!(r["ok"], false, "{r}");
+    assert_eq!(
+        a.ask(r#"{"cmd": "status"}"#)["catalog_entries"],
+        3,
+        "the old one stays"
+    );
+    assert!(terminate(&mut child).success());
+}

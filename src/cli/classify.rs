@@ -1,7 +1,8 @@
 //! `voxshop classify "text..."` (or lines on stdin): intents of typed text.
 
+use crate::catalog::Catalog;
 use crate::intent::{IntentModel, IntentResult};
-use crate::pipeline::{Dialog, DialogFields, DEFAULT_CONFIRM_WINDOW_MS};
+use crate::pipeline::{Dialog, DialogFields, RecognizerConfig};
 use crate::stt::Lang;
 use anyhow::{Context, Result};
 use clap::Args;
@@ -41,9 +42,18 @@ struct Timing {
     intent: f64,
 }
 
-pub fn run(args: ClassifyArgs, models_dir: PathBuf) -> Result<ExitCode> {
-    let dir = crate::intent::model_dir(args.intent_model.as_deref(), &models_dir);
+pub fn run(args: ClassifyArgs, config: RecognizerConfig) -> Result<ExitCode> {
+    let dir = crate::intent::model_dir(args.intent_model.as_deref(), &config.models_dir);
     let model = IntentModel::load(&dir).context("loading the intent model")?;
+    let catalog = match &config.catalog {
+        Some(path) => Some(Catalog::from_toml_file(path)?),
+        None => None,
+    };
+    let model = Classifier {
+        model,
+        catalog,
+        window_ms: config.session.confirm_window_ms,
+    };
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
     let mut skipped = 0usize;
@@ -125,14 +135,26 @@ fn next_line(input: &mut impl BufRead) -> std::io::Result<Option<Line>> {
     }))
 }
 
-fn show(model: &IntentModel, text: &str, json: bool, out: &mut impl Write) -> Result<()> {
+/// The intent model and the household's catalogue.
+struct Classifier {
+    model: IntentModel,
+    catalog: Option<Catalog>,
+    window_ms: u32,
+}
+
+fn show(model: &Classifier, text: &str, json: bool, out: &mut impl Write) -> Result<()> {
     let t0 = std::time::Instant::now();
-    let (commands, lang) = model.commands_with_lang(text, None);
+    let (mut commands, lang) = model.model.commands_with_lang(text, None);
+    if let Some(catalog) = model.catalog.as_ref().filter(|c| c.applies_to(lang)) {
+        for c in &mut commands {
+            catalog.resolve_slots(&mut c.slots, c.intent.allowed_slots());
+        }
+    }
     let intent_ms = t0.elapsed().as_secs_f64() * 1e3;
     // Each line is its own stream without a clock: a spend gets its action, a "yes" finds
     // nothing pending (DOMAIN.md).
     let intents: Vec<_> = commands.iter().map(|c| c.intent).collect();
-    let dialog = Dialog::new(DEFAULT_CONFIRM_WINDOW_MS).settle(0, 0, &intents);
+    let dialog = Dialog::new(model.window_ms).settle(0, 0, &intents);
     if json {
         let timing = || Timing {
             intent: (intent_ms * 1000.0).round() / 1000.0,

@@ -35,6 +35,10 @@ pub struct GlobalArgs {
     /// [session.vad]); flags given on the command line win.
     #[arg(long, global = true, value_name = "FILE")]
     pub config: Option<PathBuf>,
+    /// The household's catalogue (TOML: items, brands, merchants, charities, contacts, lists,
+    /// [aliases]): misheard names are written as the catalogue writes them.
+    #[arg(long, global = true, value_name = "FILE")]
+    pub catalog: Option<PathBuf>,
     /// Directory holding converted models (default: $VOXSHOP_MODELS or ./models).
     #[arg(long, global = true, value_name = "DIR")]
     pub models_dir: Option<PathBuf>,
@@ -103,13 +107,16 @@ fn run(cli: Cli) -> Result<ExitCode> {
     if let Some(dir) = &cli.global.models_dir {
         config.models_dir = dir.clone();
     }
+    if let Some(catalog) = &cli.global.catalog {
+        config.catalog = Some(catalog.clone());
+    }
     let models_dir = config.models_dir.clone();
     match cli.command {
         Command::Transcribe(args) => transcribe::run(args, config),
         Command::Setup(args) => setup::run(args, models_dir),
         Command::Listen(args) => listen::run(args, config),
         Command::Serve(args) => serve::run(args, config),
-        Command::Classify(args) => classify::run(args, models_dir),
+        Command::Classify(args) => classify::run(args, config),
         Command::TrainIntent(args) => train::run_train(args),
         Command::EvalIntent(args) => train::run_eval(args, models_dir),
     }

@@ -65,6 +65,8 @@ struct Shared {
     muted: AtomicBool,
     clients: AtomicUsize,
     stop: Arc<AtomicBool>,
+    /// SIGHUP arrived: reload the catalogue.
+    hangup: Arc<AtomicBool>,
 }
 
 /// A client's command that needs the session (the recognition thread owns it).
@@ -72,6 +74,7 @@ struct Shared {
 enum SessionCmd {
     CancelPending,
     Status,
+    ReloadCatalog,
 }
 
 /// What the recognition thread sends to the clients.
@@ -126,8 +129,12 @@ pub fn run(args: ServeArgs, mut config: RecognizerConfig) -> Result<ExitCode> {
         config.model = m.parse::<ModelKind>()?;
     }
     let rec = Recognizer::load(&config).context("loading models")?;
+    let hangup = Arc::new(AtomicBool::new(false));
+    signal_hook::flag::register(signal_hook::consts::SIGHUP, hangup.clone())
+        .context("installing the SIGHUP handler")?;
     let shared = Arc::new(Shared {
         stop: stop_flag()?,
+        hangup,
         ..Default::default()
     });
     let mut source = match &args.input {
@@ -190,7 +197,7 @@ fn serve_loop(
     let (rate, channels) = source.format();
     let mut session = rec.session();
     while !stopped(stop) {
-        answer_commands(&mut session, link, shared);
+        answer_commands(&mut session, rec, link, shared);
         match source.next()? {
             Some(mut chunk) => {
                 if shared.muted.load(Ordering::Relaxed) {
@@ -212,16 +219,33 @@ fn serve_loop(
         return Ok(());
     }
     while !stopped(stop) {
-        answer_commands(&mut session, link, shared);
+        answer_commands(&mut session, rec, link, shared);
         std::thread::sleep(Duration::from_millis(20));
     }
     Ok(())
 }
 
-/// Answers the commands that need the session.
-fn answer_commands(session: &mut Session, link: &Link, shared: &Shared) {
+/// Answers the commands that need the session; reloads the catalogue on SIGHUP.
+fn answer_commands(session: &mut Session, rec: &Recognizer, link: &Link, shared: &Shared) {
+    if shared.hangup.swap(false, Ordering::Relaxed) {
+        match rec.reload_catalog() {
+            Ok(n) => tracing::info!("SIGHUP: catalogue reloaded ({n:?} entries)"),
+            Err(e) => tracing::error!("SIGHUP: {e}; the catalogue in use stays"),
+        }
+    }
     while let Ok((client, cmd)) = link.commands.try_recv() {
         let reply = match cmd {
+            SessionCmd::ReloadCatalog => match rec.reload_catalog() {
+                Ok(Some(n)) => serde_json::json!({
+                    "reply": "reload_catalog", "ok": true, "entries": n,
+                }),
+                Ok(None) => serde_json::json!({
+                    "ok": false, "error": "reload_catalog: serve was started without --catalog",
+                }),
+                Err(e) => serde_json::json!({
+                    "ok": false, "error": format!("reload_catalog: {e}; the catalogue in use stays"),
+                }),
+            },
             SessionCmd::CancelPending => serde_json::json!({
                 "reply": "cancel_pending", "ok": true, "cancelled": session.cancel_pending(),
             }),
@@ -234,6 +258,7 @@ fn answer_commands(session: &mut Session, link: &Link, shared: &Shared) {
                     "stream_ms": now,
                     "pending": pending,
                     "clients": shared.clients.load(Ordering::Relaxed),
+                    "catalog_entries": rec.catalog().map(|c| c.len()),
                 })
             }
         };
@@ -525,14 +550,11 @@ impl Hub {
         match cmd {
             "mute" => Some(muted(true)),
             "unmute" => Some(muted(false)),
-            "reload_catalog" => Some(error_line(
-                "reload_catalog: this build has no catalogue support yet",
-            )),
-            "cancel_pending" | "status" => {
-                let c = if cmd == "status" {
-                    SessionCmd::Status
-                } else {
-                    SessionCmd::CancelPending
+            "cancel_pending" | "status" | "reload_catalog" => {
+                let c = match cmd {
+                    "status" => SessionCmd::Status,
+                    "reload_catalog" => SessionCmd::ReloadCatalog,
+                    _ => SessionCmd::CancelPending,
                 };
                 self.commands.send((client, c)).ok()?;
                 None

@@ -9,6 +9,7 @@ pub use dialog::{Dialog, DialogFields, Outcome, Pending, DEFAULT_CONFIRM_WINDOW_
 pub use session::{utterances, Event, Session, SessionConfig};
 
 use crate::audio::{self, Pcm16k, TARGET_RATE};
+use crate::catalog::Catalog;
 use crate::error::Result;
 use crate::intent::{Intent, IntentModel, IntentResult, Slots};
 use crate::stt::{DecodeOptions, EncoderWindow, Lang, ModelKind, Stt, SttTimings, Transcript};
@@ -28,6 +29,9 @@ pub struct RecognizerConfig {
     pub window: Option<EncoderWindow>,
     pub decode: DecodeOptions,
     pub session: SessionConfig,
+    /// The household's catalogue (DOMAIN.md "Catalogue"); replaceable on a live recogniser
+    /// with [`Recognizer::reload_catalog`] or [`Recognizer::set_catalog`].
+    pub catalog: Option<PathBuf>,
 }
 
 impl Default for RecognizerConfig {
@@ -39,6 +43,7 @@ impl Default for RecognizerConfig {
             window: None,
             decode: DecodeOptions::default(),
             session: SessionConfig::default(),
+            catalog: None,
         }
     }
 }
@@ -52,6 +57,7 @@ impl Default for RecognizerConfig {
 /// min_ctx = 500              # encoder floor, positions of 20 ms
 /// margin_ctx = 100
 /// padding_memory = true      # decoder reads the rest of the 30 s window from the stored silence
+/// catalog = "/etc/voxshop/household.toml"   # the household's names (DOMAIN.md "Catalogue")
 /// [session]
 /// partial_every_ms = 800
 /// tail_ms = 128              # pause after the last voiced frame given to the speech model
@@ -71,6 +77,7 @@ pub struct ConfigFile {
     pub min_ctx: Option<usize>,
     pub margin_ctx: Option<usize>,
     pub padding_memory: Option<bool>,
+    pub catalog: Option<PathBuf>,
     pub session: Option<SessionConfig>,
 }
 
@@ -124,6 +131,7 @@ impl RecognizerConfig {
         if let Some(s) = file.session {
             c.session = s;
         }
+        c.catalog = file.catalog;
         c.validate().map_err(bad)?;
         Ok(c)
     }
@@ -252,6 +260,9 @@ struct Models {
     stt: Stt,
     intent: IntentModel,
     session: SessionConfig,
+    catalog_path: Option<PathBuf>,
+    /// Swapped whole when replaced: an utterance uses the catalogue it started with.
+    catalog: std::sync::RwLock<Option<Arc<Catalog>>>,
 }
 
 /// Loaded models; cloning shares them.
@@ -268,13 +279,43 @@ impl Recognizer {
         stt.options = config.decode.clone();
         let intent_dir = crate::intent::model_dir(config.intent_dir.as_deref(), &config.models_dir);
         let intent = IntentModel::load(&intent_dir)?;
+        let catalog = match &config.catalog {
+            Some(path) => Some(Arc::new(Catalog::from_toml_file(path)?)),
+            None => None,
+        };
         Ok(Self {
             models: Arc::new(Models {
                 stt,
                 intent,
                 session: config.session,
+                catalog_path: config.catalog.clone(),
+                catalog: std::sync::RwLock::new(catalog),
             }),
         })
+    }
+
+    /// The catalogue in use, if any.
+    pub fn catalog(&self) -> Option<Arc<Catalog>> {
+        self.models.catalog.read().ok().and_then(|c| c.clone())
+    }
+
+    /// Replaces the catalogue for every session of this recogniser, from the next utterance.
+    pub fn set_catalog(&self, catalog: Option<Catalog>) {
+        if let Ok(mut c) = self.models.catalog.write() {
+            *c = catalog.map(Arc::new);
+        }
+    }
+
+    /// Reads the configured catalogue file again (the daemon does on SIGHUP); on an error the
+    /// catalogue in use stays. Returns the entries now in use, `None` without a catalogue file.
+    pub fn reload_catalog(&self) -> Result<Option<usize>> {
+        let Some(path) = &self.models.catalog_path else {
+            return Ok(None);
+        };
+        let catalog = Catalog::from_toml_file(path)?;
+        let n = catalog.len();
+        self.set_catalog(Some(catalog));
+        Ok(Some(n))
     }
 
     pub fn stt(&self) -> &Stt {
@@ -329,7 +370,12 @@ impl Recognizer {
             .config()
             .is_multilingual()
             .then_some(transcript.lang);
-        let (commands, lang) = self.classify(&transcript.text, stt_lang);
+        let (mut commands, lang) = self.classify(&transcript.text, stt_lang);
+        if let Some(catalog) = self.catalog().filter(|c| c.applies_to(lang)) {
+            for c in &mut commands {
+                catalog.resolve_slots(&mut c.slots, c.intent.allowed_slots());
+            }
+        }
         let intent_ms = t0.elapsed().as_secs_f64() * 1e3;
         let u = Utterance {
             source: None,
