@@ -6,7 +6,7 @@
 //! by an English (Double Metaphone) or French phonetic key while still sharing much of their
 //! spelling; otherwise it is left as heard. Exact names and `[aliases]` come first.
 
-use crate::intent::{SlotKind, Slots};
+use crate::intent::{IntentResult, SlotKind, Slots};
 use crate::stt::Lang;
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
@@ -198,6 +198,17 @@ impl Catalog {
             })
             .max_by(|a, b| a.0.total_cmp(&b.0))
             .map(|(_, e)| e.name.as_str())
+    }
+
+    /// Resolves the slots of an utterance's commands in `lang` (nothing when the catalogue
+    /// speaks another language): the one rule for the pipeline and `classify`.
+    pub fn resolve_commands(&self, commands: &mut [IntentResult], lang: Lang) {
+        if !self.applies_to(lang) {
+            return;
+        }
+        for c in commands {
+            self.resolve_slots(&mut c.slots, c.intent.allowed_slots());
+        }
     }
 
     /// Rewrites the text slots that name an entry in the catalogue's spelling (a catalogue with

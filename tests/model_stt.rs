@@ -85,14 +85,14 @@ fn long_audio_is_transcribed_window_by_window() {
     );
 }
 
-#[test]
-fn truncated_model_file_is_a_clear_error() {
+/// The error of loading tiny.en's weights changed by `damage`, from a models directory `name`.
+fn load_damaged(name: &str, damage: impl FnOnce(&mut Vec<u8>)) -> String {
     let dir = models_dir(ModelKind::TinyEn);
-    let bytes = std::fs::read(ModelKind::TinyEn.gguf_path(&dir)).unwrap();
-    let tmp = std::env::temp_dir().join(format!("voxshop-trunc-{}", std::process::id()));
-    let kind_dir = ModelKind::TinyEn.dir(&tmp);
-    std::fs::create_dir_all(&kind_dir).unwrap();
-    std::fs::write(ModelKind::TinyEn.gguf_path(&tmp), &bytes[..bytes.len() / 2]).unwrap();
+    let mut bytes = std::fs::read(ModelKind::TinyEn.gguf_path(&dir)).unwrap();
+    damage(&mut bytes);
+    let tmp = std::env::temp_dir().join(format!("voxshop-{name}-{}", std::process::id()));
+    std::fs::create_dir_all(ModelKind::TinyEn.dir(&tmp)).unwrap();
+    std::fs::write(ModelKind::TinyEn.gguf_path(&tmp), &bytes).unwrap();
     std::fs::copy(
         ModelKind::TinyEn.tokenizer_path(&dir),
         ModelKind::TinyEn.tokenizer_path(&tmp),
@@ -102,10 +102,15 @@ fn truncated_model_file_is_a_clear_error() {
         models_dir: tmp,
         ..Default::default()
     };
-    let err = voxshop::Recognizer::load(&config)
+    voxshop::Recognizer::load(&config)
         .err()
         .expect("must fail")
-        .to_string();
+        .to_string()
+}
+
+#[test]
+fn truncated_model_file_is_a_clear_error() {
+    let err = load_damaged("trunc", |b| b.truncate(b.len() / 2));
     assert!(
         err.contains("truncated") && err.contains("scripts/setup"),
         "{err}"
@@ -224,33 +229,17 @@ fn a_lying_model_header_is_refused_at_load() {
 /// remakes the file, never a confident wrong transcript (issue 14).
 #[test]
 fn overwritten_weights_are_refused_by_their_checksums() {
-    let dir = models_dir(ModelKind::TinyEn);
-    let mut bytes = std::fs::read(ModelKind::TinyEn.gguf_path(&dir)).unwrap();
-    let tmp = std::env::temp_dir().join(format!("voxshop-noise-{}", std::process::id()));
-    std::fs::create_dir_all(ModelKind::TinyEn.dir(&tmp)).unwrap();
-    std::fs::copy(
-        ModelKind::TinyEn.tokenizer_path(&dir),
-        ModelKind::TinyEn.tokenizer_path(&tmp),
-    )
-    .unwrap();
     // Deterministic noise in the last third (tensor data, past the header).
-    let at = bytes.len() * 2 / 3;
-    let mut x: u32 = 0x9e37_79b9;
-    for b in &mut bytes[at..at + 2_000] {
-        x ^= x << 13;
-        x ^= x >> 17;
-        x ^= x << 5;
-        *b = x as u8;
-    }
-    std::fs::write(ModelKind::TinyEn.gguf_path(&tmp), &bytes).unwrap();
-    let config = voxshop::RecognizerConfig {
-        models_dir: tmp,
-        ..Default::default()
-    };
-    let err = voxshop::Recognizer::load(&config)
-        .err()
-        .expect("must fail")
-        .to_string();
+    let err = load_damaged("noise", |bytes| {
+        let at = bytes.len() * 2 / 3;
+        let mut x: u32 = 0x9e37_79b9;
+        for b in &mut bytes[at..at + 2_000] {
+            x ^= x << 13;
+            x ^= x >> 17;
+            x ^= x << 5;
+            *b = x as u8;
+        }
+    });
     assert!(
         err.contains("checksum") && err.contains("scripts/setup"),
         "{err}"

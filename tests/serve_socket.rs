@@ -88,14 +88,25 @@ fn serve_leaves_a_socket_it_did_not_bind() {
 
 /// `serve` on `sock` replaying `input` once a client is there; returns when the socket exists.
 fn start_serve(sock: &std::path::Path, input: &str) -> Child {
-    let child = Command::new(env!("CARGO_BIN_EXE_voxshop"))
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
+    let mut cmd = serve_command(sock);
+    cmd.args(["--input", input, "--wait-client"]);
+    spawn_serve(cmd, sock)
+}
+
+/// `voxshop serve --socket SOCK` from the repository root, stderr silenced: add the test's
+/// arguments, then `spawn_serve`.
+fn serve_command(sock: &std::path::Path) -> Command {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_voxshop"));
+    cmd.current_dir(env!("CARGO_MANIFEST_DIR"))
         .args(["serve", "--socket"])
         .arg(sock)
-        .args(["--input", input, "--wait-client"])
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
+        .stderr(Stdio::null());
+    cmd
+}
+
+/// Spawns a `serve_command`; returns when its socket exists.
+fn spawn_serve(mut cmd: Command, sock: &std::path::Path) -> Child {
+    let child = cmd.spawn().unwrap();
     let t0 = Instant::now();
     while !sock.exists() {
         assert!(
@@ -237,19 +248,9 @@ fn serve_stays_up_under_connection_churn_and_limits_its_clients() {
     let dir = std::env::temp_dir().join(format!("voxshop-serve-churn-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     let sock = dir.join("events.sock");
-    let mut child = Command::new(env!("CARGO_BIN_EXE_voxshop"))
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .args(["serve", "--max-clients", "3", "--socket"])
-        .arg(&sock)
-        .args(["--input", "samples/silence.wav"])
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let t0 = Instant::now();
-    while !sock.exists() {
-        assert!(t0.elapsed() < Duration::from_secs(60));
-        std::thread::sleep(Duration::from_millis(50));
-    }
+    let mut cmd = serve_command(&sock);
+    cmd.args(["--max-clients", "3", "--input", "samples/silence.wav"]);
+    let mut child = spawn_serve(cmd, &sock);
     for _ in 0..3000 {
         drop(UnixStream::connect(&sock).unwrap());
     }
@@ -297,20 +298,10 @@ fn muted_audio_is_heard_as_silence() {
     let dir = std::env::temp_dir().join(format!("voxshop-serve-mute-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     let sock = dir.join("events.sock");
-    let mut child = Command::new(env!("CARGO_BIN_EXE_voxshop"))
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .args(["serve", "--socket"])
-        .arg(&sock)
-        .args(["--input", "samples/en/buy_paper_towels.wav", "--realtime"])
-        .args(["--wait-client", "--exit-when-done"])
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let t0 = Instant::now();
-    while !sock.exists() {
-        assert!(t0.elapsed() < Duration::from_secs(60));
-        std::thread::sleep(Duration::from_millis(50));
-    }
+    let mut cmd = serve_command(&sock);
+    cmd.args(["--input", "samples/en/buy_paper_towels.wav", "--realtime"])
+        .args(["--wait-client", "--exit-when-done"]);
+    let mut child = spawn_serve(cmd, &sock);
     let mut a = Client::connect(&sock);
     assert_eq!(a.ask(r#"{"cmd": "mute"}"#)["muted"], true);
     let mut events = Vec::new();
@@ -330,12 +321,8 @@ fn accept_errors_back_off_instead_of_spinning() {
     let dir = std::env::temp_dir().join(format!("voxshop-serve-fds-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     let sock = dir.join("events.sock");
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_voxshop"));
-    cmd.current_dir(env!("CARGO_MANIFEST_DIR"))
-        .args(["serve", "--max-clients", "1000", "--socket"])
-        .arg(&sock)
-        .args(["--input", "samples/silence.wav"])
-        .stderr(Stdio::null());
+    let mut cmd = serve_command(&sock);
+    cmd.args(["--max-clients", "1000", "--input", "samples/silence.wav"]);
     // SAFETY: setrlimit only changes this child's own descriptor limit before exec.
     unsafe {
         cmd.pre_exec(|| {
@@ -349,12 +336,7 @@ fn accept_errors_back_off_instead_of_spinning() {
             Ok(())
         });
     }
-    let mut child = cmd.spawn().unwrap();
-    let t0 = Instant::now();
-    while !sock.exists() {
-        assert!(t0.elapsed() < Duration::from_secs(60));
-        std::thread::sleep(Duration::from_millis(50));
-    }
+    let mut child = spawn_serve(cmd, &sock);
     std::thread::sleep(Duration::from_millis(300));
     let held: Vec<UnixStream> = (0..120)
         .filter_map(|_| UnixStream::connect(&sock).ok())
@@ -435,21 +417,11 @@ fn soak_serve_with_churn_floods_and_slow_readers() {
     assert!(expected >= 5 * repeat, "{expected} intents in the audio");
 
     let sock = dir.join("events.sock");
-    let mut child = Command::new(env!("CARGO_BIN_EXE_voxshop"))
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .args(["serve", "--socket"])
-        .arg(&sock)
-        .arg("--input")
+    let mut cmd = serve_command(&sock);
+    cmd.arg("--input")
         .arg(&audio)
-        .args(["--realtime", "--wait-client", "--exit-when-done"])
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let t0 = Instant::now();
-    while !sock.exists() {
-        assert!(t0.elapsed() < Duration::from_secs(60));
-        std::thread::sleep(Duration::from_millis(50));
-    }
+        .args(["--realtime", "--wait-client", "--exit-when-done"]);
+    let mut child = spawn_serve(cmd, &sock);
     let pid = child.id();
     let proc_status = move |field: &str| -> Option<u64> {
         std::fs::read_to_string(format!("/proc/{pid}/status"))
@@ -528,21 +500,11 @@ fn serve_reloads_its_catalogue_on_command_and_on_sighup() {
     let sock = dir.join("events.sock");
     let catalog = dir.join("household.toml");
     std::fs::write(&catalog, "brands = [\"duracell\"]\n").unwrap();
-    let mut child = Command::new(env!("CARGO_BIN_EXE_voxshop"))
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .arg("--catalog")
+    let mut cmd = serve_command(&sock);
+    cmd.arg("--catalog")
         .arg(&catalog)
-        .args(["serve", "--socket"])
-        .arg(&sock)
-        .args(["--input", "samples/silence.wav"])
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let t0 = Instant::now();
-    while !sock.exists() {
-        assert!(t0.elapsed() < Duration::from_secs(60));
-        std::thread::sleep(Duration::from_millis(50));
-    }
+        .args(["--input", "samples/silence.wav"]);
+    let mut child = spawn_serve(cmd, &sock);
     let mut a = Client::connect(&sock);
     assert_eq!(a.ask(r#"{"cmd": "status"}"#)["catalog_entries"], 1);
     std::fs::write(&catalog, "brands = [\"duracell\", \"colgate\"]\n").unwrap();

@@ -145,10 +145,8 @@ struct Classifier {
 fn show(model: &Classifier, text: &str, json: bool, out: &mut impl Write) -> Result<()> {
     let t0 = std::time::Instant::now();
     let (mut commands, lang) = model.model.commands_with_lang(text, None);
-    if let Some(catalog) = model.catalog.as_ref().filter(|c| c.applies_to(lang)) {
-        for c in &mut commands {
-            catalog.resolve_slots(&mut c.slots, c.intent.allowed_slots());
-        }
+    if let Some(catalog) = &model.catalog {
+        catalog.resolve_commands(&mut commands, lang);
     }
     let intent_ms = t0.elapsed().as_secs_f64() * 1e3;
     // Each line is its own stream without a clock: a spend gets its action, a "yes" finds

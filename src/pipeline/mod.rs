@@ -371,10 +371,8 @@ impl Recognizer {
             .is_multilingual()
             .then_some(transcript.lang);
         let (mut commands, lang) = self.classify(&transcript.text, stt_lang);
-        if let Some(catalog) = self.catalog().filter(|c| c.applies_to(lang)) {
-            for c in &mut commands {
-                catalog.resolve_slots(&mut c.slots, c.intent.allowed_slots());
-            }
+        if let Some(catalog) = self.catalog() {
+            catalog.resolve_commands(&mut commands, lang);
         }
         let intent_ms = t0.elapsed().as_secs_f64() * 1e3;
         let u = Utterance {
