@@ -41,7 +41,7 @@ fn main() {
             steps.push(ms(t));
         }
         let t = Instant::now();
-        let (tr, _) = stt.transcribe_window(&samples).unwrap();
+        let (tr, _) = stt.transcribe_window(&samples, None).unwrap();
         let full_ms = ms(t);
         let step: f64 = steps.iter().sum::<f64>() / steps.len() as f64;
         println!(

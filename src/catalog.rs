@@ -44,16 +44,19 @@ struct CatalogFile {
 #[derive(Debug, Clone)]
 struct Entry {
     name: String,
+    /// As the file writes it (the recogniser is steered toward this spelling).
+    spelling: String,
     letters: String,
     en_key: [String; 2],
     fr_key: String,
 }
 
 impl Entry {
-    fn new(name: &str) -> Self {
-        let name = normalize(name);
+    fn new(spelling: &str) -> Self {
+        let name = normalize(spelling);
         let letters = letters(&name);
         Self {
+            spelling: spelling.trim().to_string(),
             en_key: en_key(&letters),
             fr_key: fr_key(&name),
             letters,
@@ -162,6 +165,24 @@ impl Catalog {
     /// Whether the catalogue speaks `lang` (a catalogue without `lang` speaks both).
     pub fn applies_to(&self, lang: Lang) -> bool {
         self.lang.is_none_or(|l| l == lang)
+    }
+
+    /// Every entry's name as the file writes it, proper nouns first (brands, merchants,
+    /// charities, contacts, then items and lists): the order an initial prompt takes them in.
+    pub fn spellings(&self) -> impl Iterator<Item = &str> {
+        const ORDER: [SlotKind; 6] = [
+            SlotKind::Brand,
+            SlotKind::Merchant,
+            SlotKind::Charity,
+            SlotKind::Contact,
+            SlotKind::Item,
+            SlotKind::List,
+        ];
+        ORDER
+            .into_iter()
+            .filter_map(|k| self.entries.get(&k))
+            .flatten()
+            .map(|e| e.spelling.as_str())
     }
 
     /// Entries of all kinds.

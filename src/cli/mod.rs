@@ -39,6 +39,10 @@ pub struct GlobalArgs {
     /// [aliases]): misheard names are written as the catalogue writes them.
     #[arg(long, global = true, value_name = "FILE")]
     pub catalog: Option<PathBuf>,
+    /// How the catalogue steers the speech model toward its names: off (slot values only),
+    /// prompt (Whisper's initial prompt), trie (logit bonus), both [default: trie].
+    #[arg(long, global = true, value_name = "MODE")]
+    pub bias: Option<crate::stt::BiasMode>,
     /// Directory holding converted models (default: $VOXSHOP_MODELS or ./models).
     #[arg(long, global = true, value_name = "DIR")]
     pub models_dir: Option<PathBuf>,
@@ -109,6 +113,9 @@ fn run(cli: Cli) -> Result<ExitCode> {
     }
     if let Some(catalog) = &cli.global.catalog {
         config.catalog = Some(catalog.clone());
+    }
+    if let Some(bias) = cli.global.bias {
+        config.bias = bias;
     }
     let models_dir = config.models_dir.clone();
     match cli.command {

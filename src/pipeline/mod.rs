@@ -12,7 +12,10 @@ use crate::audio::{self, Pcm16k, TARGET_RATE};
 use crate::catalog::Catalog;
 use crate::error::Result;
 use crate::intent::{Intent, IntentModel, IntentResult, Slots};
-use crate::stt::{DecodeOptions, EncoderWindow, Lang, ModelKind, Stt, SttTimings, Transcript};
+use crate::stt::{
+    Bias, BiasMode, BiasStrength, DecodeOptions, EncoderWindow, Lang, ModelKind, Stt, SttTimings,
+    Transcript,
+};
 use candle_core::Device;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -32,6 +35,9 @@ pub struct RecognizerConfig {
     /// The household's catalogue (DOMAIN.md "Catalogue"); replaceable on a live recogniser
     /// with [`Recognizer::reload_catalog`] or [`Recognizer::set_catalog`].
     pub catalog: Option<PathBuf>,
+    /// How the catalogue steers the speech model (README, "Catalogue-aware recognition").
+    pub bias: BiasMode,
+    pub bias_strength: BiasStrength,
 }
 
 impl Default for RecognizerConfig {
@@ -44,6 +50,8 @@ impl Default for RecognizerConfig {
             decode: DecodeOptions::default(),
             session: SessionConfig::default(),
             catalog: None,
+            bias: BiasMode::default(),
+            bias_strength: BiasStrength::default(),
         }
     }
 }
@@ -58,6 +66,9 @@ impl Default for RecognizerConfig {
 /// margin_ctx = 100
 /// padding_memory = true      # decoder reads the rest of the 30 s window from the stored silence
 /// catalog = "/etc/voxshop/household.toml"   # the household's names (DOMAIN.md "Catalogue")
+/// bias = "trie"              # how the names steer the speech model: off, prompt, trie, both
+/// bias_bonus = 4.0           # logit bonus of a token that starts or continues a name
+/// bias_margin = 5.0          # ... given only to tokens this close to the best one
 /// [session]
 /// partial_every_ms = 800
 /// tail_ms = 128              # pause after the last voiced frame given to the speech model
@@ -78,6 +89,9 @@ pub struct ConfigFile {
     pub margin_ctx: Option<usize>,
     pub padding_memory: Option<bool>,
     pub catalog: Option<PathBuf>,
+    pub bias: Option<String>,
+    pub bias_bonus: Option<f32>,
+    pub bias_margin: Option<f32>,
     pub session: Option<SessionConfig>,
 }
 
@@ -132,6 +146,15 @@ impl RecognizerConfig {
             c.session = s;
         }
         c.catalog = file.catalog;
+        if let Some(b) = file.bias {
+            c.bias = b.parse().map_err(bad)?;
+        }
+        if let Some(x) = file.bias_bonus {
+            c.bias_strength.bonus = x;
+        }
+        if let Some(x) = file.bias_margin {
+            c.bias_strength.margin = x;
+        }
         c.validate().map_err(bad)?;
         Ok(c)
     }
@@ -140,12 +163,21 @@ impl RecognizerConfig {
     /// model can speak.
     pub fn validate(&self) -> std::result::Result<(), String> {
         self.session.validate()?;
+        let BiasStrength { bonus, margin } = self.bias_strength;
+        if !(0.0..=MAX_BIAS_LOGITS).contains(&bonus) || !(0.0..=MAX_BIAS_LOGITS).contains(&margin) {
+            return Err(format!(
+                "bias_bonus = {bonus}, bias_margin = {margin}: each must be in 0..={MAX_BIAS_LOGITS}"
+            ));
+        }
         if self.model == ModelKind::TinyEn && self.decode.language == Some(Lang::Fr) {
             return Err("language \"fr\" needs the multilingual model (model = \"base\")".into());
         }
         Ok(())
     }
 }
+
+/// A bias larger than this (in logits) would write names over any audio.
+const MAX_BIAS_LOGITS: f32 = 20.0;
 
 /// A settings file is small: more than this is not one (`--config /dev/zero`).
 const MAX_CONFIG_BYTES: u64 = 1 << 20;
@@ -261,8 +293,17 @@ struct Models {
     intent: IntentModel,
     session: SessionConfig,
     catalog_path: Option<PathBuf>,
+    bias_mode: BiasMode,
+    bias_strength: BiasStrength,
     /// Swapped whole when replaced: an utterance uses the catalogue it started with.
-    catalog: std::sync::RwLock<Option<Arc<Catalog>>>,
+    catalog: std::sync::RwLock<Option<Household>>,
+}
+
+/// A catalogue and what it compiled to for the speech model.
+#[derive(Clone)]
+struct Household {
+    catalog: Arc<Catalog>,
+    bias: Option<Arc<Bias>>,
 }
 
 /// Loaded models; cloning shares them.
@@ -280,30 +321,73 @@ impl Recognizer {
         let intent_dir = crate::intent::model_dir(config.intent_dir.as_deref(), &config.models_dir);
         let intent = IntentModel::load(&intent_dir)?;
         let catalog = match &config.catalog {
-            Some(path) => Some(Arc::new(Catalog::from_toml_file(path)?)),
+            Some(path) => Some(Catalog::from_toml_file(path)?),
             None => None,
         };
-        Ok(Self {
+        let rec = Self {
             models: Arc::new(Models {
                 stt,
                 intent,
                 session: config.session,
                 catalog_path: config.catalog.clone(),
-                catalog: std::sync::RwLock::new(catalog),
+                bias_mode: config.bias,
+                bias_strength: config.bias_strength,
+                catalog: std::sync::RwLock::new(None),
             }),
-        })
+        };
+        rec.set_catalog(catalog);
+        Ok(rec)
     }
 
     /// The catalogue in use, if any.
     pub fn catalog(&self) -> Option<Arc<Catalog>> {
+        self.household().map(|h| h.catalog)
+    }
+
+    fn household(&self) -> Option<Household> {
         self.models.catalog.read().ok().and_then(|c| c.clone())
+    }
+
+    /// What steers the speech model now: the catalogue's names, unless the catalogue speaks
+    /// another language than the one the model is told to hear.
+    fn bias(&self) -> Option<Arc<Bias>> {
+        let h = self.household()?;
+        let hears = match self.models.stt.config().is_multilingual() {
+            true => self.models.stt.options.language,
+            false => Some(Lang::En),
+        };
+        let speaks = hears.is_none_or(|l| h.catalog.applies_to(l));
+        h.bias.filter(|_| speaks)
     }
 
     /// Replaces the catalogue for every session of this recogniser, from the next utterance.
     pub fn set_catalog(&self, catalog: Option<Catalog>) {
+        let household = catalog.map(|catalog| {
+            let bias = (self.models.bias_mode != BiasMode::Off).then(|| {
+                let b = self.models.stt.bias(
+                    catalog.spellings(),
+                    self.models.bias_mode,
+                    self.models.bias_strength,
+                );
+                Arc::new(b)
+            });
+            Household {
+                catalog: Arc::new(catalog),
+                bias,
+            }
+        });
         if let Ok(mut c) = self.models.catalog.write() {
-            *c = catalog.map(Arc::new);
+            *c = household;
         }
+    }
+
+    /// Transcribes one utterance, steered by the catalogue in use.
+    pub(crate) fn transcribe(&self, samples: &[f32]) -> Result<(Transcript, SttTimings)> {
+        let bias = self.bias();
+        Ok(self
+            .models
+            .stt
+            .transcribe_window(samples, bias.as_deref())?)
     }
 
     /// Reads the configured catalogue file again (the daemon does on SIGHUP); on an error the
@@ -345,7 +429,7 @@ impl Recognizer {
         start_ms: u64,
         end_ms: u64,
     ) -> Result<Vec<Utterance>> {
-        let (transcript, t) = self.models.stt.transcribe_window(samples)?;
+        let (transcript, t) = self.transcribe(samples)?;
         Ok(self.utterance_from(transcript, t, start_ms, end_ms))
     }
 

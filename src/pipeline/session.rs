@@ -281,10 +281,7 @@ impl Session {
         {
             return Ok(());
         }
-        let (transcript, timings) = self
-            .rec
-            .stt()
-            .transcribe_window(&self.vad.current()[..len])?;
+        let (transcript, timings) = self.rec.transcribe(&self.vad.current()[..len])?;
         self.speculation = Some(Speculation {
             start,
             len,
@@ -302,7 +299,7 @@ impl Session {
             .stt_len((seg.voiced_end - seg.start) as usize, heard);
         match self.speculation.take() {
             Some(s) if s.start == seg.start && s.len == len => Ok((s.transcript, s.timings)),
-            _ => Ok(self.rec.stt().transcribe_window(&seg.samples[..len])?),
+            _ => self.rec.transcribe(&seg.samples[..len]),
         }
     }
 
@@ -316,7 +313,7 @@ impl Session {
             return Ok(());
         }
         self.partial_at = current.len();
-        let (t, _) = self.rec.stt().transcribe_window(current)?;
+        let (t, _) = self.rec.transcribe(current)?;
         if !t.text.is_empty() {
             let start = self.vad.current_start().unwrap_or(0);
             events.push(Event::PartialTranscript {

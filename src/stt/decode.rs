@@ -2,7 +2,8 @@
 //! inventing text: no-speech probability, average log-probability, repetition-loop cut and
 //! compression ratio.
 
-use super::model::Whisper;
+use super::bias::{Bias, Cover, Steering};
+use super::model::{DecoderState, Whisper};
 use super::tokenizer::{Lang, WhisperTokenizer};
 use candle_core::Tensor;
 use std::io::Write;
@@ -74,12 +75,14 @@ impl<'a> Decoder<'a> {
         }
     }
 
-    /// Decodes one window's audio features, followed by the padding memory if `padding`.
+    /// Decodes one window's audio features, followed by the padding memory if `padding`,
+    /// steered toward a catalogue's names by `bias` (see `bias.rs`).
     pub fn run(
         &self,
         audio: &Tensor,
         padding: bool,
         opts: &DecodeOptions,
+        bias: Option<&Bias>,
     ) -> candle_core::Result<Transcript> {
         let tok = self.tok;
         let mut state = self.model.start(audio, padding)?;
@@ -93,6 +96,8 @@ impl<'a> Decoder<'a> {
             ],
             false => vec![tok.sot, tok.no_timestamps],
         };
+        // The initial prompt goes before <|startoftranscript|>, in the same first step.
+        let lead = bias.map_or(&[][..], |b| b.prompt());
         // The logits after <|startoftranscript|> give the no-speech probability and, on
         // multilingual models, the language. When the language is known beforehand the
         // whole prompt goes through the decoder in one step, which saves a step per utterance.
@@ -100,18 +105,19 @@ impl<'a> Decoder<'a> {
             true => opts.language,
             false => Some(Lang::En),
         };
-        let (sot_logits, lang, mut last) = match known {
+        let (sot_logits, lang, last) = match known {
             Some(lang) => {
-                let prompt = prompt(lang);
-                let logits = self
-                    .model
-                    .decode(&mut state, &prompt, &[0, prompt.len() - 1])?;
+                let prompt = [lead, &prompt(lang)].concat();
+                let logits =
+                    self.model
+                        .decode(&mut state, &prompt, &[lead.len(), prompt.len() - 1])?;
                 (logits.get(0)?, lang, logits.get(1)?)
             }
             None => {
+                let first = [lead, &[tok.sot]].concat();
                 let sot_logits = self
                     .model
-                    .decode(&mut state, &[tok.sot], &[0])?
+                    .decode(&mut state, &first, &[lead.len()])?
                     .squeeze(0)?;
                 let lang = self.detect_language(&sot_logits)?;
                 let rest = &prompt(lang)[1..];
@@ -122,40 +128,70 @@ impl<'a> Decoder<'a> {
         let no_speech_prob =
             super::kernels::softmax_last_dim(&sot_logits)?.get(tok.no_speech as usize)?;
         let no_speech_prob = no_speech_prob.to_scalar::<f32>()?;
-        let mut tokens: Vec<u32> = Vec::new();
-        let mut sum_logprob = 0f32;
-        // Where the transcript may have started over (see `restarts`).
-        let mut restart: Option<usize> = None;
-        while tokens.len() < opts.max_tokens {
-            let (next, logprob) = self.pick(&last, tokens.is_empty())?;
+        let trie = bias.filter(|b| b.has_trie());
+        let mut walk = Walk {
+            state,
+            last,
+            tokens: Vec::new(),
+            sum_logprob: 0.0,
+            restart: None,
+            steering: Steering::default(),
+        };
+        // A token the bonus chose over the model's own choice is a detour: it is kept only if
+        // the name it belongs to is completed; otherwise decoding goes back to where it
+        // began and takes the model's choice there. This is what keeps the bonus from
+        // writing names: "Add" never becomes "I" for "IKEA" unless "KEA" follows.
+        let mut detour: Option<(Walk, usize)> = None;
+        let mut plain = false;
+        while walk.tokens.len() < opts.max_tokens {
+            let steer = trie.filter(|_| !plain);
+            plain = false;
+            let first = walk.tokens.is_empty();
+            let (next, logprob, boosted) = self.pick(&walk.last, first, steer, &walk.steering)?;
+            if boosted && detour.is_none() {
+                detour = Some((walk.clone(), walk.tokens.len()));
+            }
             if next == tok.eot {
-                break;
-            }
-            if restart.is_none() && restarts(&tokens, next, tok) {
-                restart = Some(tokens.len());
-            }
-            tokens.push(next);
-            sum_logprob += logprob;
-            if let Some(at) = restart {
-                let again = &tokens[at..];
-                if tokens[..again.len()] != *again {
-                    restart = None;
-                } else if again.len() >= 3.min(at) {
-                    tracing::debug!(kept = at, "transcript started over; stopping");
-                    tokens.truncate(at);
-                    break;
+                match detour.take() {
+                    Some((before, _)) => (walk, plain) = (before, true),
+                    None => break,
                 }
+                continue;
             }
-            if let Some(cut) = repetition_cut(&tokens) {
-                tracing::debug!(generated = tokens.len(), kept = cut, "repetition loop cut");
-                tokens.truncate(cut);
-                break;
+            if let (Some(b), Some((_, at))) = (trie, &detour) {
+                walk.steering.push(b, next);
+                match walk.steering.covers(b, walk.tokens.len() + 1 - at) {
+                    Cover::Completed => detour = None,
+                    Cover::Partial => {}
+                    Cover::Lost => {
+                        let (before, _) = detour.take().expect("detour checked above");
+                        (walk, plain) = (before, true);
+                        continue;
+                    }
+                }
+            } else if let Some(b) = trie {
+                walk.steering.push(b, next);
             }
-            if state.len() + 1 >= self.model.config.n_text_ctx {
-                break;
+            let stop = walk.push(next, logprob, tok);
+            let full = walk.state.len() + 1 >= self.model.config.n_text_ctx;
+            if stop || full {
+                // The end came in the middle of a detour: the name was not completed.
+                match detour.take() {
+                    Some((before, _)) => (walk, plain) = (before, true),
+                    None => break,
+                }
+                continue;
             }
-            last = self.model.decode(&mut state, &[next], &[0])?.squeeze(0)?;
+            walk.last = self
+                .model
+                .decode(&mut walk.state, &[next], &[0])?
+                .squeeze(0)?;
         }
+        let Walk {
+            tokens,
+            sum_logprob,
+            ..
+        } = walk;
         let avg_logprob = sum_logprob / (tokens.len().max(1) as f32);
         let text = tok.decode(&tokens).trim().to_string();
         let mut t = Transcript {
@@ -186,8 +222,16 @@ impl<'a> Decoder<'a> {
         })
     }
 
-    /// Greedy choice after suppression; returns the token and its log-probability.
-    fn pick(&self, logits: &Tensor, first: bool) -> candle_core::Result<(u32, f32)> {
+    /// Greedy choice after suppression, steered by the trie when there is one; returns the
+    /// token and the model's own log-probability of it (the guards judge the model, not
+    /// the bonus).
+    fn pick(
+        &self,
+        logits: &Tensor,
+        first: bool,
+        trie: Option<&Bias>,
+        steering: &Steering,
+    ) -> candle_core::Result<(u32, f32, bool)> {
         let mut l = logits.to_vec1::<f32>()?;
         for (x, s) in l.iter_mut().zip(&self.suppress) {
             *x += s;
@@ -202,9 +246,58 @@ impl<'a> Decoder<'a> {
         // Vectorised max, then its (last) position: a scalar arg-max over the 51 864 logits
         // was most of this function's time.
         let max = super::kernels::max(&l);
-        let best = l.iter().rposition(|&x| x == max).unwrap_or(0);
+        let own = l.iter().rposition(|&x| x == max).unwrap_or(0) as u32;
+        let best = match trie {
+            Some(b) => steering.choose(b, &l, own, max),
+            None => own,
+        };
         let log_sum = max + super::kernels::log_sum_exp(&l, max);
-        Ok((best as u32, max - log_sum))
+        Ok((best, l[best as usize] - log_sum, best != own))
+    }
+}
+
+/// Where greedy decoding is: what a detour goes back to.
+#[derive(Clone)]
+struct Walk {
+    state: DecoderState,
+    /// Logits for the next token.
+    last: Tensor,
+    tokens: Vec<u32>,
+    sum_logprob: f32,
+    /// Where the transcript may have started over (see `restarts`).
+    restart: Option<usize>,
+    steering: Steering,
+}
+
+impl Walk {
+    /// Appends a token; true when the transcript must stop here (it started over, or fell
+    /// into a loop), already cut to what is kept.
+    fn push(&mut self, next: u32, logprob: f32, tok: &WhisperTokenizer) -> bool {
+        if self.restart.is_none() && restarts(&self.tokens, next, tok) {
+            self.restart = Some(self.tokens.len());
+        }
+        self.tokens.push(next);
+        self.sum_logprob += logprob;
+        if let Some(at) = self.restart {
+            let again = &self.tokens[at..];
+            if self.tokens[..again.len()] != *again {
+                self.restart = None;
+            } else if again.len() >= 3.min(at) {
+                tracing::debug!(kept = at, "transcript started over; stopping");
+                self.tokens.truncate(at);
+                return true;
+            }
+        }
+        if let Some(cut) = repetition_cut(&self.tokens) {
+            tracing::debug!(
+                generated = self.tokens.len(),
+                kept = cut,
+                "repetition loop cut"
+            );
+            self.tokens.truncate(cut);
+            return true;
+        }
+        false
     }
 }
 

@@ -1,6 +1,7 @@
 //! Speech to text: quantised Whisper (candle) with our own front-end and decoder loop.
 
 pub mod assets;
+pub mod bias;
 pub mod convert;
 mod ct2;
 pub mod decode;
@@ -11,6 +12,7 @@ pub mod model;
 pub mod tokenizer;
 
 pub use assets::ModelKind;
+pub use bias::{Bias, BiasMode, BiasStrength};
 pub use decode::{DecodeOptions, Transcript};
 pub use tokenizer::Lang;
 
@@ -153,8 +155,23 @@ impl Stt {
         &self.mel
     }
 
-    /// Transcribes one utterance of at most 30 s (16 kHz mono).
-    pub fn transcribe_window(&self, samples: &[f32]) -> Result<(Transcript, SttTimings), SttError> {
+    /// Compiles a catalogue's names for this model's tokenizer (see [`Bias`]).
+    pub fn bias<'n>(
+        &self,
+        names: impl IntoIterator<Item = &'n str>,
+        mode: BiasMode,
+        strength: BiasStrength,
+    ) -> Bias {
+        Bias::new(&self.tokenizer, names, mode, strength)
+    }
+
+    /// Transcribes one utterance of at most 30 s (16 kHz mono), steered toward a
+    /// catalogue's names by `bias`.
+    pub fn transcribe_window(
+        &self,
+        samples: &[f32],
+        bias: Option<&Bias>,
+    ) -> Result<(Transcript, SttTimings), SttError> {
         let samples = &samples[..samples.len().min(WINDOW_SAMPLES)];
         let mut timings = SttTimings::default();
         if rms(samples) < SILENCE_RMS {
@@ -177,7 +194,7 @@ impl Stt {
         timings.encode = ms_since(t1);
         let t2 = Instant::now();
         let decoder = decode::Decoder::new(&self.model, &self.tokenizer);
-        let transcript = decoder.run(&audio, self.window.padding_memory, &self.options)?;
+        let transcript = decoder.run(&audio, self.window.padding_memory, &self.options, bias)?;
         timings.decode = ms_since(t2);
         tracing::debug!(
             ctx,

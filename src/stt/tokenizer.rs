@@ -41,6 +41,8 @@ pub struct WhisperTokenizer {
     pub transcribe: u32,
     pub no_timestamps: u32,
     pub no_speech: u32,
+    /// `<|startofprev|>`: what follows it, up to `<|startoftranscript|>`, is an initial prompt.
+    pub sot_prev: u32,
     en: u32,
     fr: u32,
 }
@@ -71,6 +73,7 @@ impl WhisperTokenizer {
             eot: id("<|endoftext|>")?,
             transcribe: id("<|transcribe|>")?,
             no_timestamps: id("<|notimestamps|>")?,
+            sot_prev: id("<|startofprev|>")?,
             en: id("<|en|>")?,
             fr: id("<|fr|>")?,
             no_speech,
@@ -83,6 +86,14 @@ impl WhisperTokenizer {
             Lang::En => self.en,
             Lang::Fr => self.fr,
         }
+    }
+
+    /// Tokens of ordinary text (no special tokens added); none for text it cannot encode.
+    pub fn encode(&self, text: &str) -> Vec<u32> {
+        self.inner
+            .encode(text, false)
+            .map(|e| e.get_ids().to_vec())
+            .unwrap_or_default()
     }
 
     /// Text of ordinary tokens (control tokens are skipped).
