@@ -6,6 +6,7 @@
 //! by an English (Double Metaphone) or French phonetic key while still sharing much of their
 //! spelling; otherwise it is left as heard. Exact names and `[aliases]` come first.
 
+use crate::intent::features::{Gazetteer, NameMark};
 use crate::intent::{IntentResult, SlotKind, Slots};
 use crate::stt::Lang;
 use std::collections::{BTreeMap, HashMap};
@@ -43,7 +44,8 @@ struct CatalogFile {
 /// One name, with the keys it is matched by.
 #[derive(Debug, Clone)]
 struct Entry {
-    name: String,
+    /// What a slot that names it is written as: the file's spelling, lower-cased (DOMAIN.md).
+    value: String,
     /// As the file writes it (the recogniser is steered toward this spelling).
     spelling: String,
     letters: String,
@@ -56,11 +58,15 @@ impl Entry {
         let name = normalize(spelling);
         let letters = letters(&name);
         Self {
+            value: spelling
+                .to_lowercase()
+                .split_whitespace()
+                .collect::<Vec<_>>()
+                .join(" "),
             spelling: spelling.trim().to_string(),
             en_key: en_key(&letters),
             fr_key: fr_key(&name),
             letters,
-            name,
         }
     }
 }
@@ -141,7 +147,7 @@ impl Catalog {
                 let e = Entry::new(name);
                 c.exact
                     .entry(e.letters.clone())
-                    .or_insert((kind, e.name.clone()));
+                    .or_insert((kind, e.value.clone()));
                 entries.push(e);
             }
             c.entries.insert(kind, entries);
@@ -218,7 +224,7 @@ impl Catalog {
                 close.then_some((spelling + f64::from(u8::from(sounds)), e))
             })
             .max_by(|a, b| a.0.total_cmp(&b.0))
-            .map(|(_, e)| e.name.as_str())
+            .map(|(_, e)| e.value.as_str())
     }
 
     /// Resolves the slots of an utterance's commands in `lang` (nothing when the catalogue
@@ -279,6 +285,43 @@ impl Catalog {
                 }
             }
         }
+    }
+}
+
+/// Longest name, in words, looked for in an utterance.
+const MAX_NAME_WORDS: usize = 6;
+/// A name of fewer letters is not marked in an utterance: "lu", "lg" are words too.
+const MIN_MARKED_LETTERS: usize = 3;
+
+/// Where the catalogue's names are in an utterance, for the tagger: the longest name
+/// starting at each word, left to right, spelled as the catalogue (or an alias) spells it.
+impl Gazetteer for Catalog {
+    fn marks(&self, tokens: &[String]) -> Vec<Option<NameMark>> {
+        let mut marks = vec![None; tokens.len()];
+        let mut i = 0;
+        while i < tokens.len() {
+            let longest = (1..=MAX_NAME_WORDS.min(tokens.len() - i))
+                .rev()
+                .find_map(|n| {
+                    let key = letters(&tokens[i..i + n].join(" "));
+                    if key.chars().count() < MIN_MARKED_LETTERS {
+                        return None;
+                    }
+                    self.exact.get(&key).map(|(kind, _)| (n, *kind))
+                });
+            let Some((n, kind)) = longest else {
+                i += 1;
+                continue;
+            };
+            for (j, m) in marks[i..i + n].iter_mut().enumerate() {
+                *m = Some(NameMark {
+                    kind,
+                    first: j == 0,
+                });
+            }
+            i += n;
+        }
+        marks
     }
 }
 

@@ -1,6 +1,7 @@
 //! `voxshop classify "text..."` (or lines on stdin): intents of typed text.
 
 use crate::catalog::Catalog;
+use crate::intent::features::Gazetteer;
 use crate::intent::{IntentModel, IntentResult};
 use crate::pipeline::{Dialog, DialogFields, RecognizerConfig};
 use crate::stt::Lang;
@@ -144,7 +145,8 @@ struct Classifier {
 
 fn show(model: &Classifier, text: &str, json: bool, out: &mut impl Write) -> Result<()> {
     let t0 = std::time::Instant::now();
-    let (mut commands, lang) = model.model.commands_with_lang(text, None);
+    let names = model.catalog.as_ref().map(|c| c as &dyn Gazetteer);
+    let (mut commands, lang) = model.model.commands_with_names(text, None, names);
     if let Some(catalog) = &model.catalog {
         catalog.resolve_commands(&mut commands, lang);
     }

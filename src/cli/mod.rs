@@ -125,7 +125,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
         Command::Serve(args) => serve::run(args, config),
         Command::Classify(args) => classify::run(args, config),
         Command::TrainIntent(args) => train::run_train(args),
-        Command::EvalIntent(args) => train::run_eval(args, models_dir),
+        Command::EvalIntent(args) => train::run_eval(args, models_dir, config.catalog.as_deref()),
     }
 }
 

@@ -1,7 +1,9 @@
 //! `voxshop train-intent` and `voxshop eval-intent`.
 
-use crate::intent::eval::{evaluate, read_labelled};
+use crate::catalog::Catalog;
+use crate::intent::eval::{evaluate_with, read_labelled};
 use crate::intent::train::{train, TrainConfig};
+use crate::intent::features::Gazetteer;
 use crate::intent::IntentModel;
 use anyhow::{Context, Result};
 use clap::Args;
@@ -85,12 +87,27 @@ pub struct EvalArgs {
     pub errors: bool,
 }
 
-pub fn run_eval(args: EvalArgs, models_dir: PathBuf) -> Result<ExitCode> {
+/// Scores the intent model on labelled files; with `catalog`, as the recogniser uses it
+/// (names marked for the tagger, slot values resolved).
+pub fn run_eval(
+    args: EvalArgs,
+    models_dir: PathBuf,
+    catalog: Option<&std::path::Path>,
+) -> Result<ExitCode> {
     let dir = crate::intent::model_dir(args.intent_model.as_deref(), &models_dir);
     let model = IntentModel::load(&dir).context("loading the intent model")?;
+    let catalog = catalog.map(Catalog::from_toml_file).transpose()?;
+    let commands = |text: &str| match &catalog {
+        None => model.commands(text),
+        Some(c) => {
+            let (mut found, lang) = model.commands_with_names(text, None, Some(c as &dyn Gazetteer));
+            c.resolve_commands(&mut found, lang);
+            found
+        }
+    };
     for file in &args.files {
         let items = read_labelled(file)?;
-        let report = evaluate(&model, &items);
+        let report = evaluate_with(&items, commands);
         print!("{}", report.render(&file.display().to_string()));
         if args.errors {
             for e in &report.errors {

@@ -292,9 +292,14 @@ fn score_several(r: &mut Report, item: &Labelled, out: &[IntentResult]) {
 
 /// Scores `model` on `items`.
 pub fn evaluate(model: &IntentModel, items: &[Labelled]) -> Report {
+    evaluate_with(items, |text| model.commands(text))
+}
+
+/// Scores what `commands` makes of each item's text (a model with a catalogue, say).
+pub fn evaluate_with(items: &[Labelled], commands: impl Fn(&str) -> Vec<IntentResult>) -> Report {
     let mut r = Report::default();
     for item in items {
-        let out = model.commands(&item.text);
+        let out = commands(&item.text);
         if item.commands.len() > 1 {
             score_several(&mut r, item, &out);
             continue;

@@ -3,6 +3,30 @@
 //! rules; everything else is learnt.
 
 use super::normalize::{normalize_currency, normalize_unit, parse_number};
+use super::schema::SlotKind;
+
+/// A token inside a name the household's catalogue knows (DOMAIN.md "Catalogue"): its kind,
+/// and whether the name starts at this token.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct NameMark {
+    pub kind: SlotKind,
+    pub first: bool,
+}
+
+/// What finds a catalogue's names in an utterance's tokens: one mark (or none) per token.
+pub trait Gazetteer {
+    fn marks(&self, tokens: &[String]) -> Vec<Option<NameMark>>;
+}
+
+/// The slot kinds a catalogue can name: the ones the tagger may be told about.
+pub const NAMED_KINDS: [SlotKind; 6] = [
+    SlotKind::Item,
+    SlotKind::Brand,
+    SlotKind::Merchant,
+    SlotKind::Charity,
+    SlotKind::Contact,
+    SlotKind::List,
+];
 
 fn is_digits(t: &str) -> bool {
     t.chars().next().is_some_and(|c| c.is_ascii_digit())
@@ -75,8 +99,14 @@ pub fn intent_features(tokens: &[String]) -> Vec<String> {
     f
 }
 
-/// Per-token features for the tagger, conditioned on the utterance's intent.
-pub fn token_features(tokens: &[String], i: usize, intent: &str) -> Vec<String> {
+/// Per-token features for the tagger, conditioned on the utterance's intent, and on the
+/// catalogue's names when `marks` (one per token, or empty) says where they are.
+pub fn token_features(
+    tokens: &[String],
+    i: usize,
+    intent: &str,
+    marks: &[Option<NameMark>],
+) -> Vec<String> {
     let at = |k: isize| -> std::borrow::Cow<'_, str> {
         let j = i as isize + k;
         if j < 0 {
@@ -115,14 +145,34 @@ pub fn token_features(tokens: &[String], i: usize, intent: &str) -> Vec<String> 
         format!("is0:{intent}_{}", sh(0)),
     ];
     char_grams(&word(&tokens[i]), "c0:", &mut f);
+    name_features(marks, i, intent, &mut f);
     f
+}
+
+/// "This token is in a catalogue name of kind K" (and where in it), with the intent, and
+/// the kinds of names just before and after ("colgate | toothpaste").
+fn name_features(marks: &[Option<NameMark>], i: usize, intent: &str, f: &mut Vec<String>) {
+    let at = |j: Option<usize>| j.and_then(|j| marks.get(j).copied().flatten());
+    if let Some(m) = at(Some(i)) {
+        let kind = m.kind.name();
+        let place = if m.first { "B" } else { "I" };
+        f.push(format!("gz:{kind}"));
+        f.push(format!("gzp:{place}_{kind}"));
+        f.push(format!("igz:{intent}_{kind}"));
+    }
+    if let Some(m) = at(i.checked_sub(1)) {
+        f.push(format!("gz-1:{}", m.kind.name()));
+    }
+    if let Some(m) = at(Some(i + 1)) {
+        f.push(format!("gz+1:{}", m.kind.name()));
+    }
 }
 
 /// Per-token features for the command splitter: the tagger's, plus where the token stands
 /// ("and add" opening an utterance continues nothing; after "order paper towels" it starts a
 /// second command) and how the utterance began.
 pub fn split_features(tokens: &[String], i: usize) -> Vec<String> {
-    let mut f = token_features(tokens, i, "<split>");
+    let mut f = token_features(tokens, i, "<split>", &[]);
     f.push(format!("pos:{}", i.min(4)));
     if let Some(first) = tokens.first() {
         f.push(format!("first:{}", word(first)));

@@ -1,7 +1,7 @@
 //! The trained joint model: intent classifier + BIO slot tagger, with calibration and
 //! rejection, and its on-disk form (`models/intent/`: f16 safetensors + JSON settings).
 
-use super::features::{intent_features, split_features, token_features};
+use super::features::{intent_features, split_features, token_features, Gazetteer, NameMark};
 use super::lang::detect;
 use super::net::{softmax, Scratch, SparseNet};
 use super::normalize::normalize_slot;
@@ -31,7 +31,7 @@ pub fn label_b(kind: SlotKind) -> usize {
 pub fn label_i(kind: SlotKind) -> usize {
     2 + 2 * kind.index()
 }
-fn label_kind(label: usize) -> Option<SlotKind> {
+pub(crate) fn label_kind(label: usize) -> Option<SlotKind> {
     (label > 0).then(|| SlotKind::ALL[(label - 1) / 2])
 }
 
@@ -216,7 +216,14 @@ impl IntentModel {
 
     /// BIO-consistent spans (kind, start, end) for an utterance of `intent`; only the slots
     /// DOMAIN.md allows for that intent can be produced.
-    pub fn tag(&self, tokens: &[String], intent: Intent, s: &mut Scratch) -> Vec<Span> {
+    /// `marks`: where the catalogue's names are (one per token, or empty without a catalogue).
+    pub fn tag(
+        &self,
+        tokens: &[String],
+        intent: Intent,
+        marks: &[Option<NameMark>],
+        s: &mut Scratch,
+    ) -> Vec<Span> {
         let allowed = intent.allowed_slots();
         if allowed.is_empty() || tokens.is_empty() {
             return Vec::new();
@@ -225,7 +232,7 @@ impl IntentModel {
         let ok = |l: usize| label_kind(l).is_none_or(|k| allowed.contains(&k));
         let scores: Vec<Vec<f32>> = (0..tokens.len())
             .map(|i| {
-                let feats = token_features(tokens, i, intent.name());
+                let feats = token_features(tokens, i, intent.name(), marks);
                 let ids = self.tagger.ids(feats.iter().map(String::as_str));
                 self.tagger.forward(&ids, s);
                 softmax(&s.logits)
@@ -268,7 +275,7 @@ impl IntentModel {
     /// Empty for text without a word.
     pub fn commands(&self, text: &str) -> Vec<IntentResult> {
         let (tokens, pauses) = tokenize_with_pauses(text);
-        self.commands_of(&tokens, &pauses)
+        self.commands_of(&tokens, &pauses, &[])
     }
 
     /// The commands and the language: `stt_lang` when the speech model knows it, else read
@@ -278,9 +285,20 @@ impl IntentModel {
         text: &str,
         stt_lang: Option<Lang>,
     ) -> (Vec<IntentResult>, Lang) {
+        self.commands_with_names(text, stt_lang, None)
+    }
+
+    /// [`Self::commands_with_lang`], with the tagger told where a household's names are.
+    pub fn commands_with_names(
+        &self,
+        text: &str,
+        stt_lang: Option<Lang>,
+        names: Option<&dyn Gazetteer>,
+    ) -> (Vec<IntentResult>, Lang) {
         let (tokens, pauses) = tokenize_with_pauses(text);
         let lang = stt_lang.unwrap_or_else(|| detect(&tokens));
-        (self.commands_of(&tokens, &pauses), lang)
+        let marks = names.map(|g| g.marks(&tokens)).unwrap_or_default();
+        (self.commands_of(&tokens, &pauses, &marks), lang)
     }
 
     /// The first command of `text` (see [`Self::commands`]); `None` without a word.
@@ -288,7 +306,12 @@ impl IntentModel {
         self.commands(text).into_iter().next()
     }
 
-    fn commands_of(&self, tokens: &[String], pauses: &[bool]) -> Vec<IntentResult> {
+    fn commands_of(
+        &self,
+        tokens: &[String],
+        pauses: &[bool],
+        marks: &[Option<NameMark>],
+    ) -> Vec<IntentResult> {
         if tokens.is_empty() {
             return Vec::new();
         }
@@ -303,7 +326,9 @@ impl IntentModel {
                 // A one-word part is an answer or nothing ("list | and play all songs"): the
                 // bar is fitted on whole utterances, not on such scraps.
                 let one_word = r.len() == 1;
-                let (commands, spoken_list) = self.command(&tokens[r.clone()], &pauses[r], &mut s);
+                let part_marks = marks.get(r.clone()).unwrap_or_default();
+                let (commands, spoken_list) =
+                    self.command(&tokens[r.clone()], &pauses[r], part_marks, &mut s);
                 let kept = commands.into_iter().filter(|c| {
                     c.intent != Intent::OutOfScope
                         && (!one_word || matches!(c.intent, Intent::Confirm | Intent::Deny))
@@ -322,7 +347,7 @@ impl IntentModel {
             }
         }
         // One command, or fragments none of which is ours: the utterance read whole.
-        self.command(tokens, pauses, &mut s).0
+        self.command(tokens, pauses, marks, &mut s).0
     }
 
     /// One command's objects (one per item when several items share its verb), and whether
@@ -331,11 +356,12 @@ impl IntentModel {
         &self,
         tokens: &[String],
         pauses: &[bool],
+        marks: &[Option<NameMark>],
         s: &mut Scratch,
     ) -> (Vec<IntentResult>, bool) {
         let probs = self.intent_probs(tokens, s);
         let (intent, confidence) = self.decide(&probs);
-        let spans = self.tag(tokens, intent, s);
+        let spans = self.tag(tokens, intent, marks, s);
         let spoken_list = spans.iter().any(|sp| sp.kind == SlotKind::List);
         // Three decimals: more would claim a precision the calibration does not have.
         let confidence = (confidence.clamp(0.0, 1.0) * 1000.0).round() / 1000.0;

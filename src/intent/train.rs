@@ -3,9 +3,9 @@
 //! dev set. The same corpus and seed give the same bytes on disk.
 
 use super::eval::{read_labelled, Labelled};
-use super::features::{intent_features, split_features, token_features};
+use super::features::{intent_features, split_features, token_features, NameMark, NAMED_KINDS};
 use super::model::{
-    acceptance_bar, ensemble_probs, label_b, label_i, n_labels, round_to_f16, Guess, IntentError,
+    acceptance_bar, ensemble_probs, label_b, label_i, label_kind, n_labels, round_to_f16, Guess, IntentError,
     IntentModel, ModelSettings, SplitLabel,
 };
 use super::net::{Rng, Scratch, SparseNet};
@@ -323,6 +323,12 @@ fn train_tagger(examples: &[Example], cfg: &TrainConfig, rng: &mut Rng) -> Spars
         .filter(|(_, e)| e.labels.is_some() && !e.intent.allowed_slots().is_empty())
         .flat_map(|(i, e)| (0..e.tokens.len()).map(move |t| (i, t)))
         .collect();
+    // Their own generator, so that the other networks' draws stay as they were.
+    let mut names_rng = Rng::new(cfg.seed ^ NAMES_SEED);
+    let marks: Vec<Vec<Option<NameMark>>> = examples
+        .iter()
+        .map(|e| simulated_marks(e, &mut names_rng))
+        .collect();
     let total = (cfg.epochs * items.len()) as f32;
     let mut step = 0f32;
     let mut s = Scratch::default();
@@ -331,7 +337,7 @@ fn train_tagger(examples: &[Example], cfg: &TrainConfig, rng: &mut Rng) -> Spars
         let mut loss = 0.0;
         for &(i, t) in &items {
             let e = &examples[i];
-            let feats = token_features(&e.tokens, t, e.intent.name());
+            let feats = token_features(&e.tokens, t, e.intent.name(), &marks[i]);
             let f = drop_features(&feats, cfg.feature_dropout, rng);
             let ids = net.ids(f.iter().map(String::as_str));
             let target = e.labels.as_ref().map_or(0, |l| l[t]);
@@ -345,6 +351,44 @@ fn train_tagger(examples: &[Example], cfg: &TrainConfig, rng: &mut Rng) -> Spars
         );
     }
     net
+}
+
+/// Seeds the made-up catalogues of `simulated_marks` (with the training seed).
+const NAMES_SEED: u64 = 0x6361_7461_6c6f_6775;
+
+/// The marks a household's catalogue would put on a training utterance, made up from its
+/// labels, as the corpus has no households: half the utterances come with a catalogue; in
+/// those each name of a kind a catalogue holds is in it with probability 0.8 (households
+/// do not list everything), and one in five also has a word outside the slots that the
+/// catalogue names ("target", "apple"): a mark is evidence, never proof.
+fn simulated_marks(e: &Example, rng: &mut Rng) -> Vec<Option<NameMark>> {
+    let mut marks = vec![None; e.tokens.len()];
+    let Some(labels) = &e.labels else {
+        return marks;
+    };
+    if rng.unit() < 0.5 {
+        return marks;
+    }
+    let mut listed = false;
+    for (t, &l) in labels.iter().enumerate() {
+        let Some(kind) = label_kind(l).filter(|k| NAMED_KINDS.contains(k)) else {
+            continue;
+        };
+        let first = l == label_b(kind);
+        if first {
+            listed = rng.unit() < 0.8;
+        }
+        if listed {
+            marks[t] = Some(NameMark { kind, first });
+        }
+    }
+    let outside: Vec<usize> = (0..labels.len()).filter(|&t| labels[t] == 0).collect();
+    if !outside.is_empty() && rng.unit() < 0.2 {
+        let t = outside[rng.below(outside.len())];
+        let kind = NAMED_KINDS[rng.below(NAMED_KINDS.len())];
+        marks[t] = Some(NameMark { kind, first: true });
+    }
+    marks
 }
 
 /// Temperature minimising dev negative log-likelihood (grid search).
@@ -448,9 +492,11 @@ pub fn train(
     let mut intent_nets: Vec<SparseNet> = (0..cfg.ensemble)
         .map(|_| train_intent(&examples, &feats, cfg, &mut rng))
         .collect();
+    // The splitter before the tagger: the tagger's features (and so its draws) change more
+    // often, and the splitter should not move with them.
+    let mut splitter = train_splitter(&splits, cfg, &mut rng);
     let tagged: Vec<Example> = examples.iter().chain(&parts).cloned().collect();
     let mut tagger = train_tagger(&tagged, cfg, &mut rng);
-    let mut splitter = train_splitter(&splits, cfg, &mut rng);
     for net in intent_nets.iter_mut().chain([&mut tagger, &mut splitter]) {
         round_to_f16(net);
     }

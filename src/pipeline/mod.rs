@@ -10,6 +10,7 @@ pub use session::{utterances, Event, Session, SessionConfig};
 
 use crate::audio::{self, Pcm16k, TARGET_RATE};
 use crate::catalog::Catalog;
+use crate::intent::features::Gazetteer;
 use crate::error::Result;
 use crate::intent::{Intent, IntentModel, IntentResult, Slots};
 use crate::stt::{
@@ -418,7 +419,9 @@ impl Recognizer {
     /// The commands of a transcript (or typed text) in spoken order, and its language;
     /// `lang` is the STT's language when it knows it. No command for text without a word.
     pub fn classify(&self, text: &str, lang: Option<Lang>) -> (Vec<IntentResult>, Lang) {
-        self.models.intent.commands_with_lang(text, lang)
+        let catalog = self.catalog();
+        let names = catalog.as_deref().map(|c| c as &dyn Gazetteer);
+        self.models.intent.commands_with_names(text, lang, names)
     }
 
     /// Transcribes and classifies one utterance (16 kHz mono) into its command objects,
