@@ -2,8 +2,8 @@
 
 use crate::catalog::Catalog;
 use crate::intent::eval::{evaluate_with, read_labelled};
-use crate::intent::train::{train, TrainConfig};
 use crate::intent::features::Gazetteer;
+use crate::intent::train::{train, TrainConfig};
 use crate::intent::IntentModel;
 use anyhow::{Context, Result};
 use clap::Args;
@@ -100,7 +100,8 @@ pub fn run_eval(
     let commands = |text: &str| match &catalog {
         None => model.commands(text),
         Some(c) => {
-            let (mut found, lang) = model.commands_with_names(text, None, Some(c as &dyn Gazetteer));
+            let (mut found, lang) =
+                model.commands_with_names(text, None, Some(c as &dyn Gazetteer));
             c.resolve_commands(&mut found, lang);
             found
         }

@@ -5,8 +5,8 @@
 use super::eval::{read_labelled, Labelled};
 use super::features::{intent_features, split_features, token_features, NameMark, NAMED_KINDS};
 use super::model::{
-    acceptance_bar, ensemble_probs, label_b, label_i, label_kind, n_labels, round_to_f16, Guess, IntentError,
-    IntentModel, ModelSettings, SplitLabel,
+    acceptance_bar, ensemble_probs, label_b, label_i, label_kind, n_labels, round_to_f16, Guess,
+    IntentError, IntentModel, ModelSettings, SplitLabel,
 };
 use super::net::{Rng, Scratch, SparseNet};
 use super::schema::{Intent, SlotKind};

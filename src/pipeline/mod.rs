@@ -10,8 +10,8 @@ pub use session::{utterances, Event, Session, SessionConfig};
 
 use crate::audio::{self, Pcm16k, TARGET_RATE};
 use crate::catalog::Catalog;
-use crate::intent::features::Gazetteer;
 use crate::error::Result;
+use crate::intent::features::Gazetteer;
 use crate::intent::{Intent, IntentModel, IntentResult, Slots};
 use crate::stt::{
     Bias, BiasMode, BiasStrength, DecodeOptions, EncoderWindow, Lang, ModelKind, Stt, SttTimings,
@@ -70,6 +70,7 @@ impl Default for RecognizerConfig {
 /// bias = "trie"              # how the names steer the speech model: off, prompt, trie, both
 /// bias_bonus = 4.0           # logit bonus of a token that starts or continues a name
 /// bias_margin = 5.0          # ... given only to tokens this close to the best one
+/// bias_min_logprob = -3.5    # a name is kept if the model's mean log-probability of it is this
 /// [session]
 /// partial_every_ms = 800
 /// tail_ms = 128              # pause after the last voiced frame given to the speech model
@@ -93,6 +94,7 @@ pub struct ConfigFile {
     pub bias: Option<String>,
     pub bias_bonus: Option<f32>,
     pub bias_margin: Option<f32>,
+    pub bias_min_logprob: Option<f32>,
     pub session: Option<SessionConfig>,
 }
 
@@ -156,6 +158,9 @@ impl RecognizerConfig {
         if let Some(x) = file.bias_margin {
             c.bias_strength.margin = x;
         }
+        if let Some(x) = file.bias_min_logprob {
+            c.bias_strength.min_logprob = x;
+        }
         c.validate().map_err(bad)?;
         Ok(c)
     }
@@ -164,10 +169,19 @@ impl RecognizerConfig {
     /// model can speak.
     pub fn validate(&self) -> std::result::Result<(), String> {
         self.session.validate()?;
-        let BiasStrength { bonus, margin } = self.bias_strength;
+        let BiasStrength {
+            bonus,
+            margin,
+            min_logprob,
+        } = self.bias_strength;
         if !(0.0..=MAX_BIAS_LOGITS).contains(&bonus) || !(0.0..=MAX_BIAS_LOGITS).contains(&margin) {
             return Err(format!(
                 "bias_bonus = {bonus}, bias_margin = {margin}: each must be in 0..={MAX_BIAS_LOGITS}"
+            ));
+        }
+        if !(-MAX_BIAS_LOGITS..=0.0).contains(&min_logprob) {
+            return Err(format!(
+                "bias_min_logprob = {min_logprob}: must be in -{MAX_BIAS_LOGITS}..=0"
             ));
         }
         if self.model == ModelKind::TinyEn && self.decode.language == Some(Lang::Fr) {
@@ -580,5 +594,31 @@ mod tests {
         let w = c.effective_window();
         assert_eq!(w.min_ctx, EncoderWindow::for_model(ModelKind::Base).min_ctx);
         assert_eq!(w.margin_ctx, 60);
+    }
+
+    #[test]
+    fn the_catalogues_steering_is_set_and_checked_in_the_settings() {
+        let dir = std::env::temp_dir().join(format!("voxshop-bias-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let f = dir.join("voxshop.toml");
+        std::fs::write(&f, "bias = \"both\"\nbias_bonus = 2.5\n").unwrap();
+        let c = RecognizerConfig::from_toml_file(&f).unwrap();
+        assert_eq!(c.bias, BiasMode::Both);
+        assert_eq!(c.bias_strength.bonus, 2.5);
+        assert_eq!(c.bias_strength.margin, BiasStrength::default().margin);
+        for (text, says) in [
+            ("bias = \"loud\"", "off, prompt, trie, both"),
+            ("bias_margin = 100.0", "bias_margin = 100"),
+            ("bias_bonus = nan", "bias_bonus = NaN"),
+        ] {
+            std::fs::write(&f, text).unwrap();
+            let e = RecognizerConfig::from_toml_file(&f)
+                .unwrap_err()
+                .to_string();
+            assert!(
+                e.contains(says) && e.contains("voxshop.toml"),
+                "{text}: {e}"
+            );
+        }
     }
 }

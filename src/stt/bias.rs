@@ -50,6 +50,9 @@ pub struct BiasStrength {
     pub bonus: f32,
     /// Only tokens whose logit is at most this far under the best one get the bonus.
     pub margin: f32,
+    /// A name the bonus led to is kept only if the model's own mean log-probability of its
+    /// tokens, from the first one the bonus chose, is at least this.
+    pub min_logprob: f32,
 }
 
 impl Default for BiasStrength {
@@ -58,6 +61,7 @@ impl Default for BiasStrength {
         Self {
             bonus: 4.0,
             margin: 5.0,
+            min_logprob: -3.5,
         }
     }
 }
@@ -262,7 +266,7 @@ impl Steering {
     /// The greedy choice over `logits` (already suppressed) with the bonus: returns the
     /// token that wins once the near-best tokens of a name get the bonus, or `best`.
     pub(crate) fn choose(&self, bias: &Bias, logits: &[f32], best: u32, max: f32) -> u32 {
-        let BiasStrength { bonus, margin } = bias.strength;
+        let BiasStrength { bonus, margin, .. } = bias.strength;
         let mut choice = (best, max);
         for t in bias.candidates(&self.active) {
             let Some(&l) = logits.get(t as usize) else {
@@ -318,10 +322,7 @@ mod tests {
     fn trie() -> Bias {
         let mut b = Bias {
             nodes: vec![Node::default()],
-            strength: BiasStrength {
-                bonus: 4.0,
-                margin: 5.0,
-            },
+            strength: BiasStrength::default(),
             ..Default::default()
         };
         b.build_trie([vec![10, 11], vec![20, 21, 22], vec![30]].into_iter());

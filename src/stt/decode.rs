@@ -149,7 +149,10 @@ impl<'a> Decoder<'a> {
             let first = walk.tokens.is_empty();
             let (next, logprob, boosted) = self.pick(&walk.last, first, steer, &walk.steering)?;
             if boosted && detour.is_none() {
+                tracing::debug!(token = ?tok.decode(&[next]), logprob, "detour toward a name");
                 detour = Some((walk.clone(), walk.tokens.len()));
+            } else if boosted {
+                tracing::debug!(token = ?tok.decode(&[next]), logprob, "detour goes on");
             }
             if next == tok.eot {
                 match detour.take() {
@@ -158,16 +161,26 @@ impl<'a> Decoder<'a> {
                 }
                 continue;
             }
-            if let (Some(b), Some((_, at))) = (trie, &detour) {
+            if let (Some(b), Some((before, at))) = (trie, &detour) {
                 walk.steering.push(b, next);
-                match walk.steering.covers(b, walk.tokens.len() + 1 - at) {
-                    Cover::Completed => detour = None,
-                    Cover::Partial => {}
-                    Cover::Lost => {
-                        let (before, _) = detour.take().expect("detour checked above");
-                        (walk, plain) = (before, true);
-                        continue;
+                let span = walk.tokens.len() + 1 - at;
+                // The model's own belief in the detour's tokens: a name it barely hears is
+                // one the bonus would be writing ("10 of clubs" -> "Tense of clubs").
+                let mean = (walk.sum_logprob - before.sum_logprob + logprob) / span as f32;
+                let kept = match walk.steering.covers(b, span) {
+                    Cover::Completed if mean >= b.strength.min_logprob => {
+                        tracing::debug!(token = ?tok.decode(&[next]), mean, "name completed");
+                        detour = None;
+                        true
                     }
+                    Cover::Partial => true,
+                    _ => false,
+                };
+                if !kept {
+                    tracing::debug!(token = ?tok.decode(&[next]), mean, "detour dropped");
+                    let (before, _) = detour.take().expect("detour checked above");
+                    (walk, plain) = (before, true);
+                    continue;
                 }
             } else if let Some(b) = trie {
                 walk.steering.push(b, next);
