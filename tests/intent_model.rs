@@ -400,3 +400,33 @@ fn several_commands_in_one_utterance() {
         [(OutOfScope, None)]
     );
 }
+
+/// The household's catalogue on typed French (issue 12): the tagger told where its names are
+/// and the values resolved to its spellings, misspelled names included ("bonne mamam",
+/// "leroy merlain").
+#[test]
+fn a_french_households_catalogue_names_its_slots() {
+    use voxshop::catalog::Catalog;
+    use voxshop::intent::eval::evaluate_with;
+    use voxshop::intent::features::Gazetteer;
+    let m = model();
+    let items = read_labelled(&root().join("tests/data/catalog_text_fr.jsonl")).unwrap();
+    let catalog =
+        Catalog::from_toml_file(&root().join("tests/data/catalog_household_fr.toml")).unwrap();
+    let plain = evaluate(&m, &items);
+    let with = evaluate_with(&items, |text| {
+        let names = Some(&catalog as &dyn Gazetteer);
+        let (mut found, lang) = m.commands_with_names(text, None, names);
+        catalog.resolve_commands(&mut found, lang);
+        found
+    });
+    eprintln!("{}", with.render("catalog_text_fr.jsonl, with the catalogue"));
+    assert!(with.slot_f1() >= 0.95, "slot F1 {:.3}", with.slot_f1());
+    assert!(
+        with.slot_f1() >= plain.slot_f1() + 0.05,
+        "{:.3} vs {:.3} without the catalogue",
+        with.slot_f1(),
+        plain.slot_f1()
+    );
+    assert!(with.accuracy() >= plain.accuracy());
+}
