@@ -420,7 +420,10 @@ fn a_french_households_catalogue_names_its_slots() {
         catalog.resolve_commands(&mut found, lang);
         found
     });
-    eprintln!("{}", with.render("catalog_text_fr.jsonl, with the catalogue"));
+    eprintln!(
+        "{}",
+        with.render("catalog_text_fr.jsonl, with the catalogue")
+    );
     assert!(with.slot_f1() >= 0.95, "slot F1 {:.3}", with.slot_f1());
     assert!(
         with.slot_f1() >= plain.slot_f1() + 0.05,
