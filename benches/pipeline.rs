@@ -117,6 +117,10 @@ fn stages(c: &mut Criterion) {
             )
         })
     });
+    // Issue 15: asked at every pause of `tail_ms` inside an utterance (adaptive end).
+    g.bench_function("completer", |b| {
+        b.iter(|| black_box(intent.incomplete_prob("uh could you add two litres of")))
+    });
     g.finish();
 
     // A household catalogue of 10,000 names (issue 12: loads in < 50 ms).

@@ -135,6 +135,15 @@ fn config_values_out_of_range_are_refused_by_name() {
             "[session]\nconfirm_window_ms = 0\n",
             "confirm_window_ms = 0",
         ),
+        (
+            "[session]\nincomplete_hangover_ms = 100\n",
+            "incomplete_hangover_ms = 100",
+        ),
+        (
+            "[session]\ncomplete_end_ms = 400\n",
+            "complete_end_ms = 400",
+        ),
+        ("bias_min_logprob = 3.0\n", "bias_min_logprob = 3"),
     ]
     .into_iter()
     .enumerate()

@@ -433,3 +433,41 @@ fn a_french_households_catalogue_names_its_slots() {
     );
     assert!(with.accuracy() >= plain.accuracy());
 }
+
+/// The completer (issue 15): a command still being said is told from a whole one, so that
+/// the session waits in a pause after "add two litres of" and ends right after "add two
+/// litres of oat milk to my shopping list".
+#[test]
+fn commands_still_being_said_are_told_from_whole_ones() {
+    let m = model();
+    let cases = [
+        ("add two litres of", true),
+        ("buy the", true),
+        ("donate ten", true),
+        ("can you", true),
+        ("add milk to my", true),
+        ("order paper towels and", true),
+        ("cancel my order of", true),
+        ("what's on my", true),
+        ("ajoute deux litres de", true),
+        ("add two litres of oat milk to my shopping list", false),
+        ("buy the batteries", false),
+        ("donate ten dollars to oxfam", false),
+        ("yes", false),
+        ("what's on my party list", false),
+        ("order paper towels", false),
+        ("ajoute deux litres de lait", false),
+        ("no thanks", false),
+    ];
+    let mut wrong = Vec::new();
+    for (text, incomplete) in cases {
+        let p = m.incomplete_prob(text);
+        eprintln!("{p:.3} {text}");
+        if (p >= 0.5) != incomplete {
+            wrong.push(format!("{text}: {p:.3}"));
+        }
+    }
+    // Known misses: "what's on my" (0.43) and "ajoute deux litres de lait" (0.88: French
+    // item names go on, "lait d'avoine"); README, "Adaptive end of utterance".
+    assert!(wrong.len() <= 2, "{wrong:?}");
+}

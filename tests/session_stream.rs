@@ -263,3 +263,37 @@ fn speculation_in_the_hang_over_gives_the_same_utterances_with_the_work_done_bef
         assert!(p_after >= p.timings_ms.stt, "{:?}", p.timings_ms);
     }
 }
+
+/// Issue 15: a pause to think inside a command ("add two litres of ... oat milk to my
+/// shopping list", 450 ms) keeps it one command, live (20 ms chunks) and from a file read a
+/// second at a time alike; without the adaptive end it came out as two wrong ones (the
+/// second a clear_list asking for confirmation).
+#[test]
+fn a_pause_to_think_inside_a_command_keeps_it_whole() {
+    let load = |adaptive: bool| {
+        let mut config = voxshop::RecognizerConfig {
+            models_dir: common::models_dir(ModelKind::TinyEn),
+            ..Default::default()
+        };
+        config.session.adaptive_end = adaptive;
+        voxshop::Recognizer::load(&config).unwrap()
+    };
+    let signal = wav("samples/en/pause_oat_milk.wav");
+    let rec = load(true);
+    let file = rec
+        .recognize_file(
+            &std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("samples/en/pause_oat_milk.wav"),
+        )
+        .unwrap();
+    for us in [stream_in_20ms_chunks(&rec, &signal), file] {
+        assert_eq!(us.len(), 1, "{us:?}");
+        let slots = us[0].slots.as_ref().unwrap();
+        assert_eq!(us[0].intent, Some(voxshop::intent::Intent::AddToList));
+        assert_eq!(
+            (slots.item.as_deref(), slots.quantity, slots.unit.as_deref()),
+            (Some("oat milk"), Some(2.0), Some("l"))
+        );
+    }
+    let cut = stream_in_20ms_chunks(&load(false), &signal);
+    assert_eq!(cut.len(), 2, "{cut:?}");
+}

@@ -38,6 +38,9 @@ pub struct TrainArgs {
     /// Hidden units of the command splitter.
     #[arg(long, default_value_t = TrainConfig::default().splitter_hidden)]
     pub splitter_hidden: usize,
+    /// Hidden units of the completer (whole command or one still being said).
+    #[arg(long, default_value_t = TrainConfig::default().completer_hidden)]
+    pub completer_hidden: usize,
     /// Intent networks averaged (each from the next seeded draws).
     #[arg(long, default_value_t = TrainConfig::default().ensemble)]
     pub ensemble: usize,
@@ -55,6 +58,7 @@ pub fn run_train(args: TrainArgs) -> Result<ExitCode> {
         intent_hidden: args.hidden,
         tagger_hidden: args.tagger_hidden,
         splitter_hidden: args.splitter_hidden,
+        completer_hidden: args.completer_hidden,
         ensemble: args.ensemble,
         lr: args.lr,
         feature_dropout: args.dropout,

@@ -168,6 +168,25 @@ fn name_features(marks: &[Option<NameMark>], i: usize, intent: &str, f: &mut Vec
     }
 }
 
+/// Features of the completion network: how the words end ("... two litres of", "buy the"),
+/// with the utterance's own words for what kind of command it is.
+pub fn completion_features(tokens: &[String]) -> Vec<String> {
+    let mut f = intent_features(tokens);
+    let n = tokens.len();
+    let at = |k: usize| -> std::borrow::Cow<'_, str> {
+        n.checked_sub(k)
+            .and_then(|i| tokens.get(i))
+            .map_or("<s>".into(), |t| word(t))
+    };
+    let sh = |k: usize| n.checked_sub(k).map_or("edge", |i| shape(&tokens[i]));
+    f.push(format!("e1:{}", at(1)));
+    f.push(format!("e2:{}_{}", at(2), at(1)));
+    f.push(format!("e3:{}_{}_{}", at(3), at(2), at(1)));
+    f.push(format!("es:{}", sh(1)));
+    f.push(format!("es2:{}_{}", sh(2), sh(1)));
+    f
+}
+
 /// Per-token features for the command splitter: the tagger's, plus where the token stands
 /// ("and add" opening an utterance continues nothing; after "order paper towels" it starts a
 /// second command) and how the utterance began.

@@ -1,12 +1,14 @@
 //! The trained joint model: intent classifier + BIO slot tagger, with calibration and
 //! rejection, and its on-disk form (`models/intent/`: f16 safetensors + JSON settings).
 
-use super::features::{intent_features, split_features, token_features, Gazetteer, NameMark};
+use super::features::{
+    completion_features, intent_features, split_features, token_features, Gazetteer, NameMark,
+};
 use super::lang::detect;
 use super::net::{softmax, Scratch, SparseNet};
 use super::normalize::normalize_slot;
 use super::schema::{Intent, IntentResult, SlotKind, Slots};
-use super::text::{join, tokenize_with_pauses};
+use super::text::{join, tokenize, tokenize_with_pauses};
 use crate::stt::Lang;
 use candle_core::{DType, Device, Tensor};
 use std::collections::HashMap;
@@ -44,6 +46,9 @@ pub struct ModelSettings {
     pub tagger_hidden: usize,
     /// Units of the splitter: the network that finds where a new command starts.
     pub splitter_hidden: usize,
+    /// Units of the completer: the network that tells a whole command from one still being
+    /// said ("add two litres of").
+    pub completer_hidden: usize,
     /// Intent networks trained from successive seeds whose probabilities are averaged: one
     /// network's answer moved by a few points from seed to seed (README, "Training").
     pub ensemble: usize,
@@ -83,6 +88,7 @@ impl ModelSettings {
             ("intent_hidden", self.intent_hidden),
             ("tagger_hidden", self.tagger_hidden),
             ("splitter_hidden", self.splitter_hidden),
+            ("completer_hidden", self.completer_hidden),
         ] {
             if h == 0 || h > 1024 {
                 return Err(format!("{name} {h} is not in 1..=1024"));
@@ -160,7 +166,12 @@ pub struct IntentModel {
     /// Per token: inside the current command, start of a new one, or a joiner between two
     /// ("and then"), see [`SplitLabel`].
     pub splitter: SparseNet,
+    /// Whole command (0) or one still being said ([`INCOMPLETE`]).
+    pub completer: SparseNet,
 }
+
+/// The completer's output for a command still being said.
+pub const INCOMPLETE: usize = 1;
 
 /// What the splitter says of a token.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -377,6 +388,21 @@ impl IntentModel {
         (commands, spoken_list)
     }
 
+    /// The probability that `text` is a command still being said ("add two litres of", "buy
+    /// the", "donate ten"): the session waits longer in a pause after such words, and ends
+    /// the utterance early after a whole command.
+    pub fn incomplete_prob(&self, text: &str) -> f32 {
+        let tokens = tokenize(text);
+        if tokens.is_empty() {
+            return 0.0;
+        }
+        let mut s = Scratch::default();
+        let feats = completion_features(&tokens);
+        let ids = self.completer.ids(feats.iter().map(String::as_str));
+        self.completer.forward(&ids, &mut s);
+        softmax(&s.logits)[INCOMPLETE]
+    }
+
     /// The intent and confidence after rejection.
     pub fn decide(&self, probs: &[f32]) -> (Intent, f32) {
         let g = Guess::of(probs);
@@ -428,11 +454,20 @@ impl IntentModel {
             SplitLabel::COUNT,
         )
         .map_err(|e| err(e.to_string()))?;
+        let completer = read_net(
+            &tensors,
+            "completer",
+            settings.buckets,
+            settings.completer_hidden,
+            2,
+        )
+        .map_err(|e| err(e.to_string()))?;
         Ok(Self {
             settings,
             intent_nets,
             tagger,
             splitter,
+            completer,
         })
     }
 
@@ -449,6 +484,7 @@ impl IntentModel {
         }
         write_net(&mut tensors, "tagger", &self.tagger).map_err(|e| err(e.to_string()))?;
         write_net(&mut tensors, "splitter", &self.splitter).map_err(|e| err(e.to_string()))?;
+        write_net(&mut tensors, "completer", &self.completer).map_err(|e| err(e.to_string()))?;
         let tmp = dir.join("intent.safetensors.partial");
         candle_core::safetensors::save(&tensors, &tmp).map_err(|e| err(e.to_string()))?;
         std::fs::rename(&tmp, dir.join("intent.safetensors")).map_err(|e| err(e.to_string()))?;
@@ -811,6 +847,7 @@ mod tests {
             intent_hidden: 32,
             tagger_hidden: 32,
             splitter_hidden: 16,
+            completer_hidden: 16,
             ensemble: 3,
             temperature: 1.5,
             threshold: 0.6,

@@ -3,10 +3,12 @@
 //! dev set. The same corpus and seed give the same bytes on disk.
 
 use super::eval::{read_labelled, Labelled};
-use super::features::{intent_features, split_features, token_features, NameMark, NAMED_KINDS};
+use super::features::{
+    completion_features, intent_features, split_features, token_features, NameMark, NAMED_KINDS,
+};
 use super::model::{
     acceptance_bar, ensemble_probs, label_b, label_i, label_kind, n_labels, round_to_f16, Guess,
-    IntentError, IntentModel, ModelSettings, SplitLabel,
+    IntentError, IntentModel, ModelSettings, SplitLabel, INCOMPLETE,
 };
 use super::net::{Rng, Scratch, SparseNet};
 use super::schema::{Intent, SlotKind};
@@ -21,6 +23,7 @@ pub struct TrainConfig {
     pub intent_hidden: usize,
     pub tagger_hidden: usize,
     pub splitter_hidden: usize,
+    pub completer_hidden: usize,
     /// Intent networks, each from the next draws of the seeded generator.
     pub ensemble: usize,
     pub epochs: usize,
@@ -40,6 +43,7 @@ impl Default for TrainConfig {
             intent_hidden: 48,
             tagger_hidden: 32,
             splitter_hidden: 16,
+            completer_hidden: 16,
             ensemble: 5,
             epochs: 12,
             lr: 0.2,
@@ -353,6 +357,64 @@ fn train_tagger(examples: &[Example], cfg: &TrainConfig, rng: &mut Rng) -> Spars
     net
 }
 
+/// Seeds the completer's own generator (with the training seed).
+const COMPLETER_SEED: u64 = 0x636f_6d70_6c65_7465;
+
+/// Whether a command cut before token `cut` leaves something unsaid: a slot ("add two litres
+/// of | oat milk", "can you | buy batteries"), or a list it has begun to name ("add milk to
+/// my | party list", "what's on my | party list"). "add milk | to my party list" is whole:
+/// a list command without a list acts on the shopping list (DOMAIN.md), and "buy batteries
+/// | please" is whole too.
+fn unsaid(labels: &[usize], cut: usize) -> bool {
+    let list = [label_b(SlotKind::List), label_i(SlotKind::List)];
+    let rest = &labels[cut..];
+    let slot_left = rest.iter().any(|&l| l != 0 && !list.contains(&l));
+    let list_left = rest.iter().any(|l| list.contains(l));
+    slot_left || (list_left && labels[cut - 1] == 0)
+}
+
+/// The completer: shopping commands, whole (0) and cut at a random word ([`INCOMPLETE`] when
+/// the cut leaves something unsaid, see [`unsaid`]). Out-of-scope speech is left out: the
+/// session asks only about commands. Its own generator, so that the other networks' draws
+/// stay as they were.
+fn train_completer(examples: &[Example], cfg: &TrainConfig) -> SparseNet {
+    let mut rng = Rng::new(cfg.seed ^ COMPLETER_SEED);
+    let mut net = SparseNet::new(cfg.buckets, cfg.completer_hidden, 2, &mut rng);
+    let mut items: Vec<(Vec<String>, usize)> = Vec::new();
+    for e in examples.iter().filter(|e| e.intent != Intent::OutOfScope) {
+        let Some(labels) = &e.labels else { continue };
+        items.push((e.tokens.clone(), 0));
+        if e.tokens.len() >= 2 {
+            let cut = 1 + rng.below(e.tokens.len() - 1);
+            items.push((
+                e.tokens[..cut].to_vec(),
+                usize::from(unsaid(labels, cut)) * INCOMPLETE,
+            ));
+        }
+    }
+    let feats: Vec<Vec<String>> = items.iter().map(|(t, _)| completion_features(t)).collect();
+    let mut order: Vec<usize> = (0..items.len()).collect();
+    let total = (cfg.epochs * order.len()) as f32;
+    let mut step = 0f32;
+    let mut s = Scratch::default();
+    for epoch in 0..cfg.epochs {
+        rng.shuffle(&mut order);
+        let mut loss = 0.0;
+        for &i in &order {
+            let f = drop_features(&feats[i], cfg.feature_dropout, &mut rng);
+            let ids = net.ids(f.iter().map(String::as_str));
+            let lr = cfg.lr * (1.0 - step / total).max(0.01);
+            loss += net.train_step(&ids, items[i].1, lr, &mut rng, &mut s);
+            step += 1.0;
+        }
+        tracing::info!(
+            "completer epoch {epoch}: loss {:.4}",
+            loss / order.len() as f32
+        );
+    }
+    net
+}
+
 /// Seeds the made-up catalogues of `simulated_marks` (with the training seed).
 const NAMES_SEED: u64 = 0x6361_7461_6c6f_6775;
 
@@ -497,7 +559,11 @@ pub fn train(
     let mut splitter = train_splitter(&splits, cfg, &mut rng);
     let tagged: Vec<Example> = examples.iter().chain(&parts).cloned().collect();
     let mut tagger = train_tagger(&tagged, cfg, &mut rng);
-    for net in intent_nets.iter_mut().chain([&mut tagger, &mut splitter]) {
+    let mut completer = train_completer(&examples, cfg);
+    for net in intent_nets
+        .iter_mut()
+        .chain([&mut tagger, &mut splitter, &mut completer])
+    {
         round_to_f16(net);
     }
     let mut model = IntentModel {
@@ -506,6 +572,7 @@ pub fn train(
             intent_hidden: cfg.intent_hidden,
             tagger_hidden: cfg.tagger_hidden,
             splitter_hidden: cfg.splitter_hidden,
+            completer_hidden: cfg.completer_hidden,
             ensemble: cfg.ensemble,
             temperature: 1.0,
             threshold: 0.0,
@@ -516,6 +583,7 @@ pub fn train(
         intent_nets,
         tagger,
         splitter,
+        completer,
     };
     let mut dev_set = Vec::new();
     for path in dev {

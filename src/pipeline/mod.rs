@@ -76,6 +76,9 @@ impl Default for RecognizerConfig {
 /// tail_ms = 128              # pause after the last voiced frame given to the speech model
 /// speculate = true           # transcribe during the hang-over
 /// confirm_window_ms = 8000   # how long a purchase can be confirmed after it is asked
+/// adaptive_end = true        # wait longer in a pause after "add two litres of"
+/// incomplete_hangover_ms = 900
+/// complete_end_ms = 160      # end a whole command after this pause (off when absent)
 /// [session.vad]
 /// hangover_ms = 250
 /// min_level_dbfs = -45.0
@@ -190,6 +193,15 @@ impl RecognizerConfig {
         Ok(())
     }
 }
+
+/// The completer's probability from which a transcript is a command still being said (the
+/// pause may last `incomplete_hangover_ms`), and under which a command is whole (the
+/// utterance ends at once); in between, the ordinary hang-over. README, "Adaptive end".
+const INCOMPLETE_AT: f32 = 0.5;
+const COMPLETE_BELOW: f32 = 0.3;
+/// A transcript of this many words or fewer that is no command is an opening ("Alexa",
+/// "please"): the command is still to come.
+const OPENING_WORDS: usize = 2;
 
 /// A bias larger than this (in logits) would write names over any audio.
 const MAX_BIAS_LOGITS: f32 = 20.0;
@@ -393,6 +405,36 @@ impl Recognizer {
         });
         if let Ok(mut c) = self.models.catalog.write() {
             *c = household;
+        }
+    }
+
+    /// Whether a transcript made in a pause is a whole command, one still being said, or
+    /// neither (see `SessionConfig::adaptive_end`).
+    pub(crate) fn verdict(&self, transcript: &Transcript) -> session::Verdict {
+        use session::Verdict;
+        let text = &transcript.text;
+        if text.is_empty() {
+            return Verdict::Unsure;
+        }
+        let incomplete = self.models.intent.incomplete_prob(text);
+        tracing::debug!(text, incomplete, "completer");
+        if incomplete >= INCOMPLETE_AT {
+            return Verdict::Incomplete;
+        }
+        if incomplete > COMPLETE_BELOW {
+            return Verdict::Unsure;
+        }
+        let (commands, _) = self.classify(text, None);
+        let ours = !commands.is_empty() && commands.iter().all(|c| c.intent != Intent::OutOfScope);
+        if ours && incomplete <= COMPLETE_BELOW {
+            Verdict::Complete
+        } else if ours {
+            Verdict::Unsure
+        } else if crate::intent::text::tokenize(text).len() <= OPENING_WORDS {
+            // "Alexa", "please", "um, so": what people say before the command.
+            Verdict::Incomplete
+        } else {
+            Verdict::Unsure
         }
     }
 

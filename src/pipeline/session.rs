@@ -26,6 +26,16 @@ pub struct SessionConfig {
     /// How long after its utterance ends a command that needs confirmation can still be
     /// confirmed (DOMAIN.md "Spending dialog").
     pub confirm_window_ms: u32,
+    /// Adaptive end of utterance (with `speculate`): when the transcript made at `tail_ms`
+    /// of pause is a command still being said ("add two litres of"), the pause may last
+    /// `incomplete_hangover_ms` before it ends the utterance.
+    pub adaptive_end: bool,
+    pub incomplete_hangover_ms: u32,
+    /// With `adaptive_end`: a whole command ends after this much pause instead of the
+    /// hang-over. Off by default: people pause at commas longer than that ("yes, go ahead",
+    /// "order paper towels, and add dish soap"), which then come out as two utterances
+    /// (README, "Adaptive end of utterance").
+    pub complete_end_ms: Option<u32>,
 }
 
 impl Default for SessionConfig {
@@ -36,6 +46,9 @@ impl Default for SessionConfig {
             tail_ms: 128,
             speculate: true,
             confirm_window_ms: DEFAULT_CONFIRM_WINDOW_MS,
+            adaptive_end: true,
+            incomplete_hangover_ms: 900,
+            complete_end_ms: None,
         }
     }
 }
@@ -55,6 +68,22 @@ impl SessionConfig {
                 "confirm_window_ms = {} is not in 1..={MAX_CONFIRM_WINDOW_MS}",
                 self.confirm_window_ms
             ));
+        }
+        if !(self.vad.hangover_ms..=MAX_INCOMPLETE_HANGOVER_MS)
+            .contains(&self.incomplete_hangover_ms)
+        {
+            return Err(format!(
+                "incomplete_hangover_ms = {} is not in {}..={MAX_INCOMPLETE_HANGOVER_MS} (from the hang-over)",
+                self.incomplete_hangover_ms, self.vad.hangover_ms
+            ));
+        }
+        if let Some(ms) = self.complete_end_ms {
+            if !(self.tail_ms..=self.vad.hangover_ms).contains(&ms) {
+                return Err(format!(
+                    "complete_end_ms = {ms} is not in {}..={} (from tail_ms to the hang-over)",
+                    self.tail_ms, self.vad.hangover_ms
+                ));
+            }
         }
         if self.tail_ms > self.vad.hangover_ms {
             return Err(format!(
@@ -78,6 +107,20 @@ impl SessionConfig {
     }
 }
 
+/// A pause longer than this ends even a command still being said.
+const MAX_INCOMPLETE_HANGOVER_MS: u32 = 5_000;
+
+/// What the transcript at the start of a pause says of the utterance's end.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Verdict {
+    /// A whole command: end the utterance now.
+    Complete,
+    /// A command still being said: wait longer.
+    Incomplete,
+    /// Not a command, or not sure: the ordinary hang-over.
+    Unsure,
+}
+
 /// A confirmation asked for longer than this is no longer an answer to the question.
 const MAX_CONFIRM_WINDOW_MS: u32 = 600_000;
 
@@ -89,6 +132,8 @@ struct Speculation {
     len: usize,
     transcript: Transcript,
     timings: SttTimings,
+    /// Whether it is a whole command, once asked.
+    verdict: Option<Verdict>,
 }
 
 /// What a session reports, with stream timestamps in ms from the first sample pushed.
@@ -251,14 +296,63 @@ impl Session {
     }
 
     fn feed_vad(&mut self, events: &mut Vec<Event>) -> Result<()> {
-        let t0 = Instant::now();
-        let vad_events = self.vad.push(&self.resampled);
-        self.vad_ms += t0.elapsed().as_secs_f64() * 1e3;
-        for e in vad_events {
-            self.handle(e, events)?;
+        let adaptive = self.adaptive();
+        // With the adaptive end a pause is judged frame by frame, not once per push: a file
+        // read a second at a time ends (or waits) where a live stream would.
+        let step = if adaptive { vad::FRAME } else { usize::MAX };
+        let samples = std::mem::take(&mut self.resampled);
+        for piece in samples.chunks(step) {
+            let t0 = Instant::now();
+            let vad_events = self.vad.push(piece);
+            self.vad_ms += t0.elapsed().as_secs_f64() * 1e3;
+            for e in vad_events {
+                self.handle(e, events)?;
+            }
+            if adaptive {
+                self.adapt(events)?;
+            }
         }
+        self.resampled = samples;
         self.maybe_partial(events)?;
         self.maybe_speculate()
+    }
+
+    fn adaptive(&self) -> bool {
+        self.config.adaptive_end && self.config.speculate
+    }
+
+    /// In a pause of `tail_ms`: gives the utterance a longer hang-over when its transcript
+    /// is a command still being said; ends it after `complete_end_ms` when it is a whole one.
+    fn adapt(&mut self, events: &mut Vec<Event>) -> Result<()> {
+        let pause = match self.vad.pause_frames() {
+            Some(p) if p * vad::FRAME >= self.config.tail_samples() => p,
+            _ => return Ok(()),
+        };
+        self.maybe_speculate()?;
+        let Some(spec) = self.speculation.as_mut() else {
+            return Ok(());
+        };
+        let verdict = match spec.verdict {
+            Some(v) => v,
+            None => {
+                let v = *spec.verdict.insert(self.rec.verdict(&spec.transcript));
+                tracing::debug!(text = spec.transcript.text, verdict = ?v, "pause judged");
+                v
+            }
+        };
+        match verdict {
+            Verdict::Complete => {
+                let end = self.config.complete_end_ms.map(vad::frames);
+                if end.is_some_and(|f| pause >= f) {
+                    for e in self.vad.end_now() {
+                        self.handle(e, events)?;
+                    }
+                }
+            }
+            Verdict::Incomplete => self.vad.set_hangover_ms(self.config.incomplete_hangover_ms),
+            Verdict::Unsure => {}
+        }
+        Ok(())
     }
 
     /// In a pause of at least `tail_ms`, transcribes what the utterance will be if the pause
@@ -287,6 +381,7 @@ impl Session {
             len,
             transcript,
             timings,
+            verdict: None,
         });
         Ok(())
     }

