@@ -34,6 +34,9 @@ const HOUSEHOLD: &str = "tests/data/catalog_household_en.toml";
 
 #[test]
 fn misheard_household_names_are_steered_to_the_catalogue() {
+    if common::skip_without_setup() {
+        return;
+    }
     let plain = recognizer(None, BiasMode::Off);
     let resolution_only = recognizer(Some(HOUSEHOLD), BiasMode::Off);
     let steered = recognizer(Some(HOUSEHOLD), BiasMode::Trie);
@@ -89,6 +92,9 @@ fn recordings() -> Vec<PathBuf> {
 
 #[test]
 fn a_catalogue_of_names_never_said_changes_no_transcript() {
+    if common::skip_without_setup() {
+        return;
+    }
     let plain = recognizer(None, BiasMode::Off);
     let steered = recognizer(
         Some("tests/data/catalog_unrelated_2000.toml"),

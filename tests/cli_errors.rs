@@ -1,5 +1,7 @@
 //! The binary on bad input: clear message, non-zero exit, no panic, other files still done.
 
+mod common;
+
 use std::process::Command;
 
 fn voxshop() -> Command {
@@ -177,6 +179,9 @@ fn config_values_out_of_range_are_refused_by_name() {
 /// (issue 14). A line too long to be an utterance is not held whole.
 #[test]
 fn classify_skips_bad_lines_and_goes_on() {
+    if common::skip_without_setup() {
+        return;
+    }
     use std::io::Write;
     let mut input = b"buy milk\n\xff\xfe not text\n".to_vec();
     input.extend(std::iter::repeat_n(b'x', 10 << 20));
@@ -213,6 +218,9 @@ fn classify_skips_bad_lines_and_goes_on() {
 
 #[test]
 fn closed_stdout_ends_quietly() {
+    if common::skip_without_setup() {
+        return;
+    }
     // Many lines for a reader that is gone before the first is written, as `| head -0`.
     let mut child = voxshop()
         .arg("classify")
@@ -233,6 +241,9 @@ fn closed_stdout_ends_quietly() {
 /// memory (they took 618 MB when files were decoded whole; issue 14).
 #[test]
 fn standard_input_is_streamed_in_bounded_memory() {
+    if common::skip_without_setup() {
+        return;
+    }
     use std::io::Write;
     let mut child = voxshop()
         .args(["transcribe", "--json", "-"])
@@ -286,6 +297,9 @@ fn standard_input_is_streamed_in_bounded_memory() {
 /// (`transcribe bad.wav good.wav 2>&1 | head -1`; issue 14).
 #[test]
 fn a_closed_stderr_does_not_panic() {
+    if common::skip_without_setup() {
+        return;
+    }
     let out = voxshop()
         .current_dir(env!("CARGO_MANIFEST_DIR"))
         .args([
@@ -306,6 +320,9 @@ fn a_closed_stderr_does_not_panic() {
 /// refused with its file, line and key (issue 12).
 #[test]
 fn a_catalogue_spells_what_was_misheard_and_a_bad_one_is_refused() {
+    if common::skip_without_setup() {
+        return;
+    }
     let dir = tmp_dir();
     let good = dir.join("household.toml");
     std::fs::write(

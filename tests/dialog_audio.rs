@@ -61,6 +61,9 @@ fn resolves(u: &Utterance) -> (Option<&str>, Option<Outcome>) {
 
 #[test]
 fn a_yes_confirms_the_purchase_it_answers_and_nothing_else() {
+    if common::skip_without_setup() {
+        return;
+    }
     let rec = common::recognizer(ModelKind::TinyEn);
 
     let us = hear(
@@ -130,6 +133,9 @@ fn a_yes_confirms_the_purchase_it_answers_and_nothing_else() {
 
 #[test]
 fn the_window_is_configurable_and_a_cancelled_action_takes_no_answer() {
+    if common::skip_without_setup() {
+        return;
+    }
     let mut config = RecognizerConfig {
         models_dir: common::models_dir(ModelKind::TinyEn),
         ..Default::default()
@@ -154,6 +160,9 @@ fn the_window_is_configurable_and_a_cancelled_action_takes_no_answer() {
 
 #[test]
 fn spoken_utterances_of_several_commands_give_each_command() {
+    if common::skip_without_setup() {
+        return;
+    }
     let rec = common::recognizer(ModelKind::TinyEn);
     let us = hear(&mut rec.session(), &[Say("two_commands")]);
     let got: Vec<_> = us.iter().map(|u| (u.part, u.intent)).collect();
@@ -205,6 +214,9 @@ fn run(args: &[&str]) -> Vec<serde_json::Value> {
 
 #[test]
 fn the_cli_settles_the_dialog_within_a_file_and_never_across_lines() {
+    if common::skip_without_setup() {
+        return;
+    }
     let path = std::env::temp_dir().join(format!("voxshop-buy-yes-{}.wav", std::process::id()));
     let spec = hound::WavSpec {
         channels: 1,

@@ -144,6 +144,9 @@ proptest! {
 /// an allocation sized by a damaged number (tensor bytes are covered by their checksums).
 #[test]
 fn damaged_model_headers_are_refused_without_crashing() {
+    if common::skip_without_setup() {
+        return;
+    }
     let dir = common::models_dir(ModelKind::TinyEn);
     let good = std::fs::read(ModelKind::TinyEn.gguf_path(&dir)).unwrap();
     let tmp = std::env::temp_dir().join(format!("voxshop-fuzz-gguf-{}", std::process::id()));

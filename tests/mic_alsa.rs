@@ -1,11 +1,16 @@
 //! The microphone path for real: ALSA's `file` plugin turns a raw recording into the default
 //! capture device (see ../shared/notes/environment.md), `voxshop listen` captures it with cpal.
 
+mod common;
+
 use std::io::Write;
 use std::process::Command;
 
 #[test]
 fn listen_hears_a_command_through_an_alsa_capture_device() {
+    if common::skip_without_setup() {
+        return;
+    }
     let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
     let dir = std::env::temp_dir().join(format!("voxshop-alsa-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();

@@ -8,6 +8,9 @@ use voxshop::ModelKind;
 
 #[test]
 fn wer_on_human_librivox_recordings_is_at_most_10_percent() {
+    if common::skip_without_setup() {
+        return;
+    }
     let rec = recognizer(ModelKind::TinyEn);
     let (errors, words) = wer(&rec, &librivox());
     let wer = errors as f64 / words as f64;
@@ -18,6 +21,9 @@ fn wer_on_human_librivox_recordings_is_at_most_10_percent() {
 
 #[test]
 fn bundled_samples_transcribe_as_their_manifest_says() {
+    if common::skip_without_setup() {
+        return;
+    }
     let rec = recognizer(ModelKind::TinyEn);
     let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
     let manifest = std::fs::read_to_string(root.join("samples/manifest.tsv")).unwrap();
@@ -45,6 +51,9 @@ fn bundled_samples_transcribe_as_their_manifest_says() {
 
 #[test]
 fn silence_and_noise_give_no_text() {
+    if common::skip_without_setup() {
+        return;
+    }
     let rec = recognizer(ModelKind::TinyEn);
     let cases = [
         ("digital silence", vec![0.0; 48_000]),
@@ -60,6 +69,9 @@ fn silence_and_noise_give_no_text() {
 
 #[test]
 fn long_audio_is_transcribed_window_by_window() {
+    if common::skip_without_setup() {
+        return;
+    }
     let rec = recognizer(ModelKind::TinyEn);
     let clips = librivox();
     let mut samples = Vec::new();
@@ -110,6 +122,9 @@ fn load_damaged(name: &str, damage: impl FnOnce(&mut Vec<u8>)) -> String {
 
 #[test]
 fn truncated_model_file_is_a_clear_error() {
+    if common::skip_without_setup() {
+        return;
+    }
     let err = load_damaged("trunc", |b| b.truncate(b.len() / 2));
     assert!(
         err.contains("truncated") && err.contains("scripts/setup"),
@@ -141,6 +156,9 @@ fn wer(rec: &voxshop::Recognizer, set: &[(std::path::PathBuf, String)]) -> (usiz
 
 #[test]
 fn padding_memory_makes_the_short_window_more_accurate_on_real_telephone_speech() {
+    if common::skip_without_setup() {
+        return;
+    }
     let set = asterisk_prompts("en", 6, 2);
     assert!(set.len() > 60, "{} prompts", set.len());
     let with = recognizer(ModelKind::TinyEn);
@@ -159,6 +177,9 @@ fn padding_memory_makes_the_short_window_more_accurate_on_real_telephone_speech(
 
 #[test]
 fn french_telephone_speech_is_transcribed_by_the_multilingual_model() {
+    if common::skip_without_setup() {
+        return;
+    }
     let set = asterisk_prompts("fr", 5, 5);
     assert!(set.len() > 30, "{} prompts", set.len());
     let mut config = voxshop::RecognizerConfig {
@@ -177,6 +198,9 @@ fn french_telephone_speech_is_transcribed_by_the_multilingual_model() {
 /// key it read and the command that remakes the file (issue 14), never a panic or a hang.
 #[test]
 fn a_lying_model_header_is_refused_at_load() {
+    if common::skip_without_setup() {
+        return;
+    }
     let src = models_dir(ModelKind::TinyEn);
     let gguf = std::fs::read(ModelKind::TinyEn.gguf_path(&src)).unwrap();
     for (n, (key, value)) in [
@@ -229,6 +253,9 @@ fn a_lying_model_header_is_refused_at_load() {
 /// remakes the file, never a confident wrong transcript (issue 14).
 #[test]
 fn overwritten_weights_are_refused_by_their_checksums() {
+    if common::skip_without_setup() {
+        return;
+    }
     // Deterministic noise in the last third (tensor data, past the header).
     let err = load_damaged("noise", |bytes| {
         let at = bytes.len() * 2 / 3;

@@ -1,6 +1,8 @@
 //! The daemon: events to every client of a 0600 Unix socket, silent and vanished clients do
 //! not disturb the others, SIGTERM shuts down cleanly and removes the socket.
 
+mod common;
+
 use std::io::{BufRead, BufReader};
 use std::os::unix::fs::PermissionsExt;
 use std::os::unix::net::UnixStream;
@@ -9,6 +11,9 @@ use std::time::{Duration, Instant};
 
 #[test]
 fn serve_streams_events_to_clients_and_shuts_down_on_sigterm() {
+    if common::skip_without_setup() {
+        return;
+    }
     let dir = std::env::temp_dir().join(format!("voxshop-serve-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     let sock = dir.join("events.sock");
@@ -53,6 +58,9 @@ fn serve_streams_events_to_clients_and_shuts_down_on_sigterm() {
 
 #[test]
 fn serve_refuses_to_replace_a_regular_file() {
+    if common::skip_without_setup() {
+        return;
+    }
     let dir = std::env::temp_dir().join(format!("voxshop-serve2-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     let path = dir.join("not-a-socket");
@@ -73,6 +81,9 @@ fn serve_refuses_to_replace_a_regular_file() {
 /// at the same path since (another server's) is left alone (issue 14).
 #[test]
 fn serve_leaves_a_socket_it_did_not_bind() {
+    if common::skip_without_setup() {
+        return;
+    }
     let dir = std::env::temp_dir().join(format!("voxshop-serve-other-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     let sock = dir.join("events.sock");
@@ -178,6 +189,9 @@ impl Client {
 /// cancelled from outside.
 #[test]
 fn serve_answers_commands_from_its_clients() {
+    if common::skip_without_setup() {
+        return;
+    }
     let dir = std::env::temp_dir().join(format!("voxshop-serve-cmd-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     let sock = dir.join("events.sock");
@@ -245,6 +259,9 @@ fn serve_answers_commands_from_its_clients() {
 /// clients over the limit are told and closed, and a hang-up is noticed without an event.
 #[test]
 fn serve_stays_up_under_connection_churn_and_limits_its_clients() {
+    if common::skip_without_setup() {
+        return;
+    }
     let dir = std::env::temp_dir().join(format!("voxshop-serve-churn-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     let sock = dir.join("events.sock");
@@ -295,6 +312,9 @@ fn serve_stays_up_under_connection_churn_and_limits_its_clients() {
 /// heard), while the stream's clock runs on.
 #[test]
 fn muted_audio_is_heard_as_silence() {
+    if common::skip_without_setup() {
+        return;
+    }
     let dir = std::env::temp_dir().join(format!("voxshop-serve-mute-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     let sock = dir.join("events.sock");
@@ -317,6 +337,9 @@ fn muted_audio_is_heard_as_silence() {
 /// takes clients again once descriptors are free (issue 14).
 #[test]
 fn accept_errors_back_off_instead_of_spinning() {
+    if common::skip_without_setup() {
+        return;
+    }
     use std::os::unix::process::CommandExt;
     let dir = std::env::temp_dir().join(format!("voxshop-serve-fds-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
@@ -372,6 +395,9 @@ fn accept_errors_back_off_instead_of_spinning() {
 /// (N = 200 is about an hour).
 #[test]
 fn soak_serve_with_churn_floods_and_slow_readers() {
+    if common::skip_without_setup() {
+        return;
+    }
     use std::io::Write;
     let repeat: usize = std::env::var("VOXSHOP_SOAK_REPEAT")
         .ok()
@@ -495,6 +521,9 @@ fn soak_serve_with_churn_floods_and_slow_readers() {
 /// broken file leaves the one in use (issue 12).
 #[test]
 fn serve_reloads_its_catalogue_on_command_and_on_sighup() {
+    if common::skip_without_setup() {
+        return;
+    }
     let dir = std::env::temp_dir().join(format!("voxshop-serve-cat-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     let sock = dir.join("events.sock");

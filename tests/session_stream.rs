@@ -30,6 +30,9 @@ const NOISES: [&str; 4] = [
 
 #[test]
 fn long_stream_in_random_chunks_gives_each_commands_intent_and_none_for_noise() {
+    if common::skip_without_setup() {
+        return;
+    }
     let rec = common::recognizer(ModelKind::TinyEn);
     // Each command alone, through the same path.
     let alone: Vec<String> = COMMANDS
@@ -99,6 +102,9 @@ fn long_stream_in_random_chunks_gives_each_commands_intent_and_none_for_noise() 
 
 #[test]
 fn resampled_stereo_input_gives_the_same_result() {
+    if common::skip_without_setup() {
+        return;
+    }
     let rec = common::recognizer(ModelKind::TinyEn);
     // buy_paper_towels.wav is 44.1 kHz stereo 24-bit: push its raw frames in 10 ms chunks.
     let raw = voxshop::audio::read_wav(
@@ -130,6 +136,9 @@ fn rss_kb() -> u64 {
 
 #[test]
 fn thirty_minute_stream_keeps_memory_flat() {
+    if common::skip_without_setup() {
+        return;
+    }
     let rec = common::recognizer(ModelKind::TinyEn);
     let mut session = rec.session();
     let command = wav("samples/en/read_list.wav");
@@ -161,6 +170,9 @@ fn thirty_minute_stream_keeps_memory_flat() {
 
 #[test]
 fn partial_transcripts_come_while_speaking_and_bad_formats_are_errors() {
+    if common::skip_without_setup() {
+        return;
+    }
     let mut config = voxshop::RecognizerConfig {
         models_dir: common::models_dir(ModelKind::TinyEn),
         ..Default::default()
@@ -231,6 +243,9 @@ fn stream_in_20ms_chunks(rec: &voxshop::Recognizer, signal: &[f32]) -> Vec<voxsh
 
 #[test]
 fn speculation_in_the_hang_over_gives_the_same_utterances_with_the_work_done_before_the_end() {
+    if common::skip_without_setup() {
+        return;
+    }
     let load = |speculate: bool| {
         let mut config = voxshop::RecognizerConfig {
             models_dir: common::models_dir(ModelKind::TinyEn),
@@ -270,6 +285,9 @@ fn speculation_in_the_hang_over_gives_the_same_utterances_with_the_work_done_bef
 /// second a clear_list asking for confirmation).
 #[test]
 fn a_pause_to_think_inside_a_command_keeps_it_whole() {
+    if common::skip_without_setup() {
+        return;
+    }
     let load = |adaptive: bool| {
         let mut config = voxshop::RecognizerConfig {
             models_dir: common::models_dir(ModelKind::TinyEn),
