@@ -38,7 +38,10 @@ const UNRELATED_2K: &str = "tests/data/catalog_unrelated_2000.toml";
 const COMMAND: &str = "samples/en/buy_paper_towels.wav";
 
 fn stages(c: &mut Criterion) {
-    voxshop::stt::fix_thread_count(None);
+    // As the command-line tool does at start-up, before any thread starts.
+    for (key, value) in voxshop::stt::thread_env(voxshop::stt::default_threads()) {
+        std::env::set_var(key, value);
+    }
     let rec = recognizer();
     let stt = rec.stt();
     let command = load_wav_16k(&sample(COMMAND)).unwrap().samples;

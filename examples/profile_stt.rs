@@ -12,7 +12,10 @@ fn main() {
         .map(String::as_str)
         .unwrap_or("samples/en/buy_paper_towels.wav");
     let runs: usize = args.get(2).and_then(|s| s.parse().ok()).unwrap_or(10);
-    voxshop::stt::fix_thread_count(None);
+    // As the command-line tool does at start-up, before any thread starts.
+    for (key, value) in voxshop::stt::thread_env(voxshop::stt::default_threads()) {
+        std::env::set_var(key, value);
+    }
     let rec = Recognizer::load(&RecognizerConfig::default()).expect("run scripts/setup first");
     let stt = rec.stt();
     let model = stt.model();

@@ -182,7 +182,7 @@ def mel_filters(n_mels: int, sr: int = SAMPLE_RATE, n_fft: int = 400):
     upper = ramps[2:] / fdiff[1:, None]
     weights = np.maximum(0, np.minimum(lower, upper)) * (2.0 / (mel_f[2:] - mel_f[:-2]))[:, None]
     weights = weights.astype(np.float32)
-    # Reference values of Whisper's mel_filters.npz (also checked in src/stt/mel_filters.rs).
+    # Reference values of Whisper's mel_filters.npz (also checked in crates/voxshop/src/stt/mel_filters.rs).
     if n_mels == 80:
         for (i, j), want in {(0, 1): 0.024862594, (1, 2): 0.022871772, (79, 190): 0.002232055}.items():
             if abs(weights[i, j] - want) > 1e-6:
@@ -380,7 +380,7 @@ def load_16k_mono(path: Path):
 
 
 def our_window(samples: int) -> int:
-    """Encoder positions voxshop runs for an utterance (src/stt/mod.rs EncoderWindow default)."""
+    """Encoder positions voxshop runs for an utterance (crates/voxshop/src/stt/mod.rs EncoderWindow default)."""
     return min(1500, max(250, -(-samples // 320) + 100))
 
 

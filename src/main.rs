@@ -1,3 +1,7 @@
+//! The `voxshop` command-line tool: a thin edge over the `voxshop` library.
+
+mod cli;
+
 fn main() -> std::process::ExitCode {
-    voxshop::cli::main()
+    cli::main()
 }

@@ -1,15 +1,15 @@
 //! `voxshop classify "text..."` (or lines on stdin): intents of typed text.
 
-use crate::catalog::Catalog;
-use crate::intent::features::Gazetteer;
-use crate::intent::{IntentModel, IntentResult};
-use crate::pipeline::{Dialog, DialogFields, RecognizerConfig};
-use crate::stt::Lang;
 use anyhow::{Context, Result};
 use clap::Args;
 use std::io::{BufRead, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
+use voxshop::catalog::Catalog;
+use voxshop::intent::features::Gazetteer;
+use voxshop::intent::{IntentModel, IntentResult};
+use voxshop::pipeline::{Dialog, DialogFields, RecognizerConfig};
+use voxshop::stt::Lang;
 
 #[derive(Args, Debug)]
 pub struct ClassifyArgs {
@@ -44,7 +44,7 @@ struct Timing {
 }
 
 pub fn run(args: ClassifyArgs, config: RecognizerConfig) -> Result<ExitCode> {
-    let dir = crate::intent::model_dir(args.intent_model.as_deref(), &config.models_dir);
+    let dir = voxshop::intent::model_dir(args.intent_model.as_deref(), &config.models_dir);
     let model = IntentModel::load(&dir).context("loading the intent model")?;
     let catalog = match &config.catalog {
         Some(path) => Some(Catalog::from_toml_file(path)?),

@@ -1,12 +1,12 @@
 //! `voxshop listen`: live microphone -> events on stdout.
 
 use super::live::{event_human, event_json, stop_flag, stopped, InputArgs, Source};
-use crate::pipeline::{Event, Recognizer, RecognizerConfig};
-use crate::stt::ModelKind;
 use anyhow::{Context, Result};
 use clap::Args;
 use std::io::Write;
 use std::process::ExitCode;
+use voxshop::pipeline::{Event, Recognizer, RecognizerConfig};
+use voxshop::stt::ModelKind;
 
 #[derive(Args, Debug)]
 pub struct ListenArgs {
@@ -28,7 +28,7 @@ pub struct ListenArgs {
 
 pub fn run(args: ListenArgs, mut config: RecognizerConfig) -> Result<ExitCode> {
     if args.list_devices {
-        for d in crate::audio::mic::input_devices()? {
+        for d in voxshop::audio::mic::input_devices()? {
             println!("{d}");
         }
         return Ok(ExitCode::SUCCESS);

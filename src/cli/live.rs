@@ -1,12 +1,12 @@
 //! Shared by `listen` and `serve`: where audio comes from, stop signals, event rendering.
 
-use crate::audio::mic::{Mic, MicConfig, MicFormat};
-use crate::pipeline::{Event, Utterance};
 use anyhow::{Context, Result};
 use clap::Args;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
+use voxshop::audio::mic::{Mic, MicConfig, MicFormat};
+use voxshop::pipeline::{Event, Utterance};
 
 #[derive(Args, Debug, Clone)]
 pub struct InputArgs {
@@ -21,7 +21,7 @@ pub struct InputArgs {
     pub channels: Option<u16>,
     /// Capture sample format (default: the device's).
     #[arg(long, value_enum)]
-    pub format: Option<MicFormat>,
+    pub format: Option<SampleFormat>,
     /// Stop after this many seconds of audio.
     #[arg(long, value_name = "S")]
     pub max_seconds: Option<f64>,
@@ -30,13 +30,29 @@ pub struct InputArgs {
     pub max_intents: Option<usize>,
 }
 
+/// Capture sample format, as the command line names it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum SampleFormat {
+    I16,
+    F32,
+}
+
+impl SampleFormat {
+    fn into_mic(self) -> MicFormat {
+        match self {
+            SampleFormat::I16 => MicFormat::I16,
+            SampleFormat::F32 => MicFormat::F32,
+        }
+    }
+}
+
 impl InputArgs {
     pub fn mic_config(&self) -> MicConfig {
         MicConfig {
             device: self.device.clone(),
             rate: self.rate,
             channels: self.channels,
-            format: self.format,
+            format: self.format.map(SampleFormat::into_mic),
         }
     }
 }
@@ -67,7 +83,7 @@ impl Source {
     }
 
     pub fn file(path: &std::path::Path, realtime: bool) -> Result<Self> {
-        let raw = crate::audio::read_wav(path)?;
+        let raw = voxshop::audio::read_wav(path)?;
         Ok(Source::File {
             samples: raw.samples,
             rate: raw.rate,

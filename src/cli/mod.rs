@@ -42,13 +42,13 @@ pub struct GlobalArgs {
     /// How the catalogue steers the speech model toward its names: off (slot values only),
     /// prompt (Whisper's initial prompt), trie (logit bonus), both [default: trie].
     #[arg(long, global = true, value_name = "MODE")]
-    pub bias: Option<crate::stt::BiasMode>,
+    pub bias: Option<voxshop::stt::BiasMode>,
     /// Directory holding converted models (default: $VOXSHOP_MODELS or ./models).
     #[arg(long, global = true, value_name = "DIR")]
     pub models_dir: Option<PathBuf>,
-    /// Compute threads (default: all cores).
-    #[arg(long, global = true, value_name = "N")]
-    pub threads: Option<usize>,
+    /// Compute threads, 1-256 (default: physical cores).
+    #[arg(long, global = true, value_name = "N", value_parser = clap::value_parser!(u16).range(1..=256))]
+    pub threads: Option<u16>,
     /// More logging (-v info, -vv debug); RUST_LOG overrides.
     #[arg(short, long, global = true, action = clap::ArgAction::Count)]
     pub verbose: u8,
@@ -86,27 +86,21 @@ fn init_logging(verbose: u8) {
         .try_init();
 }
 
-/// Sets the compute thread count for candle (which sizes its work by rayon's pool).
-fn init_threads(threads: Option<usize>) -> Result<()> {
-    if let Some(n) = threads {
-        anyhow::ensure!(
-            (1..=256).contains(&n),
-            "--threads must be between 1 and 256"
-        );
+/// Sizes candle's own thread pools, which read only the environment: set here, at the process
+/// edge before any thread starts (the library never sets process-wide variables; see
+/// `voxshop::stt::default_threads` for why they matter).
+fn init_threads(threads: Option<usize>) {
+    let n = threads.unwrap_or_else(voxshop::stt::default_threads);
+    for (key, value) in voxshop::stt::thread_env(n) {
+        std::env::set_var(key, value);
     }
-    let n = crate::stt::fix_thread_count(threads);
-    let _ = rayon::ThreadPoolBuilder::new()
-        .num_threads(n)
-        .build_global();
-    Ok(())
 }
 
 fn run(cli: Cli) -> Result<ExitCode> {
     init_logging(cli.global.verbose);
-    init_threads(cli.global.threads)?;
     let mut config = match &cli.global.config {
-        Some(path) => crate::pipeline::RecognizerConfig::from_toml_file(path)?,
-        None => crate::pipeline::RecognizerConfig::default(),
+        Some(path) => voxshop::pipeline::RecognizerConfig::from_toml_file(path)?,
+        None => voxshop::pipeline::RecognizerConfig::default(),
     };
     if let Some(dir) = &cli.global.models_dir {
         config.models_dir = dir.clone();
@@ -117,6 +111,10 @@ fn run(cli: Cli) -> Result<ExitCode> {
     if let Some(bias) = cli.global.bias {
         config.bias = bias;
     }
+    if let Some(n) = cli.global.threads {
+        config.threads = Some(n.into());
+    }
+    init_threads(config.threads);
     let models_dir = config.models_dir.clone();
     match cli.command {
         Command::Transcribe(args) => transcribe::run(args, config),

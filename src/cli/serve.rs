@@ -8,8 +8,6 @@
 //! Protocol: README, "The daemon's protocol".
 
 use super::live::{event_json, stop_flag, stopped, InputArgs, Source};
-use crate::pipeline::{Recognizer, RecognizerConfig, Session};
-use crate::stt::ModelKind;
 use anyhow::{bail, Context, Result};
 use clap::Args;
 use mio::net::{UnixListener, UnixStream};
@@ -23,6 +21,8 @@ use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::mpsc::{channel, Receiver, Sender};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
+use voxshop::pipeline::{Recognizer, RecognizerConfig, Session};
+use voxshop::stt::ModelKind;
 
 /// Lines a client may lag behind before it is dropped.
 const CLIENT_QUEUE: usize = 256;

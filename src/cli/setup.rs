@@ -1,12 +1,12 @@
 //! `voxshop setup`: verify fetched wheels and convert them.
 
-use crate::stt::assets::{prepare, Manifest};
-use crate::stt::convert::QuantPlan;
-use crate::stt::ModelKind;
 use anyhow::{Context, Result};
 use clap::Args;
 use std::path::PathBuf;
 use std::process::ExitCode;
+use voxshop::stt::assets::{prepare, Manifest};
+use voxshop::stt::convert::QuantPlan;
+use voxshop::stt::ModelKind;
 
 #[derive(Args, Debug)]
 pub struct SetupArgs {

@@ -1,14 +1,14 @@
 //! `voxshop train-intent` and `voxshop eval-intent`.
 
-use crate::catalog::Catalog;
-use crate::intent::eval::{evaluate_with, read_labelled};
-use crate::intent::features::Gazetteer;
-use crate::intent::train::{train, TrainConfig};
-use crate::intent::IntentModel;
 use anyhow::{Context, Result};
 use clap::Args;
 use std::path::PathBuf;
 use std::process::ExitCode;
+use voxshop::catalog::Catalog;
+use voxshop::intent::eval::{evaluate_with, read_labelled};
+use voxshop::intent::features::Gazetteer;
+use voxshop::intent::train::{train, TrainConfig};
+use voxshop::intent::IntentModel;
 
 #[derive(Args, Debug)]
 pub struct TrainArgs {
@@ -98,7 +98,7 @@ pub fn run_eval(
     models_dir: PathBuf,
     catalog: Option<&std::path::Path>,
 ) -> Result<ExitCode> {
-    let dir = crate::intent::model_dir(args.intent_model.as_deref(), &models_dir);
+    let dir = voxshop::intent::model_dir(args.intent_model.as_deref(), &models_dir);
     let model = IntentModel::load(&dir).context("loading the intent model")?;
     let catalog = catalog.map(Catalog::from_toml_file).transpose()?;
     let commands = |text: &str| match &catalog {

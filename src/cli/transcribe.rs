@@ -1,13 +1,13 @@
 //! `voxshop transcribe FILE...`
 
-use crate::pipeline::{Recognizer, RecognizerConfig, Utterance};
-use crate::stt::{EncoderWindow, ModelKind};
 use anyhow::{Context, Result};
 use clap::Args;
 use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Instant;
+use voxshop::pipeline::{Recognizer, RecognizerConfig, Utterance};
+use voxshop::stt::{EncoderWindow, ModelKind};
 
 #[derive(Args, Debug)]
 pub struct TranscribeArgs {
@@ -72,9 +72,9 @@ pub fn run(args: TranscribeArgs, mut config: RecognizerConfig) -> Result<ExitCod
     for file in &args.files {
         let result = if file.as_os_str() == "-" {
             let stdin =
-                crate::audio::WavStream::from_reader(std::io::stdin(), "standard input", None);
+                voxshop::audio::WavStream::from_reader(std::io::stdin(), "standard input", None);
             stdin
-                .map_err(crate::Error::from)
+                .map_err(voxshop::Error::from)
                 .and_then(|wav| recognizer.recognize_wav(wav, "-", Instant::now()))
         } else {
             recognizer.recognize_file(file)

@@ -1,6 +1,7 @@
 //! Audio in: WAV decoding, downmix to mono and band-limited resampling to 16 kHz.
 
 mod decode;
+#[cfg(feature = "mic")]
 pub mod mic;
 mod resample;
 

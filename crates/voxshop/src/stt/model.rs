@@ -273,6 +273,8 @@ pub struct Whisper {
     pad_kv: Vec<(Tensor, Tensor)>,
     pub mel_filters: Vec<f32>,
     device: Device,
+    /// The recogniser's compute pool; rayon's global one when unset.
+    pub(crate) pool: Option<std::sync::Arc<rayon::ThreadPool>>,
 }
 
 /// Every tensor's bytes against the CRC-32 written beside it: a flipped or overwritten byte
@@ -527,6 +529,7 @@ impl Whisper {
             cross_kv,
             dec_ln: w.norm("dec.ln")?,
             pad_kv,
+            pool: None,
             mel_filters,
             device: w.device.clone(),
             config,
@@ -540,7 +543,7 @@ impl Whisper {
     /// Encodes a log-mel spectrogram `[n_mels, frames]` (frames even, at most 2 * n_audio_ctx)
     /// into audio features `[1, frames / 2, d_model]`.
     pub fn encode(&self, mel: &[f32], frames: usize) -> candle_core::Result<Tensor> {
-        super::on_pool(|| self.encode_here(mel, frames))
+        super::on_pool(self.pool.as_deref(), || self.encode_here(mel, frames))
     }
 
     fn encode_here(&self, mel: &[f32], frames: usize) -> candle_core::Result<Tensor> {
@@ -566,7 +569,7 @@ impl Whisper {
     /// decoder attends to them, followed (if `padding`) by the padding memory up to the full
     /// 30 s window.
     pub fn start(&self, audio: &Tensor, padding: bool) -> candle_core::Result<DecoderState> {
-        super::on_pool(|| self.start_here(audio, padding))
+        super::on_pool(self.pool.as_deref(), || self.start_here(audio, padding))
     }
 
     fn start_here(&self, audio: &Tensor, padding: bool) -> candle_core::Result<DecoderState> {

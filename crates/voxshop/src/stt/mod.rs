@@ -19,6 +19,7 @@ pub use tokenizer::Lang;
 use crate::error::SttError;
 use candle_core::Device;
 use std::path::Path;
+use std::sync::Arc;
 use std::time::Instant;
 
 /// Samples per encoder position (two mel frames of 10 ms).
@@ -103,9 +104,16 @@ fn ms_since(t: Instant) -> f64 {
 
 impl Stt {
     /// Loads `model.gguf` and `tokenizer.json` from a directory made by `voxshop setup`.
-    pub fn load(kind: ModelKind, models_dir: &Path, device: &Device) -> Result<Self, SttError> {
+    /// `threads`: the compute pool's size (default: [`default_threads`]).
+    pub fn load(
+        kind: ModelKind,
+        models_dir: &Path,
+        device: &Device,
+        threads: Option<usize>,
+    ) -> Result<Self, SttError> {
         let fix = kind.setup_command();
-        let model = model::Whisper::load(&kind.gguf_path(models_dir), device, &fix)?;
+        let mut model = model::Whisper::load(&kind.gguf_path(models_dir), device, &fix)?;
+        model.pool = Some(compute_pool(threads)?);
         let tokenizer = tokenizer::WhisperTokenizer::load(&kind.tokenizer_path(models_dir), &fix)?;
         let mel = mel::LogMel::new(&model.mel_filters, model.config.n_mels);
         let stt = Self {
@@ -210,30 +218,52 @@ impl Stt {
     }
 }
 
-/// Fixes the number of compute threads for the process (`threads`, else `RAYON_NUM_THREADS`,
-/// else candle's default: the physical cores) and returns it. Call it once, before other
-/// threads start and before the first model is loaded.
+/// The compute threads when the configuration names none: candle's own count (physical cores).
 ///
-/// It sets `RAYON_NUM_THREADS`, which candle reads on every matrix multiply: left unset,
-/// candle re-reads /proc/cpuinfo each time (0.2 ms of a 2 ms decoder step here). It also
-/// shortens the spin of candle's quantised-matmul workers after each operation (unless
-/// `CANDLE_BARRIER_POOL_SPIN_LIMIT` is set): their default 25 000 spins keep a core busy while
-/// the encoder's GEMM runs on rayon's threads, which cost the 3 s encoder 6 ms of its 42 on
-/// 2 cores; 5 000 spins still bridge the gaps between a decoder step's operations.
-pub fn fix_thread_count(threads: Option<usize>) -> usize {
-    let n = threads.unwrap_or_else(candle_core::utils::get_num_threads);
-    std::env::set_var("RAYON_NUM_THREADS", n.to_string());
-    if std::env::var_os("CANDLE_BARRIER_POOL_SPIN_LIMIT").is_none() {
-        std::env::set_var("CANDLE_BARRIER_POOL_SPIN_LIMIT", "5000");
-    }
-    n
+/// Candle sizes its work by `RAYON_NUM_THREADS`, read from the environment on every matrix
+/// multiply; left unset, it re-reads /proc/cpuinfo each time (0.2 ms of a 2 ms decoder step
+/// here). A process linking the library should set it at start-up, before any thread starts,
+/// to the configuration's `threads` ([`thread_env`]; the command-line tool does; the library
+/// never sets process-wide variables). `CANDLE_BARRIER_POOL_SPIN_LIMIT=5000` also helps on few cores:
+/// the quantised-matmul workers' default 25 000 spins keep a core busy while the encoder's
+/// GEMM runs, which cost the 3 s encoder 6 ms of its 42 on 2 cores.
+pub fn default_threads() -> usize {
+    candle_core::utils::get_num_threads()
 }
 
-/// Runs `f` on rayon's pool (inline when already there): the GEMMs' and kernels' parallel
-/// loops then split without a hand-off from the calling thread each time (dozens per encoder
-/// pass, each a futex wake-up).
-pub(crate) fn on_pool<R: Send>(f: impl FnOnce() -> R + Send) -> R {
-    rayon::scope(|_| f())
+/// The environment a process should set at start-up, before any thread starts, for `threads`
+/// compute threads (see [`default_threads`]): candle reads only these. The library returns them
+/// and never sets them; a variable the user already set is left out.
+pub fn thread_env(threads: usize) -> Vec<(&'static str, String)> {
+    let mut env = vec![("RAYON_NUM_THREADS", threads.to_string())];
+    if std::env::var_os("CANDLE_BARRIER_POOL_SPIN_LIMIT").is_none() {
+        env.push(("CANDLE_BARRIER_POOL_SPIN_LIMIT", "5000".to_string()));
+    }
+    env
+}
+
+/// The recogniser's own compute pool of `threads` workers (default: [`default_threads`]).
+pub(crate) fn compute_pool(threads: Option<usize>) -> Result<Arc<rayon::ThreadPool>, SttError> {
+    let n = threads.unwrap_or_else(default_threads);
+    rayon::ThreadPoolBuilder::new()
+        .num_threads(n)
+        .thread_name(|i| format!("voxshop-compute-{i}"))
+        .build()
+        .map(Arc::new)
+        .map_err(|e| SttError::Threads(format!("cannot start {n} compute threads: {e}")))
+}
+
+/// Runs `f` on the recogniser's pool, else on rayon's global one (inline when already there):
+/// the GEMMs' and kernels' parallel loops then split without a hand-off from the calling
+/// thread each time (dozens per encoder pass, each a futex wake-up).
+pub(crate) fn on_pool<R: Send>(
+    pool: Option<&rayon::ThreadPool>,
+    f: impl FnOnce() -> R + Send,
+) -> R {
+    match pool {
+        Some(pool) => pool.install(f),
+        None => rayon::scope(|_| f()),
+    }
 }
 
 pub fn rms(samples: &[f32]) -> f32 {

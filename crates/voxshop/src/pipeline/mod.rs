@@ -39,6 +39,9 @@ pub struct RecognizerConfig {
     /// How the catalogue steers the speech model (README, "Catalogue-aware recognition").
     pub bias: BiasMode,
     pub bias_strength: BiasStrength,
+    /// Compute threads (1..=256; default: [`crate::stt::default_threads`]). See that function
+    /// for the environment variable a process should set to match.
+    pub threads: Option<usize>,
 }
 
 impl Default for RecognizerConfig {
@@ -53,6 +56,7 @@ impl Default for RecognizerConfig {
             catalog: None,
             bias: BiasMode::default(),
             bias_strength: BiasStrength::default(),
+            threads: None,
         }
     }
 }
@@ -71,6 +75,7 @@ impl Default for RecognizerConfig {
 /// bias_bonus = 4.0           # logit bonus of a token that starts or continues a name
 /// bias_margin = 5.0          # ... given only to tokens this close to the best one
 /// bias_min_logprob = -3.5    # a name is kept if the model's mean log-probability of it is this
+/// threads = 2                # compute threads (default: physical cores)
 /// [session]
 /// partial_every_ms = 800
 /// tail_ms = 128              # pause after the last voiced frame given to the speech model
@@ -98,6 +103,7 @@ pub struct ConfigFile {
     pub bias_bonus: Option<f32>,
     pub bias_margin: Option<f32>,
     pub bias_min_logprob: Option<f32>,
+    pub threads: Option<usize>,
     pub session: Option<SessionConfig>,
 }
 
@@ -164,6 +170,7 @@ impl RecognizerConfig {
         if let Some(x) = file.bias_min_logprob {
             c.bias_strength.min_logprob = x;
         }
+        c.threads = file.threads;
         c.validate().map_err(bad)?;
         Ok(c)
     }
@@ -172,6 +179,11 @@ impl RecognizerConfig {
     /// model can speak.
     pub fn validate(&self) -> std::result::Result<(), String> {
         self.session.validate()?;
+        if let Some(n) = self.threads {
+            if !(1..=MAX_THREADS).contains(&n) {
+                return Err(format!("threads = {n}: must be in 1..={MAX_THREADS}"));
+            }
+        }
         let BiasStrength {
             bonus,
             margin,
@@ -205,6 +217,8 @@ const OPENING_WORDS: usize = 2;
 
 /// A bias larger than this (in logits) would write names over any audio.
 const MAX_BIAS_LOGITS: f32 = 20.0;
+/// More compute threads than this is a typo, not a machine.
+const MAX_THREADS: usize = 256;
 
 /// A settings file is small: more than this is not one (`--config /dev/zero`).
 const MAX_CONFIG_BYTES: u64 = 1 << 20;
@@ -342,7 +356,12 @@ pub struct Recognizer {
 impl Recognizer {
     pub fn load(config: &RecognizerConfig) -> Result<Self> {
         config.validate().map_err(crate::error::Error::Config)?;
-        let mut stt = Stt::load(config.model, &config.models_dir, &compute_device())?;
+        let mut stt = Stt::load(
+            config.model,
+            &config.models_dir,
+            &compute_device(),
+            config.threads,
+        )?;
         stt.window = config.effective_window();
         stt.options = config.decode.clone();
         let intent_dir = crate::intent::model_dir(config.intent_dir.as_deref(), &config.models_dir);
