@@ -171,7 +171,7 @@ fn show(model: &Classifier, text: &str, json: bool, out: &mut impl Write) -> Res
             serde_json::to_writer(&mut *out, &c)?;
             writeln!(out)?;
         }
-        for (part, (r, d)) in commands.iter().zip(dialog).enumerate() {
+        for (part, (r, d)) in commands.iter().zip(dialog.iter().cloned()).enumerate() {
             let c = Classified {
                 lang,
                 transcript: text,
@@ -184,25 +184,12 @@ fn show(model: &Classifier, text: &str, json: bool, out: &mut impl Write) -> Res
             writeln!(out)?;
         }
     } else {
-        writeln!(out, "{text}")?;
-        if commands.is_empty() {
-            writeln!(out, "  (no words)")?;
-        }
-        for r in &commands {
-            writeln!(
-                out,
-                "  {} ({:.2}) {}{}  [{}]",
-                r.intent,
-                r.confidence,
-                serde_json::to_string(&r.slots)?,
-                if r.requires_confirmation {
-                    "  needs confirmation"
-                } else {
-                    ""
-                },
-                lang.code()
-            )?;
-        }
+        let shown: Vec<_> = commands
+            .iter()
+            .zip(&dialog)
+            .map(|(r, d)| (r.intent, r.confidence, &r.slots, d))
+            .collect();
+        super::render::typed(out, text, lang, &shown)?;
     }
     out.flush()?;
     Ok(())

@@ -1,29 +1,28 @@
 //! `voxshop listen`: live microphone -> events on stdout.
 
-use super::live::{event_human, event_json, stop_flag, stopped, InputArgs, Source};
+use super::args::ModelArgs;
+use super::live::{stop_flag, stopped, Limits, MicArgs, Source, StreamArgs};
+use super::render;
 use anyhow::{Context, Result};
 use clap::Args;
 use std::io::Write;
 use std::process::ExitCode;
 use voxshop::pipeline::{Event, Recognizer, RecognizerConfig};
-use voxshop::stt::ModelKind;
 
 #[derive(Args, Debug)]
 pub struct ListenArgs {
     #[command(flatten)]
-    pub input: InputArgs,
+    pub mic: MicArgs,
+    #[command(flatten)]
+    pub stream: StreamArgs,
+    #[command(flatten)]
+    pub model: ModelArgs,
     /// Print one JSON object per event (JSON Lines).
     #[arg(long)]
     pub json: bool,
-    /// Whisper model: tiny.en or base. [default: tiny.en]
-    #[arg(long)]
-    pub model: Option<String>,
     /// Print the input devices and exit.
     #[arg(long)]
     pub list_devices: bool,
-    /// Emit partial transcripts every this many ms of speech (0: off) [default: 0].
-    #[arg(long, value_name = "MS")]
-    pub partial_every_ms: Option<u32>,
 }
 
 pub fn run(args: ListenArgs, mut config: RecognizerConfig) -> Result<ExitCode> {
@@ -33,28 +32,22 @@ pub fn run(args: ListenArgs, mut config: RecognizerConfig) -> Result<ExitCode> {
         }
         return Ok(ExitCode::SUCCESS);
     }
-    if let Some(m) = &args.model {
-        config.model = m.parse::<ModelKind>()?;
-    }
-    if let Some(ms) = args.partial_every_ms {
-        config.session.partial_every_ms = ms;
-    }
+    args.model.apply(&mut config)?;
+    args.stream.apply(&mut config);
     let rec = Recognizer::load(&config).context("loading models")?;
     let stop = stop_flag()?;
-    let mut source = Source::mic(&args.input)?;
+    let mut source = Source::mic(&args.mic)?;
     let (rate, channels) = source.format();
     let mut session = rec.session();
     let out = std::io::stdout();
-    let mut heard = 0usize;
-    let mut intents = 0usize;
-    let print = |events: Vec<Event>, intents: &mut usize| -> Result<()> {
+    let mut limits = Limits::new(&args.stream, rate);
+    let print = |events: &[Event]| -> Result<()> {
         let mut out = out.lock();
-        for e in &events {
-            *intents += usize::from(matches!(e, Event::Intent(_)));
+        for e in events {
             let line = if args.json {
-                event_json(e)
+                render::event_json(e)
             } else {
-                event_human(e)
+                render::event(e)
             };
             writeln!(out, "{line}")?;
         }
@@ -63,18 +56,13 @@ pub fn run(args: ListenArgs, mut config: RecognizerConfig) -> Result<ExitCode> {
     };
     while !stopped(&stop) {
         let Some(chunk) = source.next()? else { break };
-        heard += chunk.len() / channels as usize;
-        print(session.push(&chunk, rate, channels)?, &mut intents)?;
-        let too_long = args
-            .input
-            .max_seconds
-            .is_some_and(|s| heard as f64 >= s * rate as f64);
-        let enough = args.input.max_intents.is_some_and(|n| intents >= n);
-        if too_long || enough {
+        let events = session.push(&chunk, rate, channels)?;
+        print(&events)?;
+        if limits.count(chunk.len() / channels as usize, &events) {
             break;
         }
     }
-    print(session.finish()?, &mut intents)?;
+    print(&session.finish()?)?;
     if let Source::Mic(m) = &source {
         if m.dropped() > 0 {
             tracing::warn!(

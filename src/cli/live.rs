@@ -6,10 +6,11 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 use voxshop::audio::mic::{Mic, MicConfig, MicFormat};
-use voxshop::pipeline::{Event, Utterance};
+use voxshop::pipeline::Event;
 
+/// The microphone to open (the flattened group `MicArgs`: `serve --input` refuses it).
 #[derive(Args, Debug, Clone)]
-pub struct InputArgs {
+pub struct MicArgs {
     /// Input device name or id (default: the system's default input).
     #[arg(long, value_name = "NAME")]
     pub device: Option<String>,
@@ -22,12 +23,65 @@ pub struct InputArgs {
     /// Capture sample format (default: the device's).
     #[arg(long, value_enum)]
     pub format: Option<SampleFormat>,
+}
+
+/// What a live stream emits and when it stops: `listen` and `serve` alike.
+#[derive(Args, Debug, Clone)]
+pub struct StreamArgs {
+    /// Emit partial transcripts every this many ms of speech (0: off) [default: 0].
+    #[arg(long, value_name = "MS")]
+    pub partial_every_ms: Option<u32>,
     /// Stop after this many seconds of audio.
-    #[arg(long, value_name = "S")]
+    #[arg(long, value_name = "S", value_parser = positive_seconds)]
     pub max_seconds: Option<f64>,
     /// Stop after this many intents.
     #[arg(long, value_name = "N")]
     pub max_intents: Option<usize>,
+}
+
+fn positive_seconds(s: &str) -> Result<f64, String> {
+    match s.parse::<f64>() {
+        Ok(v) if v.is_finite() && v > 0.0 => Ok(v),
+        _ => Err(format!("{s:?} is not a positive number of seconds")),
+    }
+}
+
+impl StreamArgs {
+    pub fn apply(&self, config: &mut voxshop::RecognizerConfig) {
+        if let Some(ms) = self.partial_every_ms {
+            config.session.partial_every_ms = ms;
+        }
+    }
+}
+
+/// Counts what a stream has heard and said, against `--max-seconds` and `--max-intents`.
+pub struct Limits {
+    max_frames: Option<f64>,
+    max_intents: Option<usize>,
+    frames: usize,
+    intents: usize,
+}
+
+impl Limits {
+    pub fn new(args: &StreamArgs, rate: u32) -> Self {
+        Self {
+            max_frames: args.max_seconds.map(|s| s * rate as f64),
+            max_intents: args.max_intents,
+            frames: 0,
+            intents: 0,
+        }
+    }
+
+    /// Counts a chunk of `frames` frames and its events; true once a limit is reached.
+    pub fn count(&mut self, frames: usize, events: &[Event]) -> bool {
+        self.frames += frames;
+        self.intents += events
+            .iter()
+            .filter(|e| matches!(e, Event::Intent(_)))
+            .count();
+        self.max_frames.is_some_and(|m| self.frames as f64 >= m)
+            || self.max_intents.is_some_and(|n| self.intents >= n)
+    }
 }
 
 /// Capture sample format, as the command line names it.
@@ -46,7 +100,7 @@ impl SampleFormat {
     }
 }
 
-impl InputArgs {
+impl MicArgs {
     pub fn mic_config(&self) -> MicConfig {
         MicConfig {
             device: self.device.clone(),
@@ -71,7 +125,7 @@ pub enum Source {
 }
 
 impl Source {
-    pub fn mic(args: &InputArgs) -> Result<Self> {
+    pub fn mic(args: &MicArgs) -> Result<Self> {
         let mic = Mic::open(&args.mic_config()).context("opening the microphone")?;
         tracing::info!(
             "capturing from {} at {} Hz, {} ch",
@@ -147,65 +201,4 @@ pub fn stop_flag() -> Result<Arc<AtomicBool>> {
 
 pub fn stopped(flag: &AtomicBool) -> bool {
     flag.load(Ordering::Relaxed)
-}
-
-/// One JSON line per event.
-pub fn event_json(e: &Event) -> String {
-    serde_json::to_string(e).unwrap_or_else(|_| "{}".into())
-}
-
-/// The human view of an event.
-pub fn event_human(e: &Event) -> String {
-    let s = |ms: u64| ms as f64 / 1000.0;
-    match e {
-        Event::SpeechStart { at_ms } => format!("[{:>7.2} s] speech start", s(*at_ms)),
-        Event::PartialTranscript { at_ms, text, .. } => {
-            format!("[{:>7.2} s] ... {text}", s(*at_ms))
-        }
-        Event::SpeechEnd { start_ms, end_ms } => {
-            format!(
-                "[{:>7.2} s] speech end ({:.2} s)",
-                s(*end_ms),
-                s(end_ms - start_ms)
-            )
-        }
-        Event::FinalTranscript {
-            end_ms, lang, text, ..
-        } => {
-            format!("[{:>7.2} s] {}: {text}", s(*end_ms), lang.code())
-        }
-        Event::Intent(u) => format!(
-            "[{:>7.2} s] -> {}  [{:.0} ms after end of speech]",
-            s(u.end_ms),
-            command_human(u).unwrap_or_else(|| "-".into()),
-            u.timings_ms
-                .after_end
-                .unwrap_or(u.timings_ms.stt + u.timings_ms.intent)
-        ),
-    }
-}
-
-/// One command in words: intent, confidence, slots, and where it stands in the spending
-/// dialog. `None` for an utterance without a command.
-pub fn command_human(u: &Utterance) -> Option<String> {
-    let intent = u.intent?;
-    let slots = u
-        .slots
-        .as_ref()
-        .map(|x| serde_json::to_string(x).unwrap_or_default())
-        .unwrap_or_default();
-    let d = &u.dialog;
-    let dialog = match (&d.action_id, &d.resolves, &d.outcome) {
-        (Some(id), _, _) => format!(
-            "  needs confirmation: action {id} until {:.2} s",
-            d.expires_ms.unwrap_or(0) as f64 / 1e3
-        ),
-        (_, Some(Some(id)), Some(Some(outcome))) => format!("  {outcome:?} {id}").to_lowercase(),
-        (_, Some(None), _) => "  (nothing pending)".to_string(),
-        _ => String::new(),
-    };
-    Some(format!(
-        "{intent} ({:.2}) {slots}{dialog}",
-        u.confidence.unwrap_or(0.0)
-    ))
 }

@@ -1,8 +1,10 @@
 //! Command-line edge: argument parsing (clap), human and JSON output, exit codes.
 
+mod args;
 mod classify;
 mod listen;
 mod live;
+mod render;
 mod serve;
 mod setup;
 mod train;
@@ -39,10 +41,9 @@ pub struct GlobalArgs {
     /// [aliases]): misheard names are written as the catalogue writes them.
     #[arg(long, global = true, value_name = "FILE")]
     pub catalog: Option<PathBuf>,
-    /// How the catalogue steers the speech model toward its names: off (slot values only),
-    /// prompt (Whisper's initial prompt), trie (logit bonus), both [default: trie].
-    #[arg(long, global = true, value_name = "MODE")]
-    pub bias: Option<voxshop::stt::BiasMode>,
+    /// How the catalogue steers the speech model toward its names [default: trie].
+    #[arg(long, global = true, value_enum)]
+    pub bias: Option<args::BiasArg>,
     /// Directory holding converted models (default: $VOXSHOP_MODELS or ./models).
     #[arg(long, global = true, value_name = "DIR")]
     pub models_dir: Option<PathBuf>,
@@ -109,7 +110,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
         config.catalog = Some(catalog.clone());
     }
     if let Some(bias) = cli.global.bias {
-        config.bias = bias;
+        config.bias = bias.into();
     }
     if let Some(n) = cli.global.threads {
         config.threads = Some(n.into());

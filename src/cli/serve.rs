@@ -7,7 +7,9 @@
 //! and memory stays bounded. Hang-ups are noticed when they happen, not at the next event.
 //! Protocol: README, "The daemon's protocol".
 
-use super::live::{event_json, stop_flag, stopped, InputArgs, Source};
+use super::args::ModelArgs;
+use super::live::{stop_flag, stopped, Limits, MicArgs, Source, StreamArgs};
+use super::render::event_json;
 use anyhow::{bail, Context, Result};
 use clap::Args;
 use mio::net::{UnixListener, UnixStream};
@@ -22,7 +24,6 @@ use std::sync::mpsc::{channel, Receiver, Sender};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 use voxshop::pipeline::{Recognizer, RecognizerConfig, Session};
-use voxshop::stt::ModelKind;
 
 /// Lines a client may lag behind before it is dropped.
 const CLIENT_QUEUE: usize = 256;
@@ -37,25 +38,27 @@ pub struct ServeArgs {
     #[arg(long, value_name = "PATH")]
     pub socket: PathBuf,
     /// Recognise this WAV file instead of the microphone (for tests and demos).
-    #[arg(long, value_name = "FILE")]
+    #[arg(long, value_name = "FILE", conflicts_with = "MicArgs")]
     pub input: Option<PathBuf>,
     /// With --input: pace the file in real time.
-    #[arg(long)]
+    #[arg(long, requires = "input")]
     pub realtime: bool,
     /// With --input: wait for the first client before starting.
-    #[arg(long)]
+    #[arg(long, requires = "input")]
     pub wait_client: bool,
-    /// With --input: exit once the file is done (otherwise wait for SIGINT/SIGTERM).
+    /// Exit once the input is done or a --max-* limit is reached (otherwise wait for
+    /// SIGINT/SIGTERM).
     #[arg(long)]
     pub exit_when_done: bool,
     /// Most clients at once; one more gets an error line and is closed.
     #[arg(long, value_name = "N", default_value_t = 64, value_parser = clap::value_parser!(u16).range(1..))]
     pub max_clients: u16,
     #[command(flatten)]
-    pub mic: InputArgs,
-    /// Whisper model: tiny.en or base. [default: tiny.en]
-    #[arg(long)]
-    pub model: Option<String>,
+    pub mic: MicArgs,
+    #[command(flatten)]
+    pub stream: StreamArgs,
+    #[command(flatten)]
+    pub model: ModelArgs,
 }
 
 /// State both threads read.
@@ -125,9 +128,8 @@ fn bind(path: &Path) -> Result<UnixListener> {
 }
 
 pub fn run(args: ServeArgs, mut config: RecognizerConfig) -> Result<ExitCode> {
-    if let Some(m) = &args.model {
-        config.model = m.parse::<ModelKind>()?;
-    }
+    args.model.apply(&mut config)?;
+    args.stream.apply(&mut config);
     let rec = Recognizer::load(&config).context("loading models")?;
     let hangup = Arc::new(AtomicBool::new(false));
     signal_hook::flag::register(signal_hook::consts::SIGHUP, hangup.clone())
@@ -196,20 +198,23 @@ fn serve_loop(
     }
     let (rate, channels) = source.format();
     let mut session = rec.session();
+    let mut limits = Limits::new(&args.stream, rate);
     while !stopped(stop) {
         answer_commands(&mut session, rec, link, shared);
-        match source.next()? {
-            Some(mut chunk) => {
-                if shared.muted.load(Ordering::Relaxed) {
-                    // Silence, not nothing: the stream's clock (and a confirmation's window)
-                    // runs on while the speaker talks.
-                    chunk.fill(0.0);
-                }
-                for e in session.push(&chunk, rate, channels)? {
-                    link.broadcast(event_json(&e));
-                }
-            }
-            None => break,
+        let Some(mut chunk) = source.next()? else {
+            break;
+        };
+        if shared.muted.load(Ordering::Relaxed) {
+            // Silence, not nothing: the stream's clock (and a confirmation's window) runs on
+            // while the speaker talks.
+            chunk.fill(0.0);
+        }
+        let events = session.push(&chunk, rate, channels)?;
+        for e in &events {
+            link.broadcast(event_json(e));
+        }
+        if limits.count(chunk.len() / channels as usize, &events) {
+            break;
         }
     }
     for e in session.finish()? {

@@ -1,5 +1,6 @@
 //! `voxshop setup`: verify fetched wheels and convert them.
 
+use super::args::{ModelArg, QuantArg};
 use anyhow::{Context, Result};
 use clap::Args;
 use std::path::PathBuf;
@@ -10,9 +11,9 @@ use voxshop::stt::ModelKind;
 
 #[derive(Args, Debug)]
 pub struct SetupArgs {
-    /// Model to convert: tiny.en or base.
-    #[arg(long, default_value = "tiny.en")]
-    pub model: String,
+    /// Model to convert.
+    #[arg(long, value_enum, default_value = "tiny.en")]
+    pub model: ModelArg,
     /// Manifest with sources and checksums.
     #[arg(long, default_value = "models/manifest.toml")]
     pub manifest: PathBuf,
@@ -22,16 +23,16 @@ pub struct SetupArgs {
     /// Convert again even if the output is present and loads.
     #[arg(long)]
     pub force: bool,
-    /// Storage of the encoder's (and cross-attention key/value) matmul weights: q8_0, f16, f32.
-    #[arg(long, default_value = "f16")]
-    pub encoder_quant: String,
-    /// Storage of the decoder's matmul weights: q8_0, f16 or f32.
-    #[arg(long, default_value = "q8_0")]
-    pub decoder_quant: String,
+    /// Storage of the encoder's (and cross-attention key/value) matmul weights.
+    #[arg(long, value_enum, default_value = "f16")]
+    pub encoder_quant: QuantArg,
+    /// Storage of the decoder's matmul weights.
+    #[arg(long, value_enum, default_value = "q8_0")]
+    pub decoder_quant: QuantArg,
 }
 
 pub fn run(args: SetupArgs, models_dir: PathBuf) -> Result<ExitCode> {
-    let kind: ModelKind = args.model.parse()?;
+    let kind: ModelKind = args.model.into();
     let manifest = Manifest::load(&args.manifest)?;
     let cache = args.cache.unwrap_or_else(|| models_dir.join("cache"));
     let bar = indicatif::ProgressBar::new(1).with_style(
@@ -41,8 +42,8 @@ pub fn run(args: SetupArgs, models_dir: PathBuf) -> Result<ExitCode> {
     );
     bar.set_message(format!("converting {}", kind.name()));
     let plan = QuantPlan {
-        encoder: args.encoder_quant.parse().map_err(anyhow::Error::msg)?,
-        decoder: args.decoder_quant.parse().map_err(anyhow::Error::msg)?,
+        encoder: args.encoder_quant.into(),
+        decoder: args.decoder_quant.into(),
     };
     let out = prepare(
         kind,

@@ -1,41 +1,14 @@
-//! CTranslate2 Whisper -> quantised GGUF that [`super::model::Whisper`] loads.
-//!
-//! Tensor names follow our own model code (fused q|k|v as CT2 stores them, which also saves
-//! two matmul launches per attention block).
+//! CTranslate2 Whisper -> quantised GGUF that [`super::model::Whisper`] loads, in the layout
+//! [`super::layout`] names.
 
 use super::ct2::{Ct2Model, Ct2Var};
+use super::layout::{self, key, part, CHECKSUM_PREFIX, FORMAT_VERSION, METADATA_KEYS};
 use super::mel_filters::{mel_filters, N_FREQS};
 use super::model::Whisper;
 use crate::error::SttError;
 use candle_core::quantized::{gguf_file, GgmlDType, QTensor};
 use candle_core::{Device, Tensor};
 use std::path::Path;
-
-/// Version of our GGUF layout; bump when names or meaning change. 3: every tensor's bytes
-/// carry a CRC-32 (`CHECKSUM_PREFIX` + its name), checked at load.
-pub const FORMAT_VERSION: u32 = 3;
-
-/// Metadata key prefix of a tensor's CRC-32.
-pub const CHECKSUM_PREFIX: &str = "voxshop.crc32.";
-
-/// Every metadata key of our GGUF besides the checksums: written by `convert`, and the only
-/// ones `Whisper::load` accepts.
-pub const METADATA_KEYS: [&str; 14] = [
-    "voxshop.format_version",
-    "whisper.model",
-    "whisper.quant",
-    "whisper.n_mels",
-    "whisper.d_model",
-    "whisper.enc_heads",
-    "whisper.dec_heads",
-    "whisper.enc_layers",
-    "whisper.dec_layers",
-    "whisper.vocab",
-    "whisper.n_audio_ctx",
-    "whisper.n_text_ctx",
-    "whisper.suppress_ids",
-    "whisper.suppress_ids_begin",
-];
 
 /// How the big matmul weights are stored.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -143,13 +116,13 @@ impl Writer {
     }
 
     fn linear(&mut self, m: &Ct2Model, src: &str, dst: &str) -> Result<(), SttError> {
-        self.weight(m, &format!("{src}/weight"), &format!("{dst}.w"))?;
-        self.plain(m, &format!("{src}/bias"), &format!("{dst}.b"))
+        self.weight(m, &format!("{src}/weight"), &layout::weight(dst))?;
+        self.plain(m, &format!("{src}/bias"), &layout::bias(dst))
     }
 
     fn norm(&mut self, m: &Ct2Model, src: &str, dst: &str) -> Result<(), SttError> {
-        self.plain(m, &format!("{src}/gamma"), &format!("{dst}.w"))?;
-        self.plain(m, &format!("{src}/beta"), &format!("{dst}.b"))
+        self.plain(m, &format!("{src}/gamma"), &layout::weight(dst))?;
+        self.plain(m, &format!("{src}/beta"), &layout::bias(dst))
     }
 
     /// A layer's self-attention: pre-norm, fused q|k|v, output projection.
@@ -157,17 +130,17 @@ impl Writer {
         self.norm(
             m,
             &format!("{src}/self_attention/layer_norm"),
-            &format!("{dst}.attn_ln"),
+            &layout::of(dst, part::ATTN_LN),
         )?;
         self.linear(
             m,
             &format!("{src}/self_attention/linear_0"),
-            &format!("{dst}.attn.qkv"),
+            &layout::of(dst, part::ATTN_QKV),
         )?;
         self.linear(
             m,
             &format!("{src}/self_attention/linear_1"),
-            &format!("{dst}.attn.out"),
+            &layout::of(dst, part::ATTN_OUT),
         )
     }
 
@@ -176,10 +149,18 @@ impl Writer {
         self.norm(
             m,
             &format!("{src}/ffn/layer_norm"),
-            &format!("{dst}.mlp_ln"),
+            &layout::of(dst, part::MLP_LN),
         )?;
-        self.linear(m, &format!("{src}/ffn/linear_0"), &format!("{dst}.fc1"))?;
-        self.linear(m, &format!("{src}/ffn/linear_1"), &format!("{dst}.fc2"))
+        self.linear(
+            m,
+            &format!("{src}/ffn/linear_0"),
+            &layout::of(dst, part::FC1),
+        )?;
+        self.linear(
+            m,
+            &format!("{src}/ffn/linear_1"),
+            &layout::of(dst, part::FC2),
+        )
     }
 }
 
@@ -251,42 +232,50 @@ pub fn convert(
     };
 
     // Conv kernels are tiny and run once per utterance: f16 keeps the file small and exact enough.
-    for c in ["conv1", "conv2"] {
+    for (c, dst) in ["conv1", "conv2"].into_iter().zip(layout::ENC_CONV) {
         let src = format!("encoder/{c}/weight");
         let t = Writer::f32_tensor(model.get(&src).map_err(SttError::Convert)?, &src)?;
-        w.put(&format!("enc.{c}.w"), &t, GgmlDType::F16)?;
-        w.plain(model, &format!("encoder/{c}/bias"), &format!("enc.{c}.b"))?;
+        w.put(&layout::weight(dst), &t, GgmlDType::F16)?;
+        w.plain(model, &format!("encoder/{c}/bias"), &layout::bias(dst))?;
     }
-    w.plain(model, "encoder/position_encodings/encodings", "enc.pos")?;
+    w.plain(
+        model,
+        "encoder/position_encodings/encodings",
+        layout::ENC_POS,
+    )?;
     tick(&mut progress);
     for i in 0..enc_layers {
         let s = format!("encoder/layer_{i}");
-        let d = format!("enc.l{i}");
+        let d = layout::enc_layer(i);
         w.self_attention(model, &s, &d)?;
         w.ffn(model, &s, &d)?;
         tick(&mut progress);
     }
-    w.norm(model, "encoder/layer_norm", "enc.ln")?;
+    w.norm(model, "encoder/layer_norm", layout::ENC_LN)?;
     tick(&mut progress);
     w.quant = plan.decoder;
 
-    w.weight(model, "decoder/embeddings/weight", "dec.emb")?;
+    w.weight(model, "decoder/embeddings/weight", layout::DEC_EMB)?;
     tick(&mut progress);
-    w.plain(model, "decoder/position_encodings/encodings", "dec.pos")?;
+    w.plain(
+        model,
+        "decoder/position_encodings/encodings",
+        layout::DEC_POS,
+    )?;
     tick(&mut progress);
     for i in 0..dec_layers {
         let s = format!("decoder/layer_{i}");
-        let d = format!("dec.l{i}");
+        let d = layout::dec_layer(i);
         w.self_attention(model, &s, &d)?;
         w.norm(
             model,
             &format!("{s}/attention/layer_norm"),
-            &format!("{d}.cross_ln"),
+            &layout::of(&d, part::CROSS_LN),
         )?;
         w.linear(
             model,
             &format!("{s}/attention/linear_0"),
-            &format!("{d}.cross.q"),
+            &layout::of(&d, part::CROSS_Q),
         )?;
         // Cross-attention keys/values are computed once per utterance over every audio
         // position: encoder-shaped work, so encoder storage.
@@ -294,70 +283,49 @@ pub fn convert(
         w.linear(
             model,
             &format!("{s}/attention/linear_1"),
-            &format!("{d}.cross.kv"),
+            &layout::of(&d, part::CROSS_KV),
         )?;
         w.quant = plan.decoder;
         w.linear(
             model,
             &format!("{s}/attention/linear_2"),
-            &format!("{d}.cross.out"),
+            &layout::of(&d, part::CROSS_OUT),
         )?;
         w.ffn(model, &s, &d)?;
         tick(&mut progress);
     }
-    w.norm(model, "decoder/layer_norm", "dec.ln")?;
+    w.norm(model, "decoder/layer_norm", layout::DEC_LN)?;
     let filters = Tensor::from_vec(
         mel_filters(n_mels, 16_000.0),
         (n_mels, N_FREQS),
         &Device::Cpu,
     )?;
-    w.put("mel_filters", &filters, GgmlDType::F32)?;
+    w.put(layout::MEL_FILTERS, &filters, GgmlDType::F32)?;
     tick(&mut progress);
 
     let u32s =
         |v: &[u32]| gguf_file::Value::Array(v.iter().map(|&x| gguf_file::Value::U32(x)).collect());
     let meta: Vec<(&str, gguf_file::Value)> = vec![
+        (key::FORMAT_VERSION, gguf_file::Value::U32(FORMAT_VERSION)),
+        (key::MODEL, gguf_file::Value::String(model_name.to_string())),
+        (key::QUANT, gguf_file::Value::String(plan.name())),
+        (key::N_MELS, gguf_file::Value::U32(n_mels as u32)),
+        (key::D_MODEL, gguf_file::Value::U32(d_model as u32)),
         (
-            "voxshop.format_version",
-            gguf_file::Value::U32(FORMAT_VERSION),
-        ),
-        (
-            "whisper.model",
-            gguf_file::Value::String(model_name.to_string()),
-        ),
-        ("whisper.quant", gguf_file::Value::String(plan.name())),
-        ("whisper.n_mels", gguf_file::Value::U32(n_mels as u32)),
-        ("whisper.d_model", gguf_file::Value::U32(d_model as u32)),
-        (
-            "whisper.enc_heads",
+            key::ENC_HEADS,
             gguf_file::Value::U32(scalar(model, "encoder/num_heads")?),
         ),
         (
-            "whisper.dec_heads",
+            key::DEC_HEADS,
             gguf_file::Value::U32(scalar(model, "decoder/num_heads")?),
         ),
-        (
-            "whisper.enc_layers",
-            gguf_file::Value::U32(enc_layers as u32),
-        ),
-        (
-            "whisper.dec_layers",
-            gguf_file::Value::U32(dec_layers as u32),
-        ),
-        ("whisper.vocab", gguf_file::Value::U32(vocab as u32)),
-        (
-            "whisper.n_audio_ctx",
-            gguf_file::Value::U32(n_audio_ctx as u32),
-        ),
-        (
-            "whisper.n_text_ctx",
-            gguf_file::Value::U32(n_text_ctx as u32),
-        ),
-        ("whisper.suppress_ids", u32s(&config.suppress_ids)),
-        (
-            "whisper.suppress_ids_begin",
-            u32s(&config.suppress_ids_begin),
-        ),
+        (key::ENC_LAYERS, gguf_file::Value::U32(enc_layers as u32)),
+        (key::DEC_LAYERS, gguf_file::Value::U32(dec_layers as u32)),
+        (key::VOCAB, gguf_file::Value::U32(vocab as u32)),
+        (key::N_AUDIO_CTX, gguf_file::Value::U32(n_audio_ctx as u32)),
+        (key::N_TEXT_CTX, gguf_file::Value::U32(n_text_ctx as u32)),
+        (key::SUPPRESS_IDS, u32s(&config.suppress_ids)),
+        (key::SUPPRESS_IDS_BEGIN, u32s(&config.suppress_ids_begin)),
     ];
     // The padding memory is the converted encoder's own output for silence, so it is made
     // from the weights just written and then stored beside them.
@@ -368,7 +336,7 @@ pub fn convert(
         Ok::<_, SttError>(model.padding_memory()?.squeeze(0)?)
     })();
     let _ = std::fs::remove_file(&stage);
-    w.put("enc.pad", &memory?, GgmlDType::F32)?;
+    w.put(layout::ENC_PAD, &memory?, GgmlDType::F32)?;
     tick(&mut progress);
     write_atomically(out, &meta, &w.tensors)
 }

@@ -6,6 +6,7 @@ pub mod convert;
 mod ct2;
 pub mod decode;
 pub mod kernels;
+pub mod layout;
 pub mod mel;
 pub mod mel_filters;
 pub mod model;

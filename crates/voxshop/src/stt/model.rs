@@ -5,8 +5,8 @@
 //! self-attention KV cache (it re-runs every previous token at each step) and cannot encode a
 //! shortened window cheaply; both matter for our end-of-speech latency.
 
-use super::convert::{CHECKSUM_PREFIX, FORMAT_VERSION, METADATA_KEYS};
 use super::kernels;
+use super::layout::{self, key, part, CHECKSUM_PREFIX, FORMAT_VERSION, METADATA_KEYS};
 use crate::error::SttError;
 use candle_core::quantized::{gguf_file, QMatMul, QTensor};
 use candle_core::{DType, Device, IndexOp, Module, Tensor, D};
@@ -67,16 +67,20 @@ impl WhisperConfig {
         }
         for (tensor, want, keys) in [
             (
-                "enc.pos",
+                layout::ENC_POS,
                 [self.n_audio_ctx, self.d_model],
                 "n_audio_ctx, d_model",
             ),
             (
-                "dec.pos",
+                layout::DEC_POS,
                 [self.n_text_ctx, self.d_model],
                 "n_text_ctx, d_model",
             ),
-            ("dec.emb", [self.vocab, self.d_model], "vocab, d_model"),
+            (
+                layout::DEC_EMB,
+                [self.vocab, self.d_model],
+                "vocab, d_model",
+            ),
         ] {
             match shape_of(tensor) {
                 Some(s) if s == want => {}
@@ -107,14 +111,14 @@ impl Weights<'_> {
     }
     fn linear(&mut self, name: &str) -> candle_core::Result<Linear> {
         Ok(Linear {
-            w: QMatMul::from_qtensor(self.q(&format!("{name}.w"))?)?,
-            b: self.f32(&format!("{name}.b"))?,
+            w: QMatMul::from_qtensor(self.q(&layout::weight(name))?)?,
+            b: self.f32(&layout::bias(name))?,
         })
     }
     fn norm(&mut self, name: &str) -> candle_core::Result<LayerNorm> {
         Ok(LayerNorm::new(
-            self.f32(&format!("{name}.w"))?,
-            self.f32(&format!("{name}.b"))?,
+            self.f32(&layout::weight(name))?,
+            self.f32(&layout::bias(name))?,
             1e-5,
         ))
     }
@@ -337,7 +341,7 @@ fn meta_str(c: &gguf_file::Content, key: &str) -> String {
 }
 
 fn read_config(c: &gguf_file::Content) -> Result<WhisperConfig, String> {
-    let version = meta_u32(c, "voxshop.format_version")?;
+    let version = meta_u32(c, key::FORMAT_VERSION)?;
     if version != FORMAT_VERSION {
         return Err(format!(
             "format version {version}, this build reads version {FORMAT_VERSION}"
@@ -354,19 +358,19 @@ fn read_config(c: &gguf_file::Content) -> Result<WhisperConfig, String> {
     }
     let u = |k: &str| meta_u32(c, k).map(|v| v as usize);
     Ok(WhisperConfig {
-        name: meta_str(c, "whisper.model"),
-        quant: meta_str(c, "whisper.quant"),
-        n_mels: u("whisper.n_mels")?,
-        d_model: u("whisper.d_model")?,
-        enc_heads: u("whisper.enc_heads")?,
-        dec_heads: u("whisper.dec_heads")?,
-        enc_layers: u("whisper.enc_layers")?,
-        dec_layers: u("whisper.dec_layers")?,
-        vocab: u("whisper.vocab")?,
-        n_audio_ctx: u("whisper.n_audio_ctx")?,
-        n_text_ctx: u("whisper.n_text_ctx")?,
-        suppress_ids: meta_u32s(c, "whisper.suppress_ids"),
-        suppress_ids_begin: meta_u32s(c, "whisper.suppress_ids_begin"),
+        name: meta_str(c, key::MODEL),
+        quant: meta_str(c, key::QUANT),
+        n_mels: u(key::N_MELS)?,
+        d_model: u(key::D_MODEL)?,
+        enc_heads: u(key::ENC_HEADS)?,
+        dec_heads: u(key::DEC_HEADS)?,
+        enc_layers: u(key::ENC_LAYERS)?,
+        dec_layers: u(key::DEC_LAYERS)?,
+        vocab: u(key::VOCAB)?,
+        n_audio_ctx: u(key::N_AUDIO_CTX)?,
+        n_text_ctx: u(key::N_TEXT_CTX)?,
+        suppress_ids: meta_u32s(c, key::SUPPRESS_IDS),
+        suppress_ids_begin: meta_u32s(c, key::SUPPRESS_IDS_BEGIN),
     })
 }
 
@@ -459,47 +463,47 @@ impl Whisper {
                     ..Default::default()
                 };
                 Ok(candle_nn::Conv1d::new(
-                    w.f32(&format!("{name}.w"))?,
-                    Some(w.f32(&format!("{name}.b"))?),
+                    w.f32(&layout::weight(name))?,
+                    Some(w.f32(&layout::bias(name))?),
                     cfg,
                 ))
             };
-        let conv1 = conv(w, "enc.conv1", 1)?;
-        let conv2 = conv(w, "enc.conv2", 2)?;
+        let conv1 = conv(w, layout::ENC_CONV[0], 1)?;
+        let conv2 = conv(w, layout::ENC_CONV[1], 2)?;
         let enc_blocks = (0..config.enc_layers)
             .map(|i| {
-                let p = format!("enc.l{i}");
+                let p = layout::enc_layer(i);
                 Ok(EncoderBlock {
-                    attn_ln: w.norm(&format!("{p}.attn_ln"))?,
-                    qkv: w.linear(&format!("{p}.attn.qkv"))?,
-                    out: w.linear(&format!("{p}.attn.out"))?,
-                    mlp_ln: w.norm(&format!("{p}.mlp_ln"))?,
-                    fc1: w.linear(&format!("{p}.fc1"))?,
-                    fc2: w.linear(&format!("{p}.fc2"))?,
+                    attn_ln: w.norm(&layout::of(&p, part::ATTN_LN))?,
+                    qkv: w.linear(&layout::of(&p, part::ATTN_QKV))?,
+                    out: w.linear(&layout::of(&p, part::ATTN_OUT))?,
+                    mlp_ln: w.norm(&layout::of(&p, part::MLP_LN))?,
+                    fc1: w.linear(&layout::of(&p, part::FC1))?,
+                    fc2: w.linear(&layout::of(&p, part::FC2))?,
                     heads: config.enc_heads,
                 })
             })
             .collect::<candle_core::Result<Vec<_>>>()?;
         let dec_blocks = (0..config.dec_layers)
             .map(|i| {
-                let p = format!("dec.l{i}");
+                let p = layout::dec_layer(i);
                 Ok(DecoderBlock {
-                    attn_ln: w.norm(&format!("{p}.attn_ln"))?,
-                    qkv: w.linear(&format!("{p}.attn.qkv"))?,
-                    out: w.linear(&format!("{p}.attn.out"))?,
-                    cross_ln: w.norm(&format!("{p}.cross_ln"))?,
-                    cross_q: w.linear(&format!("{p}.cross.q"))?,
-                    cross_out: w.linear(&format!("{p}.cross.out"))?,
-                    mlp_ln: w.norm(&format!("{p}.mlp_ln"))?,
-                    fc1: w.linear(&format!("{p}.fc1"))?,
-                    fc2: w.linear(&format!("{p}.fc2"))?,
+                    attn_ln: w.norm(&layout::of(&p, part::ATTN_LN))?,
+                    qkv: w.linear(&layout::of(&p, part::ATTN_QKV))?,
+                    out: w.linear(&layout::of(&p, part::ATTN_OUT))?,
+                    cross_ln: w.norm(&layout::of(&p, part::CROSS_LN))?,
+                    cross_q: w.linear(&layout::of(&p, part::CROSS_Q))?,
+                    cross_out: w.linear(&layout::of(&p, part::CROSS_OUT))?,
+                    mlp_ln: w.norm(&layout::of(&p, part::MLP_LN))?,
+                    fc1: w.linear(&layout::of(&p, part::FC1))?,
+                    fc2: w.linear(&layout::of(&p, part::FC2))?,
                     heads: config.dec_heads,
                 })
             })
             .collect::<candle_core::Result<Vec<_>>>()?;
         let cross_kv = CrossKv::load(w, &config)?;
-        let pad = match w.content.tensor_infos.contains_key("enc.pad") {
-            true => Some(w.f32("enc.pad")?.unsqueeze(0)?),
+        let pad = match w.content.tensor_infos.contains_key(layout::ENC_PAD) {
+            true => Some(w.f32(layout::ENC_PAD)?.unsqueeze(0)?),
             false => None,
         };
         let pad_kv = match &pad {
@@ -510,24 +514,27 @@ impl Whisper {
             }
             None => Vec::new(),
         };
-        let token_emb = Arc::new(w.q("dec.emb")?);
+        let token_emb = Arc::new(w.q(layout::DEC_EMB)?);
         let proj = QMatMul::from_arc(token_emb.clone())?;
-        let mel_filters = w.f32("mel_filters")?.flatten_all()?.to_vec1::<f32>()?;
+        let mel_filters = w
+            .f32(layout::MEL_FILTERS)?
+            .flatten_all()?
+            .to_vec1::<f32>()?;
         if mel_filters.len() != config.n_mels * super::mel_filters::N_FREQS {
             candle_core::bail!("mel filter bank has {} values", mel_filters.len());
         }
         Ok(Self {
             conv1,
             conv2,
-            enc_pos: w.f32("enc.pos")?,
+            enc_pos: w.f32(layout::ENC_POS)?,
             enc_blocks,
-            enc_ln: w.norm("enc.ln")?,
+            enc_ln: w.norm(layout::ENC_LN)?,
             token_emb,
             proj,
-            dec_pos: w.f32("dec.pos")?,
+            dec_pos: w.f32(layout::DEC_POS)?,
             dec_blocks,
             cross_kv,
-            dec_ln: w.norm("dec.ln")?,
+            dec_ln: w.norm(layout::DEC_LN)?,
             pad_kv,
             pool: None,
             mel_filters,
@@ -677,8 +684,9 @@ impl CrossKv {
     fn load(w: &mut Weights, config: &WhisperConfig) -> candle_core::Result<Self> {
         let (mut weights, mut biases) = (Vec::new(), Vec::new());
         for i in 0..config.dec_layers {
-            weights.push(w.f32(&format!("dec.l{i}.cross.kv.w"))?);
-            biases.push(w.f32(&format!("dec.l{i}.cross.kv.b"))?);
+            let kv = layout::of(&layout::dec_layer(i), part::CROSS_KV);
+            weights.push(w.f32(&layout::weight(&kv))?);
+            biases.push(w.f32(&layout::bias(&kv))?);
         }
         Ok(Self {
             proj: Linear {
