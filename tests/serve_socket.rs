@@ -77,6 +77,63 @@ fn serve_refuses_to_replace_a_regular_file() {
     assert_eq!(std::fs::read(&path).unwrap(), b"keep me");
 }
 
+/// `serve` honours the limits it shows: `--max-seconds` ends a real-time stream early, and
+/// `--exit-when-done` then exits; `--max-intents 1` stops after the first command.
+#[test]
+fn serve_stops_at_its_limits() {
+    if common::skip_without_setup() {
+        return;
+    }
+    let dir = std::env::temp_dir().join(format!("voxshop-serve-limits-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let sock = dir.join("events.sock");
+    // samples/en/add_milk.wav lasts 2.8 s in real time; half a second of it has no command.
+    let t0 = Instant::now();
+    let out = serve_command(&sock)
+        .args(["--input", "samples/en/add_milk.wav", "--realtime"])
+        .args(["--max-seconds", "0.5", "--exit-when-done"])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    assert!(
+        t0.elapsed() < Duration::from_millis(2000),
+        "--max-seconds 0.5 took {:?}",
+        t0.elapsed()
+    );
+    // Two utterances in one file, a second of silence apart: the first command ends the stream.
+    let two = dir.join("two_utterances.wav");
+    let mut samples = Vec::new();
+    for wav in ["samples/en/add_milk.wav", "samples/en/read_list.wav"] {
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(wav);
+        samples.extend(voxshop::audio::load_wav_16k(&path).unwrap().samples);
+        samples.extend(std::iter::repeat_n(0.0f32, 16_000));
+    }
+    let spec = hound::WavSpec {
+        channels: 1,
+        sample_rate: 16_000,
+        bits_per_sample: 32,
+        sample_format: hound::SampleFormat::Float,
+    };
+    let mut w = hound::WavWriter::create(&two, spec).unwrap();
+    samples.iter().for_each(|&x| w.write_sample(x).unwrap());
+    w.finalize().unwrap();
+    let mut cmd = serve_command(&sock);
+    cmd.arg("--input").arg(&two).arg("--wait-client").args([
+        "--max-intents",
+        "1",
+        "--exit-when-done",
+    ]);
+    let mut child = spawn_serve(cmd, &sock);
+    let events = BufReader::new(UnixStream::connect(&sock).unwrap());
+    let intents: Vec<String> = events
+        .lines()
+        .map_while(Result::ok)
+        .filter(|l| l.contains("\"event\":\"intent\""))
+        .collect();
+    assert!(child.wait().unwrap().success());
+    assert_eq!(intents.len(), 1, "{intents:?}");
+}
+
 /// On exit the daemon removes its socket only if it is still the one it bound: a socket made
 /// at the same path since (another server's) is left alone (issue 14).
 #[test]

@@ -3,12 +3,12 @@
 
 pub mod eval;
 pub mod features;
-pub mod lang;
+pub(crate) mod lang;
 pub mod model;
-pub mod net;
-pub mod normalize;
-pub mod schema;
-pub mod text;
+pub(crate) mod net;
+pub(crate) mod normalize;
+pub(crate) mod schema;
+pub(crate) mod text;
 pub mod train;
 
 pub use model::{IntentError, IntentModel};

@@ -289,17 +289,9 @@ impl IntentModel {
         self.commands_of(&tokens, &pauses, &[])
     }
 
-    /// The commands and the language: `stt_lang` when the speech model knows it, else read
-    /// from the same tokens the classifier uses.
-    pub fn commands_with_lang(
-        &self,
-        text: &str,
-        stt_lang: Option<Lang>,
-    ) -> (Vec<IntentResult>, Lang) {
-        self.commands_with_names(text, stt_lang, None)
-    }
-
-    /// [`Self::commands_with_lang`], with the tagger told where a household's names are.
+    /// The commands and the language (`stt_lang` when the speech model knows it, else read
+    /// from the same tokens the classifier uses), with the tagger told where a household's
+    /// names are.
     pub fn commands_with_names(
         &self,
         text: &str,

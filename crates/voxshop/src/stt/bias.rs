@@ -198,11 +198,6 @@ impl Bias {
         !self.nodes[0].children.is_empty()
     }
 
-    /// Nodes of the trie.
-    pub fn trie_len(&self) -> usize {
-        self.nodes.len()
-    }
-
     fn child(&self, node: u32, token: u32) -> Option<u32> {
         let c = &self.nodes[node as usize].children;
         c.binary_search_by_key(&token, |&(t, _)| t)

@@ -1,16 +1,16 @@
 //! Speech to text: quantised Whisper (candle) with our own front-end and decoder loop.
 
 pub mod assets;
-pub mod bias;
+pub(crate) mod bias;
 pub mod convert;
 mod ct2;
 pub mod decode;
-pub mod kernels;
-pub mod layout;
-pub mod mel;
-pub mod mel_filters;
+pub(crate) mod kernels;
+pub(crate) mod layout;
+pub(crate) mod mel;
+pub(crate) mod mel_filters;
 pub mod model;
-pub mod tokenizer;
+pub(crate) mod tokenizer;
 
 pub use assets::ModelKind;
 pub use bias::{Bias, BiasMode, BiasStrength};
