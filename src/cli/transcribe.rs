@@ -25,6 +25,8 @@ pub struct TranscribeArgs {
 
 pub fn run(args: TranscribeArgs, mut config: RecognizerConfig) -> Result<ExitCode> {
     args.model.apply(&mut config)?;
+    // Files are transcribed once each: a warm-up run would cost more than it saves.
+    config.warm_up = false;
     let model = config.model;
     let t0 = Instant::now();
     let recognizer =

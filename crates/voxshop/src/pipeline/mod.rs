@@ -10,7 +10,7 @@ pub use session::{utterances, Event, Session, SessionConfig};
 
 use crate::audio::{self, Pcm16k, TARGET_RATE};
 use crate::catalog::Catalog;
-use crate::error::Result;
+use crate::error::{Result, SttError};
 use crate::intent::features::Gazetteer;
 use crate::intent::{Intent, IntentModel, IntentResult, Slots};
 use crate::stt::{
@@ -42,6 +42,9 @@ pub struct RecognizerConfig {
     /// Compute threads (1..=256; default: [`crate::stt::default_threads`]). See that function
     /// for the environment variable a process should set to match.
     pub threads: Option<usize>,
+    /// Run the model once at load (default): a long-lived recogniser's first utterance is then
+    /// as fast as the next. A one-shot run (`voxshop transcribe`) turns it off.
+    pub warm_up: bool,
 }
 
 impl Default for RecognizerConfig {
@@ -57,6 +60,7 @@ impl Default for RecognizerConfig {
             bias: BiasMode::default(),
             bias_strength: BiasStrength::default(),
             threads: None,
+            warm_up: true,
         }
     }
 }
@@ -364,6 +368,13 @@ impl Recognizer {
         )?;
         stt.window = config.effective_window();
         stt.options = config.decode.clone();
+        if config.warm_up {
+            stt.warm_up().map_err(|e| SttError::CorruptModel {
+                path: config.model.gguf_path(&config.models_dir),
+                reason: format!("the model failed its first run: {e}"),
+                fix: config.model.setup_command(),
+            })?;
+        }
         let intent_dir = crate::intent::model_dir(config.intent_dir.as_deref(), &config.models_dir);
         let intent = IntentModel::load(&intent_dir)?;
         let catalog = match &config.catalog {

@@ -117,25 +117,20 @@ impl Stt {
         model.pool = Some(compute_pool(threads)?);
         let tokenizer = tokenizer::WhisperTokenizer::load(&kind.tokenizer_path(models_dir), &fix)?;
         let mel = mel::LogMel::new(&model.mel_filters, model.config.n_mels);
-        let stt = Self {
+        Ok(Self {
             model,
             tokenizer,
             mel,
             window: EncoderWindow::for_model(kind),
             options: DecodeOptions::default(),
-        };
-        stt.warm_up().map_err(|e| SttError::CorruptModel {
-            path: kind.gguf_path(models_dir),
-            reason: format!("the model failed its first run: {e}"),
-            fix,
-        })?;
-        Ok(stt)
+        })
     }
 
     /// Runs the model once on a short window of silence: the first run of a process starts
     /// the thread pools and sizes their buffers, which made the first utterance ~35 ms slower
-    /// than the next ones. Paid here, at load, instead of by the first listener.
-    fn warm_up(&self) -> candle_core::Result<()> {
+    /// than the next ones. A long-lived recogniser pays it at load instead of its first
+    /// listener; a one-shot run skips it (`RecognizerConfig::warm_up`).
+    pub fn warm_up(&self) -> candle_core::Result<()> {
         let frames = 2 * self.window.ctx_for(0, self.model.config.n_audio_ctx);
         let mel = vec![model::PAD_MEL; self.model.config.n_mels * frames];
         let audio = self.model.encode(&mel, frames)?;
