@@ -242,11 +242,18 @@ fn read_bounded(path: &Path) -> std::result::Result<String, String> {
     String::from_utf8(bytes).map_err(|e| format!("not UTF-8 text: {e}"))
 }
 
-/// The first CUDA GPU when built with the `cuda` feature and one is present, else the CPU.
+/// The first CUDA GPU when built with the `cuda` feature and one is present, else the CPU;
+/// a GPU build that falls back says why, as it is many times slower than the user expects.
 fn compute_device() -> Device {
     #[cfg(feature = "cuda")]
     {
-        Device::cuda_if_available(0).unwrap_or(Device::Cpu)
+        match Device::new_cuda(0) {
+            Ok(gpu) => gpu,
+            Err(e) => {
+                tracing::warn!("no usable CUDA device ({e}); running on the CPU");
+                Device::Cpu
+            }
+        }
     }
     #[cfg(not(feature = "cuda"))]
     {
