@@ -39,6 +39,8 @@ import re
 import sys
 import unicodedata
 
+from corpus.domain import Domain
+
 # ---------------------------------------------------------------------------
 # Gazetteers
 # ---------------------------------------------------------------------------
@@ -575,28 +577,11 @@ FR_LISTS = ("noël, anniversaire, pharmacie, fête, barbecue, vacances, camping,
             "crémaillère, goûter, halloween, ski, drive, bébé et maman, bureau et école, "
             "ménage et lessive")
 
-SLOTS_BY_INTENT = {
-    "add_to_list": ("item", "quantity", "unit", "brand", "list"),
-    "remove_from_list": ("item", "list"),
-    "read_list": ("list",),
-    "clear_list": ("list",),
-    "buy": ("item", "quantity", "unit", "brand", "merchant"),
-    "reorder": ("item", "brand"),
-    "track_order": ("item",),
-    "cancel_order": ("item",),
-    "activate_offer": ("item", "brand"),
-    "check_savings": ("list",),
-    "donate": ("charity", "amount", "currency"),
-    "buy_for_me": ("item", "brand", "merchant", "quantity"),
-    "share_product": ("item", "contact", "list"),
-    "confirm": (),
-    "deny": (),
-    "out_of_scope": (),
-}
-INTENTS = list(SLOTS_BY_INTENT)
-LIST_DEFAULT_INTENTS = ("add_to_list", "remove_from_list", "read_list", "clear_list")
-ALL_SLOTS = ("item", "quantity", "unit", "brand", "list", "merchant", "charity", "amount",
-             "currency", "contact")
+DOMAIN = Domain()
+SLOTS_BY_INTENT = DOMAIN.slots_by_intent
+INTENTS = DOMAIN.intents
+LIST_DEFAULT_INTENTS = DOMAIN.list_default_intents
+ALL_SLOTS = DOMAIN.slots
 
 # ---------------------------------------------------------------------------
 # Gazetteer parsing
@@ -703,36 +688,8 @@ POOL_WEIGHTS = {
 # Numbers and units
 # ---------------------------------------------------------------------------
 
-EN_NUM = {1: "one", 2: "two", 3: "three", 4: "four", 5: "five", 6: "six", 7: "seven",
-          8: "eight", 9: "nine", 10: "ten", 11: "eleven", 12: "twelve", 13: "thirteen",
-          14: "fourteen", 15: "fifteen", 16: "sixteen", 17: "seventeen", 18: "eighteen",
-          19: "nineteen", 20: "twenty", 24: "twenty four", 25: "twenty five", 30: "thirty",
-          40: "forty", 50: "fifty", 60: "sixty", 75: "seventy five", 100: "one hundred",
-          150: "one hundred fifty", 200: "two hundred", 250: "two hundred fifty",
-          300: "three hundred", 500: "five hundred", 750: "seven hundred fifty"}
-FR_NUM = {2: "deux", 3: "trois", 4: "quatre", 5: "cinq", 6: "six", 7: "sept", 8: "huit",
-          9: "neuf", 10: "dix", 11: "onze", 12: "douze", 13: "treize", 14: "quatorze",
-          15: "quinze", 16: "seize", 17: "dix-sept", 18: "dix-huit", 19: "dix-neuf",
-          20: "vingt", 24: "vingt-quatre", 25: "vingt-cinq", 30: "trente", 40: "quarante",
-          50: "cinquante", 60: "soixante", 75: "soixante-quinze", 100: "cent",
-          150: "cent cinquante", 200: "deux cents", 250: "deux cent cinquante",
-          300: "trois cents", 500: "cinq cents", 750: "sept cent cinquante"}
-
-UNIT_EN = {"g": [("gram", "grams")], "kg": [("kilo", "kilos"), ("kilogram", "kilograms")],
-           "ml": [("milliliter", "milliliters"), ("millilitre", "millilitres")],
-           "l": [("liter", "liters"), ("litre", "litres")],
-           "pack": [("pack", "packs"), ("packet", "packets")], "bottle": [("bottle", "bottles")],
-           "can": [("can", "cans"), ("tin", "tins")], "box": [("box", "boxes")],
-           "bag": [("bag", "bags")], "dozen": [("dozen", "dozen")]}
-UNIT_FR = {"g": [("gramme", "grammes", "m")],
-           "kg": [("kilo", "kilos", "m"), ("kilogramme", "kilogrammes", "m")],
-           "ml": [("millilitre", "millilitres", "m")], "l": [("litre", "litres", "m")],
-           "pack": [("paquet", "paquets", "m"), ("pack", "packs", "m")],
-           "bottle": [("bouteille", "bouteilles", "f")],
-           "can": [("canette", "canettes", "f"), ("boîte de conserve", "boîtes de conserve", "f")],
-           "box": [("boîte", "boîtes", "f")],
-           "bag": [("sachet", "sachets", "m"), ("sac", "sacs", "m")],
-           "dozen": [("douzaine", "douzaines", "f")]}
+UNIT_EN = {code: [(f.singular, f.plural) for f in forms] for code, forms in DOMAIN.units["en"].items()}
+UNIT_FR = {code: [(f.singular, f.plural, f.gender) for f in forms] for code, forms in DOMAIN.units["fr"].items()}
 DRINK_CATS = ("milk", "bev", "alcohol")
 DOZENABLE = ("dairy", "bakery", "fruitveg")
 SMALL_MASS = [100, 125, 150, 200, 250, 300, 400, 500, 750]
@@ -750,11 +707,16 @@ def wchoice(rng, pairs):
     return pairs[-1][0]
 
 
+def spoken(rng, lang, n):
+    forms = DOMAIN.spoken[lang][n]
+    if len(forms) > 1 and rng.random() < 0.5:
+        return forms[1]
+    return forms[0]
+
+
 def en_num(rng, n, words_p=0.65):
-    if n in EN_NUM and rng.random() < words_p:
-        s = EN_NUM[n]
-        if n == 100 and rng.random() < 0.5:
-            s = "a hundred"
+    if n in DOMAIN.spoken["en"] and rng.random() < words_p:
+        s = spoken(rng, "en", n)
         if " " in s and n < 100 and rng.random() < 0.3:
             s = s.replace(" ", "-")
         return s
@@ -764,8 +726,8 @@ def en_num(rng, n, words_p=0.65):
 def fr_num(rng, n, gender="m", words_p=0.65):
     if n == 1:
         return "une" if gender == "f" else "un"
-    if n in FR_NUM and rng.random() < words_p:
-        return FR_NUM[n]
+    if n in DOMAIN.spoken["fr"] and rng.random() < words_p:
+        return spoken(rng, "fr", n)
     return str(n)
 
 
@@ -1406,7 +1368,7 @@ def gen_AMTADJ(ctx):
     n = wchoice(rng, [(5, 5), (10, 5), (20, 4), (25, 2), (50, 2), (15, 1), (100, 1), (2, 1),
                       (8, 0.5), (11, 0.3)])
     cur = wchoice(rng, [(("dollar", "USD"), 5), (("euro", "EUR"), 2), (("pound", "GBP"), 2)])
-    s = EN_NUM[n]
+    s = DOMAIN.spoken["en"][n][0]
     ctx.set("amount", n)
     ctx.set("currency", cur[1])
     return [[en_article(s), None]] + toks(s, "amount") + toks(cur[0], "currency")
