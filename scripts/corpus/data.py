@@ -4,7 +4,7 @@ fills, speech habits, draw weights), read and checked against the domain file.""
 from collections import namedtuple
 
 from .datafile import ROOT, Entries
-from .domain import LANGS
+from .domain import LANGS, Domain
 
 CORPUS_DIR = ROOT / "data/corpus"
 
@@ -241,3 +241,8 @@ def split_tagged(entries, key, entry, tags):
     if not sep or not name or tag not in tags:
         entries.fail("%r: expected \"name:tag\", the tag one of %s" % (entry, ", ".join(tags)), key)
     return name, tag
+
+
+# Read once, on first import: every module of the generator draws from these.
+DOMAIN = Domain()
+DATA = CorpusData(DOMAIN)
