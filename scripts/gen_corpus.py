@@ -61,6 +61,10 @@ FR_NAMES = ", ".join(DATA.first_names["fr"])
 
 def generate(seed, per_intent, oos_factor=3, en_ratio=0.55, noise_p=0.15,
              several_items=0, composed=0):
+    """The shuffled corpus: per_intent commands of each intent (out_of_scope: oos_factor times
+    more), en_ratio of them English, then the several-item and composed utterances. A text
+    already made is drawn again: a text under two intents would teach both; the same intent's
+    text may repeat after six tries (short intents have few texts)."""
     rng = random.Random(seed)
     out, text_intent = [], {}
     for intent in DOMAIN.intents:

@@ -43,7 +43,8 @@ class Broken(unittest.TestCase):
 
     def test_a_unit_the_domain_does_not_know(self):
         e = self.data_error("products_en.toml", '"heavy cream#bottle pack"', '"heavy cream#jug"')
-        self.assertIn("products_en.toml: milk.entries[10]: 'heavy cream#jug': 'jug' is not a unit", e)
+        self.assertIn("products_en.toml: milk.entries[10]: 'heavy cream#jug': "
+                      "'jug' is not a unit", e)
 
     def test_a_currency_word_the_domain_does_not_know(self):
         e = self.data_error("sampling.toml", '["bucks", 10]', '["bananas", 10]')
@@ -71,7 +72,8 @@ class Broken(unittest.TestCase):
 
     def test_a_french_unit_without_gender(self):
         e = self.data_error("domain.toml", 'fr = ["gramme|grammes:m"]', 'fr = ["gramme|grammes"]')
-        self.assertIn("domain.toml: unit[0].fr: 'gramme|grammes': a French form ends in :m or :f", e)
+        self.assertIn("domain.toml: unit[0].fr: 'gramme|grammes': "
+                      "a French form ends in :m or :f", e)
 
     def test_a_word_of_two_units(self):
         e = self.data_error("domain.toml", 'also = ["flacon"', 'also = ["litre", "flacon"')
