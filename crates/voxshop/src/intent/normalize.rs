@@ -1,47 +1,18 @@
 //! Deterministic normal forms for slot values (DOMAIN.md): numbers from EN/FR words or
-//! digits, canonical units and currencies, list names. Boundaries come from the trained
-//! tagger; these rules only rewrite what it found.
+//! digits, canonical units and currencies, list names; the words are the domain file's
+//! (crates/voxshop/data/domain.toml). Boundaries come from the trained tagger; these rules
+//! only rewrite what it found.
 
+use super::domain::domain;
 use super::schema::{SlotKind, SlotValue};
 
-fn unit_word(w: &str) -> Option<f64> {
-    Some(match w {
-        "zero" | "zéro" => 0.0,
-        "one" | "a" | "an" | "un" | "une" | "single" => 1.0,
-        "two" | "deux" | "to" | "too" => 2.0,
-        "three" | "trois" => 3.0,
-        "four" | "quatre" | "for" => 4.0,
-        "five" | "cinq" => 5.0,
-        "six" => 6.0,
-        "seven" | "sept" => 7.0,
-        "eight" | "huit" => 8.0,
-        "nine" | "neuf" => 9.0,
-        "ten" | "dix" => 10.0,
-        "eleven" | "onze" => 11.0,
-        "twelve" | "douze" => 12.0,
-        "thirteen" | "treize" => 13.0,
-        "fourteen" | "quatorze" => 14.0,
-        "fifteen" | "quinze" => 15.0,
-        "sixteen" | "seize" => 16.0,
-        "seventeen" => 17.0,
-        "eighteen" => 18.0,
-        "nineteen" => 19.0,
-        "twenty" | "vingt" | "vingts" => 20.0,
-        "thirty" | "trente" => 30.0,
-        "forty" | "quarante" => 40.0,
-        "fifty" | "cinquante" => 50.0,
-        "sixty" | "soixante" => 60.0,
-        "seventy" => 70.0,
-        "eighty" => 80.0,
-        "ninety" => 90.0,
-        "dozen" | "douzaine" | "dozens" | "douzaines" => 12.0,
-        _ => return None,
-    })
-}
+/// The unit whose words multiply the number before them ("two dozen").
+const DOZEN: &str = "dozen";
 
 /// Parses a spoken or written number: "2", "2.5", "two", "twenty five", "vingt-deux",
 /// "soixante-dix", "quatre-vingt-dix", "a hundred", "deux cents", "a couple of", "a dozen",
-/// "une douzaine", "half a dozen", "une demi-douzaine", "two and a half".
+/// "une douzaine", "half a dozen", "une demi-douzaine", "two and a half". The words and what
+/// they are worth come from the domain file (crates/voxshop/data/domain.toml).
 pub fn parse_number(text: &str) -> Option<f64> {
     // "-1": a negative number (the hyphen of "twenty-one" joins words, below).
     if let Some(digits) = text.trim().strip_prefix('-') {
@@ -49,66 +20,61 @@ pub fn parse_number(text: &str) -> Option<f64> {
             return digits.parse::<f64>().ok().map(|v| -v);
         }
     }
-    let text = text.to_lowercase().replace('-', " ");
-    let words: Vec<&str> = text
-        .split_whitespace()
-        .filter(|w| !matches!(*w, "of" | "de" | "d'" | "et" | "and"))
-        .collect();
+    let numbers = &domain().numbers;
+    let words = numbers.words_of(text);
     if words.is_empty() {
         return None;
     }
-    match words.as_slice() {
-        ["a", "couple"] | ["couple"] | ["a", "pair"] | ["pair"] | ["une", "paire"] | ["paire"] => {
-            return Some(2.0)
-        }
-        ["half", "a", "dozen"] | ["une", "demi", "douzaine"] | ["demi", "douzaine"] => {
-            return Some(6.0)
-        }
-        ["a", "few"] | ["quelques"] | ["some"] => return None,
-        _ => {}
+    if let Some(value) = numbers.phrase(&words) {
+        return Some(value);
     }
     let mut total = 0.0;
     let mut current = 0.0;
     let mut seen = false;
     let mut half = false;
-    for (i, w) in words.iter().enumerate() {
+    for (i, w) in words.iter().map(String::as_str).enumerate() {
         if let Ok(n) = w.parse::<f64>() {
             current += n;
             seen = true;
             continue;
         }
-        match *w {
-            "hundred" | "cent" | "cents" => {
-                current = current.max(1.0) * 100.0;
-                seen = true;
-            }
-            "thousand" | "mille" => {
-                total += current.max(1.0) * 1000.0;
+        if let Some(scale) = numbers.scale(w) {
+            // "deux mille cinq": from a thousand up, a scale closes a group.
+            if scale >= 1000.0 {
+                total += current.max(1.0) * scale;
                 current = 0.0;
+            } else {
+                current = current.max(1.0) * scale;
+            }
+            seen = true;
+            continue;
+        }
+        if numbers.is_half(w) {
+            half = true;
+            continue;
+        }
+        if seen && normalize_unit(w) == Some(DOZEN) {
+            current *= 12.0;
+            continue;
+        }
+        // "quatre-vingt(s)": four twenties, French's one vigesimal number.
+        if matches!(w, "vingt" | "vingts") && i > 0 && words[i - 1] == "quatre" {
+            current = current - 4.0 + 80.0;
+            continue;
+        }
+        match numbers.word(w) {
+            // "a"/"un" after a number is not one more ("twenty a"?): only count it first.
+            Some(_) if seen && numbers.is_article(w) => {}
+            // French 70-99: "soixante dix" = 70, "quatre vingt dix" = 90.
+            Some(n) if (10.0..20.0).contains(&n) && (current == 60.0 || current == 80.0) => {
+                current += n;
                 seen = true;
             }
-            "half" | "demi" => half = true,
-            "dozen" | "douzaine" | "douzaines" | "dozens" if seen => {
-                current *= 12.0;
+            Some(n) => {
+                current += n;
+                seen = true;
             }
-            // "quatre-vingt(s)": four twenties.
-            "vingt" | "vingts" if i > 0 && words[i - 1] == "quatre" => {
-                current = current - 4.0 + 80.0;
-            }
-            w => match unit_word(w) {
-                // "a"/"un" after a number is not one more ("twenty a"?): only count it first.
-                Some(1.0) if seen && matches!(w, "a" | "an" | "un" | "une") => {}
-                // French 70-99: "soixante dix" = 70, "quatre vingt dix" = 90.
-                Some(n) if (10.0..20.0).contains(&n) && (current == 60.0 || current == 80.0) => {
-                    current += n;
-                    seen = true;
-                }
-                Some(n) => {
-                    current += n;
-                    seen = true;
-                }
-                None => return None,
-            },
+            None => return None,
         }
     }
     if !seen {
@@ -123,62 +89,30 @@ pub fn parse_number(text: &str) -> Option<f64> {
 
 /// Canonical unit for a unit word, EN or FR, singular or plural.
 pub fn normalize_unit(text: &str) -> Option<&'static str> {
-    let t = text.to_lowercase();
-    let t = t.trim();
-    Some(match t {
-        "g" | "gram" | "grams" | "gramme" | "grammes" | "gr" => "g",
-        "kg" | "kilo" | "kilos" | "kilogram" | "kilograms" | "kilogramme" | "kilogrammes" => "kg",
-        "ml" | "millilitre" | "millilitres" | "milliliter" | "milliliters" => "ml",
-        "l" | "litre" | "litres" | "liter" | "liters" => "l",
-        "pack" | "packs" | "packet" | "packets" | "package" | "packages" | "paquet" | "paquets"
-        | "pack de" | "lot" | "lots" => "pack",
-        "bottle" | "bottles" | "bouteille" | "bouteilles" | "flacon" | "flacons" => "bottle",
-        "can"
-        | "cans"
-        | "tin"
-        | "tins"
-        | "canette"
-        | "canettes"
-        | "conserve"
-        | "conserves"
-        | "boîte de conserve"
-        | "boîtes de conserve"
-        | "boite de conserve"
-        | "boites de conserve" => "can",
-        "box" | "boxes" | "carton" | "cartons" | "boîte" | "boîtes" | "boite" | "boites" => "box",
-        "bag" | "bags" | "sachet" | "sachets" | "sac" | "sacs" | "pouch" | "pouches" => "bag",
-        "dozen" | "dozens" | "douzaine" | "douzaines" => "dozen",
-        _ => return None,
-    })
+    domain().unit(text.to_lowercase().trim())
 }
 
 /// ISO 4217 code for a currency word or symbol.
 pub fn normalize_currency(text: &str) -> Option<&'static str> {
-    Some(match text.to_lowercase().trim() {
-        "dollar" | "dollars" | "buck" | "bucks" | "usd" | "$" => "USD",
-        "euro" | "euros" | "eur" | "€" | "balles" => "EUR",
-        "pound" | "pounds" | "quid" | "gbp" | "£" | "livre" | "livres" | "livres sterling" => {
-            "GBP"
-        }
-        "cent" | "cents" | "centime" | "centimes" => return None,
-        _ => return None,
-    })
+    domain().currency(text.to_lowercase().trim())
 }
 
 /// A list name: the default list's many names become `shopping`.
 pub fn normalize_list(text: &str) -> String {
-    let t = strip_determiners(&text.to_lowercase());
-    let t = t
-        .trim_end_matches(" list")
-        .trim_start_matches("liste de ")
-        .trim_start_matches("liste des ")
-        .trim_start_matches("liste ")
-        .trim()
-        .to_string();
-    match t.as_str() {
-        "" | "shopping" | "grocery" | "groceries" | "courses" | "course" | "shopping list"
-        | "list" | "liste" | "grocery list" | "commissions" | "épicerie" => "shopping".into(),
-        _ => t,
+    let lists = &domain().lists;
+    let mut t = strip_determiners(&text.to_lowercase());
+    for w in &lists.words_after {
+        t = t.trim_end_matches(&format!(" {w}")).to_string();
+    }
+    for w in &lists.words_before {
+        t = t.trim_start_matches(&format!("{w} ")).to_string();
+    }
+    let t = t.trim();
+    // Nothing left but the word "list": the default list.
+    if t.is_empty() || lists.is_alias(t) {
+        lists.default.clone()
+    } else {
+        t.to_string()
     }
 }
 
@@ -276,7 +210,11 @@ mod tests {
             assert_eq!(parse_number(text), Some(want), "{text}");
         }
         assert_eq!(parse_number("milk"), None);
-        assert_eq!(parse_number("a few"), None);
+        for vague in ["a few", "quelques", "some", "a few of"] {
+            assert_eq!(parse_number(vague), None, "{vague}");
+        }
+        assert_eq!(parse_number("deux mille cinq"), Some(2005.0));
+        assert_eq!(parse_number("quatre-vingt-dix-neuf"), Some(99.0));
     }
 
     #[test]
@@ -308,5 +246,49 @@ mod tests {
         assert_eq!(normalize_list("noël"), "noël");
         assert_eq!(strip_determiners("the red cross"), "red cross");
         assert_eq!(strip_determiners("l'huile"), "huile");
+    }
+
+    /// The domain file's words are what the generator says in training: each must come out
+    /// of the normaliser as the value the file gives it, or the tagger learns spans that
+    /// normalise to something else (or to nothing).
+    #[test]
+    fn every_word_of_the_domain_file_normalises_to_its_value() {
+        let d = domain();
+        for (word, code) in d.unit_words() {
+            let want = Some(SlotValue::Text(code.into()));
+            assert_eq!(normalize_slot(SlotKind::Unit, word), want, "unit {word:?}");
+            assert_eq!(normalize_unit(code), Some(code), "unit code {code:?}");
+        }
+        for (word, code) in d.currency_words() {
+            let want = Some(SlotValue::Text(code.into()));
+            assert_eq!(
+                normalize_slot(SlotKind::Currency, word),
+                want,
+                "currency {word:?}"
+            );
+            assert_eq!(
+                normalize_currency(code),
+                Some(code),
+                "currency code {code:?}"
+            );
+        }
+        for (value, form) in d.numbers.all_forms() {
+            assert_eq!(parse_number(&form), Some(value), "number {form:?}");
+            // The generator also says "twenty-four" for "twenty four".
+            let hyphenated = form.replace(' ', "-");
+            assert_eq!(
+                parse_number(&hyphenated),
+                Some(value),
+                "number {hyphenated:?}"
+            );
+        }
+        for alias in d.lists.aliases() {
+            let want = Some(SlotValue::Text(d.lists.default.clone()));
+            assert_eq!(
+                normalize_slot(SlotKind::List, alias),
+                want,
+                "list {alias:?}"
+            );
+        }
     }
 }

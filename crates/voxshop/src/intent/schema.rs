@@ -2,67 +2,73 @@
 
 use serde::{Deserialize, Serialize};
 
-macro_rules! intents {
-    ($($v:ident => $s:literal, confirm: $c:literal, slots: [$($slot:ident),*];)*) => {
-        /// A shopping intent (DOMAIN.md names, serialised in snake_case).
+use super::domain::domain;
+
+/// An enum of DOMAIN.md names (serialised in snake_case: the same names) with `ALL` in
+/// declaration order, `name`, `from_name` and `index`. The names and their order must be the
+/// domain file's (crates/voxshop/data/domain.toml): parsing it checks them.
+macro_rules! named {
+    ($(#[$doc:meta])* $enum:ident { $($v:ident => $s:literal,)* }) => {
+        $(#[$doc])*
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
         #[serde(rename_all = "snake_case")]
-        pub enum Intent { $($v,)* }
+        pub enum $enum { $($v,)* }
 
-        impl Intent {
-            pub const ALL: &'static [Intent] = &[$(Intent::$v,)*];
+        impl $enum {
+            pub const ALL: &'static [$enum] = &[$($enum::$v,)*];
 
             pub fn name(self) -> &'static str {
-                match self { $(Intent::$v => $s,)* }
+                match self { $($enum::$v => $s,)* }
             }
 
-            /// Spending or destructive intents the speaker must confirm before acting.
-            pub fn requires_confirmation(self) -> bool {
-                match self { $(Intent::$v => $c,)* }
+            pub fn from_name(name: &str) -> Option<$enum> {
+                $enum::ALL.iter().copied().find(|x| x.name() == name)
             }
 
-            /// Slots DOMAIN.md lets this intent carry.
-            pub fn allowed_slots(self) -> &'static [SlotKind] {
-                match self { $(Intent::$v => &[$(SlotKind::$slot),*],)* }
+            pub fn index(self) -> usize {
+                $enum::ALL.iter().position(|&x| x == self).unwrap_or(0)
             }
         }
     };
 }
 
-intents! {
-    AddToList => "add_to_list", confirm: false, slots: [Item, Quantity, Unit, Brand, List];
-    RemoveFromList => "remove_from_list", confirm: false, slots: [Item, List];
-    ReadList => "read_list", confirm: false, slots: [List];
-    ClearList => "clear_list", confirm: true, slots: [List];
-    Buy => "buy", confirm: true, slots: [Item, Quantity, Unit, Brand, Merchant];
-    Reorder => "reorder", confirm: true, slots: [Item, Brand];
-    TrackOrder => "track_order", confirm: false, slots: [Item];
-    CancelOrder => "cancel_order", confirm: true, slots: [Item];
-    ActivateOffer => "activate_offer", confirm: false, slots: [Item, Brand];
-    CheckSavings => "check_savings", confirm: false, slots: [List];
-    Donate => "donate", confirm: true, slots: [Charity, Amount, Currency];
-    BuyForMe => "buy_for_me", confirm: true, slots: [Item, Brand, Merchant, Quantity];
-    ShareProduct => "share_product", confirm: false, slots: [Item, Contact, List];
-    Confirm => "confirm", confirm: false, slots: [];
-    Deny => "deny", confirm: false, slots: [];
-    OutOfScope => "out_of_scope", confirm: false, slots: [];
+named! {
+    /// A shopping intent; what it may carry and whether it needs confirming are the domain
+    /// file's.
+    Intent {
+        AddToList => "add_to_list",
+        RemoveFromList => "remove_from_list",
+        ReadList => "read_list",
+        ClearList => "clear_list",
+        Buy => "buy",
+        Reorder => "reorder",
+        TrackOrder => "track_order",
+        CancelOrder => "cancel_order",
+        ActivateOffer => "activate_offer",
+        CheckSavings => "check_savings",
+        Donate => "donate",
+        BuyForMe => "buy_for_me",
+        ShareProduct => "share_product",
+        Confirm => "confirm",
+        Deny => "deny",
+        OutOfScope => "out_of_scope",
+    }
 }
 
 impl Intent {
-    pub fn index(self) -> usize {
-        Intent::ALL.iter().position(|&i| i == self).unwrap_or(0)
+    /// Spending or destructive intents the speaker must confirm before acting.
+    pub fn requires_confirmation(self) -> bool {
+        domain().intent(self).confirm
     }
 
-    pub fn from_name(name: &str) -> Option<Intent> {
-        Intent::ALL.iter().copied().find(|i| i.name() == name)
+    /// Slots DOMAIN.md lets this intent carry.
+    pub fn allowed_slots(self) -> &'static [SlotKind] {
+        &domain().intent(self).slots
     }
 
     /// Intents acting on a list, whose `list` slot defaults to `shopping`.
     pub fn defaults_list(self) -> bool {
-        matches!(
-            self,
-            Intent::AddToList | Intent::RemoveFromList | Intent::ReadList | Intent::ClearList
-        )
+        domain().intent(self).default_list
     }
 }
 
@@ -72,57 +78,19 @@ impl std::fmt::Display for Intent {
     }
 }
 
-/// The slot types of DOMAIN.md.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum SlotKind {
-    Item,
-    Quantity,
-    Unit,
-    Brand,
-    List,
-    Merchant,
-    Charity,
-    Amount,
-    Currency,
-    Contact,
-}
-
-impl SlotKind {
-    pub const ALL: &'static [SlotKind] = &[
-        SlotKind::Item,
-        SlotKind::Quantity,
-        SlotKind::Unit,
-        SlotKind::Brand,
-        SlotKind::List,
-        SlotKind::Merchant,
-        SlotKind::Charity,
-        SlotKind::Amount,
-        SlotKind::Currency,
-        SlotKind::Contact,
-    ];
-
-    pub fn name(self) -> &'static str {
-        match self {
-            SlotKind::Item => "item",
-            SlotKind::Quantity => "quantity",
-            SlotKind::Unit => "unit",
-            SlotKind::Brand => "brand",
-            SlotKind::List => "list",
-            SlotKind::Merchant => "merchant",
-            SlotKind::Charity => "charity",
-            SlotKind::Amount => "amount",
-            SlotKind::Currency => "currency",
-            SlotKind::Contact => "contact",
-        }
-    }
-
-    pub fn from_name(name: &str) -> Option<SlotKind> {
-        SlotKind::ALL.iter().copied().find(|s| s.name() == name)
-    }
-
-    pub fn index(self) -> usize {
-        SlotKind::ALL.iter().position(|&s| s == self).unwrap_or(0)
+named! {
+    /// The slot types of DOMAIN.md.
+    SlotKind {
+        Item => "item",
+        Quantity => "quantity",
+        Unit => "unit",
+        Brand => "brand",
+        List => "list",
+        Merchant => "merchant",
+        Charity => "charity",
+        Amount => "amount",
+        Currency => "currency",
+        Contact => "contact",
     }
 }
 
@@ -249,6 +217,42 @@ mod tests {
             serde_json::to_string(&Intent::OutOfScope).unwrap(),
             "\"out_of_scope\""
         );
+    }
+
+    /// The enums against the domain file: same names in the same order (parsing the file
+    /// checks it), serialised under those names, with the facts DOMAIN.md states.
+    #[test]
+    fn the_enums_are_the_domain_files() {
+        for i in Intent::ALL {
+            let json = serde_json::to_string(i).unwrap();
+            assert_eq!(json, format!("\"{}\"", i.name()));
+            assert_eq!(Intent::from_name(i.name()), Some(*i));
+        }
+        for s in SlotKind::ALL {
+            assert_eq!(
+                serde_json::to_string(s).unwrap(),
+                format!("\"{}\"", s.name())
+            );
+        }
+        let list_default: Vec<&str> = Intent::ALL
+            .iter()
+            .filter(|i| i.defaults_list())
+            .map(|i| i.name())
+            .collect();
+        assert_eq!(
+            list_default,
+            ["add_to_list", "remove_from_list", "read_list", "clear_list"]
+        );
+        assert_eq!(
+            Intent::BuyForMe.allowed_slots(),
+            [
+                SlotKind::Item,
+                SlotKind::Brand,
+                SlotKind::Merchant,
+                SlotKind::Quantity
+            ]
+        );
+        assert!(Intent::OutOfScope.allowed_slots().is_empty());
     }
 
     #[test]

@@ -1,0 +1,400 @@
+//! The shopping domain's facts as crates/voxshop/data/domain.toml states them: what each intent
+//! may carry, and the words behind the normal forms of units, currencies, numbers and list
+//! names. The file is embedded at build time and parsed on first use; the corpus generator
+//! (scripts/gen_corpus.py) reads the same file, so the tagger is trained on the words that
+//! the normaliser understands.
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::sync::LazyLock;
+
+use serde::Deserialize;
+
+use super::schema::{Intent, SlotKind};
+
+/// The domain file, as the repository names it (for messages).
+pub const DOMAIN_FILE: &str = "crates/voxshop/data/domain.toml";
+const SOURCE: &str = include_str!("../../data/domain.toml");
+
+static DOMAIN: LazyLock<Domain> =
+    LazyLock::new(|| Domain::parse(SOURCE).unwrap_or_else(|e| panic!("{DOMAIN_FILE}: {e}")));
+
+/// The embedded domain. Parsing cannot fail at run time: a unit test parses the same bytes.
+pub fn domain() -> &'static Domain {
+    &DOMAIN
+}
+
+/// What the file says of one intent.
+#[derive(Debug)]
+pub struct IntentFacts {
+    pub slots: Vec<SlotKind>,
+    pub confirm: bool,
+    pub default_list: bool,
+}
+
+#[derive(Debug)]
+pub struct Domain {
+    /// In `Intent::ALL` order.
+    intents: Vec<IntentFacts>,
+    /// Every unit word -> its canonical code.
+    units: HashMap<String, String>,
+    /// Every currency word or symbol -> its ISO 4217 code.
+    currencies: HashMap<String, String>,
+    pub numbers: Numbers,
+    pub lists: Lists,
+}
+
+/// Number words of every language together: an utterance may mix them ("deux dozen").
+#[derive(Debug)]
+pub struct Numbers {
+    words: HashMap<String, f64>,
+    scales: HashMap<String, f64>,
+    half: HashSet<String>,
+    articles: HashSet<String>,
+    ignored: HashSet<String>,
+    /// Keyed by their words as `words_of` reads them, joined by a space.
+    phrases: HashMap<String, f64>,
+    /// (value, form) of every form the corpus generator says.
+    spoken: Vec<(f64, String)>,
+}
+
+#[derive(Debug)]
+pub struct Lists {
+    pub default: String,
+    aliases: HashSet<String>,
+    pub words_after: Vec<String>,
+    pub words_before: Vec<String>,
+}
+
+impl Domain {
+    pub fn intent(&self, intent: Intent) -> &IntentFacts {
+        &self.intents[intent.index()]
+    }
+
+    pub fn unit(&self, word: &str) -> Option<&str> {
+        self.units.get(word).map(String::as_str)
+    }
+
+    pub fn currency(&self, word: &str) -> Option<&str> {
+        self.currencies.get(word).map(String::as_str)
+    }
+
+    /// (word, code) of every unit word.
+    pub fn unit_words(&self) -> impl Iterator<Item = (&str, &str)> {
+        self.units.iter().map(|(w, c)| (w.as_str(), c.as_str()))
+    }
+
+    /// (word, code) of every currency word.
+    pub fn currency_words(&self) -> impl Iterator<Item = (&str, &str)> {
+        self.currencies
+            .iter()
+            .map(|(w, c)| (w.as_str(), c.as_str()))
+    }
+
+    fn parse(source: &str) -> Result<Domain, String> {
+        let raw: RawDomain = toml::from_str(source).map_err(|e| e.to_string())?;
+        check_same_names(
+            "slots",
+            "SlotKind",
+            &raw.slots,
+            SlotKind::ALL.iter().map(|s| s.name()),
+        )?;
+        check_same_names(
+            "intents",
+            "Intent",
+            &raw.intents
+                .iter()
+                .map(|i| i.name.clone())
+                .collect::<Vec<_>>(),
+            Intent::ALL.iter().map(|i| i.name()),
+        )?;
+        let intents = raw
+            .intents
+            .into_iter()
+            .map(RawIntent::facts)
+            .collect::<Result<_, _>>()?;
+        let mut numbers = Numbers {
+            words: HashMap::new(),
+            scales: HashMap::new(),
+            half: HashSet::new(),
+            articles: HashSet::new(),
+            ignored: HashSet::new(),
+            phrases: HashMap::new(),
+            spoken: Vec::new(),
+        };
+        // Every language's in-between words first: any of them may sit in any phrase.
+        for n in raw.numbers.values() {
+            numbers.ignored.extend(n.ignored.iter().cloned());
+        }
+        for (lang, n) in &raw.numbers {
+            numbers.add(lang, n)?;
+        }
+        Ok(Domain {
+            intents,
+            units: word_table("unit", &raw.unit)?,
+            currencies: word_table("currency", &raw.currency)?,
+            numbers,
+            lists: Lists {
+                default: raw.lists.default,
+                aliases: raw.lists.aliases.into_iter().collect(),
+                words_after: raw.lists.words_after,
+                words_before: raw.lists.words_before,
+            },
+        })
+    }
+}
+
+impl Numbers {
+    /// The words of a spoken number as they are read: lower case, hyphens as spaces
+    /// ("vingt-deux"), without the words between number words ("a couple of").
+    pub fn words_of(&self, text: &str) -> Vec<String> {
+        text.to_lowercase()
+            .replace('-', " ")
+            .split_whitespace()
+            .filter(|w| !self.ignored.contains(*w))
+            .map(str::to_string)
+            .collect()
+    }
+
+    /// The value of a whole phrase ("a couple", "une demi-douzaine"), given its `words_of`.
+    pub fn phrase(&self, words: &[String]) -> Option<f64> {
+        self.phrases.get(&words.join(" ")).copied()
+    }
+
+    pub fn word(&self, word: &str) -> Option<f64> {
+        self.words.get(word).copied()
+    }
+
+    pub fn scale(&self, word: &str) -> Option<f64> {
+        self.scales.get(word).copied()
+    }
+
+    pub fn is_half(&self, word: &str) -> bool {
+        self.half.contains(word)
+    }
+
+    pub fn is_article(&self, word: &str) -> bool {
+        self.articles.contains(word)
+    }
+
+    /// (value, form) of every number word, phrase and spoken form the file lists.
+    pub fn all_forms(&self) -> Vec<(f64, String)> {
+        let mut forms: Vec<(f64, String)> = self.spoken.clone();
+        forms.extend(self.words.iter().map(|(w, v)| (*v, w.clone())));
+        forms.extend(self.phrases.iter().map(|(p, v)| (*v, p.clone())));
+        forms
+    }
+
+    fn add(&mut self, lang: &str, raw: &RawNumbers) -> Result<(), String> {
+        let at = |part: &str| format!("numbers.{lang}.{part}");
+        for (value, words) in &raw.words {
+            let value = whole_number(value)
+                .ok_or_else(|| format!("{}: key {value:?} is not a whole number", at("words")))?;
+            for w in words {
+                insert_word(&mut self.words, w, value, &at("words"))?;
+            }
+        }
+        for (w, value) in &raw.scales {
+            insert_word(&mut self.scales, w, *value, &at("scales"))?;
+        }
+        self.half.extend(raw.half.iter().cloned());
+        self.articles.extend(raw.articles.iter().cloned());
+        for (phrase, value) in &raw.phrases {
+            let key = self.words_of(phrase).join(" ");
+            insert_word(&mut self.phrases, &key, *value, &at("phrases"))?;
+        }
+        for (value, forms) in &raw.spoken {
+            let value = whole_number(value)
+                .ok_or_else(|| format!("{}: key {value:?} is not a whole number", at("spoken")))?;
+            self.spoken
+                .extend(forms.iter().map(|f| (value, f.to_string())));
+        }
+        Ok(())
+    }
+}
+
+impl Lists {
+    pub fn is_alias(&self, name: &str) -> bool {
+        self.aliases.contains(name)
+    }
+
+    pub fn aliases(&self) -> impl Iterator<Item = &str> {
+        self.aliases.iter().map(String::as_str)
+    }
+}
+
+fn whole_number(key: &str) -> Option<f64> {
+    key.parse::<u32>().ok().map(f64::from)
+}
+
+/// The enum and the file must name the same things in the same order: the model's outputs
+/// are numbered by the enum, the corpus is labelled by the file.
+fn check_same_names<'a>(
+    key: &str,
+    enum_name: &str,
+    file: &[String],
+    code: impl Iterator<Item = &'a str>,
+) -> Result<(), String> {
+    let code: Vec<&str> = code.collect();
+    if file.iter().map(String::as_str).ne(code.iter().copied()) {
+        return Err(format!(
+            "{key} {file:?} differ from the {enum_name} enum's {code:?} \
+             (crates/voxshop/src/intent/schema.rs): list the same names in the same order"
+        ));
+    }
+    Ok(())
+}
+
+fn insert_word<V: PartialEq + Clone + std::fmt::Debug>(
+    table: &mut HashMap<String, V>,
+    word: &str,
+    value: V,
+    at: &str,
+) -> Result<(), String> {
+    if word.is_empty() || word != word.to_lowercase() || word != word.trim() {
+        return Err(format!(
+            "{at}: {word:?}: words are lower case, without outer spaces"
+        ));
+    }
+    match table.insert(word.to_string(), value.clone()) {
+        Some(old) if old != value => Err(format!(
+            "{at}: {word:?} stands for both {old:?} and {value:?}"
+        )),
+        _ => Ok(()),
+    }
+}
+
+/// Every word of `[[unit]]` or `[[currency]]` entries -> the entry's code.
+fn word_table(kind: &str, entries: &[RawWords]) -> Result<HashMap<String, String>, String> {
+    let mut table = HashMap::new();
+    for (k, e) in entries.iter().enumerate() {
+        let at = format!("{kind}[{k}] ({})", e.code);
+        for form in e.en.iter().chain(&e.fr) {
+            for word in form_words(form).ok_or_else(|| {
+                format!("{at}: {form:?}: expected \"singular|plural\" or one word")
+            })? {
+                insert_word(&mut table, word, e.code.clone(), &at)?;
+            }
+        }
+        for word in &e.also {
+            insert_word(&mut table, word, e.code.clone(), &at)?;
+        }
+    }
+    Ok(table)
+}
+
+/// The words of a form "singular|plural" or "word", without a French gender (":m", ":f").
+fn form_words(form: &str) -> Option<Vec<&str>> {
+    let words = match form.rsplit_once(':') {
+        Some((words, "m" | "f")) => words,
+        _ => form,
+    };
+    let forms: Vec<&str> = words.split('|').collect();
+    (forms.len() <= 2 && forms.iter().all(|f| !f.is_empty())).then_some(forms)
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawDomain {
+    slots: Vec<String>,
+    intents: Vec<RawIntent>,
+    unit: Vec<RawWords>,
+    currency: Vec<RawWords>,
+    numbers: BTreeMap<String, RawNumbers>,
+    lists: RawLists,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawIntent {
+    name: String,
+    slots: Vec<String>,
+    #[serde(default)]
+    confirm: bool,
+    #[serde(default)]
+    default_list: bool,
+}
+
+impl RawIntent {
+    fn facts(self) -> Result<IntentFacts, String> {
+        let slots = self
+            .slots
+            .iter()
+            .map(|s| {
+                SlotKind::from_name(s)
+                    .ok_or_else(|| format!("intent {}: {s:?} is not a slot", self.name))
+            })
+            .collect::<Result<Vec<_>, _>>()?;
+        if self.default_list && !slots.contains(&SlotKind::List) {
+            return Err(format!(
+                "intent {}: a default list needs the list slot",
+                self.name
+            ));
+        }
+        Ok(IntentFacts {
+            slots,
+            confirm: self.confirm,
+            default_list: self.default_list,
+        })
+    }
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawWords {
+    code: String,
+    #[serde(default)]
+    en: Vec<String>,
+    #[serde(default)]
+    fr: Vec<String>,
+    #[serde(default)]
+    also: Vec<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawNumbers {
+    words: BTreeMap<String, Vec<String>>,
+    scales: BTreeMap<String, f64>,
+    half: Vec<String>,
+    articles: Vec<String>,
+    ignored: Vec<String>,
+    phrases: BTreeMap<String, f64>,
+    spoken: BTreeMap<String, Vec<String>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawLists {
+    default: String,
+    aliases: Vec<String>,
+    words_after: Vec<String>,
+    words_before: Vec<String>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_embedded_file_parses() {
+        let d = Domain::parse(SOURCE).unwrap_or_else(|e| panic!("{DOMAIN_FILE}: {e}"));
+        assert_eq!(d.intents.len(), Intent::ALL.len());
+        assert!(d.unit("litres").is_some() && d.currency("euros").is_some());
+        assert!(!d.numbers.spoken.is_empty() && d.lists.is_alias("courses"));
+    }
+
+    #[test]
+    fn errors_say_what_to_fix() {
+        let renamed = SOURCE.replace("\"track_order\"", "\"track_parcel\"");
+        let e = Domain::parse(&renamed).unwrap_err();
+        assert!(
+            e.contains("Intent enum") && e.contains("track_parcel"),
+            "{e}"
+        );
+        let twice = SOURCE.replace("also = [\"flacon\"", "also = [\"litre\", \"flacon\"");
+        let e = Domain::parse(&twice).unwrap_err();
+        assert!(e.contains("\"litre\" stands for both"), "{e}");
+        let e = Domain::parse("slots = 3").unwrap_err();
+        assert!(e.contains("line 1"), "{e}");
+    }
+}

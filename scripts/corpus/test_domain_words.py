@@ -1,0 +1,100 @@
+"""The generator says only the domain file's words for units, currencies, numbers and lists,
+with the values the file gives them. The recogniser's side (crates/voxshop/src/intent/
+normalize.rs, every_word_of_the_domain_file_normalises_to_its_value) checks that each of
+those words normalises to that value; together the two tests fail when the generator and
+the recogniser could disagree."""
+
+import unittest
+
+import gen_corpus
+from corpus.data import DATA, DOMAIN
+
+# Spans whose surface the recogniser rewrites to a normal form.
+NORMALISED = ("unit", "currency", "quantity", "amount", "list")
+
+
+def spans_and_values(r):
+    """(slot, surface, the values the record's commands give that slot) of every span."""
+    commands = r.get("commands") or [{"slots": r["slots"]}]
+    spans = [s for p in r["parts"] for s in p["spans"]] if "parts" in r else r["spans"]
+    for name, surface in spans:
+        yield name, surface, [c["slots"][name] for c in commands if name in c["slots"]]
+
+
+class GeneratedWords(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.records = gen_corpus.generate(21, per_intent=600, several_items=600, composed=600,
+                                          noise_p=0.3)
+
+    def spans(self, kind):
+        return [(s, v) for r in self.records for name, s, v in spans_and_values(r) if name == kind]
+
+    def test_units_are_domain_words_of_their_code(self):
+        spans = self.spans("unit")
+        self.assertGreater(len(spans), 500)
+        for surface, values in spans:
+            self.assertIn(DOMAIN.unit_of.get(surface), values,
+                          "unit %r is not a word of %s in domain.toml" % (surface, values))
+
+    def test_currencies_are_domain_words_of_their_code(self):
+        spans = self.spans("currency")
+        self.assertGreater(len(spans), 100)
+        for surface, values in spans:
+            self.assertIn(DOMAIN.currency_of.get(surface), values,
+                          "currency %r is not a word of %s in domain.toml" % (surface, values))
+
+    def test_quantities_and_amounts_are_domain_numbers_of_their_value(self):
+        for kind in ("quantity", "amount"):
+            spans = self.spans(kind)
+            self.assertGreater(len(spans), 100)
+            for surface, values in spans:
+                self.assertIn(DOMAIN.number_value(surface), values,
+                              "%s %r is not a number of domain.toml worth %s" %
+                              (kind, surface, values))
+
+    def test_list_names_are_default_list_aliases_exactly_when_they_mean_it(self):
+        spans = self.spans("list")
+        self.assertGreater(len(spans), 100)
+        for surface, values in spans:
+            if surface in DOMAIN.list_aliases:
+                self.assertIn(DOMAIN.default_list, values, "list %r" % surface)
+            else:
+                self.assertIn(surface, values, "list %r is not a name of the default list, "
+                              "nor a list named as said" % surface)
+
+    def test_every_unit_and_currency_form_is_said(self):
+        """No dead words: a form the file lists for the generator is said (a word only the
+        recogniser needs goes under `also`)."""
+        said = {s for kind in ("unit", "currency") for s, _ in self.spans(kind)}
+        for lang in ("en", "fr"):
+            for code, forms in DOMAIN.units[lang].items():
+                for f in forms:
+                    self.assertTrue({f.singular, f.plural} & said, "unit %s %r" % (code, f))
+            for code, forms in DOMAIN.currencies[lang].items():
+                for f in forms:
+                    self.assertTrue({f.singular, f.plural} & said, "currency %s %r" % (code, f))
+
+
+class DataWords(unittest.TestCase):
+    def test_product_units_are_domain_codes(self):
+        codes = set(DOMAIN.units["en"])
+        for lang, products in DATA.products.items():
+            for p in products:
+                self.assertLessEqual(set(p.units), codes, "%s %s" % (lang, p.name))
+
+    def test_numeric_homophones_are_number_words(self):
+        for lang, words in DATA.numeric_homophones.items():
+            for w in words:
+                self.assertIn(w, DOMAIN.number_words, "speech_%s.toml: %r" % (lang, w))
+
+    def test_the_list_intents_are_the_domain_files(self):
+        self.assertEqual(DOMAIN.list_default_intents,
+                         ("add_to_list", "remove_from_list", "read_list", "clear_list"))
+        self.assertEqual(DOMAIN.slots_by_intent["buy_for_me"],
+                         ("item", "brand", "merchant", "quantity"))
+        self.assertEqual(set(DATA.templates) | set(DATA.answers), set(DOMAIN.intents))
+
+
+if __name__ == "__main__":
+    unittest.main()
