@@ -79,11 +79,13 @@ impl Domain {
     }
 
     /// (word, code) of every unit word.
+    #[cfg(test)] // what the tests that the file and the rules agree walk through
     pub fn unit_words(&self) -> impl Iterator<Item = (&str, &str)> {
         self.units.iter().map(|(w, c)| (w.as_str(), c.as_str()))
     }
 
     /// (word, code) of every currency word.
+    #[cfg(test)] // what the tests that the file and the rules agree walk through
     pub fn currency_words(&self) -> impl Iterator<Item = (&str, &str)> {
         self.currencies
             .iter()
@@ -177,6 +179,7 @@ impl Numbers {
     }
 
     /// (value, form) of every number word, phrase and spoken form the file lists.
+    #[cfg(test)] // what the tests that the file and the rules agree walk through
     pub fn all_forms(&self) -> Vec<(f64, String)> {
         let mut forms: Vec<(f64, String)> = self.spoken.clone();
         forms.extend(self.words.iter().map(|(w, v)| (*v, w.clone())));
@@ -217,6 +220,7 @@ impl Lists {
         self.aliases.contains(name)
     }
 
+    #[cfg(test)] // what the tests that the file and the rules agree walk through
     pub fn aliases(&self) -> impl Iterator<Item = &str> {
         self.aliases.iter().map(String::as_str)
     }

@@ -1,7 +1,7 @@
 //! Intent recognition: a small trained classifier + slot tagger over transcripts, with
 //! deterministic normal forms for slot values (DOMAIN.md).
 
-pub mod domain;
+pub(crate) mod domain;
 pub mod eval;
 pub mod features;
 pub(crate) mod lang;
