@@ -272,3 +272,54 @@ fn overwritten_weights_are_refused_by_their_checksums() {
         "{err}"
     );
 }
+
+/// Our decoding from the vocabulary's byte table gives what the `tokenizers` crate's byte-level
+/// decoder gives, for every token alone and for runs of tokens that split characters (both
+/// models' vocabularies).
+#[test]
+fn token_decoding_matches_the_reference_byte_level_decoder() {
+    if common::skip_without_setup() {
+        return;
+    }
+    for kind in [ModelKind::TinyEn, ModelKind::Base] {
+        let rec = recognizer(kind);
+        let ours = rec.stt().tokenizer();
+        let path = kind.tokenizer_path(&models_dir(kind));
+        let reference = tokenizers::Tokenizer::from_file(&path).unwrap();
+        let eot = ours.eot;
+        let mut checked = 0;
+        for t in 0..eot {
+            assert_eq!(
+                ours.decode(&[t]),
+                reference.decode(&[t], true).unwrap(),
+                "{kind:?} token {t}"
+            );
+            checked += 1;
+        }
+        // Runs of neighbouring ids: multi-byte characters split across tokens.
+        let mut x = 12345u64;
+        for _ in 0..2000 {
+            x = x
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            let start = (x >> 33) as u32 % (eot - 8);
+            let run: Vec<u32> = (start..start + 8).collect();
+            assert_eq!(
+                ours.decode(&run),
+                reference.decode(&run, true).unwrap(),
+                "{kind:?} tokens {run:?}"
+            );
+        }
+        // And a sentence, with control tokens mixed in, which are skipped.
+        let ids = ours.encode(" Ajoute deux litres de lait, s'il te plaît.");
+        assert!(!ids.is_empty());
+        let mut with_control = vec![ours.sot, ours.no_timestamps];
+        with_control.extend(&ids);
+        with_control.push(eot);
+        assert_eq!(
+            ours.decode(&with_control),
+            " Ajoute deux litres de lait, s'il te plaît."
+        );
+        assert!(checked > 50_000);
+    }
+}

@@ -367,12 +367,19 @@ pub struct Recognizer {
 impl Recognizer {
     pub fn load(config: &RecognizerConfig) -> Result<Self> {
         config.validate().map_err(crate::error::Error::Config)?;
+        // Each step's time at debug level (`voxshop -vv`): README, "Speed", model load.
+        let mut step = Instant::now();
+        let mut took = |what: &str| {
+            tracing::debug!("load: {what} {:.1} ms", step.elapsed().as_secs_f64() * 1e3);
+            step = Instant::now();
+        };
         let mut stt = Stt::load(
             config.model,
             &config.models_dir,
             &compute_device(),
             config.threads,
         )?;
+        took("speech model and tokenizer");
         stt.window = config.effective_window();
         stt.options = config.decode.clone();
         if config.warm_up {
@@ -381,9 +388,11 @@ impl Recognizer {
                 reason: format!("the model failed its first run: {e}"),
                 fix: config.model.setup_command(),
             })?;
+            took("warm-up run");
         }
         let intent_dir = crate::intent::model_dir(config.intent_dir.as_deref(), &config.models_dir);
         let intent = IntentModel::load(&intent_dir)?;
+        took("intent model");
         let catalog = match &config.catalog {
             Some(path) => Some(Catalog::from_toml_file(path)?),
             None => None,

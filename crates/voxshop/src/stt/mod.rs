@@ -113,9 +113,16 @@ impl Stt {
         threads: Option<usize>,
     ) -> Result<Self, SttError> {
         let fix = kind.setup_command();
+        let t0 = Instant::now();
         let mut model = model::Whisper::load(&kind.gguf_path(models_dir), device, &fix)?;
         model.pool = Some(compute_pool(threads)?);
+        let t1 = Instant::now();
         let tokenizer = tokenizer::WhisperTokenizer::load(&kind.tokenizer_path(models_dir), &fix)?;
+        tracing::debug!(
+            "load: weights {:.1} ms, tokenizer {:.1} ms",
+            ms_since(t0) - ms_since(t1),
+            ms_since(t1)
+        );
         let mel = mel::LogMel::new(&model.mel_filters, model.config.n_mels);
         Ok(Self {
             model,

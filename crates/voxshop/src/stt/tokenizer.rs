@@ -1,7 +1,12 @@
-//! Whisper's byte-level BPE through the `tokenizers` crate, plus the control token ids.
+//! Whisper's tokens: decoding from the vocabulary's byte table and the control token ids, read
+//! at load; encoding (catalogue names, prompts) through the `tokenizers` crate's byte-level
+//! BPE, built on first use. Building the BPE (its 50,000 merges and pre-tokenizer) was most of
+//! the tokenizer's load time, and a recogniser without a catalogue never encodes.
 
 use crate::error::SttError;
-use std::path::Path;
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
 
 /// The languages the product serves.
 #[derive(
@@ -34,8 +39,32 @@ impl std::str::FromStr for Lang {
     }
 }
 
+/// The parts of `tokenizer.json` decoding needs; the rest of the file is skipped.
+#[derive(serde::Deserialize)]
+struct TokenizerFile {
+    model: VocabFile,
+    added_tokens: Vec<AddedToken>,
+}
+
+#[derive(serde::Deserialize)]
+struct VocabFile {
+    vocab: HashMap<String, u32>,
+}
+
+#[derive(serde::Deserialize)]
+struct AddedToken {
+    id: u32,
+    content: String,
+}
+
+/// More tokens than this is not a Whisper vocabulary (51,865 for the multilingual models).
+const MAX_VOCAB: usize = 1 << 17;
+
 pub struct WhisperTokenizer {
-    inner: tokenizers::Tokenizer,
+    /// Each ordinary token's bytes (byte-level BPE: a token's characters stand for bytes).
+    bytes: Vec<Vec<u8>>,
+    path: PathBuf,
+    encoder: OnceLock<Option<tokenizers::Tokenizer>>,
     pub sot: u32,
     pub eot: u32,
     pub transcribe: u32,
@@ -55,17 +84,28 @@ impl WhisperTokenizer {
                 fix: fix.to_string(),
             });
         }
-        let inner = tokenizers::Tokenizer::from_file(path).map_err(|e| SttError::CorruptModel {
+        let corrupt = |reason: String| SttError::CorruptModel {
             path: path.to_owned(),
-            reason: e.to_string(),
+            reason,
             fix: fix.to_string(),
+        };
+        let text = std::fs::read(path).map_err(|source| SttError::Io {
+            path: path.to_owned(),
+            source,
         })?;
+        let file: TokenizerFile =
+            serde_json::from_slice(&text).map_err(|e| corrupt(e.to_string()))?;
+        let bytes = decode_table(&file.model.vocab).map_err(corrupt)?;
+        let special: HashMap<&str, u32> = file
+            .added_tokens
+            .iter()
+            .map(|t| (t.content.as_str(), t.id))
+            .collect();
         let id = |t: &str| {
-            inner.token_to_id(t).ok_or_else(|| SttError::CorruptModel {
-                path: path.to_owned(),
-                reason: format!("token {t} is missing"),
-                fix: fix.to_string(),
-            })
+            special
+                .get(t)
+                .copied()
+                .ok_or_else(|| corrupt(format!("token {t} is missing")))
         };
         let no_speech = id("<|nospeech|>").or_else(|_| id("<|nocaptions|>"))?;
         Ok(Self {
@@ -77,7 +117,9 @@ impl WhisperTokenizer {
             en: id("<|en|>")?,
             fr: id("<|fr|>")?,
             no_speech,
-            inner,
+            bytes,
+            path: path.to_owned(),
+            encoder: OnceLock::new(),
         })
     }
 
@@ -90,15 +132,70 @@ impl WhisperTokenizer {
 
     /// Tokens of ordinary text (no special tokens added); none for text it cannot encode.
     pub fn encode(&self, text: &str) -> Vec<u32> {
-        self.inner
-            .encode(text, false)
+        let encoder = self.encoder.get_or_init(|| {
+            tokenizers::Tokenizer::from_file(&self.path)
+                .map_err(|e| {
+                    tracing::error!(
+                        "{}: {e}; names cannot steer the recogniser",
+                        self.path.display()
+                    )
+                })
+                .ok()
+        });
+        encoder
+            .as_ref()
+            .and_then(|t| t.encode(text, false).ok())
             .map(|e| e.get_ids().to_vec())
             .unwrap_or_default()
     }
 
     /// Text of ordinary tokens (control tokens are skipped).
     pub fn decode(&self, tokens: &[u32]) -> String {
-        let text: Vec<u32> = tokens.iter().copied().filter(|&t| t < self.eot).collect();
-        self.inner.decode(&text, true).unwrap_or_default()
+        let bytes: Vec<u8> = tokens
+            .iter()
+            .filter(|&&t| t < self.eot)
+            .filter_map(|&t| self.bytes.get(t as usize))
+            .flatten()
+            .copied()
+            .collect();
+        String::from_utf8_lossy(&bytes).into_owned()
     }
+}
+
+/// Each token's bytes, by id, from the vocabulary's byte-level spellings.
+fn decode_table(vocab: &HashMap<String, u32>) -> Result<Vec<Vec<u8>>, String> {
+    if vocab.is_empty() || vocab.len() > MAX_VOCAB {
+        return Err(format!("a vocabulary of {} tokens", vocab.len()));
+    }
+    let byte_of = unicode_to_byte();
+    let mut table = vec![Vec::new(); vocab.len()];
+    for (spelling, &id) in vocab {
+        let slot = table
+            .get_mut(id as usize)
+            .ok_or_else(|| format!("token id {id} is outside the vocabulary's {}", vocab.len()))?;
+        *slot = spelling
+            .chars()
+            .map(|c| byte_of.get(&c).copied())
+            .collect::<Option<Vec<u8>>>()
+            .ok_or_else(|| format!("token {spelling:?} is not byte-level"))?;
+    }
+    Ok(table)
+}
+
+/// GPT-2's byte-level alphabet, reversed: printable bytes stand for themselves, the others
+/// for the characters from U+0100 on, in byte order.
+fn unicode_to_byte() -> HashMap<char, u8> {
+    let printable = |b: u8| matches!(b, b'!'..=b'~' | 0xA1..=0xAC | 0xAE..=0xFF);
+    let mut next = 0u32;
+    (0..=255u8)
+        .map(|b| {
+            let c = if printable(b) {
+                char::from(b)
+            } else {
+                next += 1;
+                char::from_u32(255 + next).unwrap_or(char::REPLACEMENT_CHARACTER)
+            };
+            (c, b)
+        })
+        .collect()
 }
