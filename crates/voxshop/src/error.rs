@@ -43,8 +43,6 @@ pub enum SttError {
     Inference(#[from] candle_core::Error),
     #[error("tokenizer: {0}")]
     Tokenizer(String),
-    #[error("{0}")]
-    Threads(String),
     #[error("conversion failed: {0}")]
     Convert(String),
     #[error("I/O on {path}: {source}")]

@@ -20,7 +20,6 @@ pub use tokenizer::Lang;
 use crate::error::SttError;
 use candle_core::Device;
 use std::path::Path;
-use std::sync::Arc;
 use std::time::Instant;
 
 /// Samples per encoder position (two mel frames of 10 ms).
@@ -105,7 +104,8 @@ fn ms_since(t: Instant) -> f64 {
 
 impl Stt {
     /// Loads `model.gguf` and `tokenizer.json` from a directory made by `voxshop setup`.
-    /// `threads`: the compute pool's size (default: [`default_threads`]).
+    /// `threads`: the compute pool's size (default: [`default_threads`]; see
+    /// [`size_compute_pool`]).
     pub fn load(
         kind: ModelKind,
         models_dir: &Path,
@@ -114,8 +114,8 @@ impl Stt {
     ) -> Result<Self, SttError> {
         let fix = kind.setup_command();
         let t0 = Instant::now();
-        let mut model = model::Whisper::load(&kind.gguf_path(models_dir), device, &fix)?;
-        model.pool = Some(compute_pool(threads)?);
+        size_compute_pool(threads);
+        let model = model::Whisper::load(&kind.gguf_path(models_dir), device, &fix)?;
         let t1 = Instant::now();
         let tokenizer = tokenizer::WhisperTokenizer::load(&kind.tokenizer_path(models_dir), &fix)?;
         tracing::debug!(
@@ -245,28 +245,31 @@ pub fn thread_env(threads: usize) -> Vec<(&'static str, String)> {
     env
 }
 
-/// The recogniser's own compute pool of `threads` workers (default: [`default_threads`]).
-pub(crate) fn compute_pool(threads: Option<usize>) -> Result<Arc<rayon::ThreadPool>, SttError> {
+/// Sizes rayon's global pool, which the encoder's GEMMs, our kernels and candle's parallel
+/// loops share, to `threads` workers (default: [`default_threads`]). One pool for all of them:
+/// a second one (a recogniser's own) left its workers competing with the decoder's on few
+/// cores, 1.33 -> 1.57 ms per decoder token on 2. When the program built the global pool
+/// itself, its size stays and a different `threads` is reported.
+pub(crate) fn size_compute_pool(threads: Option<usize>) {
     let n = threads.unwrap_or_else(default_threads);
-    rayon::ThreadPoolBuilder::new()
+    if rayon::ThreadPoolBuilder::new()
         .num_threads(n)
-        .thread_name(|i| format!("voxshop-compute-{i}"))
-        .build()
-        .map(Arc::new)
-        .map_err(|e| SttError::Threads(format!("cannot start {n} compute threads: {e}")))
+        .build_global()
+        .is_err()
+        && rayon::current_num_threads() != n
+    {
+        tracing::warn!(
+            "rayon's global pool already has {} threads; `threads = {n}` cannot change it",
+            rayon::current_num_threads()
+        );
+    }
 }
 
-/// Runs `f` on the recogniser's pool, else on rayon's global one (inline when already there):
-/// the GEMMs' and kernels' parallel loops then split without a hand-off from the calling
-/// thread each time (dozens per encoder pass, each a futex wake-up).
-pub(crate) fn on_pool<R: Send>(
-    pool: Option<&rayon::ThreadPool>,
-    f: impl FnOnce() -> R + Send,
-) -> R {
-    match pool {
-        Some(pool) => pool.install(f),
-        None => rayon::scope(|_| f()),
-    }
+/// Runs `f` on rayon's pool (inline when already there): the GEMMs' and kernels' parallel
+/// loops then split without a hand-off from the calling thread each time (dozens per encoder
+/// pass, each a futex wake-up).
+pub(crate) fn on_pool<R: Send>(f: impl FnOnce() -> R + Send) -> R {
+    rayon::scope(|_| f())
 }
 
 pub fn rms(samples: &[f32]) -> f32 {

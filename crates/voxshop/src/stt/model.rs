@@ -277,8 +277,6 @@ pub struct Whisper {
     pad_kv: Vec<(Tensor, Tensor)>,
     pub mel_filters: Vec<f32>,
     device: Device,
-    /// The recogniser's compute pool; rayon's global one when unset.
-    pub(crate) pool: Option<std::sync::Arc<rayon::ThreadPool>>,
 }
 
 /// Every tensor's bytes against the CRC-32 written beside it: a flipped or overwritten byte
@@ -536,7 +534,6 @@ impl Whisper {
             cross_kv,
             dec_ln: w.norm(layout::DEC_LN)?,
             pad_kv,
-            pool: None,
             mel_filters,
             device: w.device.clone(),
             config,
@@ -550,7 +547,7 @@ impl Whisper {
     /// Encodes a log-mel spectrogram `[n_mels, frames]` (frames even, at most 2 * n_audio_ctx)
     /// into audio features `[1, frames / 2, d_model]`.
     pub fn encode(&self, mel: &[f32], frames: usize) -> candle_core::Result<Tensor> {
-        super::on_pool(self.pool.as_deref(), || self.encode_here(mel, frames))
+        super::on_pool(|| self.encode_here(mel, frames))
     }
 
     fn encode_here(&self, mel: &[f32], frames: usize) -> candle_core::Result<Tensor> {
@@ -576,7 +573,7 @@ impl Whisper {
     /// decoder attends to them, followed (if `padding`) by the padding memory up to the full
     /// 30 s window.
     pub fn start(&self, audio: &Tensor, padding: bool) -> candle_core::Result<DecoderState> {
-        super::on_pool(self.pool.as_deref(), || self.start_here(audio, padding))
+        super::on_pool(|| self.start_here(audio, padding))
     }
 
     fn start_here(&self, audio: &Tensor, padding: bool) -> candle_core::Result<DecoderState> {
