@@ -9,16 +9,28 @@ fn repo_root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
 }
 
-/// Where cargo put libvoxshop.so for this build: beside the test executable.
+/// Where libvoxshop.so is for this build's profile, built first: `cargo test` builds the
+/// library's tests but not its cdylib. The whole workspace is built, as `cargo build` would,
+/// so that nothing is compiled again with other features; it is a no-op when up to date.
 fn library_dir() -> PathBuf {
+    let mut build = Command::new(env!("CARGO"));
+    build.current_dir(repo_root()).arg("build");
+    if !cfg!(debug_assertions) {
+        build.arg("--release");
+    }
+    let status = build.status().expect("cargo runs");
+    assert!(status.success(), "building libvoxshop.so failed");
     let exe = std::env::current_exe().expect("the test knows its own path");
-    let deps = exe.parent().expect("the test executable is in a folder");
+    let dir = exe
+        .parent()
+        .and_then(Path::parent)
+        .expect("the test executable is in <target>/<profile>/deps");
     assert!(
-        deps.join("libvoxshop.so").exists(),
-        "libvoxshop.so is not in {}: build it with `cargo build --release -p voxshop-ffi`",
-        deps.display()
+        dir.join("libvoxshop.so").exists(),
+        "libvoxshop.so is not in {}",
+        dir.display()
     );
-    deps.to_path_buf()
+    dir.to_path_buf()
 }
 
 /// Compiles the example once per test into a fresh temporary folder.

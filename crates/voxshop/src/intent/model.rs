@@ -552,8 +552,8 @@ fn read_net(
         t.get(&format!("{name}.{k}"))
             .ok_or_else(|| candle_core::Error::Msg(format!("tensor {name}.{k} missing")))
     };
-    // Stored as f16: read as f16 and widened once, without an f32 copy of the whole tensor
-    // (the embedding tables are most of the model's memory).
+    // Stored as f16: the embedding rows stay f16 (they are most of the model's memory), the
+    // small dense weights are widened once.
     let f16s = |k: &str| get(k)?.flatten_all()?.to_vec1::<half::f16>();
     let f32s = |k: &str| -> candle_core::Result<Vec<f32>> {
         Ok(f16s(k)?.into_iter().map(f32::from).collect())
@@ -570,25 +570,21 @@ fn read_net(
     if data.len() != rows.len() * hd || w2.len() != outputs * hd || b2.len() != outputs {
         candle_core::bail!("tensor shapes of {name} do not match");
     }
-    let mut emb = vec![0f32; buckets * hd];
+    let mut emb16 = vec![half::f16::ZERO; buckets * hd];
     for (i, &r) in rows.iter().enumerate() {
         let r = r as usize;
         if r >= buckets {
             candle_core::bail!("row {r} out of range");
         }
-        for (e, d) in emb[r * hd..(r + 1) * hd]
-            .iter_mut()
-            .zip(&data[i * hd..(i + 1) * hd])
-        {
-            *e = f32::from(*d);
-        }
+        emb16[r * hd..(r + 1) * hd].copy_from_slice(&data[i * hd..(i + 1) * hd]);
     }
     Ok(SparseNet {
         buckets,
         touched: Vec::new(),
         hidden: hd,
         outputs,
-        emb,
+        emb: Vec::new(),
+        emb16,
         b1,
         w2,
         b2,

@@ -50,8 +50,13 @@ pub struct SparseNet {
     pub buckets: usize,
     pub hidden: usize,
     pub outputs: usize,
-    /// `[buckets, hidden]`, rows of features never seen in training stay zero.
+    /// `[buckets, hidden]`, rows of features never seen in training stay zero. Empty in a
+    /// loaded net, which reads `emb16`.
     pub emb: Vec<f32>,
+    /// The same rows as saved, in f16, for a loaded net: half the memory of `emb` and no
+    /// widening pass at load; each value widens exactly as it is summed, so the logits are
+    /// the same. Empty while training.
+    pub emb16: Vec<half::f16>,
     /// Rows given their random start (training only; not saved).
     pub touched: Vec<bool>,
     pub b1: Vec<f32>,
@@ -75,6 +80,7 @@ impl SparseNet {
             hidden,
             outputs,
             emb: vec![0.0; buckets * hidden],
+            emb16: Vec::new(),
             touched: vec![false; buckets],
             b1: vec![0.0; hidden],
             w2: (0..outputs * hidden)
@@ -98,10 +104,18 @@ impl SparseNet {
         s.h.clear();
         s.h.resize(hd, 0.0);
         let inv = pool_scale(ids.len());
-        for &id in ids {
-            let row = &self.emb[id as usize * hd..(id as usize + 1) * hd];
-            for (h, e) in s.h.iter_mut().zip(row) {
-                *h += e;
+        let rows = |id: u32| id as usize * hd..(id as usize + 1) * hd;
+        if self.emb16.is_empty() {
+            for &id in ids {
+                for (h, e) in s.h.iter_mut().zip(&self.emb[rows(id)]) {
+                    *h += e;
+                }
+            }
+        } else {
+            for &id in ids {
+                for (h, e) in s.h.iter_mut().zip(&self.emb16[rows(id)]) {
+                    *h += f32::from(*e);
+                }
             }
         }
         for (h, b) in s.h.iter_mut().zip(&self.b1) {
