@@ -4,6 +4,7 @@
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
+use std::sync::OnceLock;
 
 fn repo_root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
@@ -13,6 +14,11 @@ fn repo_root() -> PathBuf {
 /// library's tests but not its cdylib. The whole workspace is built, as `cargo build` would,
 /// so that nothing is compiled again with other features; it is a no-op when up to date.
 fn library_dir() -> PathBuf {
+    static DIR: OnceLock<PathBuf> = OnceLock::new();
+    DIR.get_or_init(build_library).clone()
+}
+
+fn build_library() -> PathBuf {
     let mut build = Command::new(env!("CARGO"));
     build.current_dir(repo_root()).arg("build");
     if !cfg!(debug_assertions) {
