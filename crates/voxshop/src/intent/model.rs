@@ -5,7 +5,7 @@ use super::features::{
     completion_features, intent_features, split_features, token_features, Gazetteer, NameMark,
 };
 use super::lang::detect;
-use super::net::{softmax, Scratch, SparseNet};
+use super::net::{softmax, SavedRows, Scratch, SparseNet};
 use super::normalize::normalize_slot;
 use super::schema::{Intent, IntentResult, SlotKind, Slots};
 use super::text::{join, tokenize, tokenize_with_pauses};
@@ -416,8 +416,15 @@ impl IntentModel {
         settings
             .validate()
             .map_err(|e| err(format!("intent.json: {e}")))?;
-        let tensors = candle_core::safetensors::load(dir.join("intent.safetensors"), &Device::Cpu)
+        let path = dir.join("intent.safetensors");
+        let file =
+            std::fs::File::open(&path).map_err(|e| err(format!("intent.safetensors: {e}")))?;
+        // SAFETY: the bytes must not change while mapped; `scripts/train-intent` replaces the
+        // file by renaming a finished one over it, which leaves this mapping on the old file.
+        let map = unsafe { memmap2::Mmap::map(&file) }
             .map_err(|e| err(format!("intent.safetensors: {e}")))?;
+        let map = std::sync::Arc::new(map);
+        let tensors = Saved::read(&map).map_err(|e| err(format!("intent.safetensors: {e}")))?;
         let intent_nets = (0..settings.ensemble)
             .map(|k| {
                 read_net(
@@ -541,50 +548,79 @@ fn write_net(
     Ok(())
 }
 
+/// The tensors of `intent.safetensors`, read in place from its memory map.
+struct Saved<'a> {
+    map: &'a std::sync::Arc<memmap2::Mmap>,
+    tensors: safetensors::SafeTensors<'a>,
+}
+
+impl<'a> Saved<'a> {
+    fn read(map: &'a std::sync::Arc<memmap2::Mmap>) -> Result<Self, String> {
+        let tensors = safetensors::SafeTensors::deserialize(&map[..]).map_err(|e| e.to_string())?;
+        Ok(Self { map, tensors })
+    }
+
+    /// Tensor `name`'s bytes and their offset in the file, checked to be of `dtype`.
+    fn bytes(&self, name: &str, dtype: safetensors::Dtype) -> Result<(&'a [u8], usize), String> {
+        let t = self
+            .tensors
+            .tensor(name)
+            .map_err(|_| format!("tensor {name} missing"))?;
+        if t.dtype() != dtype {
+            return Err(format!("tensor {name} is {:?}, not {dtype:?}", t.dtype()));
+        }
+        let data = t.data();
+        Ok((data, data.as_ptr() as usize - self.map.as_ptr() as usize))
+    }
+
+    fn f32s(&self, name: &str) -> Result<Vec<f32>, String> {
+        let (bytes, _) = self.bytes(name, safetensors::Dtype::F16)?;
+        Ok(bytes
+            .chunks_exact(2)
+            .map(|b| half::f16::from_le_bytes([b[0], b[1]]).to_f32())
+            .collect())
+    }
+
+    fn u32s(&self, name: &str) -> Result<Vec<u32>, String> {
+        let (bytes, _) = self.bytes(name, safetensors::Dtype::U32)?;
+        Ok(bytes
+            .chunks_exact(4)
+            .map(|b| u32::from_le_bytes([b[0], b[1], b[2], b[3]]))
+            .collect())
+    }
+}
+
 fn read_net(
-    t: &HashMap<String, Tensor>,
+    t: &Saved,
     name: &str,
     buckets: usize,
     hidden: usize,
     outputs: usize,
-) -> candle_core::Result<SparseNet> {
-    let get = |k: &str| {
-        t.get(&format!("{name}.{k}"))
-            .ok_or_else(|| candle_core::Error::Msg(format!("tensor {name}.{k} missing")))
-    };
-    // Stored as f16: the embedding rows stay f16 (they are most of the model's memory), the
-    // small dense weights are widened once.
-    let f16s = |k: &str| get(k)?.flatten_all()?.to_vec1::<half::f16>();
-    let f32s = |k: &str| -> candle_core::Result<Vec<f32>> {
-        Ok(f16s(k)?.into_iter().map(f32::from).collect())
-    };
-    let rows = get("rows")?.to_vec1::<u32>()?;
-    let b1 = f32s("b1")?;
+) -> Result<SparseNet, String> {
+    let key = |k: &str| format!("{name}.{k}");
+    let rows = t.u32s(&key("rows"))?;
+    let b1 = t.f32s(&key("b1"))?;
     let hd = b1.len();
     if hd != hidden {
-        candle_core::bail!("{name}.b1 has {hd} units where intent.json says {hidden}");
+        return Err(format!(
+            "{name}.b1 has {hd} units where intent.json says {hidden}"
+        ));
     }
-    let data = f16s("emb")?;
-    let w2 = f32s("w2")?;
-    let b2 = f32s("b2")?;
-    if data.len() != rows.len() * hd || w2.len() != outputs * hd || b2.len() != outputs {
-        candle_core::bail!("tensor shapes of {name} do not match");
+    let (emb, start) = t.bytes(&key("emb"), safetensors::Dtype::F16)?;
+    let w2 = t.f32s(&key("w2"))?;
+    let b2 = t.f32s(&key("b2"))?;
+    if emb.len() != rows.len() * hd * 2 || w2.len() != outputs * hd || b2.len() != outputs {
+        return Err(format!("tensor shapes of {name} do not match"));
     }
-    let mut emb16 = vec![half::f16::ZERO; buckets * hd];
-    for (i, &r) in rows.iter().enumerate() {
-        let r = r as usize;
-        if r >= buckets {
-            candle_core::bail!("row {r} out of range");
-        }
-        emb16[r * hd..(r + 1) * hd].copy_from_slice(&data[i * hd..(i + 1) * hd]);
-    }
+    let saved = SavedRows::new(t.map.clone(), start, &rows, buckets, hd)
+        .map_err(|e| format!("{name}.rows: {e}"))?;
     Ok(SparseNet {
         buckets,
         touched: Vec::new(),
         hidden: hd,
         outputs,
         emb: Vec::new(),
-        emb16,
+        saved,
         b1,
         w2,
         b2,

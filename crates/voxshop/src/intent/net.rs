@@ -51,18 +51,80 @@ pub struct SparseNet {
     pub hidden: usize,
     pub outputs: usize,
     /// `[buckets, hidden]`, rows of features never seen in training stay zero. Empty in a
-    /// loaded net, which reads `emb16`.
+    /// loaded net, which reads `saved`.
     pub emb: Vec<f32>,
-    /// The same rows as saved, in f16, for a loaded net: half the memory of `emb` and no
-    /// widening pass at load; each value widens exactly as it is summed, so the logits are
-    /// the same. Empty while training.
-    pub emb16: Vec<half::f16>,
+    /// A loaded net's rows, as saved. Empty while training.
+    pub saved: SavedRows,
     /// Rows given their random start (training only; not saved).
     pub touched: Vec<bool>,
     pub b1: Vec<f32>,
     /// `[outputs, hidden]`
     pub w2: Vec<f32>,
     pub b2: Vec<f32>,
+}
+
+/// A loaded net's embedding rows: the f16 rows of the model file, read in place from its
+/// memory map. Loading copies nothing, and a process holds in memory only the pages its
+/// inputs' features reach (most of the intent model's size; README, "Speed": model load).
+/// Each value widens exactly as it is summed, so the logits are those of the saved weights.
+#[derive(Debug, Clone, Default)]
+pub struct SavedRows {
+    file: Option<std::sync::Arc<memmap2::Mmap>>,
+    /// Where the rows start in `file`.
+    start: usize,
+    /// `row_of[bucket]`: the bucket's row, or `u32::MAX` for a bucket never seen in training
+    /// (a zero row, not stored).
+    row_of: Vec<u32>,
+}
+
+impl SavedRows {
+    /// `rows[i]` is the bucket of the `i`-th stored row; `start` must leave room in `file`
+    /// for `rows.len()` rows of `hidden` f16 values, and every row must be below `buckets`.
+    pub fn new(
+        file: std::sync::Arc<memmap2::Mmap>,
+        start: usize,
+        rows: &[u32],
+        buckets: usize,
+        hidden: usize,
+    ) -> Result<Self, String> {
+        let end = rows
+            .len()
+            .checked_mul(hidden * 2)
+            .and_then(|n| n.checked_add(start));
+        if end.is_none_or(|end| end > file.len()) {
+            return Err(format!("{} rows run past the end of the file", rows.len()));
+        }
+        let mut row_of = vec![u32::MAX; buckets];
+        for (i, &r) in rows.iter().enumerate() {
+            let slot = row_of
+                .get_mut(r as usize)
+                .ok_or_else(|| format!("row {r} out of range (buckets: {buckets})"))?;
+            *slot = i as u32;
+        }
+        Ok(Self {
+            file: Some(file),
+            start,
+            row_of,
+        })
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.file.is_none()
+    }
+
+    /// The row of `bucket`, widened; nothing for a zero row.
+    fn row(&self, bucket: u32, hidden: usize) -> impl Iterator<Item = f32> + '_ {
+        let bytes = match (&self.file, self.row_of.get(bucket as usize)) {
+            (Some(file), Some(&r)) if r != u32::MAX => {
+                let at = self.start + r as usize * hidden * 2;
+                &file[at..at + hidden * 2]
+            }
+            _ => &[],
+        };
+        bytes
+            .chunks_exact(2)
+            .map(|b| half::f16::from_le_bytes([b[0], b[1]]).to_f32())
+    }
 }
 
 /// Scratch space for one forward pass, reused across calls.
@@ -80,7 +142,7 @@ impl SparseNet {
             hidden,
             outputs,
             emb: vec![0.0; buckets * hidden],
-            emb16: Vec::new(),
+            saved: SavedRows::default(),
             touched: vec![false; buckets],
             b1: vec![0.0; hidden],
             w2: (0..outputs * hidden)
@@ -105,7 +167,7 @@ impl SparseNet {
         s.h.resize(hd, 0.0);
         let inv = pool_scale(ids.len());
         let rows = |id: u32| id as usize * hd..(id as usize + 1) * hd;
-        if self.emb16.is_empty() {
+        if self.saved.is_empty() {
             for &id in ids {
                 for (h, e) in s.h.iter_mut().zip(&self.emb[rows(id)]) {
                     *h += e;
@@ -113,8 +175,8 @@ impl SparseNet {
             }
         } else {
             for &id in ids {
-                for (h, e) in s.h.iter_mut().zip(&self.emb16[rows(id)]) {
-                    *h += f32::from(*e);
+                for (h, e) in s.h.iter_mut().zip(self.saved.row(id, hd)) {
+                    *h += e;
                 }
             }
         }

@@ -358,6 +358,24 @@ struct Household {
     bias: Option<Arc<Bias>>,
 }
 
+/// This process's resident memory now and at its peak (Linux; empty elsewhere), for the
+/// load steps' log.
+fn memory_in_use() -> String {
+    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+    let field = |name: &str| {
+        status
+            .lines()
+            .find_map(|l| l.strip_prefix(name))
+            .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<u64>().ok())
+            .map(|kb| format!("{name} {} MB", kb / 1024))
+    };
+    ["VmRSS:", "VmHWM:", "RssAnon:", "RssFile:"]
+        .iter()
+        .filter_map(|f| field(f))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
 /// Loaded models; cloning shares them.
 #[derive(Clone)]
 pub struct Recognizer {
@@ -370,16 +388,45 @@ impl Recognizer {
         // Each step's time at debug level (`voxshop -vv`): README, "Speed", model load.
         let mut step = Instant::now();
         let mut took = |what: &str| {
-            tracing::debug!("load: {what} {:.1} ms", step.elapsed().as_secs_f64() * 1e3);
+            tracing::debug!(
+                "load: {what} {:.1} ms; memory {}",
+                step.elapsed().as_secs_f64() * 1e3,
+                memory_in_use()
+            );
             step = Instant::now();
         };
-        let mut stt = Stt::load(
-            config.model,
-            &config.models_dir,
-            &compute_device(),
-            config.threads,
-        )?;
+        let intent_dir = crate::intent::model_dir(config.intent_dir.as_deref(), &config.models_dir);
+        // The intent model and the catalogue are read on a second thread while the speech
+        // model loads (README, "Speed": model load).
+        let (stt, side) = std::thread::scope(|scope| {
+            let side = scope.spawn(|| -> Result<_> {
+                let t = Instant::now();
+                let intent = IntentModel::load(&intent_dir)?;
+                let catalog = match &config.catalog {
+                    Some(path) => Some(Catalog::from_toml_file(path)?),
+                    None => None,
+                };
+                Ok((intent, catalog, t.elapsed().as_secs_f64() * 1e3))
+            });
+            let stt = Stt::load(
+                config.model,
+                &config.models_dir,
+                &compute_device(),
+                config.threads,
+            );
+            let side = side.join().unwrap_or_else(|_| {
+                Err(crate::intent::IntentError::Model {
+                    path: intent_dir.display().to_string(),
+                    reason: "its loading thread panicked".into(),
+                }
+                .into())
+            });
+            (stt, side)
+        });
+        let mut stt = stt?;
+        let (intent, catalog, side_ms) = side?;
         took("speech model and tokenizer");
+        tracing::debug!("load: intent model and catalogue {side_ms:.1} ms (in parallel)");
         stt.window = config.effective_window();
         stt.options = config.decode.clone();
         if config.warm_up {
@@ -390,13 +437,6 @@ impl Recognizer {
             })?;
             took("warm-up run");
         }
-        let intent_dir = crate::intent::model_dir(config.intent_dir.as_deref(), &config.models_dir);
-        let intent = IntentModel::load(&intent_dir)?;
-        took("intent model");
-        let catalog = match &config.catalog {
-            Some(path) => Some(Catalog::from_toml_file(path)?),
-            None => None,
-        };
         let rec = Self {
             models: Arc::new(Models {
                 stt,

@@ -8,7 +8,8 @@
 use super::kernels;
 use super::layout::{self, key, part, CHECKSUM_PREFIX, FORMAT_VERSION, METADATA_KEYS};
 use crate::error::SttError;
-use candle_core::quantized::{gguf_file, QMatMul, QTensor};
+use candle_core::quantized::k_quants::BlockQ8_0;
+use candle_core::quantized::{gguf_file, GgmlDType, QMatMul, QStorage, QTensor};
 use candle_core::{DType, Device, IndexOp, Module, Tensor, D};
 use candle_nn::kv_cache::KvCache;
 use candle_nn::LayerNorm;
@@ -96,31 +97,127 @@ impl WhisperConfig {
     }
 }
 
+/// The GGUF's tensors, read in place from a memory map. Each tensor is converted straight
+/// into the form the model keeps (f32, or candle's Q8_0 blocks) and its bytes are checked
+/// against their CRC-32 as they are read, so the file is read once, with no intermediate
+/// copy; its pages are then dropped from this process's memory (they stay in the page
+/// cache), so that peak memory is the model plus one tensor, not the model plus the file.
 struct Weights<'a> {
     content: &'a gguf_file::Content,
-    file: &'a mut std::fs::File,
+    map: &'a memmap2::Mmap,
     device: &'a Device,
+    /// Tensors read so far: those the model does not use are checked at the end.
+    read: std::collections::HashSet<String>,
 }
 
-impl Weights<'_> {
+impl<'a> Weights<'a> {
+    /// The bytes of tensor `name`, checked. Every tensor's extent was checked against the
+    /// file's length before a `Weights` is made.
+    fn bytes(&mut self, name: &str) -> candle_core::Result<(&'a gguf_file::TensorInfo, &'a [u8])> {
+        let (content, map): (&'a gguf_file::Content, &'a memmap2::Mmap) = (self.content, self.map);
+        let t = content
+            .tensor_infos
+            .get(name)
+            .ok_or_else(|| candle_core::Error::Msg(format!("tensor {name} missing")))?;
+        let start = (content.tensor_data_offset + t.offset) as usize;
+        let len = t.shape.elem_count() * t.ggml_dtype.type_size() / t.ggml_dtype.block_size();
+        let bytes = &map[start..start + len];
+        verify_checksum(content, name, bytes).map_err(candle_core::Error::Msg)?;
+        self.read.insert(name.to_string());
+        Ok((t, bytes))
+    }
+
+    /// Done with `bytes` (a slice of the map): drop its pages from this process.
+    fn release(&self, bytes: &[u8]) {
+        let offset = bytes.as_ptr() as usize - self.map.as_ptr() as usize;
+        // SAFETY: the map is read-only and private, so MADV_DONTNEED only unmaps pages that
+        // the kernel reads back from the file if they are touched again; `bytes` is not used
+        // after this call.
+        let _ = unsafe {
+            self.map
+                .unchecked_advise_range(memmap2::UncheckedAdvice::DontNeed, offset, bytes.len())
+        };
+    }
+
     fn q(&mut self, name: &str) -> candle_core::Result<QTensor> {
-        self.content.tensor(self.file, name, self.device)
+        let device = self.device;
+        let (t, bytes) = self.bytes(name)?;
+        let dims = t.shape.dims().to_vec();
+        let q = match (t.ggml_dtype, device) {
+            (GgmlDType::Q8_0, Device::Cpu) => {
+                QTensor::new(QStorage::Cpu(Box::new(q8_0_blocks(bytes))), dims)?
+            }
+            _ => candle_core::quantized::ggml_file::qtensor_from_ggml(
+                t.ggml_dtype,
+                bytes,
+                dims,
+                device,
+            )?,
+        };
+        self.release(bytes);
+        Ok(q)
     }
+
+    /// A tensor widened to f32; f16 and f32 are converted from the map directly.
     fn f32(&mut self, name: &str) -> candle_core::Result<Tensor> {
-        self.q(name)?.dequantize(self.device)
+        let device = self.device;
+        let (t, bytes) = self.bytes(name)?;
+        let values = match t.ggml_dtype {
+            GgmlDType::F32 => {
+                let mut v = huge_vec(bytes.len() / 4);
+                v.extend(
+                    bytes
+                        .chunks_exact(4)
+                        .map(|b| f32::from_le_bytes([b[0], b[1], b[2], b[3]])),
+                );
+                v
+            }
+            GgmlDType::F16 => widen_f16(bytes),
+            _ => {
+                let shape = t.shape.clone();
+                let q = self.q(name)?;
+                return q.dequantize(device)?.reshape(shape);
+            }
+        };
+        let shape = t.shape.clone();
+        self.release(bytes);
+        Tensor::from_vec(values, shape, device)
     }
+
+    /// A linear layer: f16/f32 weights widened once for candle's f32 GEMM, quantised ones
+    /// kept in their blocks.
     fn linear(&mut self, name: &str) -> candle_core::Result<Linear> {
+        let weight = layout::weight(name);
+        let dtype = self.content.tensor_infos.get(&weight).map(|t| t.ggml_dtype);
+        let w = match dtype {
+            Some(GgmlDType::F32 | GgmlDType::F16) => QMatMul::Tensor(self.f32(&weight)?),
+            _ => QMatMul::from_qtensor(self.q(&weight)?)?,
+        };
         Ok(Linear {
-            w: QMatMul::from_qtensor(self.q(&layout::weight(name))?)?,
+            w,
             b: self.f32(&layout::bias(name))?,
         })
     }
+
     fn norm(&mut self, name: &str) -> candle_core::Result<LayerNorm> {
         Ok(LayerNorm::new(
             self.f32(&layout::weight(name))?,
             self.f32(&layout::bias(name))?,
             1e-5,
         ))
+    }
+
+    /// Checks the tensors the model did not read, so that every byte is checked.
+    fn check_the_rest(&mut self) -> candle_core::Result<()> {
+        let rest: Vec<String> = (self.content.tensor_infos.keys())
+            .filter(|name| !self.read.contains(*name))
+            .cloned()
+            .collect();
+        for name in rest {
+            let (_, bytes) = self.bytes(&name)?;
+            self.release(bytes);
+        }
+        Ok(())
     }
 }
 
@@ -279,38 +376,75 @@ pub struct Whisper {
     device: Device,
 }
 
-/// Every tensor's bytes against the CRC-32 written beside it: a flipped or overwritten byte
+/// An empty vector with room for `len` values, whose pages the kernel may back with 2 MB huge
+/// pages (Linux with transparent huge pages in `madvise` mode, the usual default). The
+/// weights are tens of MB of fresh memory: faulting them in 4 KB at a time was most of the
+/// load time.
+fn huge_vec<T>(len: usize) -> Vec<T> {
+    let v = Vec::with_capacity(len);
+    #[cfg(target_os = "linux")]
+    {
+        const PAGE: usize = 4096;
+        let start = (v.as_ptr() as usize).next_multiple_of(PAGE);
+        let end = (v.as_ptr() as usize + len * std::mem::size_of::<T>()) / PAGE * PAGE;
+        if end > start {
+            // SAFETY: a page-aligned range inside the allocation just made; the advice only
+            // changes how the kernel backs it. An error (THP off) leaves 4 KB pages.
+            unsafe { libc::madvise(start as *mut libc::c_void, end - start, libc::MADV_HUGEPAGE) };
+        }
+    }
+    v
+}
+
+/// f16 values (little-endian bytes) widened to f32, with the CPU's conversion instructions
+/// where the bytes are aligned (they are: GGUF aligns every tensor).
+fn widen_f16(bytes: &[u8]) -> Vec<f32> {
+    use half::slice::{HalfBitsSliceExt, HalfFloatSliceExt};
+    let mut out = huge_vec(bytes.len() / 2);
+    // SAFETY: any two bytes are a valid u16; `align_to` puts in `bits` only aligned ones.
+    let (head, bits, tail) = unsafe { bytes.align_to::<u16>() };
+    if cfg!(target_endian = "little") && head.is_empty() && tail.is_empty() {
+        out.resize(bits.len(), 0.0);
+        bits.reinterpret_cast::<half::f16>()
+            .convert_to_f32_slice(&mut out);
+    } else {
+        out.extend(
+            bytes
+                .chunks_exact(2)
+                .map(|b| half::f16::from_le_bytes([b[0], b[1]]).to_f32()),
+        );
+    }
+    out
+}
+
+/// Q8_0 blocks copied out of the file into memory of their own (candle's Q8_0 kernels take
+/// owned blocks), in huge pages as `huge_vec` says.
+fn q8_0_blocks(bytes: &[u8]) -> Vec<BlockQ8_0> {
+    const BLOCK: usize = std::mem::size_of::<BlockQ8_0>();
+    let n = bytes.len() / BLOCK;
+    let mut blocks: Vec<BlockQ8_0> = huge_vec(n);
+    // SAFETY: `BlockQ8_0` is `repr(C)`, an f16 scale and 32 i8, with no padding (34 bytes,
+    // checked by candle) and no invalid bit pattern, so any 34 bytes are a block; the
+    // capacity holds `n` blocks and all `n * BLOCK` bytes are written before `set_len`.
+    unsafe {
+        std::ptr::copy_nonoverlapping(bytes.as_ptr(), blocks.as_mut_ptr().cast::<u8>(), n * BLOCK);
+        blocks.set_len(n);
+    }
+    blocks
+}
+
+/// A tensor's bytes against the CRC-32 written beside it: a flipped or overwritten byte
 /// anywhere in the weights is refused, not turned into confident nonsense ("reper").
-/// Hand-written over the file rather than the loaded tensors so that it is the same on every
-/// device; the file is in the page cache by then (README, "Speed": model load).
-fn verify_checksums(
-    content: &gguf_file::Content,
-    file: &mut std::fs::File,
-    bytes_of: impl Fn(&gguf_file::TensorInfo) -> Option<u64>,
-) -> Result<(), String> {
-    use std::io::{Read, Seek, SeekFrom};
-    let mut buf = vec![0u8; 1 << 20];
-    for (name, t) in &content.tensor_infos {
-        let key = format!("{CHECKSUM_PREFIX}{name}");
-        let want = content
-            .metadata
-            .get(&key)
-            .ok_or_else(|| format!("tensor {name} has no checksum"))?
-            .to_u32()
-            .map_err(|e| format!("{key}: {e}"))?;
-        let mut left = bytes_of(t).ok_or_else(|| format!("tensor {name} has an absurd size"))?;
-        file.seek(SeekFrom::Start(content.tensor_data_offset + t.offset))
-            .map_err(|e| e.to_string())?;
-        let mut crc = crc32fast::Hasher::new();
-        while left > 0 {
-            let n = (left as usize).min(buf.len());
-            file.read_exact(&mut buf[..n]).map_err(|e| e.to_string())?;
-            crc.update(&buf[..n]);
-            left -= n as u64;
-        }
-        if crc.finalize() != want {
-            return Err(format!("tensor {name} does not match its checksum"));
-        }
+fn verify_checksum(content: &gguf_file::Content, name: &str, bytes: &[u8]) -> Result<(), String> {
+    let key = format!("{CHECKSUM_PREFIX}{name}");
+    let want = content
+        .metadata
+        .get(&key)
+        .ok_or_else(|| format!("tensor {name} has no checksum"))?
+        .to_u32()
+        .map_err(|e| format!("{key}: {e}"))?;
+    if crc32fast::hash(bytes) != want {
+        return Err(format!("tensor {name} does not match its checksum"));
     }
     Ok(())
 }
@@ -394,7 +528,7 @@ impl Whisper {
             reason,
             fix: fix.to_string(),
         };
-        let mut file = std::fs::File::open(path).map_err(|e| match e.kind() {
+        let file = std::fs::File::open(path).map_err(|e| match e.kind() {
             std::io::ErrorKind::NotFound => SttError::MissingModel {
                 path: path.to_owned(),
                 fix: fix.to_string(),
@@ -404,7 +538,15 @@ impl Whisper {
                 source: e,
             },
         })?;
-        let content = gguf_file::Content::read(&mut file).map_err(|e| corrupt(e.to_string()))?;
+        // SAFETY: the bytes must not change while mapped. `setup` and `convert` replace a
+        // model by renaming a finished file over it, which leaves this mapping on the old
+        // file; every tensor's checksum is verified before its bytes are used.
+        let map = unsafe { memmap2::Mmap::map(&file) }.map_err(|e| SttError::Io {
+            path: path.to_owned(),
+            source: e,
+        })?;
+        let content = gguf_file::Content::read(&mut std::io::Cursor::new(&map[..]))
+            .map_err(|e| corrupt(e.to_string()))?;
         let config = read_config(&content).map_err(corrupt)?;
         config
             .check(|name| {
@@ -414,7 +556,7 @@ impl Whisper {
                     .map(|t| t.shape.dims().to_vec())
             })
             .map_err(corrupt)?;
-        let file_len = file.metadata().map(|m| m.len()).unwrap_or(0);
+        let file_len = map.len() as u64;
         // Checked arithmetic: a dimension read from the file must not wrap into a small size.
         let end = |t: &gguf_file::TensorInfo| -> Option<u64> {
             let elems = t
@@ -440,16 +582,15 @@ impl Whisper {
                 None => return Err(corrupt(format!("tensor {name} has an absurd size"))),
             }
         }
-        verify_checksums(&content, &mut file, |t| {
-            end(t).map(|e| e - t.offset - content.tensor_data_offset)
-        })
-        .map_err(corrupt)?;
         let mut w = Weights {
             content: &content,
-            file: &mut file,
+            map: &map,
             device,
+            read: Default::default(),
         };
-        Self::from_weights(&mut w, config).map_err(|e| corrupt(e.to_string()))
+        let model = Self::from_weights(&mut w, config).map_err(|e| corrupt(e.to_string()))?;
+        w.check_the_rest().map_err(|e| corrupt(e.to_string()))?;
+        Ok(model)
     }
 
     fn from_weights(w: &mut Weights, config: WhisperConfig) -> candle_core::Result<Self> {
