@@ -2,6 +2,7 @@
 //! generated corpus, with temperature and rejection threshold fitted on the hand-written
 //! dev set. The same corpus and seed give the same bytes on disk.
 
+use super::domain::domain;
 use super::eval::{read_labelled, Labelled};
 use super::features::{
     completion_features, intent_features, split_features, token_features, NameMark, NAMED_KINDS,
@@ -376,15 +377,19 @@ const COMPLETER_SEED: u64 = 0x636f_6d70_6c65_7465;
 
 /// Whether a command cut before token `cut` leaves something unsaid: a slot ("add two litres
 /// of | oat milk", "can you | buy batteries"), or a list it has begun to name ("add milk to
-/// my | party list", "what's on my | party list"). "add milk | to my party list" is whole:
-/// a list command without a list acts on the shopping list (DOMAIN.md), and "buy batteries
-/// | please" is whole too.
-fn unsaid(labels: &[usize], cut: usize) -> bool {
+/// my | party list", "what's on my | party list", "delete everything on my grocery | list").
+/// "add milk | to my party list" is whole: a list command without a list acts on the
+/// shopping list (DOMAIN.md), and "buy batteries | please" is whole too.
+fn unsaid(tokens: &[String], labels: &[usize], cut: usize) -> bool {
     let list = [label_b(SlotKind::List), label_i(SlotKind::List)];
     let rest = &labels[cut..];
     let slot_left = rest.iter().any(|&l| l != 0 && !list.contains(&l));
     let list_left = rest.iter().any(|l| list.contains(l));
-    slot_left || (list_left && labels[cut - 1] == 0)
+    let list_word_left = list.contains(&labels[cut - 1])
+        && tokens.get(cut).is_some_and(|t| {
+            (domain().lists.words_after.iter()).any(|w| w.eq_ignore_ascii_case(t))
+        });
+    slot_left || (list_left && labels[cut - 1] == 0) || list_word_left
 }
 
 /// The completer: shopping commands, whole (0) and cut at a random word ([`INCOMPLETE`] when
@@ -402,7 +407,7 @@ fn train_completer(examples: &[Example], cfg: &TrainConfig) -> SparseNet {
             let cut = 1 + rng.below(e.tokens.len() - 1);
             items.push((
                 e.tokens[..cut].to_vec(),
-                usize::from(unsaid(labels, cut)) * INCOMPLETE,
+                usize::from(unsaid(&e.tokens, labels, cut)) * INCOMPLETE,
             ));
         }
     }
@@ -607,6 +612,24 @@ mod tests {
         rows.iter()
             .flat_map(|&(g, p, y, n)| std::iter::repeat_n((g, p, y), n))
             .collect()
+    }
+
+    #[test]
+    fn a_cut_is_unfinished_when_it_leaves_a_slot_or_a_lists_name_half_said() {
+        let (o, list, item) = (0, label_b(SlotKind::List), label_b(SlotKind::Item));
+        let said = |text: &str| text.split(' ').map(String::from).collect::<Vec<_>>();
+        let grocery = said("delete everything on my grocery list");
+        let grocery_labels = [o, o, o, o, list, o];
+        assert!(unsaid(&grocery, &grocery_labels, 5), "on my grocery | list");
+        assert!(unsaid(&grocery, &grocery_labels, 4), "on my | grocery list");
+        let party = said("add milk to my party list");
+        let party_labels = [o, item, o, o, list, o];
+        assert!(
+            !unsaid(&party, &party_labels, 2),
+            "add milk | to my party list"
+        );
+        assert!(unsaid(&party, &party_labels, 1), "add | milk ...");
+        assert!(unsaid(&party, &party_labels, 5), "... my party | list");
     }
 
     #[test]
