@@ -219,6 +219,15 @@ fn system(c: &mut Criterion) {
     let mut g = c.benchmark_group("system");
     g.sample_size(10);
     g.bench_function("model_load", |b| b.iter(|| black_box(recognizer())));
+    // What a one-shot `transcribe` loads: no warm-up run.
+    let one_shot = RecognizerConfig {
+        models_dir: root().join("models"),
+        warm_up: false,
+        ..Default::default()
+    };
+    g.bench_function("model_load_one_shot", |b| {
+        b.iter(|| black_box(Recognizer::load(&one_shot).expect("run scripts/setup first")))
+    });
 
     // 60 s of real speech and pauses: the LibriVox clips with a second of silence between.
     let rec = recognizer();

@@ -163,15 +163,9 @@ impl<'a> Weights<'a> {
         let device = self.device;
         let (t, bytes) = self.bytes(name)?;
         let values = match t.ggml_dtype {
-            GgmlDType::F32 => {
-                let mut v = huge_vec(bytes.len() / 4);
-                v.extend(
-                    bytes
-                        .chunks_exact(4)
-                        .map(|b| f32::from_le_bytes([b[0], b[1], b[2], b[3]])),
-                );
-                v
-            }
+            GgmlDType::F32 => (bytes.chunks_exact(4))
+                .map(|b| f32::from_le_bytes([b[0], b[1], b[2], b[3]]))
+                .collect(),
             GgmlDType::F16 => widen_f16(bytes),
             _ => {
                 let shape = t.shape.clone();
@@ -376,31 +370,11 @@ pub struct Whisper {
     device: Device,
 }
 
-/// An empty vector with room for `len` values, whose pages the kernel may back with 2 MB huge
-/// pages (Linux with transparent huge pages in `madvise` mode, the usual default). The
-/// weights are tens of MB of fresh memory: faulting them in 4 KB at a time was most of the
-/// load time.
-fn huge_vec<T>(len: usize) -> Vec<T> {
-    let v = Vec::with_capacity(len);
-    #[cfg(target_os = "linux")]
-    {
-        const PAGE: usize = 4096;
-        let start = (v.as_ptr() as usize).next_multiple_of(PAGE);
-        let end = (v.as_ptr() as usize + len * std::mem::size_of::<T>()) / PAGE * PAGE;
-        if end > start {
-            // SAFETY: a page-aligned range inside the allocation just made; the advice only
-            // changes how the kernel backs it. An error (THP off) leaves 4 KB pages.
-            unsafe { libc::madvise(start as *mut libc::c_void, end - start, libc::MADV_HUGEPAGE) };
-        }
-    }
-    v
-}
-
 /// f16 values (little-endian bytes) widened to f32, with the CPU's conversion instructions
 /// where the bytes are aligned (they are: GGUF aligns every tensor).
 fn widen_f16(bytes: &[u8]) -> Vec<f32> {
     use half::slice::{HalfBitsSliceExt, HalfFloatSliceExt};
-    let mut out = huge_vec(bytes.len() / 2);
+    let mut out = Vec::with_capacity(bytes.len() / 2);
     // SAFETY: any two bytes are a valid u16; `align_to` puts in `bits` only aligned ones.
     let (head, bits, tail) = unsafe { bytes.align_to::<u16>() };
     if cfg!(target_endian = "little") && head.is_empty() && tail.is_empty() {
@@ -418,11 +392,11 @@ fn widen_f16(bytes: &[u8]) -> Vec<f32> {
 }
 
 /// Q8_0 blocks copied out of the file into memory of their own (candle's Q8_0 kernels take
-/// owned blocks), in huge pages as `huge_vec` says.
+/// owned blocks): one copy, where reading the file and then building candle's tensor made two.
 fn q8_0_blocks(bytes: &[u8]) -> Vec<BlockQ8_0> {
     const BLOCK: usize = std::mem::size_of::<BlockQ8_0>();
     let n = bytes.len() / BLOCK;
-    let mut blocks: Vec<BlockQ8_0> = huge_vec(n);
+    let mut blocks: Vec<BlockQ8_0> = Vec::with_capacity(n);
     // SAFETY: `BlockQ8_0` is `repr(C)`, an f16 scale and 32 i8, with no padding (34 bytes,
     // checked by candle) and no invalid bit pattern, so any 34 bytes are a block; the
     // capacity holds `n` blocks and all `n * BLOCK` bytes are written before `set_len`.
