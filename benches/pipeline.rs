@@ -163,8 +163,25 @@ fn stages(c: &mut Criterion) {
     g.bench_function("live_end_of_speech_to_intent_3s", |b| {
         b.iter_custom(|iters| (0..iters).map(|_| live_latency(&rec, &live)).sum())
     });
+    // The multilingual `base` on 3 s of real French (a telephone prompt, 8 kHz), language
+    // detected: its own encoder window (10 s floor) and one decoder step more than tiny.en.
+    let base = Recognizer::load(&RecognizerConfig {
+        model: voxshop::ModelKind::Base,
+        models_dir: root().join("models"),
+        ..Default::default()
+    })
+    .expect("run scripts/setup (it makes both models)");
+    let french = load_wav_16k(Path::new(FRENCH_3S))
+        .expect("asterisk-core-sounds-fr-wav is installed by scripts/setup")
+        .samples;
+    g.bench_function("end_of_speech_to_intent_3s_base", |b| {
+        b.iter(|| black_box(base.recognize_segment(&french, 0, 3000).unwrap()))
+    });
     g.finish();
 }
+
+/// "Composez votre mot de passe suivi du dièse": 3.0 s of June Wallack's Canadian French.
+const FRENCH_3S: &str = "/usr/share/asterisk/sounds/fr/agent-pass.wav";
 
 /// Half a second of silence, the command, then two seconds of silence.
 fn live_stream(command: &[f32]) -> Vec<f32> {

@@ -44,24 +44,28 @@ impl WhisperConfig {
     /// d_model, and equal to the shapes of the tensors it describes (`shape_of`).
     fn check(&self, shape_of: impl Fn(&str) -> Option<Vec<usize>>) -> Result<(), String> {
         for (name, v, max) in [
-            ("n_mels", self.n_mels, 256),
-            ("d_model", self.d_model, 4096),
-            ("enc_heads", self.enc_heads, 64),
-            ("dec_heads", self.dec_heads, 64),
-            ("enc_layers", self.enc_layers, 64),
-            ("dec_layers", self.dec_layers, 64),
-            ("vocab", self.vocab, 1 << 20),
-            ("n_audio_ctx", self.n_audio_ctx, 1500),
-            ("n_text_ctx", self.n_text_ctx, 4096),
+            (key::N_MELS, self.n_mels, 256),
+            (key::D_MODEL, self.d_model, 4096),
+            (key::ENC_HEADS, self.enc_heads, 64),
+            (key::DEC_HEADS, self.dec_heads, 64),
+            (key::ENC_LAYERS, self.enc_layers, 64),
+            (key::DEC_LAYERS, self.dec_layers, 64),
+            (key::VOCAB, self.vocab, 1 << 20),
+            (key::N_AUDIO_CTX, self.n_audio_ctx, 1500),
+            (key::N_TEXT_CTX, self.n_text_ctx, 4096),
         ] {
             if v == 0 || v > max {
-                return Err(format!("whisper.{name} = {v} is not in 1..={max}"));
+                return Err(format!("{name} = {v} is not in 1..={max}"));
             }
         }
-        for (name, h) in [("enc_heads", self.enc_heads), ("dec_heads", self.dec_heads)] {
+        for (name, h) in [
+            (key::ENC_HEADS, self.enc_heads),
+            (key::DEC_HEADS, self.dec_heads),
+        ] {
             if !self.d_model.is_multiple_of(h) {
                 return Err(format!(
-                    "whisper.{name} = {h} does not divide d_model = {}",
+                    "{name} = {h} does not divide {} = {}",
+                    key::D_MODEL,
                     self.d_model
                 ));
             }
@@ -70,24 +74,25 @@ impl WhisperConfig {
             (
                 layout::ENC_POS,
                 [self.n_audio_ctx, self.d_model],
-                "n_audio_ctx, d_model",
+                [key::N_AUDIO_CTX, key::D_MODEL],
             ),
             (
                 layout::DEC_POS,
                 [self.n_text_ctx, self.d_model],
-                "n_text_ctx, d_model",
+                [key::N_TEXT_CTX, key::D_MODEL],
             ),
             (
                 layout::DEC_EMB,
                 [self.vocab, self.d_model],
-                "vocab, d_model",
+                [key::VOCAB, key::D_MODEL],
             ),
         ] {
             match shape_of(tensor) {
                 Some(s) if s == want => {}
                 Some(s) => {
                     return Err(format!(
-                        "tensor {tensor} is {s:?} where the header ({keys}) says {want:?}"
+                        "tensor {tensor} is {s:?} where the header ({}) says {want:?}",
+                        keys.join(", ")
                     ))
                 }
                 None => return Err(format!("tensor {tensor} is missing")),
