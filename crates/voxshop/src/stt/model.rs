@@ -189,13 +189,40 @@ impl<'a> Weights<'a> {
         let weight = layout::weight(name);
         let dtype = self.content.tensor_infos.get(&weight).map(|t| t.ggml_dtype);
         let w = match dtype {
-            Some(GgmlDType::F32 | GgmlDType::F16) => QMatMul::Tensor(self.f32(&weight)?),
-            _ => QMatMul::from_qtensor(self.q(&weight)?)?,
+            Some(GgmlDType::F32 | GgmlDType::F16) => {
+                Weight::Ready(QMatMul::Tensor(self.f32(&weight)?))
+            }
+            _ => Weight::Ready(QMatMul::from_qtensor(self.q(&weight)?)?),
         };
         Ok(Linear {
             w,
             b: self.f32(&layout::bias(name))?,
         })
+    }
+
+    /// A linear layer run once per utterance (the encoder's): f16 weights stay f16 in memory
+    /// and are widened for each product (see [`Weight::F16`]); other types as [`linear`].
+    fn linear_f16(&mut self, name: &str) -> candle_core::Result<Linear> {
+        let weight = layout::weight(name);
+        let t = self.content.tensor_infos.get(&weight);
+        let (dtype, dims) = (t.map(|t| t.ggml_dtype), t.map(|t| t.shape.dims().to_vec()));
+        match (dtype, dims.as_deref(), self.device) {
+            (Some(GgmlDType::F16), Some(&[rows, cols]), Device::Cpu) => {
+                let (_, bytes) = self.bytes(&weight)?;
+                let bits = (bytes.chunks_exact(2))
+                    .map(|b| half::f16::from_le_bytes([b[0], b[1]]))
+                    .collect();
+                self.release(bytes);
+                Ok(Linear {
+                    w: Weight::F16 {
+                        bits,
+                        shape: (rows, cols),
+                    },
+                    b: self.f32(&layout::bias(name))?,
+                })
+            }
+            _ => self.linear(name),
+        }
     }
 
     fn norm(&mut self, name: &str) -> candle_core::Result<LayerNorm> {
@@ -222,13 +249,41 @@ impl<'a> Weights<'a> {
 
 #[derive(Debug, Clone)]
 struct Linear {
-    w: QMatMul,
+    w: Weight,
     b: Tensor,
+}
+
+#[derive(Debug, Clone)]
+enum Weight {
+    /// As candle multiplies it: f32, or quantised blocks.
+    Ready(QMatMul),
+    /// f16 kept as stored and widened to f32 for each product, into memory freed after it:
+    /// the encoder's weights held in f32 were 28 MB of tiny.en's resident memory (issue 15:
+    /// no f32 copies that stay resident). Widening costs a few ms per utterance (README,
+    /// "Speed"), where candle's f16 GEMM took 1.7-3.0x the f32 time on these shapes. The
+    /// values are exactly the f32 ones, so results do not change.
+    F16 {
+        bits: Vec<half::f16>,
+        shape: (usize, usize),
+    },
 }
 
 impl Module for Linear {
     fn forward(&self, x: &Tensor) -> candle_core::Result<Tensor> {
-        self.w.forward(x)?.broadcast_add(&self.b)
+        let y = match &self.w {
+            Weight::Ready(w) => w.forward(x)?,
+            Weight::F16 { bits, shape } => {
+                use half::slice::HalfFloatSliceExt;
+                use rayon::prelude::*;
+                const CHUNK: usize = 1 << 15;
+                let mut wide = vec![0f32; bits.len()];
+                (wide.par_chunks_mut(CHUNK))
+                    .zip(bits.par_chunks(CHUNK))
+                    .for_each(|(wide, bits)| bits.convert_to_f32_slice(wide));
+                QMatMul::Tensor(Tensor::from_vec(wide, *shape, x.device())?).forward(x)?
+            }
+        };
+        y.broadcast_add(&self.b)
     }
 }
 
@@ -593,11 +648,11 @@ impl Whisper {
                 let p = layout::enc_layer(i);
                 Ok(EncoderBlock {
                     attn_ln: w.norm(&layout::of(&p, part::ATTN_LN))?,
-                    qkv: w.linear(&layout::of(&p, part::ATTN_QKV))?,
-                    out: w.linear(&layout::of(&p, part::ATTN_OUT))?,
+                    qkv: w.linear_f16(&layout::of(&p, part::ATTN_QKV))?,
+                    out: w.linear_f16(&layout::of(&p, part::ATTN_OUT))?,
                     mlp_ln: w.norm(&layout::of(&p, part::MLP_LN))?,
-                    fc1: w.linear(&layout::of(&p, part::FC1))?,
-                    fc2: w.linear(&layout::of(&p, part::FC2))?,
+                    fc1: w.linear_f16(&layout::of(&p, part::FC1))?,
+                    fc2: w.linear_f16(&layout::of(&p, part::FC2))?,
                     heads: config.enc_heads,
                 })
             })
@@ -807,7 +862,7 @@ impl CrossKv {
         }
         Ok(Self {
             proj: Linear {
-                w: QMatMul::Tensor(Tensor::cat(&weights, 0)?),
+                w: Weight::Ready(QMatMul::Tensor(Tensor::cat(&weights, 0)?)),
                 b: Tensor::cat(&biases, 0)?,
             },
             d: config.d_model,
