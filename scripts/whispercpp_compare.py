@@ -551,18 +551,25 @@ def machine_info(threads: int) -> dict:
     }
 
 
+def print_cpu_share(report: dict, engine_line: str) -> None:
+    """What else ran while timing, which whisper.cpp was timed, and a warning when the machine
+    was busy: the lines under both tables' first line."""
+    info = report["machine"]
+    print(f"other processes used {100 * info['other_cpu_share']:.0f}% of the CPU while timing "
+          f"(load avg {info['loadavg_start']:.2f} before, {info['loadavg_end']:.2f} after, ours included)")
+    print(engine_line)
+    if report["busy"]:
+        print("WARNING: other processes used over 10% of the CPU: timings are not representative "
+              "(whisper.cpp's spinning threads suffer most). Rerun on an idle machine.")
+
+
 def print_table(report: dict) -> None:
     info = report["machine"]
     print(f"clip {report['clip']} ({report['clip_s']:.2f} s), {report['runs']} runs per row, "
           f"{info['threads']} threads, {info['cpu']} ({info['cores']} cores)")
-    print(f"other processes used {100 * info['other_cpu_share']:.0f}% of the CPU while timing "
-          f"(load avg {info['loadavg_start']:.2f} before, {info['loadavg_end']:.2f} after, ours included)")
-    print(f"whisper.cpp {info['whisper_cpp']} (pywhispercpp {info['pywhispercpp']}, "
-          f"flash_attn={info['flash_attn']}, OMP_WAIT_POLICY {info['omp_wait_policy']}): "
-          f"{info['whisper_cpp_system_info']}")
-    if report["busy"]:
-        print("WARNING: other processes used over 10% of the CPU: timings are not representative "
-              "(whisper.cpp's spinning threads suffer most). Rerun on an idle machine.")
+    print_cpu_share(report, f"whisper.cpp {info['whisper_cpp']} (pywhispercpp {info['pywhispercpp']}, "
+                            f"flash_attn={info['flash_attn']}, OMP_WAIT_POLICY {info['omp_wait_policy']}): "
+                            f"{info['whisper_cpp_system_info']}")
     print()
     header = ("engine", "model / quant", "enc ctx", "median ms", "p95 ms", "transcript")
     rows = [(r["engine"], r["model"], str(r["ctx"]), f"{r['median_ms']:.1f}", f"{r['p95_ms']:.1f}",
@@ -889,13 +896,8 @@ def print_whole_process(report: dict) -> None:
     info = report["machine"]
     print(f"whole process: clip {report['clip']} ({report['clip_s']:.2f} s), {report['runs']} runs "
           f"per command, {info['threads']} threads, {info['cpu']} ({info['cores']} cores)")
-    print(f"other processes used {100 * info['other_cpu_share']:.0f}% of the CPU while timing "
-          f"(load avg {info['loadavg_start']:.2f} before, {info['loadavg_end']:.2f} after, ours included)")
-    print(f"whisper-cli {info['whisper_cpp']} (built from the {info['whisper_cli_source']}; "
-          f"OMP_WAIT_POLICY {info['omp_wait_policy']}): {info['whisper_cpp_system_info']}")
-    if report["busy"]:
-        print("WARNING: other processes used over 10% of the CPU: timings are not representative "
-              "(whisper.cpp's spinning threads suffer most). Rerun on an idle machine.")
+    print_cpu_share(report, f"whisper-cli {info['whisper_cpp']} (built from the {info['whisper_cli_source']}; "
+                            f"OMP_WAIT_POLICY {info['omp_wait_policy']}): {info['whisper_cpp_system_info']}")
     print()
     header = ("engine", "model / quant", "enc ctx", "median ms", "p95 ms", "peak RSS MB", "transcript")
     rows = [(r["engine"], r["model"], str(r["ctx"]), f"{r['median_ms']:.1f}", f"{r['p95_ms']:.1f}",

@@ -14,26 +14,27 @@ def expand(tpl, rng):
     """Resolve (a|b) alternatives and [optional|alternatives] parts; nesting allowed."""
     pos = 0
 
+    def alternatives(close):
+        """The `|`-separated alternatives after an opening bracket, up to `close`."""
+        nonlocal pos
+        pos += 1
+        alts = [seq("|" + close)]
+        while tpl[pos] == "|":
+            pos += 1
+            alts.append(seq("|" + close))
+        pos += 1
+        return alts
+
     def seq(stop):
         nonlocal pos
         out = []
         while pos < len(tpl) and tpl[pos] not in stop:
             c = tpl[pos]
             if c == "(":
-                pos += 1
-                alts = [seq("|)")]
-                while tpl[pos] == "|":
-                    pos += 1
-                    alts.append(seq("|)"))
-                pos += 1
+                alts = alternatives(")")
                 out.append(alts[rng.randrange(len(alts))])
             elif c == "[":
-                pos += 1
-                alts = [seq("|]")]
-                while tpl[pos] == "|":
-                    pos += 1
-                    alts.append(seq("|]"))
-                pos += 1
+                alts = alternatives("]")
                 if rng.random() < 0.5:
                     out.append(alts[rng.randrange(len(alts))])
             else:

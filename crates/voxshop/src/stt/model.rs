@@ -166,17 +166,16 @@ impl<'a> Weights<'a> {
     /// A tensor widened to f32; f16 and f32 are converted from the map directly.
     fn f32(&mut self, name: &str) -> candle_core::Result<Tensor> {
         let device = self.device;
+        let dtype = self.content.tensor_infos.get(name).map(|t| t.ggml_dtype);
+        if !matches!(dtype, Some(GgmlDType::F32 | GgmlDType::F16)) {
+            return self.q(name)?.dequantize(device);
+        }
         let (t, bytes) = self.bytes(name)?;
         let values = match t.ggml_dtype {
             GgmlDType::F32 => (bytes.chunks_exact(4))
                 .map(|b| f32::from_le_bytes([b[0], b[1], b[2], b[3]]))
                 .collect(),
-            GgmlDType::F16 => widen_f16(bytes),
-            _ => {
-                let shape = t.shape.clone();
-                let q = self.q(name)?;
-                return q.dequantize(device)?.reshape(shape);
-            }
+            _ => widen_f16(bytes),
         };
         let shape = t.shape.clone();
         self.release(bytes);
