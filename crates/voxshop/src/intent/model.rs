@@ -423,8 +423,8 @@ impl IntentModel {
         // file by renaming a finished one over it, which leaves this mapping on the old file.
         let map = unsafe { memmap2::Mmap::map(&file) }
             .map_err(|e| err(format!("intent.safetensors: {e}")))?;
-        let map = std::sync::Arc::new(map);
-        let tensors = Saved::read(&map).map_err(|e| err(format!("intent.safetensors: {e}")))?;
+        let tensors = Saved::read(&map, std::sync::Arc::new(file))
+            .map_err(|e| err(format!("intent.safetensors: {e}")))?;
         let intent_nets = (0..settings.ensemble)
             .map(|k| {
                 read_net(
@@ -548,16 +548,18 @@ fn write_net(
     Ok(())
 }
 
-/// The tensors of `intent.safetensors`, read in place from its memory map.
+/// The tensors of `intent.safetensors`, read in place from its memory map while loading;
+/// the embedding rows are read from `file` when used ([`SavedRows`]).
 struct Saved<'a> {
-    map: &'a std::sync::Arc<memmap2::Mmap>,
+    map: &'a memmap2::Mmap,
+    file: std::sync::Arc<std::fs::File>,
     tensors: safetensors::SafeTensors<'a>,
 }
 
 impl<'a> Saved<'a> {
-    fn read(map: &'a std::sync::Arc<memmap2::Mmap>) -> Result<Self, String> {
+    fn read(map: &'a memmap2::Mmap, file: std::sync::Arc<std::fs::File>) -> Result<Self, String> {
         let tensors = safetensors::SafeTensors::deserialize(&map[..]).map_err(|e| e.to_string())?;
-        Ok(Self { map, tensors })
+        Ok(Self { map, file, tensors })
     }
 
     /// Tensor `name`'s bytes and their offset in the file, checked to be of `dtype`.
@@ -612,7 +614,7 @@ fn read_net(
     if emb.len() != rows.len() * hd * 2 || w2.len() != outputs * hd || b2.len() != outputs {
         return Err(format!("tensor shapes of {name} do not match"));
     }
-    let saved = SavedRows::new(t.map.clone(), start, &rows, buckets, hd)
+    let saved = SavedRows::new(t.file.clone(), t.map.len(), start, &rows, buckets, hd)
         .map_err(|e| format!("{name}.rows: {e}"))?;
     Ok(SparseNet {
         buckets,

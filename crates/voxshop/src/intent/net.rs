@@ -63,35 +63,47 @@ pub struct SparseNet {
     pub b2: Vec<f32>,
 }
 
-/// A loaded net's embedding rows: the f16 rows of the model file, read in place from its
-/// memory map. Loading copies nothing, and a process holds in memory only the pages its
-/// inputs' features reach (most of the intent model's size; README, "Speed": model load).
-/// Each value widens exactly as it is summed, so the logits are those of the saved weights.
+/// A loaded net's embedding rows: the f16 rows of the model file, read from it row by row
+/// as features need them. Loading copies nothing, and the process holds none of them: a
+/// memory map counted every page its features touched, and the kernel maps 16 pages around
+/// each one, so one command put 14 MB of the file in the process's resident memory (README,
+/// "Speed": peak memory). A row costs one `pread` from the page cache. Each value widens
+/// exactly as it is summed, so the logits are those of the saved weights.
 #[derive(Debug, Clone, Default)]
 pub struct SavedRows {
-    file: Option<std::sync::Arc<memmap2::Mmap>>,
+    file: Option<std::sync::Arc<std::fs::File>>,
     /// Where the rows start in `file`.
-    start: usize,
+    start: u64,
     /// `row_of[bucket]`: the bucket's row, or `u32::MAX` for a bucket never seen in training
     /// (a zero row, not stored).
     row_of: Vec<u32>,
 }
 
+/// The widest row a model may have (`intent.json` allows 1,024 units of f16).
+const MAX_ROW_BYTES: usize = 2048;
+
 impl SavedRows {
-    /// `rows[i]` is the bucket of the `i`-th stored row; `start` must leave room in `file`
-    /// for `rows.len()` rows of `hidden` f16 values, and every row must be below `buckets`.
+    /// `rows[i]` is the bucket of the `i`-th stored row; `start` must leave room in a file
+    /// of `file_len` bytes for `rows.len()` rows of `hidden` f16 values, and every row must
+    /// be below `buckets`.
     pub fn new(
-        file: std::sync::Arc<memmap2::Mmap>,
+        file: std::sync::Arc<std::fs::File>,
+        file_len: usize,
         start: usize,
         rows: &[u32],
         buckets: usize,
         hidden: usize,
     ) -> Result<Self, String> {
+        if hidden * 2 > MAX_ROW_BYTES {
+            return Err(format!(
+                "rows of {hidden} values are wider than {MAX_ROW_BYTES} bytes"
+            ));
+        }
         let end = rows
             .len()
             .checked_mul(hidden * 2)
             .and_then(|n| n.checked_add(start));
-        if end.is_none_or(|end| end > file.len()) {
+        if end.is_none_or(|end| end > file_len) {
             return Err(format!("{} rows run past the end of the file", rows.len()));
         }
         let mut row_of = vec![u32::MAX; buckets];
@@ -103,7 +115,7 @@ impl SavedRows {
         }
         Ok(Self {
             file: Some(file),
-            start,
+            start: start as u64,
             row_of,
         })
     }
@@ -112,19 +124,46 @@ impl SavedRows {
         self.file.is_none()
     }
 
-    /// The row of `bucket`, widened; nothing for a zero row.
-    fn row(&self, bucket: u32, hidden: usize) -> impl Iterator<Item = f32> + '_ {
-        let bytes = match (&self.file, self.row_of.get(bucket as usize)) {
-            (Some(file), Some(&r)) if r != u32::MAX => {
-                let at = self.start + r as usize * hidden * 2;
-                &file[at..at + hidden * 2]
-            }
-            _ => &[],
+    /// Adds the row of `bucket` to `h` (nothing for a zero row).
+    fn add_row(&self, bucket: u32, h: &mut [f32]) {
+        let (Some(file), Some(&r)) = (&self.file, self.row_of.get(bucket as usize)) else {
+            return;
         };
-        bytes
-            .chunks_exact(2)
-            .map(|b| half::f16::from_le_bytes([b[0], b[1]]).to_f32())
+        if r == u32::MAX {
+            return;
+        }
+        let mut buf = [0u8; MAX_ROW_BYTES];
+        let buf = &mut buf[..h.len() * 2];
+        let at = self.start + r as u64 * buf.len() as u64;
+        if let Err(e) = read_at(file, buf, at) {
+            // The file is held open, so only its truncation in place gets here; a missing
+            // row reads as a feature never seen, and says so.
+            tracing::warn!("intent.safetensors: a row could not be read ({e}); retrain or reinstall the model (scripts/train-intent)");
+            return;
+        }
+        for (h, b) in h.iter_mut().zip(buf.chunks_exact(2)) {
+            *h += half::f16::from_le_bytes([b[0], b[1]]).to_f32();
+        }
     }
+}
+
+#[cfg(unix)]
+fn read_at(file: &std::fs::File, buf: &mut [u8], at: u64) -> std::io::Result<()> {
+    std::os::unix::fs::FileExt::read_exact_at(file, buf, at)
+}
+
+#[cfg(windows)]
+fn read_at(file: &std::fs::File, mut buf: &mut [u8], mut at: u64) -> std::io::Result<()> {
+    while !buf.is_empty() {
+        match std::os::windows::fs::FileExt::seek_read(file, buf, at)? {
+            0 => return Err(std::io::ErrorKind::UnexpectedEof.into()),
+            n => {
+                buf = &mut buf[n..];
+                at += n as u64;
+            }
+        }
+    }
+    Ok(())
 }
 
 /// Scratch space for one forward pass, reused across calls.
@@ -175,9 +214,7 @@ impl SparseNet {
             }
         } else {
             for &id in ids {
-                for (h, e) in s.h.iter_mut().zip(self.saved.row(id, hd)) {
-                    *h += e;
-                }
+                self.saved.add_row(id, &mut s.h);
             }
         }
         for (h, b) in s.h.iter_mut().zip(&self.b1) {

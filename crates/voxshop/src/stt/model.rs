@@ -116,20 +116,37 @@ struct Weights<'a> {
 }
 
 impl<'a> Weights<'a> {
-    /// The bytes of tensor `name`, checked. Every tensor's extent was checked against the
-    /// file's length before a `Weights` is made.
-    fn bytes(&mut self, name: &str) -> candle_core::Result<(&'a gguf_file::TensorInfo, &'a [u8])> {
+    /// Bytes handed to a reader at a time: the map's pages for one piece are dropped before
+    /// the next is read, so loading holds a megabyte of the file, not a whole tensor (the
+    /// token embedding is a fifth of tiny.en's file).
+    const PIECE: usize = 1 << 20;
+
+    /// Reads tensor `name` piece by piece, each piece a whole number of `unit`-byte elements
+    /// or blocks, checks its CRC-32 and returns its description. Every tensor's extent was
+    /// checked against the file's length before a `Weights` is made. `take` sees every byte
+    /// before the checksum is known, so a caller keeps nothing when this fails.
+    fn read(
+        &mut self,
+        name: &str,
+        mut take: impl FnMut(&[u8]),
+    ) -> candle_core::Result<&'a gguf_file::TensorInfo> {
         let (content, map): (&'a gguf_file::Content, &'a memmap2::Mmap) = (self.content, self.map);
         let t = content
             .tensor_infos
             .get(name)
             .ok_or_else(|| candle_core::Error::Msg(format!("tensor {name} missing")))?;
+        let unit = t.ggml_dtype.type_size();
         let start = (content.tensor_data_offset + t.offset) as usize;
-        let len = t.shape.elem_count() * t.ggml_dtype.type_size() / t.ggml_dtype.block_size();
-        let bytes = &map[start..start + len];
-        verify_checksum(content, name, bytes).map_err(candle_core::Error::Msg)?;
+        let len = t.shape.elem_count() * unit / t.ggml_dtype.block_size();
+        let mut crc = crc32fast::Hasher::new();
+        for piece in map[start..start + len].chunks(Self::PIECE / unit * unit) {
+            crc.update(piece);
+            take(piece);
+            self.release(piece);
+        }
+        verify_checksum(content, name, crc.finalize()).map_err(candle_core::Error::Msg)?;
         self.read.insert(name.to_string());
-        Ok((t, bytes))
+        Ok(t)
     }
 
     /// Done with `bytes` (a slice of the map): drop its pages from this process.
@@ -146,40 +163,45 @@ impl<'a> Weights<'a> {
 
     fn q(&mut self, name: &str) -> candle_core::Result<QTensor> {
         let device = self.device;
-        let (t, bytes) = self.bytes(name)?;
-        let dims = t.shape.dims().to_vec();
-        let q = match (t.ggml_dtype, device) {
-            (GgmlDType::Q8_0, Device::Cpu) => {
-                QTensor::new(QStorage::Cpu(Box::new(q8_0_blocks(bytes))), dims)?
-            }
-            _ => candle_core::quantized::ggml_file::qtensor_from_ggml(
-                t.ggml_dtype,
-                bytes,
-                dims,
-                device,
-            )?,
-        };
-        self.release(bytes);
-        Ok(q)
+        let t = self.content.tensor_infos.get(name);
+        let (dtype, elems) = (
+            t.map(|t| t.ggml_dtype),
+            t.map_or(0, |t| t.shape.elem_count()),
+        );
+        if let (Some(GgmlDType::Q8_0), Device::Cpu) = (dtype, device) {
+            let mut blocks = Vec::with_capacity(elems / GgmlDType::Q8_0.block_size());
+            let t = self.read(name, |piece| append_q8_0_blocks(&mut blocks, piece))?;
+            return QTensor::new(QStorage::Cpu(Box::new(blocks)), t.shape.dims());
+        }
+        let mut bytes = Vec::new();
+        let t = self.read(name, |piece| bytes.extend_from_slice(piece))?;
+        candle_core::quantized::ggml_file::qtensor_from_ggml(
+            t.ggml_dtype,
+            &bytes,
+            t.shape.dims().to_vec(),
+            device,
+        )
     }
 
     /// A tensor widened to f32; f16 and f32 are converted from the map directly.
     fn f32(&mut self, name: &str) -> candle_core::Result<Tensor> {
         let device = self.device;
-        let dtype = self.content.tensor_infos.get(name).map(|t| t.ggml_dtype);
-        if !matches!(dtype, Some(GgmlDType::F32 | GgmlDType::F16)) {
-            return self.q(name)?.dequantize(device);
-        }
-        let (t, bytes) = self.bytes(name)?;
-        let values = match t.ggml_dtype {
-            GgmlDType::F32 => (bytes.chunks_exact(4))
-                .map(|b| f32::from_le_bytes([b[0], b[1], b[2], b[3]]))
-                .collect(),
-            _ => widen_f16(bytes),
+        let t = self.content.tensor_infos.get(name);
+        let (dtype, elems) = (
+            t.map(|t| t.ggml_dtype),
+            t.map_or(0, |t| t.shape.elem_count()),
+        );
+        let mut values = Vec::with_capacity(elems);
+        let t = match dtype {
+            Some(GgmlDType::F32) => self.read(name, |piece| {
+                values.extend(
+                    (piece.chunks_exact(4)).map(|b| f32::from_le_bytes([b[0], b[1], b[2], b[3]])),
+                )
+            })?,
+            Some(GgmlDType::F16) => self.read(name, |piece| widen_f16(piece, &mut values))?,
+            _ => return self.q(name)?.dequantize(device),
         };
-        let shape = t.shape.clone();
-        self.release(bytes);
-        Tensor::from_vec(values, shape, device)
+        Tensor::from_vec(values, t.shape.clone(), device)
     }
 
     /// A linear layer: f16/f32 weights widened once for candle's f32 GEMM, quantised ones
@@ -207,11 +229,12 @@ impl<'a> Weights<'a> {
         let (dtype, dims) = (t.map(|t| t.ggml_dtype), t.map(|t| t.shape.dims().to_vec()));
         match (dtype, dims.as_deref(), self.device) {
             (Some(GgmlDType::F16), Some(&[rows, cols]), Device::Cpu) => {
-                let (_, bytes) = self.bytes(&weight)?;
-                let bits = (bytes.chunks_exact(2))
-                    .map(|b| half::f16::from_le_bytes([b[0], b[1]]))
-                    .collect();
-                self.release(bytes);
+                let mut bits = Vec::with_capacity(rows * cols);
+                self.read(&weight, |piece| {
+                    bits.extend(
+                        (piece.chunks_exact(2)).map(|b| half::f16::from_le_bytes([b[0], b[1]])),
+                    )
+                })?;
                 Ok(Linear {
                     w: Weight::F16 {
                         bits,
@@ -239,8 +262,7 @@ impl<'a> Weights<'a> {
             .cloned()
             .collect();
         for name in rest {
-            let (_, bytes) = self.bytes(&name)?;
-            self.release(bytes);
+            self.read(&name, |_| {})?;
         }
         Ok(())
     }
@@ -429,17 +451,18 @@ pub struct Whisper {
     device: Device,
 }
 
-/// f16 values (little-endian bytes) widened to f32, with the CPU's conversion instructions
-/// where the bytes are aligned (they are: GGUF aligns every tensor).
-fn widen_f16(bytes: &[u8]) -> Vec<f32> {
+/// f16 values (little-endian bytes) widened to f32 and appended to `out`, with the CPU's
+/// conversion instructions where the bytes are aligned (they are: GGUF aligns every tensor,
+/// and [`Weights::read`]'s pieces are whole elements).
+fn widen_f16(bytes: &[u8], out: &mut Vec<f32>) {
     use half::slice::{HalfBitsSliceExt, HalfFloatSliceExt};
-    let mut out = Vec::with_capacity(bytes.len() / 2);
     // SAFETY: any two bytes are a valid u16; `align_to` puts in `bits` only aligned ones.
     let (head, bits, tail) = unsafe { bytes.align_to::<u16>() };
     if cfg!(target_endian = "little") && head.is_empty() && tail.is_empty() {
-        out.resize(bits.len(), 0.0);
+        let at = out.len();
+        out.resize(at + bits.len(), 0.0);
         bits.reinterpret_cast::<half::f16>()
-            .convert_to_f32_slice(&mut out);
+            .convert_to_f32_slice(&mut out[at..]);
     } else {
         out.extend(
             bytes
@@ -447,28 +470,28 @@ fn widen_f16(bytes: &[u8]) -> Vec<f32> {
                 .map(|b| half::f16::from_le_bytes([b[0], b[1]]).to_f32()),
         );
     }
-    out
 }
 
 /// Q8_0 blocks copied out of the file into memory of their own (candle's Q8_0 kernels take
-/// owned blocks): one copy, where reading the file and then building candle's tensor made two.
-fn q8_0_blocks(bytes: &[u8]) -> Vec<BlockQ8_0> {
+/// owned blocks) and appended to `blocks`: one copy, where reading the file and then building
+/// candle's tensor made two.
+fn append_q8_0_blocks(blocks: &mut Vec<BlockQ8_0>, bytes: &[u8]) {
     const BLOCK: usize = std::mem::size_of::<BlockQ8_0>();
     let n = bytes.len() / BLOCK;
-    let mut blocks: Vec<BlockQ8_0> = Vec::with_capacity(n);
+    blocks.reserve(n);
     // SAFETY: `BlockQ8_0` is `repr(C)`, an f16 scale and 32 i8, with no padding (34 bytes,
-    // checked by candle) and no invalid bit pattern, so any 34 bytes are a block; the
-    // capacity holds `n` blocks and all `n * BLOCK` bytes are written before `set_len`.
+    // checked by candle) and no invalid bit pattern, so any 34 bytes are a block; `reserve`
+    // made room for `n` more blocks and all `n * BLOCK` bytes are written before `set_len`.
     unsafe {
-        std::ptr::copy_nonoverlapping(bytes.as_ptr(), blocks.as_mut_ptr().cast::<u8>(), n * BLOCK);
-        blocks.set_len(n);
+        let end = blocks.as_mut_ptr().add(blocks.len()).cast::<u8>();
+        std::ptr::copy_nonoverlapping(bytes.as_ptr(), end, n * BLOCK);
+        blocks.set_len(blocks.len() + n);
     }
-    blocks
 }
 
 /// A tensor's bytes against the CRC-32 written beside it: a flipped or overwritten byte
 /// anywhere in the weights is refused, not turned into confident nonsense ("reper").
-fn verify_checksum(content: &gguf_file::Content, name: &str, bytes: &[u8]) -> Result<(), String> {
+fn verify_checksum(content: &gguf_file::Content, name: &str, crc: u32) -> Result<(), String> {
     let key = format!("{CHECKSUM_PREFIX}{name}");
     let want = content
         .metadata
@@ -476,7 +499,7 @@ fn verify_checksum(content: &gguf_file::Content, name: &str, bytes: &[u8]) -> Re
         .ok_or_else(|| format!("tensor {name} has no checksum"))?
         .to_u32()
         .map_err(|e| format!("{key}: {e}"))?;
-    if crc32fast::hash(bytes) != want {
+    if crc != want {
         return Err(format!("tensor {name} does not match its checksum"));
     }
     Ok(())
