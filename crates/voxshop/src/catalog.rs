@@ -369,13 +369,14 @@ fn letters(s: &str) -> String {
 
 fn fold_accent(c: char) -> char {
     match c {
-        'à' | 'â' | 'ä' | 'á' => 'a',
+        'à' | 'â' | 'ä' | 'á' | 'å' | 'ã' => 'a',
         'é' | 'è' | 'ê' | 'ë' => 'e',
-        'î' | 'ï' | 'í' => 'i',
-        'ô' | 'ö' | 'ó' => 'o',
+        'î' | 'ï' | 'í' | 'ì' => 'i',
+        'ô' | 'ö' | 'ó' | 'ò' | 'ø' | 'õ' => 'o',
         'ù' | 'û' | 'ü' | 'ú' => 'u',
         'ç' => 'c',
-        'ÿ' => 'y',
+        'ñ' => 'n',
+        'ÿ' | 'ý' => 'y',
         other => other,
     }
 }
@@ -383,8 +384,11 @@ fn fold_accent(c: char) -> char {
 /// English phonetic keys: Double Metaphone's primary and alternate codes ("huggies" is HJS
 /// or HKS, "haggis" HKS).
 fn en_key(letters: &str) -> [String; 2] {
+    // rphonetic slices its input by byte and panics inside a letter of two bytes ("ñ", "ø",
+    // "ß"); the accents it knows were folded by `letters`, the rest have no English sound.
+    let ascii: String = letters.chars().filter(char::is_ascii).collect();
     let dm = rphonetic::DoubleMetaphone::new(Some(8));
-    let r = dm.double_metaphone(letters);
+    let r = dm.double_metaphone(&ascii);
     [r.primary(), r.alternate()]
 }
 
@@ -563,6 +567,20 @@ contacts = ["jack"]"#,
         .unwrap();
         assert_eq!(c.resolve(SlotKind::Brand, "viande"), None);
         assert_eq!(c.resolve(SlotKind::Contact, "jake"), None);
+    }
+
+    #[test]
+    fn letters_outside_french_and_english_are_names_too() {
+        let c = Catalog::from_toml_str(
+            r#"brands = ["smørrebrød", "häagen-dazs"]
+contacts = ["muñoz", "łukasz", "straße"]"#,
+        )
+        .unwrap();
+        assert_eq!(c.resolve(SlotKind::Brand, "hagen das"), Some("häagen-dazs"));
+        assert_eq!(c.resolve(SlotKind::Contact, "munoz"), Some("muñoz"));
+        for heard in ["smørrebrød", "łukasz", "straße", "øre", "ñ"] {
+            let _ = c.resolve(SlotKind::Contact, heard);
+        }
     }
 
     #[test]

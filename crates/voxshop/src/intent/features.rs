@@ -5,6 +5,11 @@
 use super::normalize::{normalize_currency, normalize_unit, parse_number};
 use super::schema::SlotKind;
 
+/// The version of the features below, written in `intent.json` by training and checked at
+/// load: networks read only the features they were trained on, so a change to any feature
+/// string bumps it (and the committed model is retrained).
+pub const FEATURES_VERSION: u32 = 1;
+
 /// A token inside a name the household's catalogue knows (DOMAIN.md "Catalogue"): its kind,
 /// and whether the name starts at this token.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -3,6 +3,7 @@
 
 use super::features::{
     completion_features, intent_features, split_features, token_features, Gazetteer, NameMark,
+    FEATURES_VERSION,
 };
 use super::lang::detect;
 use super::net::{softmax, SavedRows, Scratch, SparseNet};
@@ -62,6 +63,14 @@ pub struct ModelSettings {
     pub spend_threshold: f32,
     pub seed: u64,
     pub corpus_sha256: String,
+    /// The feature set the networks were trained on ([`FEATURES_VERSION`]); a model file
+    /// written before the field existed read version 1.
+    #[serde(default = "first_features_version")]
+    pub features: u32,
+}
+
+fn first_features_version() -> u32 {
+    1
 }
 
 impl ModelSettings {
@@ -72,6 +81,13 @@ impl ModelSettings {
 
     /// Every number that sizes the model or decides its answers, checked before use.
     fn validate(&self) -> Result<(), String> {
+        if self.features != FEATURES_VERSION {
+            return Err(format!(
+                "the networks were trained on features version {}, and this build computes \
+                 version {FEATURES_VERSION}; retrain them with scripts/train-intent",
+                self.features
+            ));
+        }
         if !self.buckets.is_power_of_two() || self.buckets > 1 << 24 {
             return Err(format!(
                 "buckets {} is not a power of two up to 2^24",
@@ -880,6 +896,7 @@ mod tests {
             spend_threshold: 0.8,
             seed: 42,
             corpus_sha256: String::new(),
+            features: FEATURES_VERSION,
         }
     }
 
@@ -929,10 +946,28 @@ mod tests {
                 intent_hidden: 0,
                 ..settings()
             },
+            ModelSettings {
+                features: FEATURES_VERSION + 1,
+                ..settings()
+            },
         ];
         for c in cases {
             assert!(c.validate().is_err(), "{c:?}");
         }
+        // A model file from before the field existed was trained on the first feature set.
+        let old = r#"{"buckets": 32768, "intent_hidden": 48, "tagger_hidden": 32,
+            "splitter_hidden": 16, "completer_hidden": 16, "ensemble": 5, "temperature": 1.8,
+            "threshold": 0.73, "spend_threshold": 0.91, "seed": 42, "corpus_sha256": ""}"#;
+        let old: ModelSettings = serde_json::from_str(old).unwrap();
+        assert_eq!(old.features, 1);
+        let newer = ModelSettings {
+            features: 99,
+            ..settings()
+        };
+        assert!(newer
+            .validate()
+            .unwrap_err()
+            .contains("scripts/train-intent"));
     }
 
     #[test]

@@ -5,7 +5,8 @@
 use super::domain::domain;
 use super::eval::{read_labelled, Labelled};
 use super::features::{
-    completion_features, intent_features, split_features, token_features, NameMark, NAMED_KINDS,
+    completion_features, intent_features, split_features, token_features, NameMark,
+    FEATURES_VERSION, NAMED_KINDS,
 };
 use super::model::{
     acceptance_bar, ensemble_probs, label_b, label_i, label_kind, n_labels, round_to_f16, Guess,
@@ -581,6 +582,7 @@ pub fn train(
             spend_threshold: 0.0,
             seed: cfg.seed,
             corpus_sha256: sha,
+            features: FEATURES_VERSION,
         },
         intent_nets,
         tagger,
