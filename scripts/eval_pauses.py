@@ -28,6 +28,8 @@ SETS = ["tests/data/intent_test_en.jsonl", "tests/data/intent_test2_en.jsonl"]
 
 
 HOP = RATE // 100  # 10 ms
+# A whole command that waited longer than this was taken for one still being said (--show).
+SLOW_END_MS = 600
 
 
 def loud_starts(x):
@@ -51,7 +53,8 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--limit", type=int, default=0)
     ap.add_argument("--bin", default=str(ROOT / "target/release/voxshop"))
-    ap.add_argument("--show", action="store_true", help="print the commands not kept whole")
+    ap.add_argument("--show", action="store_true",
+                    help="print the commands not kept whole, and the whole ones that waited")
     ap.add_argument("extra", nargs="*")
     a = ap.parse_args()
     items = [json.loads(l) for s in SETS for l in open(ROOT / s, encoding="utf-8") if l.strip()]
@@ -99,6 +102,12 @@ def main():
         if not ok and a.show:
             print(f"  {it['text']!r} heard {[u.get('transcript') for u in us]}")
     waits = sorted(got[str(w)][-1]["end_ms"] - ends[str(w)] for w in whole if got.get(str(w)))
+    if a.show:
+        for it, w in zip(items, whole):
+            us = got.get(str(w), [])
+            if us and us[-1]["end_ms"] - ends[str(w)] > SLOW_END_MS:
+                wait = us[-1]["end_ms"] - ends[str(w)]
+                print(f"  whole, ended after {wait} ms: {[u.get('transcript') for u in us]}")
     p95 = waits[min(len(waits) - 1, round(0.95 * (len(waits) - 1)))]
     print(f"{len(items)} commands: kept whole with a 250-600 ms pause inside "
           f"{100 * kept / len(items):.1f}% ({kept}/{len(items)}; one utterance: {one}); "
