@@ -50,6 +50,10 @@ pub struct GlobalArgs {
     /// Compute threads, 1-256 (default: physical cores).
     #[arg(long, global = true, value_name = "N", value_parser = clap::value_parser!(u16).range(1..=256))]
     pub threads: Option<u16>,
+    /// Threads of the decoder's quantised products, 1-256 (default: --threads); 1 keeps the
+    /// decoder steady when other programs take a core.
+    #[arg(long, global = true, value_name = "N", value_parser = clap::value_parser!(u16).range(1..=256))]
+    pub decoder_threads: Option<u16>,
     /// More logging (-v info, -vv debug); RUST_LOG overrides.
     #[arg(short, long, global = true, action = clap::ArgAction::Count)]
     pub verbose: u8,
@@ -90,9 +94,10 @@ fn init_logging(verbose: u8) {
 /// Sizes candle's own thread pools, which read only the environment: set here, at the process
 /// edge before any thread starts (the library never sets process-wide variables; see
 /// `voxshop::stt::default_threads` for why they matter).
-fn init_threads(threads: Option<usize>) {
+fn init_threads(threads: Option<usize>, decoder_threads: Option<usize>) {
     let n = threads.unwrap_or_else(voxshop::stt::default_threads);
-    for (key, value) in voxshop::stt::thread_env(n) {
+    let decoder = decoder_threads.map(voxshop::stt::decoder_thread_env);
+    for (key, value) in voxshop::stt::thread_env(n).into_iter().chain(decoder) {
         std::env::set_var(key, value);
     }
 }
@@ -115,7 +120,10 @@ fn run(cli: Cli) -> Result<ExitCode> {
     if let Some(n) = cli.global.threads {
         config.threads = Some(n.into());
     }
-    init_threads(config.threads);
+    if let Some(n) = cli.global.decoder_threads {
+        config.decoder_threads = Some(n.into());
+    }
+    init_threads(config.threads, config.decoder_threads);
     let models_dir = config.models_dir.clone();
     match cli.command {
         Command::Transcribe(args) => transcribe::run(args, config),

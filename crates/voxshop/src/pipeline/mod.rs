@@ -42,6 +42,10 @@ pub struct RecognizerConfig {
     /// Compute threads (1..=256; default: [`crate::stt::default_threads`]). See that function
     /// for the environment variable a process should set to match.
     pub threads: Option<usize>,
+    /// Threads of the decoder's quantised products (1..=`threads`; default: `threads`). 1
+    /// keeps a decoder step steady when other programs take a core (README, "Speed": a busy
+    /// core); see [`crate::stt::decoder_thread_env`] for the variable a process sets.
+    pub decoder_threads: Option<usize>,
     /// Run the model once at load (default): a long-lived recogniser's first utterance is then
     /// as fast as the next. A one-shot run (`voxshop transcribe`) turns it off.
     pub warm_up: bool,
@@ -60,6 +64,7 @@ impl Default for RecognizerConfig {
             bias: BiasMode::default(),
             bias_strength: BiasStrength::default(),
             threads: None,
+            decoder_threads: None,
             warm_up: true,
         }
     }
@@ -80,6 +85,7 @@ impl Default for RecognizerConfig {
 /// bias_margin = 5.0          # ... given only to tokens this close to the best one
 /// bias_min_logprob = -3.5    # a name is kept if the model's mean log-probability of it is this
 /// threads = 2                # compute threads (default: physical cores)
+/// decoder_threads = 1        # the decoder's: steadier beside other busy programs (default: threads)
 /// [session]
 /// partial_every_ms = 800
 /// tail_ms = 128              # pause after the last voiced frame given to the speech model
@@ -108,6 +114,7 @@ pub struct ConfigFile {
     pub bias_margin: Option<f32>,
     pub bias_min_logprob: Option<f32>,
     pub threads: Option<usize>,
+    pub decoder_threads: Option<usize>,
     pub session: Option<SessionConfig>,
 }
 
@@ -175,6 +182,7 @@ impl RecognizerConfig {
             c.bias_strength.min_logprob = x;
         }
         c.threads = file.threads;
+        c.decoder_threads = file.decoder_threads;
         c.validate().map_err(bad)?;
         Ok(c)
     }
@@ -186,6 +194,14 @@ impl RecognizerConfig {
         if let Some(n) = self.threads {
             if !(1..=MAX_THREADS).contains(&n) {
                 return Err(format!("threads = {n}: must be in 1..={MAX_THREADS}"));
+            }
+        }
+        if let Some(n) = self.decoder_threads {
+            let most = self.threads.unwrap_or(MAX_THREADS);
+            if !(1..=most).contains(&n) {
+                return Err(format!(
+                    "decoder_threads = {n}: must be in 1..={most} (threads)"
+                ));
             }
         }
         let BiasStrength {
@@ -722,6 +738,20 @@ mod tests {
         let w = c.effective_window();
         assert_eq!(w.min_ctx, EncoderWindow::for_model(ModelKind::Base).min_ctx);
         assert_eq!(w.margin_ctx, 60);
+    }
+
+    #[test]
+    fn the_decoders_threads_are_at_most_the_threads() {
+        let with = |threads, decoder_threads| RecognizerConfig {
+            threads,
+            decoder_threads,
+            ..Default::default()
+        };
+        assert!(with(Some(2), Some(1)).validate().is_ok());
+        assert!(with(None, Some(1)).validate().is_ok());
+        let err = with(Some(2), Some(3)).validate().unwrap_err();
+        assert!(err.contains("decoder_threads = 3"), "{err}");
+        assert!(with(Some(2), Some(0)).validate().is_err());
     }
 
     #[test]

@@ -260,6 +260,16 @@ pub fn thread_env(threads: usize) -> Vec<(&'static str, String)> {
     env
 }
 
+/// The environment variable that sizes the decoder's quantised products (candle's own pool
+/// for Q8_0 matrix products, read once at its first use) to `decoder_threads`, to set with
+/// [`thread_env`]'s. One thread keeps a decoder step steady when another program takes a
+/// core: candle's workers wait for each other at every product, so on 2 cores a step went
+/// from 1.24 to 4.7 ms beside one busy core, where one thread takes 2.2 ms either way
+/// (README, "Speed": a busy core).
+pub fn decoder_thread_env(decoder_threads: usize) -> (&'static str, String) {
+    ("CANDLE_NUM_THREADS", decoder_threads.to_string())
+}
+
 /// Sizes rayon's global pool, which the encoder's GEMMs, our kernels and candle's parallel
 /// loops share, to `threads` workers (default: [`default_threads`]). One pool for all of them:
 /// a second one (a recogniser's own) left its workers competing with the decoder's on few
