@@ -11,7 +11,9 @@
 //! Threads: a recogniser may be shared by sessions on several threads; one session must not be
 //! used by two threads at once. For full speed, set the environment returned by
 //! `voxshop::stt::thread_env` (`RAYON_NUM_THREADS=<threads>`) before the process starts other
-//! threads; the library never sets process-wide variables.
+//! threads; the library never sets process-wide variables. For less memory on glibc, call
+//! `mallopt(M_ARENA_MAX, 1)` first, as `voxshop` does: one malloc arena instead of one per
+//! thread took 11-17 MB off its peak at no cost in time (README, "Speed": peak memory).
 
 use recognizer::pipeline::{Event, Session};
 use recognizer::{Recognizer, RecognizerConfig};
