@@ -164,7 +164,7 @@ fn stages(c: &mut Criterion) {
         b.iter_custom(|iters| (0..iters).map(|_| live_latency(&rec, &live)).sum())
     });
     // The multilingual `base` on 3 s of real French (a telephone prompt, 8 kHz), language
-    // detected: its own encoder window (10 s floor) and one decoder step more than tiny.en.
+    // detected: its own encoder window (7.5 s floor) and one decoder step more than tiny.en.
     let base = Recognizer::load(&RecognizerConfig {
         model: voxshop::ModelKind::Base,
         models_dir: root().join("models"),
