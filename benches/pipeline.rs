@@ -39,7 +39,7 @@ const COMMAND: &str = "samples/en/buy_paper_towels.wav";
 
 fn stages(c: &mut Criterion) {
     // As the command-line tool does at start-up, before any thread starts.
-    for (key, value) in voxshop::stt::thread_env(voxshop::stt::default_threads()) {
+    for (key, value) in voxshop::stt::thread_env(voxshop::stt::default_threads(), None) {
         std::env::set_var(key, value);
     }
     let rec = recognizer();

@@ -13,7 +13,7 @@ fn main() {
         .unwrap_or("samples/en/buy_paper_towels.wav");
     let runs: usize = args.get(2).and_then(|s| s.parse().ok()).unwrap_or(10);
     // As the command-line tool does at start-up, before any thread starts.
-    for (key, value) in voxshop::stt::thread_env(voxshop::stt::default_threads()) {
+    for (key, value) in voxshop::stt::thread_env(voxshop::stt::default_threads(), None) {
         std::env::set_var(key, value);
     }
     let rec = Recognizer::load(&RecognizerConfig::default()).expect("run scripts/setup first");

@@ -96,8 +96,7 @@ fn init_logging(verbose: u8) {
 /// `voxshop::stt::default_threads` for why they matter).
 fn init_threads(threads: Option<usize>, decoder_threads: Option<usize>) {
     let n = threads.unwrap_or_else(voxshop::stt::default_threads);
-    let decoder = decoder_threads.map(voxshop::stt::decoder_thread_env);
-    for (key, value) in voxshop::stt::thread_env(n).into_iter().chain(decoder) {
+    for (key, value) in voxshop::stt::thread_env(n, decoder_threads) {
         std::env::set_var(key, value);
     }
 }

@@ -6,7 +6,7 @@ use super::features::{
     FEATURES_VERSION,
 };
 use super::lang::detect;
-use super::net::{softmax, SavedRows, Scratch, SparseNet};
+use super::net::{softmax, SavedRows, Scratch, SparseNet, MAX_HIDDEN};
 use super::normalize::normalize_slot;
 use super::schema::{Intent, IntentResult, SlotKind, Slots};
 use super::text::{join, tokenize, tokenize_with_pauses};
@@ -106,8 +106,8 @@ impl ModelSettings {
             ("splitter_hidden", self.splitter_hidden),
             ("completer_hidden", self.completer_hidden),
         ] {
-            if h == 0 || h > 1024 {
-                return Err(format!("{name} {h} is not in 1..=1024"));
+            if h == 0 || h > MAX_HIDDEN {
+                return Err(format!("{name} {h} is not in 1..={MAX_HIDDEN}"));
             }
         }
         if !(self.temperature.is_finite() && self.temperature > 0.0) {

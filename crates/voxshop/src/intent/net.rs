@@ -79,8 +79,11 @@ pub struct SavedRows {
     row_of: Vec<u32>,
 }
 
-/// The widest row a model may have (`intent.json` allows 1,024 units of f16).
-const MAX_ROW_BYTES: usize = 2048;
+/// Most hidden units a network may have (`intent.json` is checked against it at load).
+pub const MAX_HIDDEN: usize = 1024;
+
+/// The widest row a model may have: [`MAX_HIDDEN`] values of f16.
+const MAX_ROW_BYTES: usize = MAX_HIDDEN * 2;
 
 impl SavedRows {
     /// `rows[i]` is the bucket of the `i`-th stored row; `start` must leave room in a file

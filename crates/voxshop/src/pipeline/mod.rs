@@ -44,7 +44,7 @@ pub struct RecognizerConfig {
     pub threads: Option<usize>,
     /// Threads of the decoder's quantised products (1..=`threads`; default: `threads`). 1
     /// keeps a decoder step steady when other programs take a core (README, "Speed": a busy
-    /// core); see [`crate::stt::decoder_thread_env`] for the variable a process sets.
+    /// core); see [`crate::stt::thread_env`] for the variable a process sets.
     pub decoder_threads: Option<usize>,
     /// Run the model once at load (default): a long-lived recogniser's first utterance is then
     /// as fast as the next. A one-shot run (`voxshop transcribe`) turns it off.

@@ -251,24 +251,24 @@ pub fn default_threads() -> usize {
 }
 
 /// The environment a process should set at start-up, before any thread starts, for `threads`
-/// compute threads (see [`default_threads`]): candle reads only these. The library returns them
-/// and never sets them; a variable the user already set is left out.
-pub fn thread_env(threads: usize) -> Vec<(&'static str, String)> {
+/// compute threads (see [`default_threads`]) and, when given, `decoder_threads` for the
+/// decoder's quantised products: candle reads only these. The library returns them and never
+/// sets them; a variable the user already set is left out.
+///
+/// `decoder_threads` sizes candle's own pool for Q8_0 matrix products (`CANDLE_NUM_THREADS`,
+/// read once at its first use). One thread keeps a decoder step steady when another program
+/// takes a core: candle's workers wait for each other at every product, so on 2 cores a step
+/// went from 1.24 to 4.7 ms beside one busy core, where one thread takes 2.2 ms either way
+/// (README, "Speed": a busy core).
+pub fn thread_env(threads: usize, decoder_threads: Option<usize>) -> Vec<(&'static str, String)> {
     let mut env = vec![("RAYON_NUM_THREADS", threads.to_string())];
     if std::env::var_os("CANDLE_BARRIER_POOL_SPIN_LIMIT").is_none() {
         env.push(("CANDLE_BARRIER_POOL_SPIN_LIMIT", "5000".to_string()));
     }
+    if let Some(n) = decoder_threads {
+        env.push(("CANDLE_NUM_THREADS", n.to_string()));
+    }
     env
-}
-
-/// The environment variable that sizes the decoder's quantised products (candle's own pool
-/// for Q8_0 matrix products, read once at its first use) to `decoder_threads`, to set with
-/// [`thread_env`]'s. One thread keeps a decoder step steady when another program takes a
-/// core: candle's workers wait for each other at every product, so on 2 cores a step went
-/// from 1.24 to 4.7 ms beside one busy core, where one thread takes 2.2 ms either way
-/// (README, "Speed": a busy core).
-pub fn decoder_thread_env(decoder_threads: usize) -> (&'static str, String) {
-    ("CANDLE_NUM_THREADS", decoder_threads.to_string())
 }
 
 /// Sizes rayon's global pool, which the encoder's GEMMs, our kernels and candle's parallel

@@ -161,13 +161,18 @@ impl<'a> Weights<'a> {
         };
     }
 
-    fn q(&mut self, name: &str) -> candle_core::Result<QTensor> {
-        let device = self.device;
+    /// Tensor `name`'s type and element count, when it is there (`read` says when not).
+    fn kind(&self, name: &str) -> (Option<GgmlDType>, usize) {
         let t = self.content.tensor_infos.get(name);
-        let (dtype, elems) = (
+        (
             t.map(|t| t.ggml_dtype),
             t.map_or(0, |t| t.shape.elem_count()),
-        );
+        )
+    }
+
+    fn q(&mut self, name: &str) -> candle_core::Result<QTensor> {
+        let device = self.device;
+        let (dtype, elems) = self.kind(name);
         if let (Some(GgmlDType::Q8_0), Device::Cpu) = (dtype, device) {
             let mut blocks = Vec::with_capacity(elems / GgmlDType::Q8_0.block_size());
             let t = self.read(name, |piece| append_q8_0_blocks(&mut blocks, piece))?;
@@ -186,11 +191,10 @@ impl<'a> Weights<'a> {
     /// A tensor widened to f32; f16 and f32 are converted from the map directly.
     fn f32(&mut self, name: &str) -> candle_core::Result<Tensor> {
         let device = self.device;
-        let t = self.content.tensor_infos.get(name);
-        let (dtype, elems) = (
-            t.map(|t| t.ggml_dtype),
-            t.map_or(0, |t| t.shape.elem_count()),
-        );
+        let (dtype, elems) = self.kind(name);
+        if !matches!(dtype, Some(GgmlDType::F32 | GgmlDType::F16)) {
+            return self.q(name)?.dequantize(device);
+        }
         let mut values = Vec::with_capacity(elems);
         let t = match dtype {
             Some(GgmlDType::F32) => self.read(name, |piece| {
@@ -198,8 +202,7 @@ impl<'a> Weights<'a> {
                     (piece.chunks_exact(4)).map(|b| f32::from_le_bytes([b[0], b[1], b[2], b[3]])),
                 )
             })?,
-            Some(GgmlDType::F16) => self.read(name, |piece| widen_f16(piece, &mut values))?,
-            _ => return self.q(name)?.dequantize(device),
+            _ => self.read(name, |piece| widen_f16(piece, &mut values))?,
         };
         Tensor::from_vec(values, t.shape.clone(), device)
     }
@@ -208,8 +211,7 @@ impl<'a> Weights<'a> {
     /// kept in their blocks.
     fn linear(&mut self, name: &str) -> candle_core::Result<Linear> {
         let weight = layout::weight(name);
-        let dtype = self.content.tensor_infos.get(&weight).map(|t| t.ggml_dtype);
-        let w = match dtype {
+        let w = match self.kind(&weight).0 {
             Some(GgmlDType::F32 | GgmlDType::F16) => {
                 Weight::Ready(QMatMul::Tensor(self.f32(&weight)?))
             }
