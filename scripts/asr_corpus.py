@@ -17,6 +17,8 @@ import argparse, hashlib, json, pathlib, random, re, subprocess, sys, wave
 
 import numpy as np
 
+from stream_objects import amended
+
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 RATE = 16000
 NOISES = ["fan", "music", "tv_babble"]
@@ -72,8 +74,8 @@ class Voices:
 
 
 def transcribe_json(binary, extra, paths):
-    """`voxshop transcribe --json` on WAV files: each file's objects, by path (exits with the
-    tool's error on failure)."""
+    """`voxshop transcribe --json` on WAV files: each file's objects as they stand at the
+    end of the file (`amended`), by path (exits with the tool's error on failure)."""
     res = subprocess.run([binary, "transcribe", "--json", *extra, *map(str, paths)],
                          capture_output=True, text=True)
     if res.returncode != 0:
@@ -82,7 +84,7 @@ def transcribe_json(binary, extra, paths):
     for line in res.stdout.splitlines():
         o = json.loads(line)
         got.setdefault(o["source"], []).append(o)
-    return got
+    return {path: amended(objects) for path, objects in got.items()}
 
 
 def mix(speech, snr, noise, rng):
@@ -123,10 +125,12 @@ def transcribe(paths, binary):
                              capture_output=True, text=True)
         if res.returncode != 0:
             sys.exit(res.stderr)
+        objects = {}
         for line in res.stdout.splitlines():
             o = json.loads(line)
-            if o.get("part", 0) == 0:
-                out.setdefault(o["source"], []).append(o["transcript"].strip())
+            objects.setdefault(o["source"], []).append(o)
+        for source, objs in objects.items():
+            out[source] = [o["transcript"].strip() for o in amended(objs) if o.get("part", 0) == 0]
         print(f"  transcribed {min(i + 200, len(paths))}/{len(paths)}", file=sys.stderr)
     return {k: " ".join(v) for k, v in out.items()}
 

@@ -8,9 +8,11 @@ out_of_scope, 4 words or more), speaks each with Piper twice: whole, and cut at 
 boundary into two halves (each spoken alone, its leading and trailing silence cut) joined by a
 seeded 250-600 ms pause. Runs `voxshop transcribe --json`
 on both and reports:
-- kept whole: the paused command gives one utterance whose first object has the right intent
-  (and how many gave one utterance, right or wrong: each half is spoken as a sentence of its
-  own, and the recogniser mishears some of their words, "on my" -> "on mine.");
+- kept whole: the paused command gives one utterance whose first object has the right intent,
+  as the stream stands at its end (a continuation's objects replace those of the utterance
+  they amend; how many needed none is shown too), and how many gave one utterance, right or
+  wrong: each half is spoken as a sentence of its own, and the recogniser mishears some of
+  their words, "on my" -> "on mine.";
 - the end-of-speech wait of the whole commands: from the last audible sample (-45 dBFS over
   10 ms) to the end the endpointer declared (`end_ms`), median and p95; the work after the end
   is on top of it (README: a few ms when the transcript was made during the pause).
@@ -92,15 +94,16 @@ def main():
         whole.append(w)
         paused.append(p)
     got = transcribe_json(a.bin, a.extra, whole + paused)
-    kept = one = 0
+    kept = one = at_once = 0
     for it, p in zip(items, paused):
         us = got.get(str(p), [])
         starts = {u["start_ms"] for u in us}
         one += len(starts) == 1
         ok = len(starts) == 1 and us[0].get("intent") == it["intent"]
         kept += ok
+        at_once += ok and not any("amends" in u for u in us)
         if not ok and a.show:
-            print(f"  {it['text']!r} heard {[u.get('transcript') for u in us]}")
+            print(f"  {it['text']!r} heard {[u.get('transcript') for u in us]} ({p.name})")
     waits = sorted(got[str(w)][-1]["end_ms"] - ends[str(w)] for w in whole if got.get(str(w)))
     if a.show:
         for it, w in zip(items, whole):
@@ -110,7 +113,8 @@ def main():
                 print(f"  whole, ended after {wait} ms: {[u.get('transcript') for u in us]}")
     p95 = waits[min(len(waits) - 1, round(0.95 * (len(waits) - 1)))]
     print(f"{len(items)} commands: kept whole with a 250-600 ms pause inside "
-          f"{100 * kept / len(items):.1f}% ({kept}/{len(items)}; one utterance: {one}); "
+          f"{100 * kept / len(items):.1f}% ({kept}/{len(items)}; one utterance: {one}; "
+          f"without a continuation: {at_once}); "
           f"end-of-speech wait of whole "
           f"commands: median {statistics.median(waits):.0f} ms, p95 {p95:.0f} ms")
 

@@ -11,6 +11,8 @@ Prints per-file errors (unless -q) and the total WER.
 """
 import argparse, gzip, json, random, re, subprocess, sys, pathlib, unicodedata
 
+from stream_objects import amended
+
 PS = pathlib.Path("/usr/share/pocketsphinx/test/data")
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 
@@ -103,11 +105,14 @@ def main():
     res = subprocess.run(cmd, capture_output=True, text=True)
     if res.returncode != 0:
         sys.exit(f"voxshop failed: {res.stderr}")
-    hyps = {}
+    objects = {}
     for line in res.stdout.splitlines():
         o = json.loads(line)
-        if o.get("part", 0) == 0:  # the commands of one utterance share its transcript
-            hyps.setdefault(o["source"], []).append(o["transcript"])
+        objects.setdefault(o["source"], []).append(o)
+    # The stream as it stands at its end (a continuation replaces the utterance it amends);
+    # the commands of one utterance share its transcript.
+    hyps = {src: [o["transcript"] for o in amended(objs) if o.get("part", 0) == 0]
+            for src, objs in objects.items()}
     errs = words = 0
     for path, ref in items:
         hyp = " ".join(hyps.get(str(path), []))

@@ -94,6 +94,8 @@ import time
 import zipfile
 from pathlib import Path
 
+from stream_objects import amended
+
 ROOT = Path(__file__).resolve().parent.parent
 WORK = ROOT / "target" / "whispercpp"
 PY_DIR = WORK / "py"
@@ -480,8 +482,8 @@ def run_voxshop(clip: Path, threads: int, full_window: bool) -> tuple[float, str
 def voxshop_utterances(stdout: str, clip: Path) -> list[dict]:
     """The utterances of `voxshop transcribe --json` output, one object each."""
     # One object per command: the commands of one utterance share its transcript and timings.
-    utts = [u for u in (json.loads(line) for line in stdout.splitlines() if line.startswith("{"))
-            if u.get("part", 0) == 0]
+    objects = [json.loads(line) for line in stdout.splitlines() if line.startswith("{")]
+    utts = [u for u in amended(objects) if u.get("part", 0) == 0]
     if not utts:
         raise Failure(f"voxshop found no utterance in {clip}")
     return utts

@@ -86,6 +86,7 @@ fn long_audio_is_transcribed_window_by_window() {
     assert!(out.len() >= 2, "{} windows", out.len());
     assert!(out.windows(2).all(|p| p[0].end_ms <= p[1].start_ms));
     let hyp: Vec<String> = first_parts(&out)
+        .into_iter()
         .flat_map(|u| normalize(&u.transcript))
         .collect();
     let e = word_errors(&reference, &hyp);
@@ -138,6 +139,7 @@ fn wer(rec: &voxshop::Recognizer, set: &[(std::path::PathBuf, String)]) -> (usiz
     for (wav, reference) in set {
         let utterances = rec.recognize_file(wav).unwrap();
         let hyp: Vec<String> = first_parts(&utterances)
+            .into_iter()
             .flat_map(|u| normalize(&u.transcript))
             .collect();
         let reference = normalize(reference);

@@ -294,6 +294,8 @@ fn a_pause_to_think_inside_a_command_keeps_it_whole() {
             ..Default::default()
         };
         config.session.adaptive_end = adaptive;
+        // The adaptive end alone, without continuations (the next test).
+        config.session.join_within_ms = 0;
         voxshop::Recognizer::load(&config).unwrap()
     };
     let signal = wav("samples/en/pause_oat_milk.wav");
@@ -314,4 +316,60 @@ fn a_pause_to_think_inside_a_command_keeps_it_whole() {
     }
     let cut = stream_in_20ms_chunks(&load(false), &signal);
     assert_eq!(cut.len(), 2, "{cut:?}");
+}
+
+/// Issue 15: a command whose first half is a whole command ("remove the light bulbs" ...
+/// 500 ms ... "from my party list") ends at the pause, and its rest, heard within
+/// `join_within_ms`, is heard together with it: the joined command amends the first, live and
+/// from a file alike. Without continuations the rest was a command of its own.
+#[test]
+fn the_rest_of_a_command_after_a_pause_amends_its_first_half() {
+    if common::skip_without_setup() {
+        return;
+    }
+    let load = |join_within_ms: u32| {
+        let mut config = voxshop::RecognizerConfig {
+            models_dir: common::models_dir(ModelKind::TinyEn),
+            ..Default::default()
+        };
+        config.session.join_within_ms = join_within_ms;
+        voxshop::Recognizer::load(&config).unwrap()
+    };
+    let path = "samples/en/pause_party_list.wav";
+    let signal = wav(path);
+    let rec = load(1_000);
+    let file = rec
+        .recognize_file(&std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(path))
+        .unwrap();
+    for us in [stream_in_20ms_chunks(&rec, &signal), file] {
+        // The first half as it was said, then the whole command replacing it.
+        assert_eq!(us.len(), 2, "{us:?}");
+        let first = &us[0];
+        assert_eq!(first.intent, Some(voxshop::intent::Intent::RemoveFromList));
+        let whole = &us[1];
+        let replaced = whole.amends.expect("the second object amends the first");
+        assert_eq!(
+            (replaced.start_ms, replaced.end_ms),
+            (first.start_ms, first.end_ms)
+        );
+        assert_eq!(whole.start_ms, first.start_ms);
+        let standing = voxshop::pipeline::standing(&us);
+        assert_eq!(standing.len(), 1, "{standing:?}");
+        let slots = standing[0].slots.as_ref().unwrap();
+        assert_eq!(
+            standing[0].intent,
+            Some(voxshop::intent::Intent::RemoveFromList)
+        );
+        assert_eq!(
+            (slots.item.as_deref(), slots.list.as_deref()),
+            (Some("light bulbs"), Some("party"))
+        );
+    }
+    let apart = stream_in_20ms_chunks(&load(0), &signal);
+    assert_eq!(apart.len(), 2, "{apart:?}");
+    assert!(apart.iter().all(|u| u.amends.is_none()));
+    assert_eq!(
+        apart[0].slots.as_ref().unwrap().list.as_deref(),
+        Some("shopping")
+    );
 }

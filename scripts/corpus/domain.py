@@ -48,6 +48,8 @@ class Domain:
 
     def _read_intents(self, d):
         self.slots_by_intent, self.confirm_intents, self.list_default_intents = {}, [], []
+        # intent -> the slots of which a complete command has one (none: always complete)
+        self.needs = {}
         for k, table in enumerate(d.get("intents", [dict])):
             e = Entries(self.path, table, "intents[%d]" % k)
             name = e.get("name", str)
@@ -58,6 +60,9 @@ class Domain:
             if name in self.slots_by_intent:
                 e.fail("%r is listed twice" % name, "name")
             self.slots_by_intent[name] = slots
+            self.needs[name] = tuple(e.get("needs", [str], []))
+            if not set(self.needs[name]) <= set(slots):
+                e.fail("needs names a slot the intent does not carry", "needs")
             if e.get("confirm", bool, False):
                 self.confirm_intents.append(name)
             if e.get("default_list", bool, False):

@@ -29,12 +29,13 @@ pub fn event(e: &Event) -> String {
             end_ms, lang, text, ..
         } => format!("[{:>7.2} s] {}: {text}", seconds(*end_ms), lang.code()),
         Event::Intent(u) => format!(
-            "[{:>7.2} s] -> {}  [{:.0} ms after end of speech]",
+            "[{:>7.2} s] -> {}  [{:.0} ms after end of speech]{}",
             seconds(u.end_ms),
             utterance_command(u).unwrap_or_else(|| "-".into()),
             u.timings_ms
                 .after_end
-                .unwrap_or(u.timings_ms.stt + u.timings_ms.intent)
+                .unwrap_or(u.timings_ms.stt + u.timings_ms.intent),
+            amends(u)
         ),
     }
 }
@@ -59,11 +60,12 @@ pub fn utterances(
         let u = &commands[0];
         writeln!(
             out,
-            "  [{:>6.2}-{:>6.2} s] {}  {}",
+            "  [{:>6.2}-{:>6.2} s] {}  {}{}",
             seconds(u.start_ms),
             seconds(u.end_ms),
             u.lang.code(),
-            u.transcript
+            u.transcript,
+            amends(u)
         )?;
         for line in commands.iter().filter_map(utterance_command) {
             writeln!(out, "  {:>18} -> {line}", "")?;
@@ -125,6 +127,17 @@ fn command(intent: Intent, confidence: f32, slots: &Slots, d: &DialogFields) -> 
         _ => String::new(),
     };
     format!("{intent} ({confidence:.2}) {slots}{dialog}")
+}
+
+/// A continuation names the utterance whose commands it replaces.
+fn amends(u: &Utterance) -> String {
+    u.amends.map_or_else(String::new, |a| {
+        format!(
+            "  (replaces {:.2}-{:.2} s)",
+            seconds(a.start_ms),
+            seconds(a.end_ms)
+        )
+    })
 }
 
 fn seconds(ms: u64) -> f64 {

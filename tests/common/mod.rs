@@ -214,7 +214,10 @@ pub fn asterisk_prompts(lang: &str, min_words: usize, every: usize) -> Vec<(Path
         .collect()
 }
 
-/// One object per utterance: the commands of an utterance share its transcript.
-pub fn first_parts(utterances: &[voxshop::Utterance]) -> impl Iterator<Item = &voxshop::Utterance> {
-    utterances.iter().filter(|u| u.part.unwrap_or(0) == 0)
+/// One object per utterance as the stream stands at its end (a continuation replaces the
+/// utterance it amends): the commands of an utterance share its transcript.
+pub fn first_parts(utterances: &[voxshop::Utterance]) -> Vec<voxshop::Utterance> {
+    (voxshop::pipeline::standing(utterances).into_iter())
+        .filter(|u| u.part.unwrap_or(0) == 0)
+        .collect()
 }

@@ -29,6 +29,15 @@ pub struct IntentFacts {
     pub slots: Vec<SlotKind>,
     pub confirm: bool,
     pub default_list: bool,
+    /// A command is complete when it has one of these slots (none: always complete).
+    pub needs: Vec<SlotKind>,
+}
+
+impl IntentFacts {
+    /// Whether a command with `slots` is complete (DOMAIN.md, "Several commands").
+    pub fn is_complete(&self, slots: &super::schema::Slots) -> bool {
+        self.needs.is_empty() || self.needs.iter().any(|&k| slots.get(k).is_some())
+    }
 }
 
 #[derive(Debug)]
@@ -41,6 +50,8 @@ pub struct Domain {
     currencies: HashMap<String, String>,
     pub numbers: Numbers,
     pub lists: Lists,
+    /// Words that begin the rest of a command (every language).
+    continuation: HashSet<String>,
 }
 
 /// Number words of every language together: an utterance may mix them ("deux dozen").
@@ -68,6 +79,11 @@ pub struct Lists {
 impl Domain {
     pub fn intent(&self, intent: Intent) -> &IntentFacts {
         &self.intents[intent.index()]
+    }
+
+    /// Whether `word` (lower case) begins the rest of a command, never a request of its own.
+    pub fn begins_continuation(&self, word: &str) -> bool {
+        self.continuation.contains(word)
     }
 
     pub fn unit(&self, word: &str) -> Option<&str> {
@@ -130,8 +146,20 @@ impl Domain {
         for (lang, n) in &raw.numbers {
             numbers.add(lang, n)?;
         }
+        let mut continuation = HashSet::new();
+        for (lang, words) in &raw.continuation {
+            for w in words {
+                if w.is_empty() || w.contains(' ') || *w != w.to_lowercase() {
+                    return Err(format!(
+                        "continuation.{lang}: {w:?} is not one lower-case word"
+                    ));
+                }
+                continuation.insert(w.clone());
+            }
+        }
         Ok(Domain {
             intents,
+            continuation,
             units: word_table("unit", &raw.unit)?,
             currencies: word_table("currency", &raw.currency)?,
             numbers,
@@ -305,6 +333,8 @@ struct RawDomain {
     currency: Vec<RawWords>,
     numbers: BTreeMap<String, RawNumbers>,
     lists: RawLists,
+    #[serde(default)]
+    continuation: BTreeMap<String, Vec<String>>,
 }
 
 #[derive(Deserialize)]
@@ -316,6 +346,8 @@ struct RawIntent {
     confirm: bool,
     #[serde(default)]
     default_list: bool,
+    #[serde(default)]
+    needs: Vec<String>,
 }
 
 impl RawIntent {
@@ -334,10 +366,20 @@ impl RawIntent {
                 self.name
             ));
         }
+        let needs = (self.needs.iter())
+            .map(|s| match SlotKind::from_name(s) {
+                Some(k) if slots.contains(&k) => Ok(k),
+                _ => Err(format!(
+                    "intent {}: needs {s:?}, which is not one of its slots",
+                    self.name
+                )),
+            })
+            .collect::<Result<Vec<_>, _>>()?;
         Ok(IntentFacts {
             slots,
             confirm: self.confirm,
             default_list: self.default_list,
+            needs,
         })
     }
 }
@@ -400,5 +442,52 @@ mod tests {
         assert!(e.contains("\"litre\" stands for both"), "{e}");
         let e = Domain::parse("slots = 3").unwrap_err();
         assert!(e.contains("line 1"), "{e}");
+        let needs_other = SOURCE.replace("needs = [\"contact\"]", "needs = [\"charity\"]");
+        let e = Domain::parse(&needs_other).unwrap_err();
+        assert!(e.contains("share_product") && e.contains("charity"), "{e}");
+    }
+
+    /// DOMAIN.md: `item` for add_to_list, remove_from_list, buy and buy_for_me; `contact`
+    /// for share_product; `charity` or `amount` for donate; `item` or `brand` for
+    /// activate_offer; none for the others.
+    #[test]
+    fn complete_commands_are_those_domain_md_names() {
+        use crate::intent::schema::Slots;
+        let d = domain();
+        let none = Slots::default();
+        let item = Slots {
+            item: Some("milk".into()),
+            ..Slots::default()
+        };
+        let amount = Slots {
+            amount: Some(5.0),
+            ..Slots::default()
+        };
+        let brand = Slots {
+            brand: Some("tide".into()),
+            ..Slots::default()
+        };
+        for &i in Intent::ALL.iter() {
+            let facts = d.intent(i);
+            let needs_item = matches!(
+                i,
+                Intent::AddToList | Intent::RemoveFromList | Intent::Buy | Intent::BuyForMe
+            );
+            let needs_something = needs_item
+                || matches!(
+                    i,
+                    Intent::ShareProduct | Intent::Donate | Intent::ActivateOffer
+                );
+            assert_eq!(facts.is_complete(&none), !needs_something, "{i:?}");
+            if needs_item {
+                assert!(
+                    facts.is_complete(&item) && !facts.is_complete(&brand),
+                    "{i:?}"
+                );
+            }
+        }
+        assert!(d.intent(Intent::Donate).is_complete(&amount));
+        assert!(d.intent(Intent::ActivateOffer).is_complete(&brand));
+        assert!(!d.intent(Intent::ShareProduct).is_complete(&item));
     }
 }

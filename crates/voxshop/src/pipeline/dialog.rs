@@ -67,6 +67,13 @@ impl Dialog {
         self.pending.take().map(|p| p.action_id)
     }
 
+    /// Goes back to the pending action of `before` (the state before an utterance that a
+    /// continuation now replaces), while action ids stay unique within the stream: the
+    /// replaced utterance's action is withdrawn, never reissued under its id.
+    pub(crate) fn restore(&mut self, before: &Dialog) {
+        self.pending = before.pending.clone();
+    }
+
     /// The dialog fields of an utterance's commands, in spoken order. The utterance spans
     /// `[start_ms, end_ms]` of stream time. A confirm or deny settles an action asked in an
     /// earlier utterance (the speaker must have had the chance to ask); all the spend
@@ -191,6 +198,19 @@ mod tests {
             settle(&mut d, 3_000, 3_500, &[Confirm])[0].resolves,
             Some(None)
         );
+    }
+
+    #[test]
+    fn a_replaced_utterance_withdraws_its_action_and_its_id_is_not_reused() {
+        let mut d = Dialog::new(DEFAULT_CONFIRM_WINDOW_MS);
+        settle(&mut d, 0, 1_000, &[Buy]);
+        let before = d.clone();
+        settle(&mut d, 2_000, 3_000, &[Buy]);
+        d.restore(&before);
+        let joined = settle(&mut d, 2_000, 4_000, &[Buy]);
+        assert_eq!(joined[0].action_id.as_deref(), Some("a3"));
+        d.restore(&before);
+        assert_eq!(d.pending().map(|p| p.action_id.as_str()), Some("a1"));
     }
 
     #[test]

@@ -6,7 +6,7 @@ mod dialog;
 mod session;
 
 pub use dialog::{Dialog, DialogFields, Outcome, Pending, DEFAULT_CONFIRM_WINDOW_MS};
-pub use session::{utterances, Event, Session, SessionConfig};
+pub use session::{standing, utterances, Event, Session, SessionConfig};
 
 use crate::audio::{self, Pcm16k, TARGET_RATE};
 use crate::catalog::Catalog;
@@ -340,7 +340,18 @@ pub struct Utterance {
     /// `resolves` + `outcome` on a confirm or deny.
     #[serde(flatten)]
     pub dialog: DialogFields,
+    /// On the commands of a continuation: the earlier utterance whose commands these
+    /// replace (README, "A pause inside a command"). Absent otherwise.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub amends: Option<Span>,
     pub timings_ms: Timings,
+}
+
+/// A stretch of stream time, in ms.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+pub struct Span {
+    pub start_ms: u64,
+    pub end_ms: u64,
 }
 
 impl Utterance {
@@ -632,6 +643,7 @@ impl Recognizer {
             requires_confirmation: None,
             part: None,
             dialog: DialogFields::default(),
+            amends: None,
             timings_ms: Timings {
                 stt: stt_ms,
                 intent: intent_ms,
@@ -650,7 +662,9 @@ impl Recognizer {
             .collect()
     }
 
-    /// Recognises the utterances of a whole 16 kHz signal through the streaming path.
+    /// Recognises the utterances of a whole 16 kHz signal through the streaming path: every
+    /// command object in stream order, continuations and the objects they amend alike
+    /// ([`standing`] gives them as they stand at the end).
     pub fn recognize(&self, pcm: &Pcm16k) -> Result<Vec<Utterance>> {
         let mut session = self.session();
         let mut events = Vec::new();

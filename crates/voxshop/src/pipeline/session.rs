@@ -2,9 +2,10 @@
 //! A session is cheap and owns only streaming state; the loaded models are shared.
 
 use super::dialog::{Dialog, Pending, DEFAULT_CONFIRM_WINDOW_MS};
-use super::{Recognizer, Utterance};
+use super::{Recognizer, Span, Utterance};
 use crate::audio::{downmix, StreamResampler, TARGET_RATE};
 use crate::error::Result;
+use crate::intent::{domain::domain, Intent, Slots};
 use crate::stt::{Lang, SttTimings, Transcript};
 use crate::vad::{self, Segment, Vad, VadConfig, VadEvent};
 use std::time::Instant;
@@ -36,6 +37,11 @@ pub struct SessionConfig {
     /// "order paper towels, and add dish soap"), which then come out as two utterances
     /// (README, "Adaptive end of utterance").
     pub complete_end_ms: Option<u32>,
+    /// An utterance that starts within this many ms of the last one's last voiced frame,
+    /// and that finishes its command ("cross off the light bulbs" ... "from my list"), is
+    /// heard together with it: its commands replace the last one's and carry `amends`
+    /// (README, "A pause inside a command"). 0: never.
+    pub join_within_ms: u32,
 }
 
 impl Default for SessionConfig {
@@ -49,6 +55,7 @@ impl Default for SessionConfig {
             adaptive_end: true,
             incomplete_hangover_ms: 900,
             complete_end_ms: None,
+            join_within_ms: 1_000,
         }
     }
 }
@@ -85,6 +92,12 @@ impl SessionConfig {
                 ));
             }
         }
+        if self.join_within_ms > MAX_JOIN_WITHIN_MS {
+            return Err(format!(
+                "join_within_ms = {} is not in 0..={MAX_JOIN_WITHIN_MS}",
+                self.join_within_ms
+            ));
+        }
         if self.tail_ms > self.vad.hangover_ms {
             return Err(format!(
                 "tail_ms = {} is longer than the hang-over ({} ms)",
@@ -110,6 +123,16 @@ impl SessionConfig {
 /// A pause longer than this ends even a command still being said.
 const MAX_INCOMPLETE_HANGOVER_MS: u32 = 5_000;
 
+/// Nobody continues a command after a longer pause than this.
+const MAX_JOIN_WITHIN_MS: u32 = 5_000;
+
+/// Utterances heard together stay within the speech model's 30 s window.
+const MAX_JOINED_SAMPLES: usize = 28 * TARGET_RATE as usize;
+
+/// A short fragment ("from my list", "again") is a continuation even when the joined
+/// reading adds nothing to the commands already given: it is not a request of its own.
+const FRAGMENT_WORDS: usize = 3;
+
 /// What the transcript at the start of a pause says of the utterance's end.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Verdict {
@@ -134,6 +157,99 @@ struct Speculation {
     timings: SttTimings,
     /// Whether it is a whole command, once asked.
     verdict: Option<Verdict>,
+    /// The transcript of the last utterance and this one heard together, when this one may
+    /// continue it.
+    joined: Option<(Transcript, SttTimings)>,
+}
+
+/// The last utterance, kept while a continuation of it may begin (`join_within_ms`).
+struct Said {
+    start: u64,
+    span: Span,
+    /// Stream position just after its last voiced frame.
+    voiced_end: u64,
+    /// The audio its transcript was made from.
+    audio: Vec<f32>,
+    transcript: String,
+    /// Its commands, to tell whether a continuation changes them.
+    commands: Vec<(Option<Intent>, Option<Slots>)>,
+    complete: usize,
+    /// The spending dialog as it was before it.
+    dialog_before: Dialog,
+    /// It settled a pending action: the consumer may be spending already, so it stands.
+    settled: bool,
+}
+
+/// The complete shopping commands among `commands` (DOMAIN.md: a command is complete when
+/// it has its required slots); out_of_scope is none, confirm and deny none either.
+fn complete_commands(commands: &[Utterance]) -> usize {
+    (commands.iter())
+        .filter(|u| match (u.intent, &u.slots) {
+            (Some(Intent::OutOfScope | Intent::Confirm | Intent::Deny) | None, _) => false,
+            (Some(i), Some(slots)) => domain().intent(i).is_complete(slots),
+            (Some(i), None) => domain().intent(i).needs.is_empty(),
+        })
+        .count()
+}
+
+fn summary(commands: &[Utterance]) -> Vec<(Option<Intent>, Option<Slots>)> {
+    (commands.iter())
+        .map(|u| (u.intent, u.slots.clone()))
+        .collect()
+}
+
+fn is_answer(u: &Utterance) -> bool {
+    matches!(u.intent, Some(Intent::Confirm | Intent::Deny))
+}
+
+/// A few words ("again", "camping list"), or words that begin with the rest of a command
+/// ("on my grocery list, please"): the model reads some as commands, but after a command they
+/// are its end more often than a request of their own.
+fn is_fragment(commands: &[Utterance]) -> bool {
+    (commands.first()).is_some_and(|u| {
+        let words = crate::intent::text::tokenize(&u.transcript);
+        words.len() <= FRAGMENT_WORDS
+            || (words.first()).is_some_and(|w| domain().begins_continuation(w))
+    })
+}
+
+impl Said {
+    /// Whether an utterance with commands `alone`, `heard` samples of audio, starting at
+    /// `start`, may continue this one: soon enough, nothing spent on its word, not a "yes"
+    /// or "no" (an answer is its own utterance), and not two whole commands in a row
+    /// (a fragment counts as none).
+    fn may_continue(&self, within: usize, start: u64, heard: usize, alone: &[Utterance]) -> bool {
+        start.saturating_sub(self.voiced_end) <= within as u64
+            && !self.settled
+            && !alone.is_empty()
+            && !alone.iter().any(is_answer)
+            && (self.complete == 0 || complete_commands(alone) == 0 || is_fragment(alone))
+            && self.audio.len() + heard <= MAX_JOINED_SAMPLES
+    }
+
+    /// Whether the reading of both utterances together, `joined`, replaces this one's and
+    /// `alone`'s: it holds a complete command, loses none of theirs (a fragment's do not
+    /// count), and says something new, unless `alone` is a fragment or no command at all
+    /// ("buy those trash bags" ... "again"; "reorder that" ... "last thing I bought").
+    fn continued_by(&self, alone: &[Utterance], joined: &[Utterance]) -> bool {
+        // A "yes" or "no" heard whole ("yes, please, place" ... "the order") counts here only:
+        // one heard in a half is as often a mishearing ("donate" -> "don't make").
+        let j = complete_commands(joined) + joined.iter().filter(|u| is_answer(u)).count();
+        let fragment = is_fragment(alone);
+        let theirs = self.complete
+            + if fragment {
+                0
+            } else {
+                complete_commands(alone)
+            };
+        let nothing = (alone.iter()).all(|u| u.intent == Some(Intent::OutOfScope));
+        j >= 1
+            && j >= theirs
+            && joined
+                .first()
+                .is_some_and(|u| u.transcript != self.transcript)
+            && (summary(joined) != self.commands || fragment || nothing)
+    }
 }
 
 /// What a session reports, with stream timestamps in ms from the first sample pushed.
@@ -182,6 +298,7 @@ pub struct Session {
     vad_ms: f64,
     source: Option<String>,
     dialog: Dialog,
+    said: Option<Said>,
 }
 
 fn to_ms(samples: u64) -> u64 {
@@ -202,6 +319,7 @@ impl Session {
             vad_ms: 0.0,
             source: None,
             dialog: Dialog::new(config.confirm_window_ms),
+            said: None,
         }
     }
 
@@ -375,26 +493,90 @@ impl Session {
         {
             return Ok(());
         }
-        let (transcript, timings) = self.rec.transcribe(&self.vad.current()[..len])?;
+        let audio = &self.vad.current()[..len];
+        let (transcript, timings) = self.rec.transcribe(audio)?;
+        let joined = match &self.said {
+            Some(said) => {
+                let alone = (self.rec).utterance_from(transcript.clone(), timings, 0, 0);
+                if said.may_continue(self.join_within(), start, len, &alone) {
+                    Some(self.rec.transcribe(&[&said.audio[..], audio].concat())?)
+                } else {
+                    None
+                }
+            }
+            None => None,
+        };
         self.speculation = Some(Speculation {
             start,
             len,
             transcript,
             timings,
             verdict: None,
+            joined,
         });
         Ok(())
     }
 
-    /// The utterance's transcript: the speculative one when it covered the same audio.
-    fn final_transcript(&mut self, seg: &Segment) -> Result<(Transcript, SttTimings)> {
+    /// `join_within_ms` in samples.
+    fn join_within(&self) -> usize {
+        self.config.join_within_ms as usize * TARGET_RATE as usize / 1000
+    }
+
+    /// The commands that replace the last utterance's when `seg` continues it, with the
+    /// utterance they replace; None when `seg` stands alone.
+    fn continuation(
+        &mut self,
+        seg: &Segment,
+        len: usize,
+        alone: &[Utterance],
+        speculated: Option<(Transcript, SttTimings)>,
+    ) -> Result<Option<(Vec<Utterance>, Said)>> {
+        let within = self.join_within();
+        let Some(said) = self.said.as_ref() else {
+            return Ok(None);
+        };
+        if within == 0 || !said.may_continue(within, seg.start, len, alone) {
+            return Ok(None);
+        }
+        let (transcript, timings) = match speculated {
+            Some(j) => j,
+            None => (self.rec).transcribe(&[&said.audio[..], &seg.samples[..len]].concat())?,
+        };
+        let joined =
+            (self.rec).utterance_from(transcript, timings, said.span.start_ms, seg.end_ms());
+        tracing::debug!(
+            said = said.transcript,
+            joined = joined.first().map(|u| u.transcript.as_str()),
+            "continuation heard"
+        );
+        if !said.continued_by(alone, &joined) {
+            return Ok(None);
+        }
+        Ok(self.said.take().map(|said| (joined, said)))
+    }
+
+    /// Samples of `seg` given to the speech model.
+    fn stt_len(&self, seg: &Segment) -> usize {
         let heard = ((seg.end - seg.start) as usize).min(seg.samples.len());
-        let len = self
-            .config
-            .stt_len((seg.voiced_end - seg.start) as usize, heard);
+        (self.config).stt_len((seg.voiced_end - seg.start) as usize, heard)
+    }
+
+    /// The utterance's transcript, and its reading together with the last utterance when
+    /// that was made: the speculative ones when they covered the same audio.
+    #[allow(clippy::type_complexity)]
+    fn final_transcript(
+        &mut self,
+        seg: &Segment,
+        len: usize,
+    ) -> Result<(Transcript, SttTimings, Option<(Transcript, SttTimings)>)> {
         match self.speculation.take() {
-            Some(s) if s.start == seg.start && s.len == len => Ok((s.transcript, s.timings)),
-            _ => self.rec.transcribe(&seg.samples[..len]),
+            Some(s) if s.start == seg.start && s.len == len => {
+                Ok((s.transcript, s.timings, s.joined))
+            }
+            _ => {
+                let (t, timings) = self.rec.transcribe(&seg.samples[..len])?;
+                Ok((t, timings, None))
+            }
         }
     }
 
@@ -425,6 +607,11 @@ impl Session {
             VadEvent::SpeechStart { at } => {
                 self.partial_at = 0;
                 self.speculation = None;
+                if (self.said.as_ref())
+                    .is_some_and(|s| at.saturating_sub(s.voiced_end) > self.join_within() as u64)
+                {
+                    self.said = None;
+                }
                 events.push(Event::SpeechStart { at_ms: to_ms(at) });
             }
             VadEvent::Discarded { start, end } => events.push(Event::SpeechEnd {
@@ -436,10 +623,30 @@ impl Session {
                 let (start_ms, end_ms) = (seg.start_ms(), seg.end_ms());
                 events.push(Event::SpeechEnd { start_ms, end_ms });
                 let vad_ms = std::mem::take(&mut self.vad_ms);
-                let (transcript, stt_timings) = self.final_transcript(&seg)?;
-                let mut commands =
-                    self.rec
-                        .utterance_from(transcript, stt_timings, start_ms, end_ms);
+                let len = self.stt_len(&seg);
+                let (transcript, stt_timings, joined) = self.final_transcript(&seg, len)?;
+                let alone = (self.rec).utterance_from(transcript, stt_timings, start_ms, end_ms);
+                let audio = &seg.samples[..len];
+                let (mut commands, start, span, dialog_before, audio) =
+                    match self.continuation(&seg, len, &alone, joined)? {
+                        Some((mut joined, said)) => {
+                            self.dialog.restore(&said.dialog_before);
+                            for u in &mut joined {
+                                u.amends = Some(said.span);
+                            }
+                            let span = Span {
+                                start_ms: said.span.start_ms,
+                                end_ms,
+                            };
+                            let audio = [&said.audio[..], audio].concat();
+                            (joined, said.start, span, said.dialog_before, audio)
+                        }
+                        None => {
+                            let span = Span { start_ms, end_ms };
+                            (alone, seg.start, span, self.dialog.clone(), audio.to_vec())
+                        }
+                    };
+                let start_ms = span.start_ms;
                 let intents: Vec<_> = commands.iter().filter_map(|u| u.intent).collect();
                 let mut dialog = self.dialog.settle(start_ms, end_ms, &intents).into_iter();
                 let after_end = ended.elapsed().as_secs_f64() * 1e3;
@@ -453,6 +660,23 @@ impl Session {
                     u.timings_ms.after_end = Some(after_end);
                     u.timings_ms = u.timings_ms.rounded();
                 }
+                // Noise heard as nothing is no command to continue.
+                self.said = (!commands.is_empty()).then(|| Said {
+                    start,
+                    span,
+                    voiced_end: seg.voiced_end,
+                    audio,
+                    transcript: commands
+                        .first()
+                        .map(|u| u.transcript.clone())
+                        .unwrap_or_default(),
+                    commands: summary(&commands),
+                    complete: complete_commands(&commands),
+                    dialog_before,
+                    settled: commands
+                        .iter()
+                        .any(|u| matches!(u.dialog.resolves, Some(Some(_)))),
+                });
                 if let Some(first) = commands.first() {
                     events.push(Event::FinalTranscript {
                         start_ms,
@@ -468,7 +692,24 @@ impl Session {
     }
 }
 
-/// The utterances among `events`.
+/// The commands as they stand once every continuation among them is applied: a command
+/// whose utterance a later one amends is dropped (`Utterance::amends`).
+pub fn standing(commands: &[Utterance]) -> Vec<Utterance> {
+    let replaced: Vec<Span> = commands.iter().filter_map(|u| u.amends).collect();
+    (commands.iter())
+        .filter(|u| {
+            let span = Span {
+                start_ms: u.start_ms,
+                end_ms: u.end_ms,
+            };
+            !replaced.contains(&span)
+        })
+        .cloned()
+        .collect()
+}
+
+/// The command objects among `events`, in stream order, continuations and the commands
+/// they amend alike (see [`standing`]).
 pub fn utterances(events: &[Event]) -> Vec<Utterance> {
     events
         .iter()
@@ -477,4 +718,157 @@ pub fn utterances(events: &[Event]) -> Vec<Utterance> {
             _ => None,
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::pipeline::DialogFields;
+
+    fn command(text: &str, intent: Intent, slots: Slots) -> Utterance {
+        Utterance {
+            source: None,
+            start_ms: 0,
+            end_ms: 0,
+            lang: crate::stt::Lang::En,
+            transcript: text.into(),
+            intent: Some(intent),
+            confidence: Some(0.9),
+            slots: Some(slots),
+            requires_confirmation: Some(false),
+            part: Some(0),
+            dialog: DialogFields::default(),
+            amends: None,
+            timings_ms: Default::default(),
+        }
+    }
+
+    fn item(item: &str, list: &str) -> Slots {
+        Slots {
+            item: Some(item.into()),
+            list: Some(list.into()),
+            ..Slots::default()
+        }
+    }
+
+    fn said(commands: &[Utterance]) -> Said {
+        Said {
+            start: 0,
+            span: Span {
+                start_ms: 0,
+                end_ms: 1_500,
+            },
+            voiced_end: 1_000,
+            audio: vec![0.0; 16_000],
+            transcript: commands[0].transcript.clone(),
+            commands: summary(commands),
+            complete: complete_commands(commands),
+            dialog_before: Dialog::new(DEFAULT_CONFIRM_WINDOW_MS),
+            settled: false,
+        }
+    }
+
+    const WITHIN: usize = 16_000;
+
+    #[test]
+    fn the_rest_of_a_command_continues_it() {
+        use Intent::*;
+        let first = said(&[command(
+            "Remove the light bulbs.",
+            RemoveFromList,
+            item("light bulbs", "shopping"),
+        )]);
+        // Read alone, the rest is a command of its own; it begins with "from".
+        let rest = [command(
+            "from my party list.",
+            ReadList,
+            Slots {
+                list: Some("party".into()),
+                ..Slots::default()
+            },
+        )];
+        assert!(first.may_continue(WITHIN, 1_200, 16_000, &rest));
+        let joined = [command(
+            "Remove the light bulbs from my party list.",
+            RemoveFromList,
+            item("light bulbs", "party"),
+        )];
+        assert!(first.continued_by(&rest, &joined));
+        // Too late, or the joined reading loses the command: no continuation.
+        assert!(!first.may_continue(WITHIN, 1_000 + WITHIN as u64 + 1, 16_000, &rest));
+        let lost = [command(
+            "Remove the light, both from my party list.",
+            OutOfScope,
+            Slots::default(),
+        )];
+        assert!(!first.continued_by(&rest, &lost));
+    }
+
+    #[test]
+    fn two_whole_commands_and_answers_stand_alone() {
+        use Intent::*;
+        let add = said(&[command("Add milk.", AddToList, item("milk", "shopping"))]);
+        let read = [command(
+            "What's on my party list?",
+            ReadList,
+            Slots {
+                list: Some("party".into()),
+                ..Slots::default()
+            },
+        )];
+        assert!(!add.may_continue(WITHIN, 1_200, 16_000, &read));
+        let yes = [command("Yes, go ahead.", Confirm, Slots::default())];
+        assert!(!add.may_continue(WITHIN, 1_200, 16_000, &yes));
+        let mut spent = said(&[command("Yes.", Confirm, Slots::default())]);
+        spent.settled = true;
+        let rest = [command("the order", OutOfScope, Slots::default())];
+        assert!(!spent.may_continue(WITHIN, 1_200, 16_000, &rest));
+        assert!(
+            !add.may_continue(WITHIN, 1_200, 16_000, &[]),
+            "nothing heard"
+        );
+    }
+
+    #[test]
+    fn no_command_soon_after_a_command_is_heard_with_it_as_one_utterance_would_be() {
+        use Intent::*;
+        let add = said(&[command("Add milk.", AddToList, item("milk", "shopping"))]);
+        let question = [command(
+            "What time is it now?",
+            OutOfScope,
+            Slots::default(),
+        )];
+        let same = [command(
+            "Add milk. What time is it now?",
+            AddToList,
+            item("milk", "shopping"),
+        )];
+        // DOMAIN.md drops non-shopping words beside a command in one utterance, and so here;
+        // the joined reading is taken only when it is not the first one's word for word.
+        assert!(add.continued_by(&question, &same));
+        let unheard = [command("Add milk.", AddToList, item("milk", "shopping"))];
+        assert!(!add.continued_by(&question, &unheard));
+    }
+
+    #[test]
+    fn standing_drops_what_a_continuation_replaced() {
+        use Intent::*;
+        let mut first = command("Remove the light bulbs.", RemoveFromList, item("l", "s"));
+        first.end_ms = 1_500;
+        let mut rest = command("from my party list.", ReadList, Slots::default());
+        (rest.start_ms, rest.end_ms) = (1_500, 3_000);
+        let mut joined = command("Remove ... party list.", RemoveFromList, item("l", "p"));
+        joined.end_ms = 3_000;
+        joined.amends = Some(Span {
+            start_ms: 0,
+            end_ms: 1_500,
+        });
+        let mut next = command("Add milk.", AddToList, item("milk", "shopping"));
+        (next.start_ms, next.end_ms) = (5_000, 6_000);
+        let all = [first, joined.clone(), next.clone()];
+        let kept = standing(&all);
+        assert_eq!(kept.len(), 2);
+        assert_eq!(kept[0].transcript, joined.transcript);
+        assert_eq!(kept[1].transcript, next.transcript);
+    }
 }
