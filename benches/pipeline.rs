@@ -13,7 +13,7 @@ use voxshop::pipeline::Event;
 use voxshop::stt::decode::Decoder;
 use voxshop::stt::{BiasMode, BiasStrength, EncoderWindow};
 use voxshop::vad::{Vad, VadConfig};
-use voxshop::{Recognizer, RecognizerConfig};
+use voxshop::{Recognizer, RecognizerConfig, Utterance};
 
 fn root() -> &'static Path {
     Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -36,6 +36,8 @@ const UNRELATED_2K: &str = "tests/data/catalog_unrelated_2000.toml";
 
 /// The 3 s spoken command used throughout (read_list.wav is 2.0 s; buy_paper_towels 3.0 s).
 const COMMAND: &str = "samples/en/buy_paper_towels.wav";
+/// "remove the light bulbs", 500 ms of silence, "from my party list".
+const CONTINUED: &str = "samples/en/pause_party_list.wav";
 
 fn stages(c: &mut Criterion) {
     // As the command-line tool does at start-up, before any thread starts.
@@ -161,7 +163,23 @@ fn stages(c: &mut Criterion) {
     // the endpointer declare the end, to the intent (speculation on, as by default).
     let live = live_stream(&command);
     g.bench_function("live_end_of_speech_to_intent_3s", |b| {
-        b.iter_custom(|iters| (0..iters).map(|_| live_latency(&rec, &live)).sum())
+        b.iter_custom(|iters| {
+            (0..iters)
+                .map(|_| live_latency(&rec, &live, |_| true))
+                .sum()
+        })
+    });
+    // Issue 15: a command finished after a 500 ms pause ("remove the light bulbs" ... "from
+    // my party list"), live: from the arrival of the audio that ends the second half's
+    // hang-over to the object that amends the first half (both halves heard together
+    // during the pause, beside the second half's own transcript).
+    let paused = load_wav_16k(&sample(CONTINUED)).unwrap().samples;
+    g.bench_function("live_continuation_to_intent", |b| {
+        b.iter_custom(|iters| {
+            (0..iters)
+                .map(|_| live_latency(&rec, &paused, |u| u.amends.is_some()))
+                .sum()
+        })
     });
     // The multilingual `base` on 3 s of real French (a telephone prompt, 8 kHz), language
     // detected: its own encoder window (7.5 s floor) and one decoder step more than tiny.en.
@@ -194,9 +212,9 @@ fn live_stream(command: &[f32]) -> Vec<f32> {
 /// Replays `stream` as a microphone would deliver it, 20 ms chunks in real time, without
 /// sleeping: chunk i arrives at i * 20 ms and is processed once it has arrived and the
 /// previous push has returned (the measured durations). Returns the time from the arrival
-/// of the chunk that yields the intent to the moment the intent is out, so work done during
-/// the hang-over counts only where it overruns the audio still to come.
-fn live_latency(rec: &Recognizer, stream: &[f32]) -> Duration {
+/// of the chunk that yields the first intent object `want`s to the moment it is out, so
+/// work done during the hang-over counts only where it overruns the audio still to come.
+fn live_latency(rec: &Recognizer, stream: &[f32], want: impl Fn(&Utterance) -> bool) -> Duration {
     const CHUNK: usize = 320;
     let mut session = rec.session();
     let mut busy_until = Duration::ZERO;
@@ -206,11 +224,11 @@ fn live_latency(rec: &Recognizer, stream: &[f32]) -> Duration {
         let t0 = Instant::now();
         let events = session.push(chunk, 16_000, 1).unwrap();
         busy_until = start + t0.elapsed();
-        if events.iter().any(|e| matches!(e, Event::Intent(_))) {
+        if (events.iter()).any(|e| matches!(e, Event::Intent(u) if want(u))) {
             return busy_until - arrival;
         }
     }
-    panic!("the command gave no intent");
+    panic!("the stream gave no such intent");
 }
 
 fn references(c: &mut Criterion) {
