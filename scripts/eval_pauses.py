@@ -13,6 +13,8 @@ on both and reports:
   they amend; how many needed none is shown too), and how many gave one utterance, right or
   wrong: each half is spoken as a sentence of its own, and the recogniser mishears some of
   their words, "on my" -> "on mine.";
+- two whole commands said one after the other, 300-900 ms apart (the commands taken in
+  pairs): both must stand, in order, whatever a continuation does;
 - the end-of-speech wait of the whole commands: from the last audible sample (-45 dBFS over
   10 ms) to the end the endpointer declared (`end_ms`), median and p95; the work after the end
   is on top of it (README: a few ms when the transcript was made during the pause).
@@ -93,7 +95,21 @@ def main():
                                          silence(1500)]))
         whole.append(w)
         paused.append(p)
-    got = transcribe_json(a.bin, a.extra, whole + paused)
+    # Two whole commands, one after the other, 300-900 ms apart: a continuation must not
+    # merge them (both must stand, in order).
+    pair_rng, pairs = random.Random(16), []
+    for first, second in zip(items[0::2], items[1::2]):
+        pause = pair_rng.randint(300, 900)
+        key = hashlib.sha1(f"{first['text']}|{second['text']}|{pause}".encode()).hexdigest()[:16]
+        p = cache / f"pair-{key}.wav"
+        if not p.exists():
+            write_wav(p, np.concatenate([silence(500), trimmed(speak(first["text"])),
+                                         silence(pause), trimmed(speak(second["text"])),
+                                         silence(1500)]))
+        pairs.append((first, second, p))
+    got = transcribe_json(a.bin, a.extra, whole + paused + [p for _, _, p in pairs])
+    right_alone = {it["text"]: bool(got.get(str(w))) and got[str(w)][0].get("intent") == it["intent"]
+                   for it, w in zip(items, whole)}
     kept = one = at_once = 0
     for it, p in zip(items, paused):
         us = got.get(str(p), [])
@@ -111,12 +127,26 @@ def main():
             if us and us[-1]["end_ms"] - ends[str(w)] > SLOW_END_MS:
                 wait = us[-1]["end_ms"] - ends[str(w)]
                 print(f"  whole, ended after {wait} ms: {[u.get('transcript') for u in us]}")
+    apart = both_alone = 0
+    for first, second, p in pairs:
+        intents = [u.get("intent") for u in got.get(str(p), [])]
+        ok = (len(intents) >= 2 and intents[0] == first["intent"]
+              and intents[-1] == second["intent"]
+              and set(intents) <= {first["intent"], second["intent"]})
+        apart += ok
+        both_alone += right_alone[first["text"]] and right_alone[second["text"]]
+        if not ok and a.show:
+            heard = [(u.get("transcript"), u.get("intent")) for u in got.get(str(p), [])]
+            print(f"  pair {first['text']!r} + {second['text']!r} heard {heard} ({p.name})")
     p95 = waits[min(len(waits) - 1, round(0.95 * (len(waits) - 1)))]
     print(f"{len(items)} commands: kept whole with a 250-600 ms pause inside "
           f"{100 * kept / len(items):.1f}% ({kept}/{len(items)}; one utterance: {one}; "
           f"without a continuation: {at_once}); "
           f"end-of-speech wait of whole "
-          f"commands: median {statistics.median(waits):.0f} ms, p95 {p95:.0f} ms")
+          f"commands: median {statistics.median(waits):.0f} ms, p95 {p95:.0f} ms; "
+          f"whole commands right: {sum(right_alone.values())}; two commands 300-900 ms apart "
+          f"both right, in order: {apart}/{len(pairs)} (both right when said alone: "
+          f"{both_alone})")
 
 
 if __name__ == "__main__":

@@ -403,6 +403,26 @@ fn several_commands_in_one_utterance() {
         said("play some jazz and turn off the lights"),
         [(OutOfScope, None)]
     );
+    // Where Whisper ends a sentence, a second command may begin that the splitter, which
+    // never sees punctuation, reads as the first one's end; a sentence that is a fragment
+    // of one command stays with it.
+    assert_eq!(
+        said(
+            "Cross off the light bulbs from my list. Remove wrapping paper from my Christmas list."
+        ),
+        [
+            (RemoveFromList, item("light bulbs")),
+            (RemoveFromList, item("wrapping paper"))
+        ]
+    );
+    assert_eq!(
+        said("Add two litres of. Oat milk to my shopping list."),
+        [(AddToList, item("oat milk"))]
+    );
+    assert_eq!(
+        said("Add eggs to my list. Thank you."),
+        [(AddToList, item("eggs"))]
+    );
 }
 
 /// The household's catalogue on typed French (issue 12): the tagger told where its names are

@@ -54,6 +54,9 @@ pub struct Domain {
     continuation: HashSet<String>,
 }
 
+/// At most this many words are a fragment (see [`Domain::is_fragment`]).
+const FRAGMENT_WORDS: usize = 3;
+
 /// Number words of every language together: an utterance may mix them ("deux dozen").
 #[derive(Debug)]
 pub struct Numbers {
@@ -84,6 +87,14 @@ impl Domain {
     /// Whether `word` (lower case) begins the rest of a command, never a request of its own.
     pub fn begins_continuation(&self, word: &str) -> bool {
         self.continuation.contains(word)
+    }
+
+    /// Whether `tokens` are a few words ("again", "camping list") or begin with the rest of
+    /// a command ("on my grocery list, please"): the model reads some as commands, but after
+    /// a command they are its end more often than a request of their own.
+    pub fn is_fragment(&self, tokens: &[String]) -> bool {
+        tokens.len() <= FRAGMENT_WORDS
+            || (tokens.first()).is_some_and(|w| self.begins_continuation(w))
     }
 
     pub fn unit(&self, word: &str) -> Option<&str> {

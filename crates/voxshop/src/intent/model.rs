@@ -1,6 +1,7 @@
 //! The trained joint model: intent classifier + BIO slot tagger, with calibration and
 //! rejection, and its on-disk form (`models/intent/`: f16 safetensors + JSON settings).
 
+use super::domain::domain;
 use super::features::{
     completion_features, intent_features, split_features, token_features, Gazetteer, NameMark,
     FEATURES_VERSION,
@@ -9,7 +10,7 @@ use super::lang::detect;
 use super::net::{softmax, SavedRows, Scratch, SparseNet, MAX_HIDDEN};
 use super::normalize::normalize_slot;
 use super::schema::{Intent, IntentResult, SlotKind, Slots};
-use super::text::{join, tokenize, tokenize_with_pauses};
+use super::text::{join, tokenize, tokenize_with_breaks, Break};
 use crate::stt::Lang;
 use candle_core::{DType, Device, Tensor};
 use std::collections::HashMap;
@@ -301,8 +302,8 @@ impl IntentModel {
     /// not for us are dropped; an utterance without any command is one `out_of_scope`.
     /// Empty for text without a word.
     pub fn commands(&self, text: &str) -> Vec<IntentResult> {
-        let (tokens, pauses) = tokenize_with_pauses(text);
-        self.commands_of(&tokens, &pauses, &[])
+        let (tokens, breaks) = tokenize_with_breaks(text);
+        self.commands_of(&tokens, &breaks, &[])
     }
 
     /// The commands and the language (`stt_lang` when the speech model knows it, else read
@@ -314,10 +315,10 @@ impl IntentModel {
         stt_lang: Option<Lang>,
         names: Option<&dyn Gazetteer>,
     ) -> (Vec<IntentResult>, Lang) {
-        let (tokens, pauses) = tokenize_with_pauses(text);
+        let (tokens, breaks) = tokenize_with_breaks(text);
         let lang = stt_lang.unwrap_or_else(|| detect(&tokens));
         let marks = names.map(|g| g.marks(&tokens)).unwrap_or_default();
-        (self.commands_of(&tokens, &pauses, &marks), lang)
+        (self.commands_of(&tokens, &breaks, &marks), lang)
     }
 
     /// The first command of `text` (see [`Self::commands`]); `None` without a word.
@@ -325,17 +326,58 @@ impl IntentModel {
         self.commands(text).into_iter().next()
     }
 
+    /// The splitter's reading, or the one that also cuts where Whisper ended a sentence when
+    /// that one finds more whole commands: "Cross off the light bulbs from my list. Remove
+    /// wrapping paper from my Christmas list." is two commands the splitter, which never
+    /// sees punctuation, reads as one.
     fn commands_of(
         &self,
         tokens: &[String],
-        pauses: &[bool],
+        breaks: &[Break],
         marks: &[Option<NameMark>],
     ) -> Vec<IntentResult> {
         if tokens.is_empty() {
             return Vec::new();
         }
+        let pauses: Vec<bool> = breaks.iter().map(|b| *b != Break::Word).collect();
         let mut s = Scratch::default();
         let segments = self.split(tokens, &mut s);
+        let read = self.read_segments(tokens, &pauses, marks, &segments, &mut s);
+        let cut = cut_at_sentences(&segments, breaks);
+        if cut.len() == segments.len() || !self.sentences_stand_alone(tokens, breaks, &mut s) {
+            return read;
+        }
+        let by_sentence = self.read_segments(tokens, &pauses, marks, &cut, &mut s);
+        let all_whole = by_sentence.iter().all(is_whole);
+        if all_whole && commands_in(&by_sentence) > commands_in(&read) {
+            return by_sentence;
+        }
+        read
+    }
+
+    /// Whether no sentence of several is a fragment with a command of ours ("Add two
+    /// litres. Of oat milk."): Whisper ended a sentence inside one command there.
+    fn sentences_stand_alone(&self, tokens: &[String], breaks: &[Break], s: &mut Scratch) -> bool {
+        let all = 0..tokens.len();
+        cut_at_sentences(std::slice::from_ref(&all), breaks).into_iter().all(|r| {
+            let words = &tokens[r];
+            !domain().is_fragment(words) || {
+                let probs = self.intent_probs(words, s);
+                self.decide(&probs).0 == Intent::OutOfScope
+            }
+        })
+    }
+
+    /// The commands of `segments`, read one by one; the whole of `tokens` read as one
+    /// command when there is one segment or none of them holds a command of ours.
+    fn read_segments(
+        &self,
+        tokens: &[String],
+        pauses: &[bool],
+        marks: &[Option<NameMark>],
+        segments: &[std::ops::Range<usize>],
+        s: &mut Scratch,
+    ) -> Vec<IntentResult> {
         if segments.len() > 1 {
             let mut found = Vec::new();
             // "clear my party list and then add balloons to it": a list command that names
@@ -347,7 +389,7 @@ impl IntentModel {
                 let one_word = r.len() == 1;
                 let part_marks = marks.get(r.clone()).unwrap_or_default();
                 let (commands, spoken_list) =
-                    self.command(&tokens[r.clone()], &pauses[r], part_marks, &mut s);
+                    self.command(&tokens[r.clone()], &pauses[r.clone()], part_marks, s);
                 let kept = commands.into_iter().filter(|c| {
                     c.intent != Intent::OutOfScope
                         && (!one_word || matches!(c.intent, Intent::Confirm | Intent::Deny))
@@ -366,7 +408,7 @@ impl IntentModel {
             }
         }
         // One command, or fragments none of which is ours: the utterance read whole.
-        self.command(tokens, pauses, marks, &mut s).0
+        self.command(tokens, pauses, marks, s).0
     }
 
     /// One command's objects (one per item when several items share its verb), and whether
@@ -750,6 +792,36 @@ const ITEM_LEAD_WORDS: &[&str] = &[
 
 /// Slot kinds that describe one item; the others (list, merchant, contact, ...) are shared by
 /// all the items of a command.
+/// `segments`, each also cut where a sentence begins inside it.
+fn cut_at_sentences(
+    segments: &[std::ops::Range<usize>],
+    breaks: &[Break],
+) -> Vec<std::ops::Range<usize>> {
+    let mut cut = Vec::with_capacity(segments.len());
+    for r in segments {
+        let mut start = r.start;
+        let inside = (breaks.get(r.clone()).unwrap_or_default().iter()).enumerate();
+        for (i, _) in inside.skip(1).filter(|(_, b)| **b == Break::Sentence) {
+            cut.push(start..r.start + i);
+            start = r.start + i;
+        }
+        cut.push(start..r.end);
+    }
+    cut
+}
+
+/// Whether `c` is an answer, out of scope, or a command with what DOMAIN.md requires.
+fn is_whole(c: &IntentResult) -> bool {
+    domain().intent(c.intent).is_complete(&c.slots)
+}
+
+/// How many of `read` are commands of ours.
+fn commands_in(read: &[IntentResult]) -> usize {
+    read.iter()
+        .filter(|c| c.intent != Intent::OutOfScope)
+        .count()
+}
+
 fn per_item(kind: SlotKind) -> bool {
     matches!(
         kind,

@@ -141,7 +141,11 @@ impl SavedRows {
         if let Err(e) = read_at(file, buf, at) {
             // The file is held open, so only its truncation in place gets here; a missing
             // row reads as a feature never seen, and says so.
-            tracing::warn!("intent.safetensors: a row could not be read ({e}); retrain or reinstall the model (scripts/train-intent)");
+            // Once per process: a truncated file fails every row of every utterance.
+            static WARNED: std::sync::Once = std::sync::Once::new();
+            WARNED.call_once(|| {
+                tracing::warn!("intent.safetensors: a row could not be read ({e}); its rows read as zero until the model is retrained or reinstalled (scripts/train-intent)");
+            });
             return;
         }
         for (h, b) in h.iter_mut().zip(buf.chunks_exact(2)) {

@@ -12,27 +12,50 @@ pub fn tokenize(text: &str) -> Vec<String> {
     tokenize_with_pauses(text).0
 }
 
-/// The tokens, and for each token whether written punctuation ("," ";" ":" "." "!" "?")
-/// separates it from the one before: Whisper writes a spoken list as "bananas, apples and
-/// pears", and that comma is all that tells two items from one.
+/// What written punctuation puts before a token.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Break {
+    /// Nothing: the next word of the same phrase.
+    Word,
+    /// "," ";" ":": Whisper writes a spoken list as "bananas, apples and pears", and that
+    /// comma is all that tells two items from one.
+    Pause,
+    /// "." "!" "?": Whisper ends a sentence where the speaker's voice does, which is where
+    /// one command ends and the next begins more often than not.
+    Sentence,
+}
+
+/// The tokens, and for each token whether written punctuation separates it from the one
+/// before (see [`tokenize_with_breaks`]).
 pub fn tokenize_with_pauses(text: &str) -> (Vec<String>, Vec<bool>) {
+    let (tokens, breaks) = tokenize_with_breaks(text);
+    let pauses = breaks.iter().map(|b| *b != Break::Word).collect();
+    (tokens, pauses)
+}
+
+/// The tokens, and for each token the punctuation written before it.
+pub fn tokenize_with_breaks(text: &str) -> (Vec<String>, Vec<Break>) {
     let text = text
         .to_lowercase()
         .replace(['\u{2019}', '\u{2018}', '`'], "'");
     let mut tokens = Vec::new();
-    let mut pauses = Vec::new();
-    let mut pause = false;
+    let mut breaks = Vec::new();
+    let mut pending = Break::Word;
     for raw in text.split_whitespace() {
         let before = tokens.len();
         push_word(raw, &mut tokens);
         if tokens.len() > before {
-            pauses.push(pause);
-            pauses.resize(tokens.len(), false);
-            pause = false;
+            breaks.push(pending);
+            breaks.resize(tokens.len(), Break::Word);
+            pending = Break::Word;
         }
-        pause |= raw.ends_with([',', ';', ':', '.', '!', '?']);
+        if raw.ends_with(['.', '!', '?']) {
+            pending = Break::Sentence;
+        } else if raw.ends_with([',', ';', ':']) && pending == Break::Word {
+            pending = Break::Pause;
+        }
     }
-    (tokens, pauses)
+    (tokens, breaks)
 }
 
 fn push_word(raw: &str, tokens: &mut Vec<String>) {
@@ -172,6 +195,9 @@ mod tests {
             pauses,
             [false, false, true, false, false, false, true, false, false]
         );
+        let (_, breaks) = tokenize_with_breaks("Cross off bulbs. Remove paper, please!");
+        use Break::*;
+        assert_eq!(breaks, [Word, Word, Word, Sentence, Word, Pause]);
     }
 
     #[test]

@@ -129,10 +129,6 @@ const MAX_JOIN_WITHIN_MS: u32 = 5_000;
 /// Utterances heard together stay within the speech model's 30 s window.
 const MAX_JOINED_SAMPLES: usize = 28 * TARGET_RATE as usize;
 
-/// A short fragment ("from my list", "again") is a continuation even when the joined
-/// reading adds nothing to the commands already given: it is not a request of its own.
-const FRAGMENT_WORDS: usize = 3;
-
 /// What the transcript at the start of a pause says of the utterance's end.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Verdict {
@@ -202,15 +198,12 @@ fn is_answer(u: &Utterance) -> bool {
     matches!(u.intent, Some(Intent::Confirm | Intent::Deny))
 }
 
-/// A few words ("again", "camping list"), or words that begin with the rest of a command
-/// ("on my grocery list, please"): the model reads some as commands, but after a command they
-/// are its end more often than a request of their own.
+/// Whether the first of `commands` is a fragment of a command ([`Domain::is_fragment`]).
+///
+/// [`Domain::is_fragment`]: crate::intent::domain::Domain::is_fragment
 fn is_fragment(commands: &[Utterance]) -> bool {
-    (commands.first()).is_some_and(|u| {
-        let words = crate::intent::text::tokenize(&u.transcript);
-        words.len() <= FRAGMENT_WORDS
-            || (words.first()).is_some_and(|w| domain().begins_continuation(w))
-    })
+    (commands.first())
+        .is_some_and(|u| domain().is_fragment(&crate::intent::text::tokenize(&u.transcript)))
 }
 
 impl Said {

@@ -1,5 +1,5 @@
 //! CTranslate2 Whisper -> quantised GGUF that [`super::model::Whisper`] loads, in the layout
-//! [`super::layout`] names.
+//! `stt::layout` names.
 
 use super::ct2::{Ct2Model, Ct2Var};
 use super::layout::{self, key, part, CHECKSUM_PREFIX, FORMAT_VERSION, METADATA_KEYS};

@@ -106,7 +106,7 @@ fn ms_since(t: Instant) -> f64 {
 impl Stt {
     /// Loads `model.gguf` and `tokenizer.json` from a directory made by `voxshop setup`.
     /// `threads`: the compute pool's size (default: [`default_threads`]; see
-    /// [`size_compute_pool`]).
+    /// `size_compute_pool`).
     pub fn load(
         kind: ModelKind,
         models_dir: &Path,
