@@ -482,6 +482,10 @@ fn commands_still_being_said_are_told_from_whole_ones() {
         ("order paper towels", false),
         ("ajoute deux litres de lait", false),
         ("no thanks", false),
+        // Names the generator never says: the words before them tell, not the name.
+        ("order a yoga mat", false),
+        ("i'd like to order a yoga mat", false),
+        ("order usbc cable", false),
     ];
     let mut wrong = Vec::new();
     for (text, incomplete) in cases {
@@ -491,7 +495,6 @@ fn commands_still_being_said_are_told_from_whole_ones() {
             wrong.push(format!("{text}: {p:.3}"));
         }
     }
-    // Known misses: "what's on my" (0.43) and "ajoute deux litres de lait" (0.88: French
-    // item names go on, "lait d'avoine"); README, "Adaptive end of utterance".
-    assert!(wrong.len() <= 2, "{wrong:?}");
+    // Known miss: "add milk to my" (0.50); README, "Adaptive end of utterance".
+    assert!(wrong.len() <= 1, "{wrong:?}");
 }

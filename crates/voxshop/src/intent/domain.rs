@@ -52,6 +52,9 @@ pub struct Domain {
     pub lists: Lists,
     /// Words that begin the rest of a command (every language).
     continuation: HashSet<String>,
+    /// Words that a command does not end on: besides the continuation words, determiners
+    /// and possessives (every language).
+    leads_on: HashSet<String>,
 }
 
 /// At most this many words are a fragment (see [`Domain::is_fragment`]).
@@ -87,6 +90,12 @@ impl Domain {
     /// Whether `word` (lower case) begins the rest of a command, never a request of its own.
     pub fn begins_continuation(&self, word: &str) -> bool {
         self.continuation.contains(word)
+    }
+
+    /// Whether a command that ends on `word` (lower case) has more to come ("buy the", "add
+    /// milk to my"): the completer's one clue on names it has never seen.
+    pub fn leads_on(&self, word: &str) -> bool {
+        self.continuation.contains(word) || self.leads_on.contains(word)
     }
 
     /// Whether `tokens` are a few words ("again", "camping list") or begin with the rest of
@@ -157,20 +166,10 @@ impl Domain {
         for (lang, n) in &raw.numbers {
             numbers.add(lang, n)?;
         }
-        let mut continuation = HashSet::new();
-        for (lang, words) in &raw.continuation {
-            for w in words {
-                if w.is_empty() || w.contains(' ') || *w != w.to_lowercase() {
-                    return Err(format!(
-                        "continuation.{lang}: {w:?} is not one lower-case word"
-                    ));
-                }
-                continuation.insert(w.clone());
-            }
-        }
         Ok(Domain {
             intents,
-            continuation,
+            continuation: one_word_each("continuation", &raw.continuation)?,
+            leads_on: one_word_each("leads_on", &raw.leads_on)?,
             units: word_table("unit", &raw.unit)?,
             currencies: word_table("currency", &raw.currency)?,
             numbers,
@@ -346,6 +345,25 @@ struct RawDomain {
     lists: RawLists,
     #[serde(default)]
     continuation: BTreeMap<String, Vec<String>>,
+    #[serde(default)]
+    leads_on: BTreeMap<String, Vec<String>>,
+}
+
+/// The words of a `[table]` of one-word lists by language, every language together.
+fn one_word_each(
+    table: &str,
+    by_lang: &BTreeMap<String, Vec<String>>,
+) -> Result<HashSet<String>, String> {
+    let mut all = HashSet::new();
+    for (lang, words) in by_lang {
+        for w in words {
+            if w.is_empty() || w.contains(' ') || *w != w.to_lowercase() {
+                return Err(format!("{table}.{lang}: {w:?} is not one lower-case word"));
+            }
+            all.insert(w.clone());
+        }
+    }
+    Ok(all)
 }
 
 #[derive(Deserialize)]

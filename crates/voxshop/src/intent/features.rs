@@ -8,7 +8,7 @@ use super::schema::SlotKind;
 /// The version of the features below, written in `intent.json` by training and checked at
 /// load: networks read only the features they were trained on, so a change to any feature
 /// string bumps it (and the committed model is retrained).
-pub const FEATURES_VERSION: u32 = 1;
+pub const FEATURES_VERSION: u32 = 2;
 
 /// A token inside a name the household's catalogue knows (DOMAIN.md "Catalogue"): its kind,
 /// and whether the name starts at this token.
@@ -189,6 +189,8 @@ pub fn completion_features(tokens: &[String]) -> Vec<String> {
     f.push(format!("e3:{}_{}_{}", at(3), at(2), at(1)));
     f.push(format!("es:{}", sh(1)));
     f.push(format!("es2:{}_{}", sh(2), sh(1)));
+    let leads_on = (tokens.last()).is_some_and(|t| super::domain::domain().leads_on(t));
+    f.push(format!("elead:{leads_on}"));
     f
 }
 

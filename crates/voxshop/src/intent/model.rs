@@ -85,7 +85,7 @@ impl ModelSettings {
         if self.features != FEATURES_VERSION {
             return Err(format!(
                 "the networks were trained on features version {}, and this build computes \
-                 version {FEATURES_VERSION}; retrain them with scripts/train-intent",
+                 version {FEATURES_VERSION}",
                 self.features
             ));
         }
@@ -359,13 +359,15 @@ impl IntentModel {
     /// litres. Of oat milk."): Whisper ended a sentence inside one command there.
     fn sentences_stand_alone(&self, tokens: &[String], breaks: &[Break], s: &mut Scratch) -> bool {
         let all = 0..tokens.len();
-        cut_at_sentences(std::slice::from_ref(&all), breaks).into_iter().all(|r| {
-            let words = &tokens[r];
-            !domain().is_fragment(words) || {
-                let probs = self.intent_probs(words, s);
-                self.decide(&probs).0 == Intent::OutOfScope
-            }
-        })
+        cut_at_sentences(std::slice::from_ref(&all), breaks)
+            .into_iter()
+            .all(|r| {
+                let words = &tokens[r];
+                !domain().is_fragment(words) || {
+                    let probs = self.intent_probs(words, s);
+                    self.decide(&probs).0 == Intent::OutOfScope
+                }
+            })
     }
 
     /// The commands of `segments`, read one by one; the whole of `tokens` read as one

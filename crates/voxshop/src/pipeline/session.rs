@@ -433,7 +433,9 @@ impl Session {
     }
 
     /// In a pause of `tail_ms`: gives the utterance a longer hang-over when its transcript
-    /// is a command still being said; ends it after `complete_end_ms` when it is a whole one.
+    /// is a command still being said, and the configured one otherwise (an "Actually," that
+    /// waited long must not make the whole command after it wait too); ends it after
+    /// `complete_end_ms` when it is a whole one.
     fn adapt(&mut self, events: &mut Vec<Event>) -> Result<()> {
         let pause = match self.vad.pause_frames() {
             Some(p) if p * vad::FRAME >= self.config.tail_samples() => p,
@@ -451,6 +453,11 @@ impl Session {
                 v
             }
         };
+        let hangover_ms = match verdict {
+            Verdict::Incomplete => self.config.incomplete_hangover_ms,
+            Verdict::Complete | Verdict::Unsure => self.config.vad.hangover_ms,
+        };
+        self.vad.set_hangover_ms(hangover_ms);
         match verdict {
             Verdict::Complete => {
                 let end = self.config.complete_end_ms.map(vad::frames);
@@ -460,8 +467,7 @@ impl Session {
                     }
                 }
             }
-            Verdict::Incomplete => self.vad.set_hangover_ms(self.config.incomplete_hangover_ms),
-            Verdict::Unsure => {}
+            Verdict::Incomplete | Verdict::Unsure => {}
         }
         Ok(())
     }
