@@ -792,8 +792,6 @@ const ITEM_LEAD_WORDS: &[&str] = &[
     "des", "d'", "mes", "ma", "mon",
 ];
 
-/// Slot kinds that describe one item; the others (list, merchant, contact, ...) are shared by
-/// all the items of a command.
 /// `segments`, each also cut where a sentence begins inside it.
 fn cut_at_sentences(
     segments: &[std::ops::Range<usize>],
@@ -824,6 +822,8 @@ fn commands_in(read: &[IntentResult]) -> usize {
         .count()
 }
 
+/// Slot kinds that describe one item; the others (list, merchant, contact, ...) are shared by
+/// all the items of a command.
 fn per_item(kind: SlotKind) -> bool {
     matches!(
         kind,
