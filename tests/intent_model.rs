@@ -423,6 +423,16 @@ fn several_commands_in_one_utterance() {
         said("Add eggs to my list. Thank you."),
         [(AddToList, item("eggs"))]
     );
+    // And at a comma when the stops alone do not part them; an answer before a comma is
+    // a fragment, so the stop decides there.
+    assert_eq!(
+        said("Order 3 kilos of basmati rice from Tesco, please buy 4 cans of Whiskas cat food."),
+        [(Buy, item("basmati rice")), (Buy, item("cat food"))]
+    );
+    assert_eq!(
+        said("No, don't order it. Add two litres of milk to my list."),
+        [(Deny, None), (AddToList, item("milk"))]
+    );
 }
 
 /// The household's catalogue on typed French (issue 12): the tagger told where its names are

@@ -326,10 +326,11 @@ impl IntentModel {
         self.commands(text).into_iter().next()
     }
 
-    /// The splitter's reading, or the one that also cuts where Whisper ended a sentence when
-    /// that one finds more whole commands: "Cross off the light bulbs from my list. Remove
-    /// wrapping paper from my Christmas list." is two commands the splitter, which never
-    /// sees punctuation, reads as one.
+    /// The splitter's reading, or one that also cuts where Whisper ended a sentence, or
+    /// then also at its commas, when that one finds more whole commands: "Cross off the light
+    /// bulbs from my list. Remove wrapping paper from my Christmas list." and "Order 3 kilos
+    /// of rice from Tesco, please buy 4 cans of cat food." are two commands the splitter,
+    /// which never sees punctuation, reads as one.
     fn commands_of(
         &self,
         tokens: &[String],
@@ -343,23 +344,31 @@ impl IntentModel {
         let mut s = Scratch::default();
         let segments = self.split(tokens, &mut s);
         let read = self.read_segments(tokens, &pauses, marks, &segments, &mut s);
-        let cut = cut_at_sentences(&segments, breaks);
-        if cut.len() == segments.len() || !self.sentences_stand_alone(tokens, breaks, &mut s) {
-            return read;
-        }
-        let by_sentence = self.read_segments(tokens, &pauses, marks, &cut, &mut s);
-        let all_whole = by_sentence.iter().all(is_whole);
-        if all_whole && commands_in(&by_sentence) > commands_in(&read) {
-            return by_sentence;
+        for at in [Break::Sentence, Break::Pause] {
+            let cut = cut_at(&segments, breaks, at);
+            if cut.len() == segments.len() || !self.parts_stand_alone(tokens, breaks, at, &mut s) {
+                continue;
+            }
+            let by_parts = self.read_segments(tokens, &pauses, marks, &cut, &mut s);
+            if by_parts.iter().all(is_whole) && commands_in(&by_parts) > commands_in(&read) {
+                return by_parts;
+            }
         }
         read
     }
 
-    /// Whether no sentence of several is a fragment with a command of ours ("Add two
-    /// litres. Of oat milk."): Whisper ended a sentence inside one command there.
-    fn sentences_stand_alone(&self, tokens: &[String], breaks: &[Break], s: &mut Scratch) -> bool {
+    /// Whether no part of `tokens` cut at `at` is a fragment with a command of ours ("Add
+    /// two litres. Of oat milk.", "No, don't order it."): Whisper wrote a stop or a comma
+    /// inside one command there.
+    fn parts_stand_alone(
+        &self,
+        tokens: &[String],
+        breaks: &[Break],
+        at: Break,
+        s: &mut Scratch,
+    ) -> bool {
         let all = 0..tokens.len();
-        cut_at_sentences(std::slice::from_ref(&all), breaks)
+        cut_at(std::slice::from_ref(&all), breaks, at)
             .into_iter()
             .all(|r| {
                 let words = &tokens[r];
@@ -792,16 +801,19 @@ const ITEM_LEAD_WORDS: &[&str] = &[
     "des", "d'", "mes", "ma", "mon",
 ];
 
-/// `segments`, each also cut where a sentence begins inside it.
-fn cut_at_sentences(
+/// `segments`, each also cut where a sentence begins inside it, or also at a comma when `at`
+/// is [`Break::Pause`].
+fn cut_at(
     segments: &[std::ops::Range<usize>],
     breaks: &[Break],
+    at: Break,
 ) -> Vec<std::ops::Range<usize>> {
+    let cuts = |b: Break| b == Break::Sentence || (at == Break::Pause && b == Break::Pause);
     let mut cut = Vec::with_capacity(segments.len());
     for r in segments {
         let mut start = r.start;
         let inside = (breaks.get(r.clone()).unwrap_or_default().iter()).enumerate();
-        for (i, _) in inside.skip(1).filter(|(_, b)| **b == Break::Sentence) {
+        for (i, _) in inside.skip(1).filter(|(_, b)| cuts(**b)) {
             cut.push(start..r.start + i);
             start = r.start + i;
         }
