@@ -265,6 +265,25 @@ fn spending_needs_confirmation_and_chatter_is_rejected() {
     }
     assert!(m.classify("").is_none());
     assert!(m.classify(" ... ?! ").is_none());
+    // A word alone settles a purchase only when it is an answer: the network alone read
+    // "so" as a confirm (0.95), "oh" and "ah" too (0.77).
+    let intent = |text: &str| m.classify(text).unwrap().intent;
+    for text in ["oh", "so", "ah", "Oh."] {
+        assert_eq!(intent(text), Intent::OutOfScope, "{text}");
+    }
+    for text in ["yes", "Okay.", "yep", "ouais", "uh-huh"] {
+        assert_eq!(intent(text), Intent::Confirm, "{text}");
+    }
+    for text in ["nope", "No.", "non"] {
+        assert_eq!(intent(text), Intent::Deny, "{text}");
+    }
+    assert_eq!(
+        (m.commands("Oh and stick a bag of cat litter on the pet store list.")
+            .iter())
+        .map(|c| c.intent)
+        .collect::<Vec<_>>(),
+        [Intent::AddToList]
+    );
 }
 
 /// What data/training.toml says the committed model is trained on.

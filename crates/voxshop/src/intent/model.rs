@@ -68,7 +68,16 @@ pub struct ModelSettings {
     /// written before the field existed read version 1.
     #[serde(default = "first_features_version")]
     pub features: u32,
+    /// The one-word answers of the training corpus ("yes", "nope", "ouais"): a word alone
+    /// is a confirm or deny only when it is one of them, so that "oh", "so" or "ah" (which
+    /// the network, never shown them, read as "yes") cannot settle a purchase. Empty in a
+    /// file written before the field existed: no word is held back then.
+    #[serde(default)]
+    pub answers: Vec<String>,
 }
+
+/// At most this many one-word answers in `intent.json`.
+const MAX_ANSWERS: usize = 10_000;
 
 fn first_features_version() -> u32 {
     1
@@ -87,6 +96,15 @@ impl ModelSettings {
                 "the networks were trained on features version {}, and this build computes \
                  version {FEATURES_VERSION}",
                 self.features
+            ));
+        }
+        if self.answers.len() > MAX_ANSWERS
+            || (self.answers.iter()).any(|w| w.is_empty() || w.contains(char::is_whitespace))
+            || self.answers.windows(2).any(|w| w[0] >= w[1])
+        {
+            return Err(format!(
+                "answers: {} entries; at most {MAX_ANSWERS} single words, sorted, each once",
+                self.answers.len()
             ));
         }
         if !self.buckets.is_power_of_two() || self.buckets > 1 << 24 {
@@ -432,7 +450,7 @@ impl IntentModel {
         s: &mut Scratch,
     ) -> (Vec<IntentResult>, bool) {
         let probs = self.intent_probs(tokens, s);
-        let (intent, confidence) = self.decide(&probs);
+        let (intent, confidence) = self.answer_words_only(tokens, self.decide(&probs));
         let spans = self.tag(tokens, intent, marks, s);
         let spoken_list = spans.iter().any(|sp| sp.kind == SlotKind::List);
         // Three decimals: more would claim a precision the calibration does not have.
@@ -462,6 +480,23 @@ impl IntentModel {
         let ids = self.completer.ids(feats.iter().map(String::as_str));
         self.completer.forward(&ids, &mut s);
         softmax(&s.logits)[INCOMPLETE]
+    }
+
+    /// `decided`, or `out_of_scope` for one word read as an answer that is none of the
+    /// corpus's one-word answers (see [`ModelSettings::answers`]).
+    fn answer_words_only(&self, tokens: &[String], decided: (Intent, f32)) -> (Intent, f32) {
+        let (intent, confidence) = decided;
+        let answers = &self.settings.answers;
+        match tokens {
+            [word]
+                if matches!(intent, Intent::Confirm | Intent::Deny)
+                    && !answers.is_empty()
+                    && answers.binary_search(word).is_err() =>
+            {
+                (Intent::OutOfScope, 1.0 - confidence)
+            }
+            _ => decided,
+        }
     }
 
     /// The intent and confidence after rejection.
@@ -983,6 +1018,7 @@ mod tests {
             seed: 42,
             corpus_sha256: String::new(),
             features: FEATURES_VERSION,
+            answers: vec!["no".into(), "yes".into()],
         }
     }
 
@@ -1006,6 +1042,14 @@ mod tests {
         let cases = [
             ModelSettings {
                 threshold: 2.0,
+                ..settings()
+            },
+            ModelSettings {
+                answers: vec!["yes".into(), "no".into()],
+                ..settings()
+            },
+            ModelSettings {
+                answers: vec!["go ahead".into()],
                 ..settings()
             },
             ModelSettings {

@@ -436,6 +436,18 @@ fn train_completer(examples: &[Example], cfg: &TrainConfig) -> SparseNet {
     net
 }
 
+/// The corpus's one-word confirms and denies, sorted (see `ModelSettings::answers`).
+fn one_word_answers(examples: &[Example]) -> Vec<String> {
+    let answers: std::collections::BTreeSet<&String> = (examples.iter())
+        .filter(|e| matches!(e.intent, Intent::Confirm | Intent::Deny))
+        .filter_map(|e| match e.tokens.as_slice() {
+            [word] => Some(word),
+            _ => None,
+        })
+        .collect();
+    answers.into_iter().cloned().collect()
+}
+
 /// Seeds the made-up catalogues of `simulated_marks` (with the training seed).
 const NAMES_SEED: u64 = 0x6361_7461_6c6f_6775;
 
@@ -601,6 +613,7 @@ pub fn train(
             seed: cfg.seed,
             corpus_sha256: sha,
             features: FEATURES_VERSION,
+            answers: one_word_answers(&examples),
         },
         intent_nets,
         tagger,
