@@ -392,7 +392,7 @@ impl IntentModel {
                 let words = &tokens[r];
                 !domain().is_fragment(words) || {
                     let probs = self.intent_probs(words, s);
-                    self.decide(&probs).0 == Intent::OutOfScope
+                    self.answer_words_only(words, self.decide(&probs)).0 == Intent::OutOfScope
                 }
             })
     }
