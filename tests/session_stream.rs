@@ -173,12 +173,7 @@ fn partial_transcripts_come_while_speaking_and_bad_formats_are_errors() {
     if common::skip_without_setup() {
         return;
     }
-    let mut config = voxshop::RecognizerConfig {
-        models_dir: common::models_dir(ModelKind::TinyEn),
-        ..Default::default()
-    };
-    config.session.partial_every_ms = 800;
-    let rec = voxshop::Recognizer::load(&config).unwrap();
+    let rec = common::recognizer_with(ModelKind::TinyEn, |s| s.partial_every_ms = 800);
     let mut session = rec.session();
     let mut signal = vec![0.0f32; 8_000];
     signal.extend(wav("samples/en/buy_paper_towels.wav"));
@@ -246,14 +241,8 @@ fn speculation_in_the_hang_over_gives_the_same_utterances_with_the_work_done_bef
     if common::skip_without_setup() {
         return;
     }
-    let load = |speculate: bool| {
-        let mut config = voxshop::RecognizerConfig {
-            models_dir: common::models_dir(ModelKind::TinyEn),
-            ..Default::default()
-        };
-        config.session.speculate = speculate;
-        voxshop::Recognizer::load(&config).unwrap()
-    };
+    let load =
+        |speculate: bool| common::recognizer_with(ModelKind::TinyEn, |s| s.speculate = speculate);
     let signal = speculation_signal();
     let eager = stream_in_20ms_chunks(&load(true), &signal);
     let plain = stream_in_20ms_chunks(&load(false), &signal);
@@ -289,14 +278,11 @@ fn a_pause_to_think_inside_a_command_keeps_it_whole() {
         return;
     }
     let load = |adaptive: bool| {
-        let mut config = voxshop::RecognizerConfig {
-            models_dir: common::models_dir(ModelKind::TinyEn),
-            ..Default::default()
-        };
-        config.session.adaptive_end = adaptive;
-        // The adaptive end alone, without continuations (the next test).
-        config.session.join_within_ms = 0;
-        voxshop::Recognizer::load(&config).unwrap()
+        common::recognizer_with(ModelKind::TinyEn, |s| {
+            s.adaptive_end = adaptive;
+            // The adaptive end alone, without continuations (the next test).
+            s.join_within_ms = 0;
+        })
     };
     let signal = wav("samples/en/pause_oat_milk.wav");
     let rec = load(true);
@@ -328,12 +314,7 @@ fn the_rest_of_a_command_after_a_pause_amends_its_first_half() {
         return;
     }
     let load = |join_within_ms: u32| {
-        let mut config = voxshop::RecognizerConfig {
-            models_dir: common::models_dir(ModelKind::TinyEn),
-            ..Default::default()
-        };
-        config.session.join_within_ms = join_within_ms;
-        voxshop::Recognizer::load(&config).unwrap()
+        common::recognizer_with(ModelKind::TinyEn, |s| s.join_within_ms = join_within_ms)
     };
     let path = "samples/en/pause_party_list.wav";
     let signal = wav(path);

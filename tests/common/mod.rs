@@ -67,11 +67,21 @@ pub fn models_dir(kind: ModelKind) -> PathBuf {
 }
 
 pub fn recognizer(kind: ModelKind) -> Recognizer {
-    let config = RecognizerConfig {
+    recognizer_with(kind, |_| {})
+}
+
+/// The recogniser with its session settings changed by `session`.
+#[allow(dead_code)] // not every test binary that includes this module changes them
+pub fn recognizer_with(
+    kind: ModelKind,
+    session: impl FnOnce(&mut voxshop::pipeline::SessionConfig),
+) -> Recognizer {
+    let mut config = RecognizerConfig {
         model: kind,
         models_dir: models_dir(kind),
         ..Default::default()
     };
+    session(&mut config.session);
     Recognizer::load(&config).expect("model loads")
 }
 

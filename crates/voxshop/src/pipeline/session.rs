@@ -458,16 +458,11 @@ impl Session {
             Verdict::Complete | Verdict::Unsure => self.config.vad.hangover_ms,
         };
         self.vad.set_hangover_ms(hangover_ms);
-        match verdict {
-            Verdict::Complete => {
-                let end = self.config.complete_end_ms.map(vad::frames);
-                if end.is_some_and(|f| pause >= f) {
-                    for e in self.vad.end_now() {
-                        self.handle(e, events)?;
-                    }
-                }
+        let end = self.config.complete_end_ms.map(vad::frames);
+        if verdict == Verdict::Complete && end.is_some_and(|f| pause >= f) {
+            for e in self.vad.end_now() {
+                self.handle(e, events)?;
             }
-            Verdict::Incomplete | Verdict::Unsure => {}
         }
         Ok(())
     }
