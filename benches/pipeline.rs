@@ -122,6 +122,15 @@ fn stages(c: &mut Criterion) {
             )
         })
     });
+    // Whisper's punctuation: the utterance is also read cut at its stops (README, "Several
+    // commands in one utterance"), up to three readings where plain text has one.
+    g.bench_function("classify_two_sentences", |b| {
+        b.iter(|| {
+            black_box(intent.commands(
+                "Cross off the light bulbs from my list. Remove wrapping paper from my Christmas list.",
+            ))
+        })
+    });
     // Issue 15: asked at every pause of `tail_ms` inside an utterance (adaptive end).
     g.bench_function("completer", |b| {
         b.iter(|| black_box(intent.incomplete_prob("uh could you add two litres of")))
