@@ -115,6 +115,7 @@ class Domain:
     def _read_lists(self, e):
         self.default_list = e.get("default", str)
         self.list_aliases = tuple(e.get("aliases", [str]))
+        self.unnamed_lists = tuple(e.get("unnamed", [str]))
 
     def number_value(self, surface):
         """What a number the generator says is worth: digits, a spoken form (or its hyphenated

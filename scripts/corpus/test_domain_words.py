@@ -63,6 +63,22 @@ class GeneratedWords(unittest.TestCase):
                 self.assertIn(surface, values, "list %r is not a name of the default list, "
                               "nor a list named as said" % surface)
 
+    def test_a_list_said_without_its_name_is_the_default_one(self):
+        """The recogniser gives the default list to a command that says one of domain.toml's
+        `unnamed` phrases ("any deals on my list") and names no list, also where the intent
+        has no default list: the labels must agree."""
+        checked = 0
+        for r in self.records:
+            if "parts" in r or "list" not in DOMAIN.slots_by_intent.get(r["intent"], ()):
+                continue
+            text = " %s " % r["text"]
+            if any(name == "list" for name, _ in r["spans"]) or \
+                    not any(" %s " % p in text for p in DOMAIN.unnamed_lists):
+                continue
+            self.assertEqual(r["slots"].get("list"), DOMAIN.default_list, r["text"])
+            checked += 1
+        self.assertGreater(checked, 100)
+
     def test_every_unit_and_currency_form_is_said(self):
         """No dead words: a form the file lists for the generator is said (a word only the
         recogniser needs goes under `also`)."""

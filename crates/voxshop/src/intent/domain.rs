@@ -80,6 +80,8 @@ pub struct Lists {
     aliases: HashSet<String>,
     pub words_after: Vec<String>,
     pub words_before: Vec<String>,
+    /// Each phrase that says the default list without its name, as words.
+    unnamed: Vec<Vec<String>>,
 }
 
 impl Domain {
@@ -178,6 +180,12 @@ impl Domain {
                 aliases: raw.lists.aliases.into_iter().collect(),
                 words_after: raw.lists.words_after,
                 words_before: raw.lists.words_before,
+                unnamed: raw
+                    .lists
+                    .unnamed
+                    .iter()
+                    .map(|p| p.split_whitespace().map(str::to_string).collect())
+                    .collect(),
             },
         })
     }
@@ -256,6 +264,13 @@ impl Numbers {
 impl Lists {
     pub fn is_alias(&self, name: &str) -> bool {
         self.aliases.contains(name)
+    }
+
+    /// Whether `tokens` say the default list without its name ("my list", "ma liste").
+    pub fn says_unnamed(&self, tokens: &[String]) -> bool {
+        self.unnamed
+            .iter()
+            .any(|p| tokens.windows(p.len()).any(|w| w == p.as_slice()))
     }
 
     #[cfg(test)] // what the tests that the file and the rules agree walk through
@@ -444,6 +459,7 @@ struct RawLists {
     aliases: Vec<String>,
     words_after: Vec<String>,
     words_before: Vec<String>,
+    unnamed: Vec<String>,
 }
 
 #[cfg(test)]

@@ -994,8 +994,9 @@ pub fn assemble_slots(intent: Intent, tokens: &[String], spans: &[Span]) -> Slot
             }
         }
     }
-    if intent.defaults_list() && slots.list.is_none() {
-        slots.list = Some("shopping".to_string());
+    let unnamed = || allowed.contains(&SlotKind::List) && domain().lists.says_unnamed(tokens);
+    if slots.list.is_none() && (intent.defaults_list() || unnamed()) {
+        slots.list = Some(domain().lists.default.clone());
     }
     slots
 }
@@ -1169,6 +1170,25 @@ mod tests {
         let spans = [span(Item, 1, 3), span(Item, 5, 6)];
         let c = assemble_commands(Intent::Buy, &apart, &[], &spans);
         assert_eq!(c.len(), 1);
+    }
+
+    #[test]
+    fn a_list_said_without_its_name_is_the_default_one() {
+        let words = |t: &str| -> Vec<String> { t.split(' ').map(String::from).collect() };
+        let list_of =
+            |intent, t: &str, spans: &[Span]| assemble_slots(intent, &words(t), spans).list.clone();
+        // check_savings has no default list: only "my list" said gives it one.
+        let savings = Intent::CheckSavings;
+        assert_eq!(list_of(savings, "how much have i saved", &[]), None);
+        let mine = list_of(savings, "any deals on my list", &[]);
+        assert_eq!(mine.as_deref(), Some("shopping"));
+        let fr = list_of(savings, "des promos sur ma liste", &[]);
+        assert_eq!(fr.as_deref(), Some("shopping"));
+        // A named list is the one named; "list" as a verb names nothing.
+        let named = [span(SlotKind::List, 4, 5)];
+        let party = list_of(savings, "any deals on my party list", &named);
+        assert_eq!(party.as_deref(), Some("party"));
+        assert_eq!(list_of(savings, "list my savings", &[]), None);
     }
 
     #[test]
