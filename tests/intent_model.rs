@@ -350,6 +350,43 @@ fn training_reproduces_the_committed_weights() {
     }
 }
 
+/// `calibrate-intent` refits the bars of a trained model: on the committed dev files it gives
+/// the committed settings, and other dev files move them. Only `intent.json` is written.
+#[test]
+fn calibration_alone_refits_the_committed_bars() {
+    let plan: TrainingPlan =
+        toml::from_str(&std::fs::read_to_string(root().join("data/training.toml")).unwrap())
+            .unwrap();
+    let dir = std::env::temp_dir().join(format!("voxshop-calibrate-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    for f in ["intent.safetensors", "intent.json"] {
+        std::fs::copy(root().join("models/intent").join(f), dir.join(f)).unwrap();
+    }
+    let dev: Vec<PathBuf> = plan.train.dev.iter().map(|f| root().join(f)).collect();
+    let dev: Vec<&Path> = dev.iter().map(PathBuf::as_path).collect();
+    let mut m = IntentModel::load(&dir).unwrap();
+    voxshop::intent::train::calibrate(&mut m, &dev).unwrap();
+    m.save_settings(&dir).unwrap();
+    let committed = std::fs::read(root().join("models/intent/intent.json")).unwrap();
+    assert_eq!(std::fs::read(dir.join("intent.json")).unwrap(), committed);
+    // The French dev file alone holds 14 negatives and no spend false accept to avoid.
+    let fr = root().join("tests/data/intent_dev_fr.jsonl");
+    voxshop::intent::train::calibrate(&mut m, &[fr.as_path()]).unwrap();
+    let before = model().settings;
+    assert!(
+        (m.settings.threshold, m.settings.spend_threshold)
+            != (before.threshold, before.spend_threshold),
+        "{:?}",
+        m.settings
+    );
+    let weights = std::fs::read(dir.join("intent.safetensors")).unwrap();
+    assert_eq!(
+        weights,
+        std::fs::read(root().join("models/intent/intent.safetensors")).unwrap()
+    );
+    std::fs::remove_dir_all(&dir).ok();
+}
+
 /// Issue 13: several commands per utterance in spoken order, one object per item under one
 /// verb, and names with "and" in them kept whole (README, "Several commands").
 #[test]

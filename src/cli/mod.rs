@@ -75,6 +75,8 @@ pub enum Command {
     TrainIntent(train::TrainArgs),
     /// Score the intent model on labelled text: accuracy, slot F1, false accepts, confusions.
     EvalIntent(train::EvalArgs),
+    /// Refit a trained intent model's temperature and acceptance bars on dev files.
+    CalibrateIntent(train::CalibrateArgs),
 }
 
 fn init_logging(verbose: u8) {
@@ -131,6 +133,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
         Command::Serve(args) => serve::run(args, config),
         Command::Classify(args) => classify::run(args, config),
         Command::TrainIntent(args) => train::run_train(args),
+        Command::CalibrateIntent(args) => train::run_calibrate(args),
         Command::EvalIntent(args) => train::run_eval(args, models_dir, config.catalog.as_deref()),
     }
 }

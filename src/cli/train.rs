@@ -7,7 +7,7 @@ use std::process::ExitCode;
 use voxshop::catalog::Catalog;
 use voxshop::intent::eval::{evaluate_with, read_labelled};
 use voxshop::intent::features::Gazetteer;
-use voxshop::intent::train::{train, TrainConfig};
+use voxshop::intent::train::{calibrate, train, TrainConfig};
 use voxshop::intent::IntentModel;
 
 #[derive(Args, Debug)]
@@ -74,6 +74,35 @@ pub fn run_train(args: TrainArgs) -> Result<ExitCode> {
         model.settings.threshold,
         model.settings.spend_threshold,
         args.out.display()
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
+#[derive(Args, Debug)]
+pub struct CalibrateArgs {
+    /// Intent model directory whose temperature and acceptance bars are refitted in place.
+    #[arg(long, value_name = "DIR", default_value = "models/intent")]
+    pub intent_model: PathBuf,
+    /// Labelled dev files (as for train-intent --dev).
+    #[arg(long = "dev", value_name = "FILE", required = true)]
+    pub dev: Vec<PathBuf>,
+}
+
+/// Refits a trained model's temperature and acceptance bars on dev files.
+pub fn run_calibrate(args: CalibrateArgs) -> Result<ExitCode> {
+    let dir = &args.intent_model;
+    let mut model = IntentModel::load(dir).context("loading the intent model")?;
+    let dev: Vec<&std::path::Path> = args.dev.iter().map(PathBuf::as_path).collect();
+    calibrate(&mut model, &dev).context("calibrating")?;
+    model
+        .save_settings(dir)
+        .context("saving the intent model")?;
+    println!(
+        "temperature {:.2}, threshold {:.2}, spend threshold {:.2}; wrote {}",
+        model.settings.temperature,
+        model.settings.threshold,
+        model.settings.spend_threshold,
+        dir.display()
     );
     Ok(ExitCode::SUCCESS)
 }

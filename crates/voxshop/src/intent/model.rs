@@ -591,6 +591,16 @@ impl IntentModel {
         let tmp = dir.join("intent.safetensors.partial");
         candle_core::safetensors::save(&tensors, &tmp).map_err(|e| err(e.to_string()))?;
         std::fs::rename(&tmp, dir.join("intent.safetensors")).map_err(|e| err(e.to_string()))?;
+        self.save_settings(dir)
+    }
+
+    /// Writes `intent.json` into `dir` (atomically): what calibration changes. A loaded
+    /// model's weights are read from its file, so only this is written back.
+    pub fn save_settings(&self, dir: &Path) -> Result<(), IntentError> {
+        let err = |reason: String| IntentError::Model {
+            path: dir.display().to_string(),
+            reason,
+        };
         let json = serde_json::to_string_pretty(&self.settings).map_err(|e| err(e.to_string()))?;
         let tmp = dir.join("intent.json.partial");
         std::fs::write(&tmp, json + "\n").map_err(|e| err(e.to_string()))?;

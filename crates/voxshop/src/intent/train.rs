@@ -621,6 +621,15 @@ pub fn train(
         splitter,
         completer,
     };
+    calibrate(&mut model, dev)?;
+    model.save(out_dir)?;
+    Ok(model)
+}
+
+/// Fits the temperature and the two acceptance bars of `model` on the labelled `dev` files
+/// (none: left as they are). `voxshop calibrate-intent` refits a trained model's bars after
+/// its dev files change, without training it again.
+pub fn calibrate(model: &mut IntentModel, dev: &[&Path]) -> Result<(), IntentError> {
     let mut dev_set = Vec::new();
     for path in dev {
         dev_set.extend(
@@ -630,12 +639,11 @@ pub fn train(
         );
     }
     if !dev_set.is_empty() {
-        model.settings.temperature = fit_temperature(&model, &dev_set);
+        model.settings.temperature = fit_temperature(model, &dev_set);
         (model.settings.threshold, model.settings.spend_threshold) =
-            fit_thresholds(&model, &dev_set);
+            fit_thresholds(model, &dev_set);
     }
-    model.save(out_dir)?;
-    Ok(model)
+    Ok(())
 }
 
 #[cfg(test)]
