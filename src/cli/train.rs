@@ -81,7 +81,7 @@ pub fn run_train(args: TrainArgs) -> Result<ExitCode> {
 #[derive(Args, Debug)]
 pub struct CalibrateArgs {
     /// Intent model directory whose temperature and acceptance bars are refitted in place.
-    #[arg(long, value_name = "DIR", default_value = "models/intent")]
+    #[arg(long, value_name = "DIR", required = true)]
     pub intent_model: PathBuf,
     /// Labelled dev files (as for train-intent --dev).
     #[arg(long = "dev", value_name = "FILE", required = true)]
