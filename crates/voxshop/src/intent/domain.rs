@@ -55,6 +55,8 @@ pub struct Domain {
     /// Words that a command does not end on: besides the continuation words, determiners
     /// and possessives (every language).
     leads_on: HashSet<String>,
+    /// Words that end no name besides those two (every language).
+    after_names: HashSet<String>,
 }
 
 /// At most this many words are a fragment (see [`Domain::is_fragment`]).
@@ -98,6 +100,11 @@ impl Domain {
     /// milk to my"): the completer's one clue on names it has never seen.
     pub fn leads_on(&self, word: &str) -> bool {
         self.continuation.contains(word) || self.leads_on.contains(word)
+    }
+
+    /// Whether a name cannot end on `word` (lower case): "toaster instead", "spaghetti and".
+    pub fn ends_no_name(&self, word: &str) -> bool {
+        self.leads_on(word) || self.after_names.contains(word)
     }
 
     /// Whether `tokens` are a few words ("again", "camping list") or begin with the rest of
@@ -172,6 +179,7 @@ impl Domain {
             intents,
             continuation: one_word_each("continuation", &raw.continuation)?,
             leads_on: one_word_each("leads_on", &raw.leads_on)?,
+            after_names: one_word_each("after_names", &raw.after_names)?,
             units: word_table("unit", &raw.unit)?,
             currencies: word_table("currency", &raw.currency)?,
             numbers,
@@ -362,6 +370,8 @@ struct RawDomain {
     continuation: BTreeMap<String, Vec<String>>,
     #[serde(default)]
     leads_on: BTreeMap<String, Vec<String>>,
+    #[serde(default)]
+    after_names: BTreeMap<String, Vec<String>>,
 }
 
 /// The words of a `[table]` of one-word lists by language, every language together.

@@ -139,6 +139,15 @@ pub fn strip_determiners(text: &str) -> String {
     joined
 }
 
+/// Drops trailing words that end no name ("toaster instead" -> "toaster"), keeping one word.
+fn strip_trailing(text: &str) -> String {
+    let mut words: Vec<&str> = text.split_whitespace().collect();
+    while words.len() > 1 && words.last().is_some_and(|w| domain().ends_no_name(w)) {
+        words.pop();
+    }
+    words.join(" ")
+}
+
 /// Largest quantity and amount taken from speech: beyond them the number is a mishearing or a
 /// joke ("add 18446744073709551616 eggs"), and the slot is left out for the consumer to ask.
 pub const MAX_QUANTITY: f64 = 10_000.0;
@@ -164,12 +173,12 @@ pub fn normalize_slot(kind: SlotKind, surface: &str) -> Option<SlotValue> {
         SlotKind::List => Some(SlotValue::Text(normalize_list(surface))),
         SlotKind::Merchant => {
             // "ikea's website": the shop is "ikea" (brands keep theirs: "kellogg's").
-            let v = strip_determiners(&surface.to_lowercase());
+            let v = strip_trailing(&strip_determiners(&surface.to_lowercase()));
             let v = v.strip_suffix("'s").map(str::to_string).unwrap_or(v);
             (!v.is_empty()).then_some(SlotValue::Text(v))
         }
         SlotKind::Item | SlotKind::Brand | SlotKind::Charity | SlotKind::Contact => {
-            let v = strip_determiners(&surface.to_lowercase());
+            let v = strip_trailing(&strip_determiners(&surface.to_lowercase()));
             (!v.is_empty()).then_some(SlotValue::Text(v))
         }
     }
@@ -246,6 +255,25 @@ mod tests {
         assert_eq!(normalize_list("noël"), "noël");
         assert_eq!(strip_determiners("the red cross"), "red cross");
         assert_eq!(strip_determiners("l'huile"), "huile");
+    }
+
+    #[test]
+    fn a_name_loses_the_words_that_end_no_name() {
+        let text = |kind, s| match normalize_slot(kind, s) {
+            Some(SlotValue::Text(t)) => t,
+            other => panic!("{s:?}: {other:?}"),
+        };
+        assert_eq!(text(SlotKind::Item, "toaster instead"), "toaster");
+        assert_eq!(text(SlotKind::Item, "spaghetti and"), "spaghetti");
+        assert_eq!(text(SlotKind::Item, "œufs bio aussi"), "œufs bio");
+        assert_eq!(text(SlotKind::Merchant, "amazon please"), "amazon");
+        // Inside a name, or a name of one word, they stay.
+        assert_eq!(text(SlotKind::Item, "half and half"), "half and half");
+        assert_eq!(
+            text(SlotKind::Brand, "marks and spencer"),
+            "marks and spencer"
+        );
+        assert_eq!(text(SlotKind::Contact, "me"), "me");
     }
 
     /// The domain file's words are what the generator says in training: each must come out
