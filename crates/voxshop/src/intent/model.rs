@@ -932,8 +932,8 @@ fn cut_items_at_pauses(spans: &[Span], pauses: &[bool]) -> Vec<Span> {
 
 /// The slots of each object of one command: one per item joined by "and" (DOMAIN.md: "add
 /// milk and eggs" is two objects), each with the quantity, unit and brand spoken with it,
-/// all with the shared slots. Item spans that are not joined so are one item, the tagger's
-/// most confident.
+/// all with the shared slots; without any item, one per brand so joined. Item spans that
+/// are not joined so are one item, the tagger's most confident.
 pub fn assemble_commands(
     intent: Intent,
     tokens: &[String],
@@ -943,7 +943,15 @@ pub fn assemble_commands(
     let merged = merge_touching(spans);
     let merged = cut_items_at_pauses(&merged, pauses);
     let spans = &merged[..];
-    let items: Vec<&Span> = merged.iter().filter(|s| s.kind == SlotKind::Item).collect();
+    // Without an item, the brands are what the command is about ("clip the coupons for Tide
+    // and Bounty": two offers).
+    let has_item = merged.iter().any(|s| s.kind == SlotKind::Item);
+    let subject = if has_item {
+        SlotKind::Item
+    } else {
+        SlotKind::Brand
+    };
+    let items: Vec<&Span> = merged.iter().filter(|s| s.kind == subject).collect();
     let cuts: Vec<usize> = items
         .windows(2)
         .filter_map(|w| item_cut(tokens, pauses, &merged, w[0].end, w[1].start))
@@ -1179,6 +1187,18 @@ mod tests {
             .collect();
         let spans = [span(Item, 1, 3), span(Item, 5, 6)];
         let c = assemble_commands(Intent::Buy, &apart, &[], &spans);
+        assert_eq!(c.len(), 1);
+        // Without an item, brands joined by "and" are one object each; beside an item, one.
+        let brands: Vec<String> = "clip the coupons for tide and bounty"
+            .split(' ')
+            .map(String::from)
+            .collect();
+        let spans = [span(Brand, 4, 5), span(Brand, 6, 7)];
+        let c = assemble_commands(Intent::ActivateOffer, &brands, &[], &spans);
+        let got: Vec<_> = c.iter().map(|s| s.brand.as_deref()).collect();
+        assert_eq!(got, [Some("tide"), Some("bounty")]);
+        let with_item = [span(Item, 2, 3), span(Brand, 4, 5), span(Brand, 6, 7)];
+        let c = assemble_commands(Intent::ActivateOffer, &brands, &[], &with_item);
         assert_eq!(c.len(), 1);
     }
 
