@@ -116,6 +116,7 @@ class Domain:
         self.default_list = e.get("default", str)
         self.list_aliases = tuple(e.get("aliases", [str]))
         self.unnamed_lists = tuple(e.get("unnamed", [str]))
+        self.list_not_names = tuple(e.get("not_names", [str]))
 
     def number_value(self, surface):
         """What a number the generator says is worth: digits, a spoken form (or its hyphenated

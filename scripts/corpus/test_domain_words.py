@@ -116,6 +116,13 @@ class DataWords(unittest.TestCase):
             for p in products:
                 self.assertLessEqual(set(p.units), codes, "%s %s" % (lang, p.name))
 
+    def test_no_list_name_begins_with_a_word_the_recogniser_drops(self):
+        """The recogniser drops domain.toml's `not_names` from the front of a list's name
+        ("my entire shopping list"): no list the generator names may begin with one."""
+        for lang, names in DATA.lists.items():
+            for name in names:
+                self.assertNotIn(name.split()[0], DOMAIN.list_not_names, "%s %r" % (lang, name))
+
     def test_numeric_homophones_are_number_words(self):
         for lang, words in DATA.numeric_homophones.items():
             for w in words:

@@ -84,6 +84,8 @@ pub struct Lists {
     pub words_before: Vec<String>,
     /// Each phrase that says the default list without its name, as words.
     unnamed: Vec<Vec<String>>,
+    /// Words before a list's name that are not part of it ("entire", "current").
+    pub not_names: HashSet<String>,
 }
 
 impl Domain {
@@ -194,6 +196,7 @@ impl Domain {
                     .iter()
                     .map(|p| p.split_whitespace().map(str::to_string).collect())
                     .collect(),
+                not_names: raw.lists.not_names.into_iter().collect(),
             },
         })
     }
@@ -470,6 +473,7 @@ struct RawLists {
     words_after: Vec<String>,
     words_before: Vec<String>,
     unnamed: Vec<String>,
+    not_names: Vec<String>,
 }
 
 #[cfg(test)]

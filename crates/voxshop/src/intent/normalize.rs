@@ -107,6 +107,9 @@ pub fn normalize_list(text: &str) -> String {
     for w in &lists.words_before {
         t = t.trim_start_matches(&format!("{w} ")).to_string();
     }
+    let words: Vec<&str> = t.split_whitespace().collect();
+    let kept = words.iter().position(|w| !lists.not_names.contains(*w));
+    let t = kept.map_or(String::new(), |k| words[k..].join(" "));
     let t = t.trim();
     // Nothing left but the word "list": the default list.
     if t.is_empty() || lists.is_alias(t) {
@@ -253,6 +256,9 @@ mod tests {
         assert_eq!(normalize_list("grocery"), "shopping");
         assert_eq!(normalize_list("party"), "party");
         assert_eq!(normalize_list("noël"), "noël");
+        assert_eq!(normalize_list("entire shopping"), "shopping");
+        assert_eq!(normalize_list("current"), "shopping");
+        assert_eq!(normalize_list("specific party"), "party");
         assert_eq!(strip_determiners("the red cross"), "red cross");
         assert_eq!(strip_determiners("l'huile"), "huile");
     }
