@@ -940,7 +940,7 @@ pub fn assemble_commands(
     pauses: &[bool],
     spans: &[Span],
 ) -> Vec<Slots> {
-    let merged = merge_touching(spans);
+    let merged = merge_numbers_across_and(tokens, &merge_touching(spans));
     let merged = cut_items_at_pauses(&merged, pauses);
     let spans = &merged[..];
     // Without an item, the brands are what the command is about ("clip the coupons for Tide
@@ -970,6 +970,36 @@ pub fn assemble_commands(
             assemble_slots(intent, tokens, &mine)
         })
         .collect()
+}
+
+/// Two number spans of one kind with only "and" between them, after a scale or before a
+/// half, are one number ("two hundred | and | fifty", "a hundred | and | twenty five"): the
+/// tagger tends to cut at "and", and the amount to confirm would be the wrong one.
+fn merge_numbers_across_and(tokens: &[String], spans: &[Span]) -> Vec<Span> {
+    let mut merged: Vec<Span> = Vec::new();
+    for &sp in spans {
+        if let Some(last) = merged.last_mut() {
+            let numeric = matches!(sp.kind, SlotKind::Quantity | SlotKind::Amount);
+            let numbers = &domain().numbers;
+            // English says "and" after a scale ("hundred and fifty") or before a half.
+            let read_on = numbers.scale(&tokens[last.end - 1]).is_some()
+                || tokens[sp.start..sp.end].iter().any(|w| numbers.is_half(w));
+            let joined = last.kind == sp.kind
+                && sp.start == last.end + 1
+                && matches!(tokens[last.end].as_str(), "and" | "et")
+                && read_on;
+            if numeric
+                && joined
+                && normalize_slot(sp.kind, &join(&tokens[last.start..sp.end])).is_some()
+            {
+                last.end = sp.end;
+                last.score = last.score.min(sp.score);
+                continue;
+            }
+        }
+        merged.push(sp);
+    }
+    merged
 }
 
 /// Touching spans of one kind are one value ("hiking" + "boots").
@@ -1200,6 +1230,25 @@ mod tests {
         let with_item = [span(Item, 2, 3), span(Brand, 4, 5), span(Brand, 6, 7)];
         let c = assemble_commands(Intent::ActivateOffer, &brands, &[], &with_item);
         assert_eq!(c.len(), 1);
+    }
+
+    #[test]
+    fn a_number_cut_at_and_is_read_whole() {
+        use SlotKind::*;
+        let words = |t: &str| -> Vec<String> { t.split(' ').map(String::from).collect() };
+        let t = words("donate a hundred and twenty five dollars to oxfam");
+        let spans = [span(Amount, 1, 3), span(Amount, 4, 6), span(Currency, 6, 7)];
+        let c = assemble_commands(Intent::Donate, &t, &[], &spans);
+        assert_eq!(c[0].amount, Some(125.0));
+        let t = words("add two hundred and fifty grams of butter");
+        let spans = [span(Quantity, 1, 3), span(Quantity, 4, 5), span(Unit, 5, 6)];
+        let c = assemble_commands(Intent::AddToList, &t, &[], &spans);
+        assert_eq!(c[0].quantity, Some(250.0));
+        // Numbers that do not read as one stay apart: the first is taken.
+        let t = words("add two and three apples");
+        let spans = [span(Quantity, 1, 2), span(Quantity, 3, 4), span(Item, 4, 5)];
+        let c = assemble_commands(Intent::AddToList, &t, &[], &spans);
+        assert_eq!(c[0].quantity.map(|q| q != 5.0), Some(true), "{c:?}");
     }
 
     #[test]
