@@ -45,6 +45,12 @@ class Domain:
         self.currencies, self.currency_of = self._read_words(d, "currency", gendered=False)
         self._read_numbers(d.sub("numbers"))
         self._read_lists(d.sub("lists"))
+        # The words no name ends on: the recogniser drops them from the end of one.
+        self.name_ends = set()
+        for table in ("continuation", "leads_on", "after_names"):
+            t = d.sub(table)
+            for lang in t.keys():
+                self.name_ends.update(t.get(lang, [str]))
 
     def _read_intents(self, d):
         self.slots_by_intent, self.confirm_intents, self.list_default_intents = {}, [], []

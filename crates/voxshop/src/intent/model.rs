@@ -940,7 +940,7 @@ pub fn assemble_commands(
     pauses: &[bool],
     spans: &[Span],
 ) -> Vec<Slots> {
-    let merged = merge_numbers_across_and(tokens, &merge_touching(spans));
+    let merged = merge_touching(tokens, spans);
     let merged = cut_items_at_pauses(&merged, pauses);
     let spans = &merged[..];
     // Without an item, the brands are what the command is about ("clip the coupons for Tide
@@ -972,42 +972,15 @@ pub fn assemble_commands(
         .collect()
 }
 
-/// Two number spans of one kind with only "and" between them, after a scale or before a
-/// half, are one number ("two hundred | and | fifty", "a hundred | and | twenty five"): the
-/// tagger tends to cut at "and", and the amount to confirm would be the wrong one.
-fn merge_numbers_across_and(tokens: &[String], spans: &[Span]) -> Vec<Span> {
-    let mut merged: Vec<Span> = Vec::new();
-    for &sp in spans {
-        if let Some(last) = merged.last_mut() {
-            let numeric = matches!(sp.kind, SlotKind::Quantity | SlotKind::Amount);
-            let numbers = &domain().numbers;
-            // English says "and" after a scale ("hundred and fifty") or before a half.
-            let read_on = numbers.scale(&tokens[last.end - 1]).is_some()
-                || tokens[sp.start..sp.end].iter().any(|w| numbers.is_half(w));
-            let joined = last.kind == sp.kind
-                && sp.start == last.end + 1
-                && matches!(tokens[last.end].as_str(), "and" | "et")
-                && read_on;
-            if numeric
-                && joined
-                && normalize_slot(sp.kind, &join(&tokens[last.start..sp.end])).is_some()
-            {
-                last.end = sp.end;
-                last.score = last.score.min(sp.score);
-                continue;
-            }
-        }
-        merged.push(sp);
-    }
-    merged
-}
-
-/// Touching spans of one kind are one value ("hiking" + "boots").
-fn merge_touching(spans: &[Span]) -> Vec<Span> {
+/// Spans of one kind that touch are one value ("hiking" + "boots"), and so are two number
+/// spans with only "and" between them, after a scale or before a half, when read together
+/// ("two hundred | and | fifty", "a hundred | and | twenty five"): the tagger tends to cut
+/// at "and", and the amount to confirm would be the wrong one.
+fn merge_touching(tokens: &[String], spans: &[Span]) -> Vec<Span> {
     let mut merged: Vec<Span> = Vec::new();
     for &sp in spans {
         match merged.last_mut() {
-            Some(last) if last.kind == sp.kind && last.end == sp.start => {
+            Some(last) if one_value(tokens, last, &sp) => {
                 last.end = sp.end;
                 last.score = last.score.min(sp.score);
             }
@@ -1017,13 +990,31 @@ fn merge_touching(spans: &[Span]) -> Vec<Span> {
     merged
 }
 
+/// Whether `next` continues the value of `last` (see [`merge_touching`]).
+fn one_value(tokens: &[String], last: &Span, next: &Span) -> bool {
+    if last.kind != next.kind {
+        return false;
+    }
+    if last.end == next.start {
+        return true;
+    }
+    let numbers = &domain().numbers;
+    matches!(next.kind, SlotKind::Quantity | SlotKind::Amount)
+        && next.start == last.end + 1
+        && matches!(tokens[last.end].as_str(), "and" | "et")
+        // English says "and" after a scale ("hundred and fifty") or before a half.
+        && (numbers.scale(&tokens[last.end - 1]).is_some()
+            || tokens[next.start..next.end].iter().any(|w| numbers.is_half(w)))
+        && normalize_slot(next.kind, &join(&tokens[last.start..next.end])).is_some()
+}
+
 /// Turns tagged spans into normalised slots, with DOMAIN.md's defaults: touching spans of
 /// one kind are one value ("hiking" + "boots"); of separate spans of one kind the tagger's
 /// most confident wins.
 pub fn assemble_slots(intent: Intent, tokens: &[String], spans: &[Span]) -> Slots {
     let mut slots = Slots::default();
     let allowed = intent.allowed_slots();
-    let mut merged = merge_touching(spans);
+    let mut merged = merge_touching(tokens, spans);
     merged.sort_by(|a, b| b.score.total_cmp(&a.score));
     for sp in &merged {
         if !allowed.contains(&sp.kind) || slots.get(sp.kind).is_some() {
@@ -1164,6 +1155,10 @@ mod tests {
         assert!(segments(&[]).is_empty());
     }
 
+    fn words(text: &str) -> Vec<String> {
+        text.split(' ').map(String::from).collect()
+    }
+
     fn span(kind: SlotKind, start: usize, end: usize) -> Span {
         Span {
             kind,
@@ -1175,10 +1170,7 @@ mod tests {
 
     #[test]
     fn items_under_one_verb_are_one_object_each_with_their_own_quantity() {
-        let tokens: Vec<String> = "add two litres of milk and a dozen eggs to my party list"
-            .split(' ')
-            .map(String::from)
-            .collect();
+        let tokens = words("add two litres of milk and a dozen eggs to my party list");
         use SlotKind::*;
         let spans = [
             span(Quantity, 1, 2),
@@ -1199,10 +1191,7 @@ mod tests {
         assert_eq!((c[1].quantity, c[1].unit.as_deref()), (Some(12.0), None));
         assert!(c.iter().all(|s| s.list.as_deref() == Some("party")));
         // A brand after its item (French order) stays with it.
-        let fr: Vec<String> = "ajoute du yaourt danone et du lait"
-            .split(' ')
-            .map(String::from)
-            .collect();
+        let fr = words("ajoute du yaourt danone et du lait");
         let spans = [span(Item, 2, 3), span(Brand, 3, 4), span(Item, 6, 7)];
         let c = assemble_commands(Intent::AddToList, &fr, &[], &spans);
         assert_eq!(c[0].brand.as_deref(), Some("danone"));
@@ -1211,18 +1200,12 @@ mod tests {
         let one = assemble_commands(Intent::AddToList, &fr, &[], &spans[..2]);
         assert_eq!(one.len(), 1);
         // Two item spans not joined by "and" are one item (the tagger's most confident).
-        let apart: Vec<String> = "buy dog food for the puppy"
-            .split(' ')
-            .map(String::from)
-            .collect();
+        let apart = words("buy dog food for the puppy");
         let spans = [span(Item, 1, 3), span(Item, 5, 6)];
         let c = assemble_commands(Intent::Buy, &apart, &[], &spans);
         assert_eq!(c.len(), 1);
         // Without an item, brands joined by "and" are one object each; beside an item, one.
-        let brands: Vec<String> = "clip the coupons for tide and bounty"
-            .split(' ')
-            .map(String::from)
-            .collect();
+        let brands = words("clip the coupons for tide and bounty");
         let spans = [span(Brand, 4, 5), span(Brand, 6, 7)];
         let c = assemble_commands(Intent::ActivateOffer, &brands, &[], &spans);
         let got: Vec<_> = c.iter().map(|s| s.brand.as_deref()).collect();
@@ -1235,7 +1218,6 @@ mod tests {
     #[test]
     fn a_number_cut_at_and_is_read_whole() {
         use SlotKind::*;
-        let words = |t: &str| -> Vec<String> { t.split(' ').map(String::from).collect() };
         let t = words("donate a hundred and twenty five dollars to oxfam");
         let spans = [span(Amount, 1, 3), span(Amount, 4, 6), span(Currency, 6, 7)];
         let c = assemble_commands(Intent::Donate, &t, &[], &spans);
@@ -1253,7 +1235,6 @@ mod tests {
 
     #[test]
     fn a_list_said_without_its_name_is_the_default_one() {
-        let words = |t: &str| -> Vec<String> { t.split(' ').map(String::from).collect() };
         let list_of =
             |intent, t: &str, spans: &[Span]| assemble_slots(intent, &words(t), spans).list.clone();
         // check_savings has no default list: only "my list" said gives it one.
