@@ -507,7 +507,7 @@ fn a_french_households_catalogue_names_its_slots() {
     let with = evaluate_with(&items, |text| {
         let names = Some(&catalog as &dyn Gazetteer);
         let (mut found, lang) = m.commands_with_names(text, None, names);
-        catalog.resolve_commands(&mut found, lang);
+        catalog.resolve_commands(&mut found, lang, text);
         found
     });
     eprintln!(

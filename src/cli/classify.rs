@@ -148,7 +148,7 @@ fn show(model: &Classifier, text: &str, json: bool, out: &mut impl Write) -> Res
     let names = model.catalog.as_ref().map(|c| c as &dyn Gazetteer);
     let (mut commands, lang) = model.model.commands_with_names(text, None, names);
     if let Some(catalog) = &model.catalog {
-        catalog.resolve_commands(&mut commands, lang);
+        catalog.resolve_commands(&mut commands, lang, text);
     }
     let intent_ms = t0.elapsed().as_secs_f64() * 1e3;
     // Each line is its own stream without a clock: a spend gets its action, a "yes" finds

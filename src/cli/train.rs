@@ -135,7 +135,7 @@ pub fn run_eval(
         Some(c) => {
             let (mut found, lang) =
                 model.commands_with_names(text, None, Some(c as &dyn Gazetteer));
-            c.resolve_commands(&mut found, lang);
+            c.resolve_commands(&mut found, lang, text);
             found
         }
     };

@@ -220,24 +220,117 @@ impl Catalog {
                     .iter()
                     .any(|a| e.en_key.iter().any(|b| sounds_alike(a, b)));
                 let sounds = sounds_en || sounds_alike(&fr, &e.fr_key);
+                let near = sound_nearness(&en, &e.en_key);
                 let close = spelling >= SPELLING_ALONE
                     || (sounds && spelling >= WITH_SOUND)
-                    || (sounds_en && is_name(kind) && spelling >= NAME_WITH_SOUND);
-                close.then_some((spelling + f64::from(u8::from(sounds)), e))
+                    || (sounds_en && is_name(kind) && spelling >= NAME_WITH_SOUND)
+                    || (is_name(kind) && near >= NAME_SOUNDS_NEAR && spelling >= WITH_SOUND);
+                let sound = if sounds { 1.0 } else { near };
+                close.then_some((spelling + sound, e))
             })
             .max_by(|a, b| a.0.total_cmp(&b.0))
             .map(|(_, e)| e.value.as_str())
     }
 
     /// Resolves the slots of an utterance's commands in `lang` (nothing when the catalogue
-    /// speaks another language): the one rule for the pipeline and `classify`.
-    pub fn resolve_commands(&self, commands: &mut [IntentResult], lang: Lang) {
+    /// speaks another language), `text` being what they were read from: the one rule for the
+    /// pipeline and `classify`.
+    pub fn resolve_commands(&self, commands: &mut [IntentResult], lang: Lang, text: &str) {
         if !self.applies_to(lang) {
             return;
         }
+        let words: Vec<String> = normalize(text)
+            .split(' ')
+            .filter(|w| !w.is_empty())
+            .map(String::from)
+            .collect();
         for c in commands {
-            self.resolve_slots(&mut c.slots, c.intent.allowed_slots());
+            let allowed = c.intent.allowed_slots();
+            self.widen_names(&mut c.slots, allowed, &words);
+            self.resolve_slots(&mut c.slots, allowed);
         }
+    }
+
+    /// A name value that names no entry, but does with up to `MAX_WIDENING` words of the
+    /// text around it, becomes that entry: the tagger cut a misheard name short ("land |
+    /// oleg's" for "land o lakes") or split it at "and" ("crete and barrel"). A slot value
+    /// the wider name takes in is part of it and is dropped. The entry may be of another
+    /// name kind of the intent ("seed discount" tagged an item, a merchant's name).
+    fn widen_names(&self, slots: &mut Slots, allowed: &[SlotKind], words: &[String]) {
+        for kind in NAME_KINDS {
+            let Some(value) = text_slot(slots, kind).clone() else {
+                continue;
+            };
+            if self.resolve(kind, &value).is_some() {
+                continue;
+            }
+            let Some(span) = find_words(words, &value) else {
+                continue;
+            };
+            let Some((found, name, wide)) = self.widened(kind, slots, allowed, words, span) else {
+                continue;
+            };
+            for other in NAME_KINDS {
+                let inside = text_slot(slots, other)
+                    .as_deref()
+                    .and_then(|v| find_words(&words[wide.clone()], v))
+                    .is_some();
+                if inside {
+                    *text_slot(slots, other) = None;
+                }
+            }
+            *text_slot(slots, found) = Some(name);
+        }
+    }
+
+    /// The narrowest widening of `span` in `words` that names an entry of `kind`, or of
+    /// another name kind of the intent, with its kind, name and words. A name neither
+    /// begins nor ends on a word names do not ("the", "to", "and", "please").
+    fn widened(
+        &self,
+        kind: SlotKind,
+        slots: &mut Slots,
+        allowed: &[SlotKind],
+        words: &[String],
+        span: std::ops::Range<usize>,
+    ) -> Option<(SlotKind, String, std::ops::Range<usize>)> {
+        let domain = crate::intent::domain::domain();
+        let kinds = std::iter::once(kind).chain(
+            NAME_KINDS
+                .into_iter()
+                .filter(move |k| *k != kind && allowed.contains(k)),
+        );
+        let kinds: Vec<SlotKind> = kinds.collect();
+        for extra in 1..=MAX_WIDENING {
+            for before in 0..=extra {
+                let after = extra - before;
+                let (Some(start), end) = (span.start.checked_sub(before), span.end + after) else {
+                    continue;
+                };
+                if end > words.len()
+                    || domain.leads_on(&words[start])
+                    || domain.ends_no_name(&words[end - 1])
+                {
+                    continue;
+                }
+                let heard = words[start..end].join(" ");
+                let wide = start..end;
+                for &k in &kinds {
+                    // Another kind's slot is taken only when empty or inside the wider name.
+                    let free = k == kind
+                        || text_slot(slots, k)
+                            .as_deref()
+                            .is_none_or(|v| find_words(&words[wide.clone()], v).is_some());
+                    if !free {
+                        continue;
+                    }
+                    if let Some(name) = self.resolve(k, &heard) {
+                        return Some((k, name.to_string(), wide));
+                    }
+                }
+            }
+        }
+        None
     }
 
     /// Rewrites the text slots that name an entry in the catalogue's spelling (a catalogue with
@@ -290,6 +383,45 @@ impl Catalog {
     }
 }
 
+/// The kinds of slot that hold a name the catalogue may spell.
+const NAME_KINDS: [SlotKind; 5] = [
+    SlotKind::Item,
+    SlotKind::Brand,
+    SlotKind::Merchant,
+    SlotKind::Charity,
+    SlotKind::Contact,
+];
+/// Most words of the text around a slot value that `widen_names` takes in.
+const MAX_WIDENING: usize = 2;
+
+fn text_slot(slots: &mut Slots, kind: SlotKind) -> &mut Option<String> {
+    match kind {
+        SlotKind::Brand => &mut slots.brand,
+        SlotKind::Merchant => &mut slots.merchant,
+        SlotKind::Charity => &mut slots.charity,
+        SlotKind::Contact => &mut slots.contact,
+        SlotKind::List => &mut slots.list,
+        _ => &mut slots.item,
+    }
+}
+
+/// Where `value`'s words first stand in `words`.
+fn find_words(words: &[String], value: &str) -> Option<std::ops::Range<usize>> {
+    let value = normalize(value);
+    let want: Vec<&str> = value.split(' ').filter(|w| !w.is_empty()).collect();
+    if want.is_empty() || want.len() > words.len() {
+        return None;
+    }
+    (0..=words.len() - want.len())
+        .find(|&i| {
+            words[i..i + want.len()]
+                .iter()
+                .zip(&want)
+                .all(|(a, b)| a == b)
+        })
+        .map(|i| i..i + want.len())
+}
+
 /// Longest name, in words, looked for in an utterance.
 const MAX_NAME_WORDS: usize = 6;
 /// A name of fewer letters is not marked in an utterance: "lu", "lg" are words too.
@@ -305,7 +437,7 @@ impl Gazetteer for Catalog {
             let longest = (1..=MAX_NAME_WORDS.min(tokens.len() - i))
                 .rev()
                 .find_map(|n| {
-                    let key = letters(&tokens[i..i + n].join(" "));
+                    let key = letters(&normalize(&tokens[i..i + n].join(" ")));
                     if key.chars().count() < MIN_MARKED_LETTERS {
                         return None;
                     }
@@ -338,6 +470,21 @@ const WITH_SOUND: f64 = 0.6;
 /// "guigoz": 0.5). The French key alone is too loose for this ("viande" took "évian").
 const NAME_WITH_SOUND: f64 = 0.5;
 
+/// How near the English keys of a proper name must be (one sound in four apart: "litin" /
+/// "lipton", "seed discount" / "cdiscount") besides a spelling as alike as `WITH_SOUND`.
+const NAME_SOUNDS_NEAR: f64 = 0.75;
+/// Keys shorter than this are too few sounds to be near by one of them.
+const MIN_NEAR_SOUNDS: usize = 4;
+
+/// Normalised Levenshtein similarity of the nearest pair of English keys.
+fn sound_nearness(a: &[String; 2], b: &[String; 2]) -> f64 {
+    a.iter()
+        .flat_map(|x| b.iter().map(move |y| (x, y)))
+        .filter(|(x, y)| x.len().max(y.len()) >= MIN_NEAR_SOUNDS && !x.is_empty() && !y.is_empty())
+        .map(|(x, y)| strsim::normalized_levenshtein(x, y))
+        .fold(0.0, f64::max)
+}
+
 fn is_name(kind: SlotKind) -> bool {
     !matches!(kind, SlotKind::Item | SlotKind::List)
 }
@@ -348,10 +495,12 @@ fn sounds_alike(a: &str, b: &str) -> bool {
     a.len() >= 3 && a == b
 }
 
-/// Lower case, punctuation to spaces, one space between words.
+/// Lower case, punctuation to spaces, one space between words; "&" is the "and" it is said
+/// as ("lea & perrins" is heard "lee and perrins").
 fn normalize(s: &str) -> String {
     s.to_lowercase()
-        .split(|c: char| !c.is_alphanumeric() && c != '\'' && c != '&')
+        .replace('&', " and ")
+        .split(|c: char| !c.is_alphanumeric() && c != '\'')
         .filter(|w| !w.is_empty())
         .collect::<Vec<_>>()
         .join(" ")
@@ -545,6 +694,109 @@ lists = ["party", "camping"]
         };
         c.resolve_slots(&mut s, SlotKind::ALL);
         assert_eq!((s.brand, s.item.as_deref()), (None, Some("paper towels")));
+    }
+
+    /// The commands `resolve_commands` makes of one command heard as `text` with `slots`.
+    fn resolved(
+        c: &Catalog,
+        intent: crate::intent::Intent,
+        text: &str,
+        slots: &[(SlotKind, &str)],
+    ) -> Slots {
+        let mut s = Slots::default();
+        for (kind, v) in slots {
+            *text_slot(&mut s, *kind) = Some(v.to_string());
+        }
+        let mut commands = [IntentResult {
+            intent,
+            confidence: 1.0,
+            slots: s,
+            requires_confirmation: false,
+        }];
+        c.resolve_commands(&mut commands, Lang::En, text);
+        let [one] = commands;
+        one.slots
+    }
+
+    #[test]
+    fn a_name_the_tagger_cut_short_or_split_is_read_with_the_words_around_it() {
+        use crate::intent::Intent;
+        let c = Catalog::from_toml_str(
+            r#"items = ["frying pans", "half and half", "printer ink"]
+brands = ["land o lakes", "barilla", "levi's"]
+merchants = ["crate & barrel", "cdiscount", "john lewis", "zalando"]"#,
+        )
+        .unwrap();
+        let s = resolved(
+            &c,
+            Intent::AddToList,
+            "Put Land Oleg's half and half on my list.",
+            &[
+                (SlotKind::Brand, "oleg's"),
+                (SlotKind::Item, "half and half"),
+            ],
+        );
+        assert_eq!(s.brand.as_deref(), Some("land o lakes"));
+        assert_eq!(s.item.as_deref(), Some("half and half"));
+        // Split at "and": the second half ("barrel", taken for barilla) is part of the name.
+        let s = resolved(
+            &c,
+            Intent::Buy,
+            "I'd like to order frying pans from Crete and Barrel.",
+            &[
+                (SlotKind::Item, "frying pans"),
+                (SlotKind::Merchant, "crete"),
+                (SlotKind::Brand, "barrel"),
+            ],
+        );
+        assert_eq!(s.merchant.as_deref(), Some("crate & barrel"));
+        assert_eq!((s.brand, s.item.as_deref()), (None, Some("frying pans")));
+        let s = resolved(
+            &c,
+            Intent::Buy,
+            "Place order printer ink from seed discount.",
+            &[
+                (SlotKind::Item, "printer ink"),
+                (SlotKind::Merchant, "seed"),
+            ],
+        );
+        assert_eq!(s.merchant.as_deref(), Some("cdiscount"));
+        // A wider name of another kind never replaces a slot it does not take in.
+        let s = resolved(
+            &c,
+            Intent::BuyForMe,
+            "buy me the jean levi's on zalando",
+            &[
+                (SlotKind::Item, "jean"),
+                (SlotKind::Brand, "levi's"),
+                (SlotKind::Merchant, "zalando"),
+            ],
+        );
+        assert_eq!(
+            (s.item.as_deref(), s.brand.as_deref(), s.merchant.as_deref()),
+            (Some("jean"), Some("levi's"), Some("zalando"))
+        );
+    }
+
+    #[test]
+    fn a_proper_name_one_sound_off_is_the_entry() {
+        let c = Catalog::from_toml_str(
+            r#"items = ["kiwis", "pillows"]
+brands = ["lipton", "persil", "lea & perrins"]"#,
+        )
+        .unwrap();
+        for (heard, want) in [
+            ("litin", "lipton"),
+            ("personal", "persil"),
+            ("lee and parents", "lea & perrins"),
+            ("Lea & Perrins", "lea & perrins"),
+        ] {
+            assert_eq!(c.resolve(SlotKind::Brand, heard), Some(want), "{heard}");
+        }
+        // Not items (ordinary words are one sound apart all the time), nor short names.
+        assert_eq!(c.resolve(SlotKind::Item, "kids"), None);
+        assert_eq!(c.resolve(SlotKind::Item, "piles"), None);
+        assert_eq!(c.resolve(SlotKind::Brand, "lip"), None);
     }
 
     #[test]

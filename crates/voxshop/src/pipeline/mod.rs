@@ -628,7 +628,7 @@ impl Recognizer {
             .then_some(transcript.lang);
         let (mut commands, lang) = self.classify(&transcript.text, stt_lang);
         if let Some(catalog) = self.catalog() {
-            catalog.resolve_commands(&mut commands, lang);
+            catalog.resolve_commands(&mut commands, lang, &transcript.text);
         }
         let intent_ms = t0.elapsed().as_secs_f64() * 1e3;
         let u = Utterance {
