@@ -244,9 +244,15 @@ impl Catalog {
             .filter(|w| !w.is_empty())
             .map(String::from)
             .collect();
+        // A value is looked for where its words first stand, which may be another
+        // command's words when there are several: only one command's brand is looked for.
+        let one_command = commands.len() == 1;
         for c in commands {
             let allowed = c.intent.allowed_slots();
             self.widen_names(&mut c.slots, allowed, &words);
+            if one_command {
+                self.brand_said_before_item(&mut c.slots, allowed, &words);
+            }
             self.resolve_slots(&mut c.slots, allowed);
         }
     }
@@ -280,6 +286,39 @@ impl Catalog {
                 }
             }
             *text_slot(slots, found) = Some(name);
+        }
+    }
+
+    /// A brand of the catalogue, spelled as it spells it, said right before the item and
+    /// left out of every slot ("add wasa crispbread": the tagger took only the item) is the
+    /// command's brand when it has none.
+    fn brand_said_before_item(&self, slots: &mut Slots, allowed: &[SlotKind], words: &[String]) {
+        if slots.brand.is_some() || !allowed.contains(&SlotKind::Brand) {
+            return;
+        }
+        let Some(item) = slots.item.as_deref().and_then(|v| find_words(words, v)) else {
+            return;
+        };
+        let taken = |range: std::ops::Range<usize>| {
+            NAME_KINDS.into_iter().any(|k| {
+                slot_text(slots, k)
+                    .and_then(|v| find_words(words, v))
+                    .is_some_and(|r| r.start < range.end && range.start < r.end)
+            })
+        };
+        let brand = (1..=MAX_NAME_WORDS.min(item.start)).find_map(|n| {
+            let range = item.start - n..item.start;
+            let key = letters(&words[range.clone()].join(" "));
+            if key.chars().count() < MIN_MARKED_LETTERS || taken(range) {
+                return None;
+            }
+            self.exact
+                .get(&key)
+                .filter(|(kind, _)| *kind == SlotKind::Brand)
+                .map(|(_, name)| name.clone())
+        });
+        if brand.is_some() {
+            slots.brand = brand;
         }
     }
 
@@ -402,6 +441,17 @@ fn text_slot(slots: &mut Slots, kind: SlotKind) -> &mut Option<String> {
         SlotKind::Contact => &mut slots.contact,
         SlotKind::List => &mut slots.list,
         _ => &mut slots.item,
+    }
+}
+
+fn slot_text(slots: &Slots, kind: SlotKind) -> Option<&str> {
+    match kind {
+        SlotKind::Brand => slots.brand.as_deref(),
+        SlotKind::Merchant => slots.merchant.as_deref(),
+        SlotKind::Charity => slots.charity.as_deref(),
+        SlotKind::Contact => slots.contact.as_deref(),
+        SlotKind::List => slots.list.as_deref(),
+        _ => slots.item.as_deref(),
     }
 }
 
@@ -776,6 +826,25 @@ merchants = ["crate & barrel", "cdiscount", "john lewis", "zalando"]"#,
             (s.item.as_deref(), s.brand.as_deref(), s.merchant.as_deref()),
             (Some("jean"), Some("levi's"), Some("zalando"))
         );
+    }
+
+    #[test]
+    fn a_brand_the_tagger_left_out_before_its_item_is_the_brand() {
+        use crate::intent::Intent;
+        let c = Catalog::from_toml_str(r#"brands = ["wasa", "lotus"]"#).unwrap();
+        let item = [(SlotKind::Item, "crispbread")];
+        let s = resolved(
+            &c,
+            Intent::AddToList,
+            "add wasa crispbread to my list",
+            &item,
+        );
+        assert_eq!(s.brand.as_deref(), Some("wasa"));
+        // Not a brand said elsewhere, nor one the intent has no slot for.
+        let s = resolved(&c, Intent::AddToList, "add crispbread and lotus", &item);
+        assert_eq!(s.brand, None);
+        let s = resolved(&c, Intent::RemoveFromList, "remove wasa crispbread", &item);
+        assert_eq!(s.brand, None);
     }
 
     #[test]
