@@ -940,7 +940,7 @@ pub fn assemble_commands(
     pauses: &[bool],
     spans: &[Span],
 ) -> Vec<Slots> {
-    let merged = merge_touching(tokens, spans);
+    let merged = merge_touching(tokens, &stretch_list_names(tokens, spans));
     let merged = cut_items_at_pauses(&merged, pauses);
     let spans = &merged[..];
     // Without an item, the brands are what the command is about ("clip the coupons for Tide
@@ -968,6 +968,33 @@ pub fn assemble_commands(
                 .copied()
                 .collect();
             assemble_slots(intent, tokens, &mine)
+        })
+        .collect()
+}
+
+/// Most untagged words between a list's name and the word "list" that are taken into it.
+const MAX_LIST_NAME_STRETCH: usize = 2;
+
+/// A list's name runs up to the word that closes it ("school | supplies list", "christmas |
+/// gift list": the tagger cut names of two words it had not seen short), over untagged words
+/// that can be part of a name (not "to", "my", "please", ...).
+fn stretch_list_names(tokens: &[String], spans: &[Span]) -> Vec<Span> {
+    let d = domain();
+    let tagged = |i: usize| spans.iter().any(|sp| sp.start <= i && i < sp.end);
+    let closes = |w: &str| d.lists.words_after.iter().any(|a| a == w);
+    spans
+        .iter()
+        .map(|&sp| {
+            if sp.kind != SlotKind::List {
+                return sp;
+            }
+            let stretch = (sp.end..tokens.len())
+                .take(MAX_LIST_NAME_STRETCH + 1)
+                .find(|&j| closes(&tokens[j]) || tagged(j) || d.ends_no_name(&tokens[j]));
+            match stretch {
+                Some(j) if j > sp.end && closes(&tokens[j]) => Span { end: j, ..sp },
+                _ => sp,
+            }
         })
         .collect()
 }
@@ -1249,6 +1276,30 @@ mod tests {
         let party = list_of(savings, "any deals on my party list", &named);
         assert_eq!(party.as_deref(), Some("party"));
         assert_eq!(list_of(savings, "list my savings", &[]), None);
+    }
+
+    #[test]
+    fn a_list_name_runs_up_to_the_word_list() {
+        let list_of = |t: &str, spans: &[Span]| {
+            let slots = assemble_commands(Intent::AddToList, &words(t), &[], spans);
+            slots[0].list.clone()
+        };
+        let item = span(SlotKind::Item, 1, 2);
+        let cut = [item, span(SlotKind::List, 3, 4)];
+        let school = list_of("add pencil to school supplies list", &cut);
+        assert_eq!(school.as_deref(), Some("school supplies"));
+        // Not over words no name holds, nor over another slot, nor without "list" to end it.
+        let please = list_of("add pencil to school please list", &cut);
+        assert_eq!(please.as_deref(), Some("school"));
+        let tagged = [
+            item,
+            span(SlotKind::List, 3, 4),
+            span(SlotKind::Brand, 4, 5),
+        ];
+        let brand = list_of("add pencil to school bic list", &tagged);
+        assert_eq!(brand.as_deref(), Some("school"));
+        let open = list_of("add pencil to school supplies", &cut);
+        assert_eq!(open.as_deref(), Some("school"));
     }
 
     #[test]
