@@ -940,7 +940,8 @@ pub fn assemble_commands(
     pauses: &[bool],
     spans: &[Span],
 ) -> Vec<Slots> {
-    let merged = merge_touching(tokens, &stretch_list_names(tokens, spans));
+    let stretched = stretch_list_names(tokens, &names_across_ampersand(tokens, spans));
+    let merged = merge_touching(tokens, &stretched);
     let merged = cut_items_at_pauses(&merged, pauses);
     let spans = &merged[..];
     // Without an item, the brands are what the command is about ("clip the coupons for Tide
@@ -988,13 +989,61 @@ fn stretch_list_names(tokens: &[String], spans: &[Span]) -> Vec<Span> {
             if sp.kind != SlotKind::List {
                 return sp;
             }
+            // "and" may join the words of a name that "list" closes ("odds and ends list").
+            let inner_and = |j: usize| matches!(tokens[j].as_str(), "and" | "&" | "n");
             let stretch = (sp.end..tokens.len())
                 .take(MAX_LIST_NAME_STRETCH + 1)
-                .find(|&j| closes(&tokens[j]) || tagged(j) || d.ends_no_name(&tokens[j]));
+                .find(|&j| {
+                    closes(&tokens[j]) || tagged(j) || (d.ends_no_name(&tokens[j]) && !inner_and(j))
+                });
             match stretch {
-                Some(j) if j > sp.end && closes(&tokens[j]) => Span { end: j, ..sp },
+                Some(j) if j > sp.end && closes(&tokens[j]) && !inner_and(j - 1) => {
+                    Span { end: j, ..sp }
+                }
                 _ => sp,
             }
+        })
+        .collect()
+}
+
+/// Most untagged words after (or one before) an "&" that a name takes in.
+const MAX_AMPERSAND_STRETCH: usize = 2;
+
+/// "&" is written inside names, not between commands or items ("Marks & Spencer", "Ben &
+/// Jerry's", as typed and as Whisper writes them): a name span next to one takes in the
+/// untagged words on its other side (the tagger cut "arm | & hammer" and "ben & | jerry's").
+fn names_across_ampersand(tokens: &[String], spans: &[Span]) -> Vec<Span> {
+    let d = domain();
+    let tagged = |i: usize| spans.iter().any(|sp| sp.start <= i && i < sp.end);
+    let free = |i: usize| !tagged(i) && !d.ends_no_name(&tokens[i]) && tokens[i] != "&";
+    let is_amp = |i: usize| tokens.get(i).is_some_and(|t| t == "&");
+    spans
+        .iter()
+        .map(|&sp| {
+            if matches!(
+                sp.kind,
+                SlotKind::Quantity
+                    | SlotKind::Amount
+                    | SlotKind::Unit
+                    | SlotKind::Currency
+                    | SlotKind::List
+            ) {
+                return sp;
+            }
+            let mut sp = sp;
+            if is_amp(sp.end) {
+                let after = (sp.end + 1..tokens.len())
+                    .take(MAX_AMPERSAND_STRETCH)
+                    .take_while(|&i| free(i))
+                    .count();
+                if after > 0 {
+                    sp.end += 1 + after;
+                }
+            }
+            if sp.start >= 2 && is_amp(sp.start - 1) && free(sp.start - 2) {
+                sp.start -= 2;
+            }
+            sp
         })
         .collect()
 }
@@ -1023,6 +1072,9 @@ fn one_value(tokens: &[String], last: &Span, next: &Span) -> bool {
         return false;
     }
     if last.end == next.start {
+        return true;
+    }
+    if next.start == last.end + 1 && tokens[last.end] == "&" {
         return true;
     }
     let numbers = &domain().numbers;
@@ -1300,6 +1352,46 @@ mod tests {
         assert_eq!(brand.as_deref(), Some("school"));
         let open = list_of("add pencil to school supplies", &cut);
         assert_eq!(open.as_deref(), Some("school"));
+        // "and" inside the name, never as its last word.
+        let odds = list_of("add hooks to odds and ends list", &cut);
+        assert_eq!(odds.as_deref(), Some("odds and ends"));
+        let dangling = list_of("add hooks to odds ends and list", &cut);
+        assert_eq!(dangling.as_deref(), Some("odds"));
+    }
+
+    #[test]
+    fn an_ampersand_is_inside_a_name() {
+        let slots_of =
+            |t: &str, spans: &[Span]| assemble_commands(Intent::BuyForMe, &words(t), &[], spans);
+        // The untagged word after or before "&" is part of the name.
+        let marks = slots_of(
+            "get me a jumper from marks & spencer",
+            &[span(SlotKind::Item, 3, 4), span(SlotKind::Merchant, 5, 6)],
+        );
+        assert_eq!(marks.len(), 1);
+        assert_eq!(marks[0].merchant.as_deref(), Some("marks & spencer"));
+        let ben = slots_of(
+            "buy me ben & jerry's ice cream on amazon",
+            &[
+                span(SlotKind::Brand, 4, 5),
+                span(SlotKind::Item, 5, 7),
+                span(SlotKind::Merchant, 8, 9),
+            ],
+        );
+        assert_eq!(ben[0].brand.as_deref(), Some("ben & jerry's"));
+        // Two spans of one kind on both sides are one value, not two commands.
+        let pg = slots_of(
+            "buy me procter & gamble soap",
+            &[span(SlotKind::Brand, 2, 3), span(SlotKind::Brand, 4, 5)],
+        );
+        assert_eq!(pg.len(), 1);
+        assert_eq!(pg[0].brand.as_deref(), Some("procter & gamble"));
+        // "and" is not "&": "tide and bounty" stay two brands.
+        let two = slots_of(
+            "buy me tide and bounty",
+            &[span(SlotKind::Brand, 2, 3), span(SlotKind::Brand, 4, 5)],
+        );
+        assert_eq!(two.len(), 2);
     }
 
     #[test]
