@@ -49,6 +49,8 @@ struct Entry {
     /// As the file writes it (the recogniser is steered toward this spelling).
     spelling: String,
     letters: String,
+    /// The letters with "&" said as French says it ("et"); the same as `letters` without one.
+    letters_fr: String,
     en_key: [String; 2],
     fr_key: String,
 }
@@ -57,6 +59,7 @@ impl Entry {
     fn new(spelling: &str) -> Self {
         let name = normalize(spelling);
         let letters = letters(&name);
+        let name_fr = normalize(&spelling.replace('&', " et "));
         Self {
             value: spelling
                 .to_lowercase()
@@ -65,7 +68,8 @@ impl Entry {
                 .join(" "),
             spelling: spelling.trim().to_string(),
             en_key: en_key(&letters),
-            fr_key: fr_key(&name),
+            fr_key: fr_key(&name_fr),
+            letters_fr: self::letters(&name_fr),
             letters,
         }
     }
@@ -145,9 +149,11 @@ impl Catalog {
                     ));
                 }
                 let e = Entry::new(name);
-                c.exact
-                    .entry(e.letters.clone())
-                    .or_insert((kind, e.value.clone()));
+                for key in [&e.letters, &e.letters_fr] {
+                    c.exact
+                        .entry(key.clone())
+                        .or_insert((kind, e.value.clone()));
+                }
                 entries.push(e);
             }
             c.entries.insert(kind, entries);
@@ -215,7 +221,8 @@ impl Catalog {
             .get(&kind)?
             .iter()
             .filter_map(|e| {
-                let spelling = strsim::normalized_levenshtein(&heard, &e.letters);
+                let spelling = strsim::normalized_levenshtein(&heard, &e.letters)
+                    .max(strsim::normalized_levenshtein(&heard, &e.letters_fr));
                 let sounds_en = en
                     .iter()
                     .any(|a| e.en_key.iter().any(|b| sounds_alike(a, b)));
@@ -859,6 +866,7 @@ brands = ["lipton", "persil", "lea & perrins"]"#,
             ("personal", "persil"),
             ("lee and parents", "lea & perrins"),
             ("Lea & Perrins", "lea & perrins"),
+            ("lea et perrins", "lea & perrins"),
         ] {
             assert_eq!(c.resolve(SlotKind::Brand, heard), Some(want), "{heard}");
         }
