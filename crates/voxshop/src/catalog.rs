@@ -335,7 +335,7 @@ impl Catalog {
     fn widened(
         &self,
         kind: SlotKind,
-        slots: &mut Slots,
+        slots: &Slots,
         allowed: &[SlotKind],
         words: &[String],
         span: std::ops::Range<usize>,
@@ -364,8 +364,7 @@ impl Catalog {
                 for &k in &kinds {
                     // Another kind's slot is taken only when empty or inside the wider name.
                     let free = k == kind
-                        || text_slot(slots, k)
-                            .as_deref()
+                        || slot_text(slots, k)
                             .is_none_or(|v| find_words(&words[wide.clone()], v).is_some());
                     if !free {
                         continue;
@@ -440,6 +439,7 @@ const NAME_KINDS: [SlotKind; 5] = [
 /// Most words of the text around a slot value that `widen_names` takes in.
 const MAX_WIDENING: usize = 2;
 
+/// The slot of a name kind or the list (the item for any other kind: only those are asked).
 fn text_slot(slots: &mut Slots, kind: SlotKind) -> &mut Option<String> {
     match kind {
         SlotKind::Brand => &mut slots.brand,
@@ -451,6 +451,7 @@ fn text_slot(slots: &mut Slots, kind: SlotKind) -> &mut Option<String> {
     }
 }
 
+/// What `text_slot` holds, read only.
 fn slot_text(slots: &Slots, kind: SlotKind) -> Option<&str> {
     match kind {
         SlotKind::Brand => slots.brand.as_deref(),
