@@ -57,6 +57,8 @@ pub struct Domain {
     leads_on: HashSet<String>,
     /// Words that end no name besides those two (every language).
     after_names: HashSet<String>,
+    /// A word the speech model writes for a command verb -> the verb (`[misheard_verbs]`).
+    misheard_verbs: HashMap<String, String>,
 }
 
 /// At most this many words are a fragment (see [`Domain::is_fragment`]).
@@ -115,6 +117,11 @@ impl Domain {
     pub fn is_fragment(&self, tokens: &[String]) -> bool {
         tokens.len() <= FRAGMENT_WORDS
             || (tokens.first()).is_some_and(|w| self.begins_continuation(w))
+    }
+
+    /// The command verb the speech model may have meant by `word` ("by" -> "buy").
+    pub fn misheard_verb(&self, word: &str) -> Option<&str> {
+        self.misheard_verbs.get(word).map(String::as_str)
     }
 
     pub fn unit(&self, word: &str) -> Option<&str> {
@@ -182,6 +189,7 @@ impl Domain {
             continuation: one_word_each("continuation", &raw.continuation)?,
             leads_on: one_word_each("leads_on", &raw.leads_on)?,
             after_names: one_word_each("after_names", &raw.after_names)?,
+            misheard_verbs: raw.misheard_verbs.into_values().flatten().collect(),
             units: word_table("unit", &raw.unit)?,
             currencies: word_table("currency", &raw.currency)?,
             numbers,
@@ -375,6 +383,8 @@ struct RawDomain {
     leads_on: BTreeMap<String, Vec<String>>,
     #[serde(default)]
     after_names: BTreeMap<String, Vec<String>>,
+    #[serde(default)]
+    misheard_verbs: BTreeMap<String, BTreeMap<String, String>>,
 }
 
 /// The words of a `[table]` of one-word lists by language, every language together.

@@ -8,7 +8,7 @@ use super::features::{
 };
 use super::lang::detect;
 use super::net::{softmax, SavedRows, Scratch, SparseNet, MAX_HIDDEN};
-use super::normalize::normalize_slot;
+use super::normalize::{normalize_slot, parse_number};
 use super::schema::{Intent, IntentResult, SlotKind, Slots};
 use super::text::{join, tokenize, tokenize_with_breaks, Break};
 use crate::stt::Lang;
@@ -320,7 +320,8 @@ impl IntentModel {
     /// not for us are dropped; an utterance without any command is one `out_of_scope`.
     /// Empty for text without a word.
     pub fn commands(&self, text: &str) -> Vec<IntentResult> {
-        let (tokens, breaks) = tokenize_with_breaks(text);
+        let (mut tokens, breaks) = tokenize_with_breaks(text);
+        read_misheard_verb(&mut tokens);
         self.commands_of(&tokens, &breaks, &[])
     }
 
@@ -333,7 +334,8 @@ impl IntentModel {
         stt_lang: Option<Lang>,
         names: Option<&dyn Gazetteer>,
     ) -> (Vec<IntentResult>, Lang) {
-        let (tokens, breaks) = tokenize_with_breaks(text);
+        let (mut tokens, breaks) = tokenize_with_breaks(text);
+        read_misheard_verb(&mut tokens);
         let lang = stt_lang.unwrap_or_else(|| detect(&tokens));
         let marks = names.map(|g| g.marks(&tokens)).unwrap_or_default();
         (self.commands_of(&tokens, &breaks, &marks), lang)
@@ -973,6 +975,25 @@ pub fn assemble_commands(
         .collect()
 }
 
+/// An utterance that opens with a word the speech model writes for a command verb ("by
+/// three bottles of", `[misheard_verbs]` in domain.toml) is read with the verb when a
+/// quantity of something follows: a number or "for" (heard for "four"), then a unit within
+/// two words. "by ten to eleven am" and "bye for now" stay as they are.
+fn read_misheard_verb(tokens: &mut [String]) {
+    let d = domain();
+    let Some(verb) = tokens.first().and_then(|w| d.misheard_verb(w)) else {
+        return;
+    };
+    // Not "a", which reads as one: "by a lot of people" ("lot" is a French unit word).
+    let quantity = tokens.get(1).is_some_and(|w| {
+        w == "for" || (!matches!(w.as_str(), "a" | "an") && parse_number(w).is_some())
+    });
+    let unit = tokens.iter().skip(2).take(2).any(|w| d.unit(w).is_some());
+    if quantity && unit {
+        tokens[0] = verb.to_string();
+    }
+}
+
 /// Most untagged words between a list's name and the word "list" that are taken into it.
 const MAX_LIST_NAME_STRETCH: usize = 2;
 
@@ -1357,6 +1378,27 @@ mod tests {
         assert_eq!(odds.as_deref(), Some("odds and ends"));
         let dangling = list_of("add hooks to odds ends and list", &cut);
         assert_eq!(dangling.as_deref(), Some("odds"));
+    }
+
+    #[test]
+    fn a_verb_the_speech_model_misheard_is_read_before_a_quantity_of_something() {
+        let first = |t: &str| {
+            let mut w = words(t);
+            read_misheard_verb(&mut w);
+            w[0].clone()
+        };
+        assert_eq!(first("by three bottles of sparkling water"), "buy");
+        assert_eq!(first("bye for cans of tuna"), "buy");
+        assert_eq!(first("by 12 cans of beer please"), "buy");
+        // Not without a quantity and a unit, nor away from the start.
+        for t in [
+            "by ten to eleven am start my vacuum cleaner",
+            "bye for now",
+            "by a lot of people",
+            "songs by three doors down",
+        ] {
+            assert_eq!(first(t), t.split(' ').next().unwrap(), "{t}");
+        }
     }
 
     #[test]
