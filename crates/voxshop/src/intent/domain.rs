@@ -46,6 +46,9 @@ pub struct Domain {
     intents: Vec<IntentFacts>,
     /// Every unit word -> its canonical code.
     units: HashMap<String, String>,
+    /// What the speech model writes for a unit ("leaders" for litres): a unit slot's value
+    /// only, never a unit word to the model's features (`heard` in `[[unit]]`).
+    heard_units: HashMap<String, String>,
     /// Every currency word or symbol -> its ISO 4217 code.
     currencies: HashMap<String, String>,
     pub numbers: Numbers,
@@ -124,6 +127,13 @@ impl Domain {
         self.misheard_verbs.get(word).map(String::as_str)
     }
 
+    /// The unit a unit slot heard as `word` means: a unit word, or one the speech model
+    /// writes for it.
+    pub fn heard_unit(&self, word: &str) -> Option<&str> {
+        self.unit(word)
+            .or_else(|| self.heard_units.get(word).map(String::as_str))
+    }
+
     pub fn unit(&self, word: &str) -> Option<&str> {
         self.units.get(word).map(String::as_str)
     }
@@ -191,6 +201,7 @@ impl Domain {
             after_names: one_word_each("after_names", &raw.after_names)?,
             misheard_verbs: raw.misheard_verbs.into_values().flatten().collect(),
             units: word_table("unit", &raw.unit)?,
+            heard_units: heard_table("unit", &raw.unit)?,
             currencies: word_table("currency", &raw.currency)?,
             numbers,
             lists: Lists {
@@ -358,6 +369,25 @@ fn word_table(kind: &str, entries: &[RawWords]) -> Result<HashMap<String, String
     Ok(table)
 }
 
+/// The `heard` words of a `[[unit]]` / `[[currency]]` table -> their code; none may be one of
+/// its words.
+fn heard_table(kind: &str, entries: &[RawWords]) -> Result<HashMap<String, String>, String> {
+    let words = word_table(kind, entries)?;
+    let mut table = HashMap::new();
+    for (k, e) in entries.iter().enumerate() {
+        let at = format!("{kind}[{k}] ({})", e.code);
+        for word in &e.heard {
+            if words.contains_key(word) {
+                return Err(format!(
+                    "{at}: heard {word:?} is already a word of the table"
+                ));
+            }
+            insert_word(&mut table, word, e.code.clone(), &at)?;
+        }
+    }
+    Ok(table)
+}
+
 /// The words of a form "singular|plural" or "word", without a French gender (":m", ":f").
 fn form_words(form: &str) -> Option<Vec<&str>> {
     let words = match form.rsplit_once(':') {
@@ -461,6 +491,8 @@ struct RawWords {
     fr: Vec<String>,
     #[serde(default)]
     also: Vec<String>,
+    #[serde(default)]
+    heard: Vec<String>,
 }
 
 #[derive(Deserialize)]
@@ -496,6 +528,16 @@ mod tests {
         assert_eq!(d.intents.len(), Intent::ALL.len());
         assert!(d.unit("litres").is_some() && d.currency("euros").is_some());
         assert!(!d.numbers.spoken.is_empty() && d.lists.is_alias("courses"));
+    }
+
+    #[test]
+    fn a_unit_heard_is_read_as_the_unit_but_is_no_unit_word() {
+        let d = Domain::parse(SOURCE).unwrap();
+        assert_eq!(d.heard_unit("leaders"), Some("l"));
+        assert_eq!(d.unit("leaders"), None);
+        let twice = SOURCE.replace("heard = [\"leader\"", "heard = [\"litre\"");
+        let e = Domain::parse(&twice).unwrap_err();
+        assert!(e.contains("heard \"litre\""), "{e}");
     }
 
     #[test]

@@ -942,7 +942,8 @@ pub fn assemble_commands(
     pauses: &[bool],
     spans: &[Span],
 ) -> Vec<Slots> {
-    let stretched = stretch_list_names(tokens, &names_across_ampersand(tokens, spans));
+    let heard = units_heard_after_quantities(tokens, spans);
+    let stretched = stretch_list_names(tokens, &names_across_ampersand(tokens, &heard));
     let merged = merge_touching(tokens, &stretched);
     let merged = cut_items_at_pauses(&merged, pauses);
     let spans = &merged[..];
@@ -1025,6 +1026,40 @@ fn stretch_list_names(tokens: &[String], spans: &[Span]) -> Vec<Span> {
             }
         })
         .collect()
+}
+
+/// An untagged word that the speech model writes for a unit ("two leaders of milk", `heard`
+/// in domain.toml's `[[unit]]`) is that unit right after a quantity, or between "a" and "of"
+/// ("a leader of oat drink"): the tagger never saw it as one (training transcripts label
+/// the unit said, not the one heard).
+fn units_heard_after_quantities(tokens: &[String], spans: &[Span]) -> Vec<Span> {
+    let d = domain();
+    let tagged = |i: usize| spans.iter().any(|sp| sp.start <= i && i < sp.end);
+    let heard =
+        |i: usize| !tagged(i) && d.unit(&tokens[i]).is_none() && d.heard_unit(&tokens[i]).is_some();
+    let after_quantity = |i: usize| {
+        spans
+            .iter()
+            .any(|sp| sp.kind == SlotKind::Quantity && sp.end == i)
+    };
+    let after_article = |i: usize| {
+        i > 0
+            && matches!(tokens[i - 1].as_str(), "a" | "an")
+            && tokens.get(i + 1).is_some_and(|w| w == "of")
+    };
+    let mut out = spans.to_vec();
+    for i in 0..tokens.len() {
+        if heard(i) && (after_quantity(i) || after_article(i)) {
+            out.push(Span {
+                kind: SlotKind::Unit,
+                start: i,
+                end: i + 1,
+                score: 0.0,
+            });
+        }
+    }
+    out.sort_by_key(|sp| sp.start);
+    out
 }
 
 /// Most untagged words after (or one before) an "&" that a name takes in.
@@ -1399,6 +1434,28 @@ mod tests {
         ] {
             assert_eq!(first(t), t.split(' ').next().unwrap(), "{t}");
         }
+    }
+
+    #[test]
+    fn a_unit_the_speech_model_misheard_is_read_after_a_quantity() {
+        let slots_of = |t: &str, spans: &[Span]| {
+            assemble_commands(Intent::AddToList, &words(t), &[], spans).remove(0)
+        };
+        let two = slots_of(
+            "add two leaders of milk",
+            &[span(SlotKind::Quantity, 1, 2), span(SlotKind::Item, 4, 5)],
+        );
+        assert_eq!((two.quantity, two.unit.as_deref()), (Some(2.0), Some("l")));
+        let one = slots_of("add a leader of oat milk", &[span(SlotKind::Item, 4, 6)]);
+        assert_eq!((one.quantity, one.unit.as_deref()), (Some(1.0), Some("l")));
+        // A word the tagger took for something else stays it; no unit without a quantity.
+        let item = slots_of(
+            "add two leaders",
+            &[span(SlotKind::Quantity, 1, 2), span(SlotKind::Item, 2, 3)],
+        );
+        assert_eq!((item.unit, item.item.as_deref()), (None, Some("leaders")));
+        let band = slots_of("add the leader of the band", &[span(SlotKind::Item, 5, 6)]);
+        assert_eq!(band.unit, None);
     }
 
     #[test]

@@ -169,9 +169,9 @@ pub fn normalize_slot(kind: SlotKind, surface: &str) -> Option<SlotValue> {
         SlotKind::Amount => parse_number(surface)
             .filter(|n| *n > 0.0 && *n <= MAX_AMOUNT)
             .map(SlotValue::Number),
-        SlotKind::Unit => {
-            normalize_unit(&strip_determiners(surface)).map(|u| SlotValue::Text(u.into()))
-        }
+        SlotKind::Unit => domain()
+            .heard_unit(strip_determiners(surface).to_lowercase().trim())
+            .map(|u| SlotValue::Text(u.into())),
         SlotKind::Currency => normalize_currency(surface).map(|c| SlotValue::Text(c.into())),
         SlotKind::List => Some(SlotValue::Text(normalize_list(surface))),
         SlotKind::Merchant => {
