@@ -989,7 +989,11 @@ fn read_misheard_verb(tokens: &mut [String]) {
     let quantity = tokens.get(1).is_some_and(|w| {
         w == "for" || (!matches!(w.as_str(), "a" | "an") && parse_number(w).is_some())
     });
-    let unit = tokens.iter().skip(2).take(2).any(|w| d.unit(w).is_some());
+    let unit = tokens
+        .iter()
+        .skip(2)
+        .take(2)
+        .any(|w| d.heard_unit(w).is_some());
     if quantity && unit {
         tokens[0] = verb.to_string();
     }
@@ -1425,6 +1429,7 @@ mod tests {
         assert_eq!(first("by three bottles of sparkling water"), "buy");
         assert_eq!(first("bye for cans of tuna"), "buy");
         assert_eq!(first("by 12 cans of beer please"), "buy");
+        assert_eq!(first("by two leaders of milk"), "buy");
         // Not without a quantity and a unit, nor away from the start.
         for t in [
             "by ten to eleven am start my vacuum cleaner",
