@@ -1054,11 +1054,12 @@ fn units_heard_after_quantities(tokens: &[String], spans: &[Span]) -> Vec<Span> 
     let mut out = spans.to_vec();
     for i in 0..tokens.len() {
         if heard(i) && (after_quantity(i) || after_article(i)) {
+            // Less sure than any unit the tagger found: that one is the slot's value.
             out.push(Span {
                 kind: SlotKind::Unit,
                 start: i,
                 end: i + 1,
-                score: 0.0,
+                score: f32::MIN,
             });
         }
     }
