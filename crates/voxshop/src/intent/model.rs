@@ -320,8 +320,7 @@ impl IntentModel {
     /// not for us are dropped; an utterance without any command is one `out_of_scope`.
     /// Empty for text without a word.
     pub fn commands(&self, text: &str) -> Vec<IntentResult> {
-        let (mut tokens, breaks) = tokenize_with_breaks(text);
-        read_misheard_verb(&mut tokens);
+        let (tokens, breaks) = classified_tokens(text);
         self.commands_of(&tokens, &breaks, &[])
     }
 
@@ -334,8 +333,7 @@ impl IntentModel {
         stt_lang: Option<Lang>,
         names: Option<&dyn Gazetteer>,
     ) -> (Vec<IntentResult>, Lang) {
-        let (mut tokens, breaks) = tokenize_with_breaks(text);
-        read_misheard_verb(&mut tokens);
+        let (tokens, breaks) = classified_tokens(text);
         let lang = stt_lang.unwrap_or_else(|| detect(&tokens));
         let marks = names.map(|g| g.marks(&tokens)).unwrap_or_default();
         (self.commands_of(&tokens, &breaks, &marks), lang)
@@ -976,6 +974,19 @@ pub fn assemble_commands(
         .collect()
 }
 
+/// The tokens the classifier reads `text` as: tokenised, a misheard opening verb read as
+/// the verb (`read_misheard_verb`; training tokenises without it).
+fn classified_tokens(text: &str) -> (Vec<String>, Vec<Break>) {
+    let (mut tokens, breaks) = tokenize_with_breaks(text);
+    read_misheard_verb(&mut tokens);
+    (tokens, breaks)
+}
+
+/// Whether a span covers token `i`.
+fn tagged(spans: &[Span], i: usize) -> bool {
+    spans.iter().any(|sp| sp.start <= i && i < sp.end)
+}
+
 /// An utterance that opens with a word the speech model writes for a command verb ("by
 /// three bottles of", `[misheard_verbs]` in domain.toml) is read with the verb when a
 /// quantity of something follows: a number or "for" (heard for "four"), then a unit within
@@ -1007,7 +1018,6 @@ const MAX_LIST_NAME_STRETCH: usize = 2;
 /// that can be part of a name (not "to", "my", "please", ...).
 fn stretch_list_names(tokens: &[String], spans: &[Span]) -> Vec<Span> {
     let d = domain();
-    let tagged = |i: usize| spans.iter().any(|sp| sp.start <= i && i < sp.end);
     let closes = |w: &str| d.lists.words_after.iter().any(|a| a == w);
     spans
         .iter()
@@ -1020,7 +1030,9 @@ fn stretch_list_names(tokens: &[String], spans: &[Span]) -> Vec<Span> {
             let stretch = (sp.end..tokens.len())
                 .take(MAX_LIST_NAME_STRETCH + 1)
                 .find(|&j| {
-                    closes(&tokens[j]) || tagged(j) || (d.ends_no_name(&tokens[j]) && !inner_and(j))
+                    closes(&tokens[j])
+                        || tagged(spans, j)
+                        || (d.ends_no_name(&tokens[j]) && !inner_and(j))
                 });
             match stretch {
                 Some(j) if j > sp.end && closes(&tokens[j]) && !inner_and(j - 1) => {
@@ -1038,9 +1050,9 @@ fn stretch_list_names(tokens: &[String], spans: &[Span]) -> Vec<Span> {
 /// the unit said, not the one heard).
 fn units_heard_after_quantities(tokens: &[String], spans: &[Span]) -> Vec<Span> {
     let d = domain();
-    let tagged = |i: usize| spans.iter().any(|sp| sp.start <= i && i < sp.end);
-    let heard =
-        |i: usize| !tagged(i) && d.unit(&tokens[i]).is_none() && d.heard_unit(&tokens[i]).is_some();
+    let heard = |i: usize| {
+        !tagged(spans, i) && d.unit(&tokens[i]).is_none() && d.heard_unit(&tokens[i]).is_some()
+    };
     let after_quantity = |i: usize| {
         spans
             .iter()
@@ -1075,8 +1087,7 @@ const MAX_AMPERSAND_STRETCH: usize = 2;
 /// untagged words on its other side (the tagger cut "arm | & hammer" and "ben & | jerry's").
 fn names_across_ampersand(tokens: &[String], spans: &[Span]) -> Vec<Span> {
     let d = domain();
-    let tagged = |i: usize| spans.iter().any(|sp| sp.start <= i && i < sp.end);
-    let free = |i: usize| !tagged(i) && !d.ends_no_name(&tokens[i]) && tokens[i] != "&";
+    let free = |i: usize| !tagged(spans, i) && !d.ends_no_name(&tokens[i]) && tokens[i] != "&";
     let is_amp = |i: usize| tokens.get(i).is_some_and(|t| t == "&");
     spans
         .iter()
