@@ -62,6 +62,10 @@ pub struct Domain {
     after_names: HashSet<String>,
     /// A word the speech model writes for a command verb -> the verb (`[misheard_verbs]`).
     misheard_verbs: HashMap<String, String>,
+    /// Words next to an item that are not part of its name (`[not_in_items]`).
+    not_in_items: HashSet<String>,
+    /// Words that join a French name's head to its complement ("tapis **de** yoga").
+    name_complements: HashSet<String>,
 }
 
 /// At most this many words are a fragment (see [`Domain::is_fragment`]).
@@ -112,6 +116,31 @@ impl Domain {
     /// Whether a name cannot end on `word` (lower case): "toaster instead", "spaghetti and".
     pub fn ends_no_name(&self, word: &str) -> bool {
         self.leads_on(word) || self.after_names.contains(word)
+    }
+
+    /// Whether `word` (lower case), untagged beside an item, may be part of its name: no
+    /// function word, number, unit, or word such as "more", "same", "demain"
+    /// (`[not_in_items]`).
+    pub fn may_be_in_item(&self, word: &str) -> bool {
+        !self.ends_no_name(word)
+            && !self.not_in_items.contains(word)
+            && self.unit(word).is_none()
+            && self.numbers.word(word).is_none()
+            && self.numbers.scale(word).is_none()
+            && word.chars().any(char::is_alphabetic)
+            && word
+                .chars()
+                .all(|c| c.is_alphabetic() || c == '-' || c == '\'')
+    }
+
+    /// Whether `word` (lower case) is a determiner or possessive (`[leads_on]`).
+    pub fn is_determiner(&self, word: &str) -> bool {
+        self.leads_on.contains(word)
+    }
+
+    /// Whether `word` joins a name's head to its complement ("tapis **de** yoga").
+    pub fn joins_name_complement(&self, word: &str) -> bool {
+        self.name_complements.contains(word)
     }
 
     /// Whether `tokens` are a few words ("again", "camping list") or begin with the rest of
@@ -200,6 +229,8 @@ impl Domain {
             leads_on: one_word_each("leads_on", &raw.leads_on)?,
             after_names: one_word_each("after_names", &raw.after_names)?,
             misheard_verbs: raw.misheard_verbs.into_values().flatten().collect(),
+            not_in_items: one_word_each("not_in_items", &raw.not_in_items)?,
+            name_complements: one_word_each("name_complements", &raw.name_complements)?,
             units: word_table("unit", &raw.unit)?,
             heard_units: heard_table("unit", &raw.unit)?,
             currencies: word_table("currency", &raw.currency)?,
@@ -415,6 +446,10 @@ struct RawDomain {
     after_names: BTreeMap<String, Vec<String>>,
     #[serde(default)]
     misheard_verbs: BTreeMap<String, BTreeMap<String, String>>,
+    #[serde(default)]
+    not_in_items: BTreeMap<String, Vec<String>>,
+    #[serde(default)]
+    name_complements: BTreeMap<String, Vec<String>>,
 }
 
 /// The words of a `[table]` of one-word lists by language, every language together.

@@ -940,7 +940,8 @@ pub fn assemble_commands(
     pauses: &[bool],
     spans: &[Span],
 ) -> Vec<Slots> {
-    let heard = units_heard_after_quantities(tokens, spans);
+    let heard =
+        items_take_their_modifiers(tokens, pauses, &units_heard_after_quantities(tokens, spans));
     let stretched = stretch_list_names(tokens, &names_across_ampersand(tokens, &heard));
     let merged = merge_touching(tokens, &stretched);
     let merged = cut_items_at_pauses(&merged, pauses);
@@ -1077,6 +1078,55 @@ fn units_heard_after_quantities(tokens: &[String], spans: &[Span]) -> Vec<Span> 
     }
     out.sort_by_key(|sp| sp.start);
     out
+}
+
+/// An item takes in the word the tagger left out between it and its determiner ("a | yoga
+/// | mat", "me | running | shorts", `[not_in_items]` in domain.toml names the words it
+/// does not take: "some more milk"); in French, whose adjectives and complements follow
+/// the noun, also the word after it or after "de"/"à" when the command ends there
+/// ("viande | hachée", "tapis | de yoga"). The tagger learnt names from the corpus's
+/// products and stops at a word it has not seen in one.
+fn items_take_their_modifiers(tokens: &[String], pauses: &[bool], spans: &[Span]) -> Vec<Span> {
+    let d = domain();
+    let free = |i: usize| i < tokens.len() && !tagged(spans, i) && d.may_be_in_item(&tokens[i]);
+    let ends_after = |i: usize| {
+        i == tokens.len() || pauses.get(i) == Some(&true) || d.begins_continuation(&tokens[i])
+    };
+    let after_quantity = |i: usize| {
+        spans
+            .iter()
+            .any(|sp| sp.end == i && matches!(sp.kind, SlotKind::Quantity | SlotKind::Unit))
+    };
+    let opens_item = |i: usize| {
+        d.is_determiner(&tokens[i]) || d.joins_name_complement(&tokens[i]) || after_quantity(i + 1)
+    };
+    let french = detect(tokens) == Lang::Fr;
+    spans
+        .iter()
+        .map(|&sp| {
+            if sp.kind != SlotKind::Item {
+                return sp;
+            }
+            let mut sp = sp;
+            if sp.start >= 2 && free(sp.start - 1) && opens_item(sp.start - 2) {
+                sp.start -= 1;
+            }
+            if french {
+                let e = sp.end;
+                if free(e) && ends_after(e + 1) {
+                    sp.end = e + 1;
+                } else if e < tokens.len()
+                    && d.joins_name_complement(&tokens[e])
+                    && free(e + 1)
+                    && !d.is_determiner(&tokens[e + 1])
+                    && ends_after(e + 2)
+                {
+                    sp.end = e + 2;
+                }
+            }
+            sp
+        })
+        .collect()
 }
 
 /// Most untagged words after (or one before) an "&" that a name takes in.
@@ -1473,6 +1523,54 @@ mod tests {
         assert_eq!((item.unit, item.item.as_deref()), (None, Some("leaders")));
         let band = slots_of("add the leader of the band", &[span(SlotKind::Item, 5, 6)]);
         assert_eq!(band.unit, None);
+    }
+
+    #[test]
+    fn an_item_takes_in_the_words_the_tagger_left_out_of_its_name() {
+        let item_of = |t: &str, spans: &[Span]| {
+            assemble_commands(Intent::Buy, &words(t), &[], spans)
+                .remove(0)
+                .item
+        };
+        let item = |t: &str, start, end| item_of(t, &[span(SlotKind::Item, start, end)]);
+        assert_eq!(item("order a yoga mat", 3, 4).as_deref(), Some("yoga mat"));
+        assert_eq!(
+            item("buy me running shorts", 3, 4).as_deref(),
+            Some("running shorts")
+        );
+        let basmati = item_of(
+            "buy two bags of basmati rice",
+            &[
+                span(SlotKind::Quantity, 1, 2),
+                span(SlotKind::Unit, 2, 3),
+                span(SlotKind::Item, 5, 6),
+            ],
+        );
+        assert_eq!(basmati.as_deref(), Some("basmati rice"));
+        // Not a word that is no name, nor one after a word that opens none.
+        assert_eq!(item("buy some more milk", 3, 4).as_deref(), Some("milk"));
+        assert_eq!(item("i want to buy milk", 4, 5).as_deref(), Some("milk"));
+        assert_eq!(item("buy the same coffee", 3, 4).as_deref(), Some("coffee"));
+        // English adjectives come before the noun: what follows is not taken.
+        assert_eq!(item("buy milk today", 1, 2).as_deref(), Some("milk"));
+        // French ones after it, and complements after "de" where the command ends.
+        assert_eq!(
+            item("achète de la viande hachée", 3, 4).as_deref(),
+            Some("viande hachée")
+        );
+        assert_eq!(
+            item("annule la commande du tapis de yoga", 4, 5).as_deref(),
+            Some("tapis de yoga")
+        );
+        assert_eq!(
+            item("ajoute du lait de soja à ma liste", 2, 3).as_deref(),
+            Some("lait de soja")
+        );
+        assert_eq!(item("achète du lait demain", 2, 3).as_deref(), Some("lait"));
+        assert_eq!(
+            item("retire le lait de ma liste", 2, 3).as_deref(),
+            Some("lait")
+        );
     }
 
     #[test]
