@@ -123,7 +123,7 @@ impl Domain {
     /// (`[not_in_items]`).
     pub fn may_be_in_item(&self, word: &str) -> bool {
         !self.ends_no_name(word)
-            && !self.not_in_items.contains(word)
+            && !self.not_in_item(word)
             && self.unit(word).is_none()
             && self.numbers.word(word).is_none()
             && self.numbers.scale(word).is_none()
@@ -131,6 +131,12 @@ impl Domain {
             && word
                 .chars()
                 .all(|c| c.is_alphabetic() || c == '-' || c == '\'')
+    }
+
+    /// Whether `word` (lower case) is one that no name of an item, brand or shop takes in
+    /// or ends on ("more", "same", "own": `[not_in_items]`).
+    pub fn not_in_item(&self, word: &str) -> bool {
+        self.not_in_items.contains(word)
     }
 
     /// Whether `word` (lower case) is a determiner or possessive (`[leads_on]`).

@@ -125,13 +125,10 @@ const DETERMINERS: &[&str] = &[
     "cet", "cette", "ces", "au", "aux", "votre", "vos", "ton", "ta", "tes",
 ];
 
-/// Drops leading determiners and possessives ("the red cross" -> "red cross").
+/// Drops leading determiners and possessives ("the red cross" -> "red cross", "l'huile"
+/// -> "huile").
 pub fn strip_determiners(text: &str) -> String {
-    let mut words: Vec<&str> = text.split_whitespace().collect();
-    while words.len() > 1 && DETERMINERS.contains(&words[0]) {
-        words.remove(0);
-    }
-    let joined = words.join(" ");
+    let joined = strip_determiner_words(text);
     for e in ["l'", "d'"] {
         if let Some(rest) = joined.strip_prefix(e) {
             if !rest.is_empty() {
@@ -142,10 +139,26 @@ pub fn strip_determiners(text: &str) -> String {
     joined
 }
 
-/// Drops trailing words that end no name ("toaster instead" -> "toaster"), keeping one word.
-fn strip_trailing(text: &str) -> String {
+/// Drops leading determiner words, not an elided article glued to a name: a brand keeps
+/// it ("l'oréal", "l'occitane").
+fn strip_determiner_words(text: &str) -> String {
     let mut words: Vec<&str> = text.split_whitespace().collect();
-    while words.len() > 1 && words.last().is_some_and(|w| domain().ends_no_name(w)) {
+    while words.len() > 1 && DETERMINERS.contains(&words[0]) {
+        words.remove(0);
+    }
+    words.join(" ")
+}
+
+/// Drops trailing words that end no name ("toaster instead" -> "toaster", "dyson's own"
+/// -> "dyson's"), keeping one word.
+fn strip_trailing(text: &str) -> String {
+    let d = domain();
+    let mut words: Vec<&str> = text.split_whitespace().collect();
+    while words.len() > 1
+        && words
+            .last()
+            .is_some_and(|w| d.ends_no_name(w) || d.not_in_item(w))
+    {
         words.pop();
     }
     words.join(" ")
@@ -180,7 +193,11 @@ pub fn normalize_slot(kind: SlotKind, surface: &str) -> Option<SlotValue> {
             let v = v.strip_suffix("'s").map(str::to_string).unwrap_or(v);
             (!v.is_empty()).then_some(SlotValue::Text(v))
         }
-        SlotKind::Item | SlotKind::Brand | SlotKind::Charity | SlotKind::Contact => {
+        SlotKind::Brand => {
+            let v = strip_trailing(&strip_determiner_words(&surface.to_lowercase()));
+            (!v.is_empty()).then_some(SlotValue::Text(v))
+        }
+        SlotKind::Item | SlotKind::Charity | SlotKind::Contact => {
             let v = strip_trailing(&strip_determiners(&surface.to_lowercase()));
             (!v.is_empty()).then_some(SlotValue::Text(v))
         }
@@ -261,6 +278,10 @@ mod tests {
         assert_eq!(normalize_list("specific party"), "party");
         assert_eq!(strip_determiners("the red cross"), "red cross");
         assert_eq!(strip_determiners("l'huile"), "huile");
+        let brand = normalize_slot(SlotKind::Brand, "l'oréal");
+        assert_eq!(brand, Some(SlotValue::Text("l'oréal".into())));
+        let shop = normalize_slot(SlotKind::Merchant, "dyson's own");
+        assert_eq!(shop, Some(SlotValue::Text("dyson".into())));
     }
 
     #[test]
