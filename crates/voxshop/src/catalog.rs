@@ -256,7 +256,7 @@ impl Catalog {
         let one_command = commands.len() == 1;
         for c in commands {
             let allowed = c.intent.allowed_slots();
-            self.widen_names(&mut c.slots, allowed, &words);
+            self.widen_names(&mut c.slots, allowed, &words, lang);
             if one_command {
                 self.brand_said_before_item(&mut c.slots, allowed, &words);
             }
@@ -269,7 +269,7 @@ impl Catalog {
     /// oleg's" for "land o lakes") or split it at "and" ("crete and barrel"). A slot value
     /// the wider name takes in is part of it and is dropped. The entry may be of another
     /// name kind of the intent ("seed discount" tagged an item, a merchant's name).
-    fn widen_names(&self, slots: &mut Slots, allowed: &[SlotKind], words: &[String]) {
+    fn widen_names(&self, slots: &mut Slots, allowed: &[SlotKind], words: &[String], lang: Lang) {
         for kind in NAME_KINDS {
             let Some(value) = text_slot(slots, kind).clone() else {
                 continue;
@@ -280,7 +280,8 @@ impl Catalog {
             let Some(span) = find_words(words, &value) else {
                 continue;
             };
-            let Some((found, name, wide)) = self.widened(kind, slots, allowed, words, span) else {
+            let Some((found, name, wide)) = self.widened(kind, slots, allowed, words, span, lang)
+            else {
                 continue;
             };
             for other in NAME_KINDS {
@@ -331,7 +332,8 @@ impl Catalog {
 
     /// The narrowest widening of `span` in `words` that names an entry of `kind`, or of
     /// another name kind of the intent, with its kind, name and words. A name neither
-    /// begins nor ends on a word names do not ("the", "to", "and", "please").
+    /// begins nor ends on a word names do not in the utterance's language ("the", "to",
+    /// "and", "please"; an English transcript's "mon" may end one: "masons do mon").
     fn widened(
         &self,
         kind: SlotKind,
@@ -339,6 +341,7 @@ impl Catalog {
         allowed: &[SlotKind],
         words: &[String],
         span: std::ops::Range<usize>,
+        lang: Lang,
     ) -> Option<(SlotKind, String, std::ops::Range<usize>)> {
         let domain = crate::intent::domain::domain();
         let kinds = std::iter::once(kind).chain(
@@ -354,8 +357,8 @@ impl Catalog {
                     continue;
                 };
                 if end > words.len()
-                    || domain.leads_on(&words[start])
-                    || domain.ends_no_name(&words[end - 1])
+                    || domain.leads_on_in(&words[start], lang)
+                    || domain.ends_no_name_in(&words[end - 1], lang)
                 {
                     continue;
                 }
@@ -834,6 +837,22 @@ merchants = ["crate & barrel", "cdiscount", "john lewis", "zalando"]"#,
             (s.item.as_deref(), s.brand.as_deref(), s.merchant.as_deref()),
             (Some("jean"), Some("levi's"), Some("zalando"))
         );
+    }
+
+    #[test]
+    fn french_function_words_in_an_english_transcript_may_be_part_of_a_name() {
+        use crate::intent::Intent;
+        let c = Catalog::from_toml_str(r#"merchants = ["maisons du monde"]"#).unwrap();
+        let s = resolved(
+            &c,
+            Intent::BuyForMe,
+            "Buy me bath towels on the masons do mon website.",
+            &[
+                (SlotKind::Item, "bath towels"),
+                (SlotKind::Merchant, "masons"),
+            ],
+        );
+        assert_eq!(s.merchant.as_deref(), Some("maisons du monde"));
     }
 
     #[test]

@@ -10,6 +10,7 @@ use std::sync::LazyLock;
 use serde::Deserialize;
 
 use super::schema::{Intent, SlotKind};
+use crate::stt::Lang;
 
 /// The domain file, as the repository names it (for messages).
 pub const DOMAIN_FILE: &str = "crates/voxshop/data/domain.toml";
@@ -62,6 +63,10 @@ pub struct Domain {
     after_names: HashSet<String>,
     /// A word the speech model writes for a command verb -> the verb (`[misheard_verbs]`).
     misheard_verbs: HashMap<String, String>,
+    /// By language code: that language's `leads_on` words (with its continuation words),
+    /// and those with its `after_names` words, for text known to be in that language.
+    leads_on_by_lang: HashMap<String, HashSet<String>>,
+    ends_no_name_by_lang: HashMap<String, HashSet<String>>,
     /// Words next to an item that are not part of its name (`[not_in_items]`).
     not_in_items: HashSet<String>,
     /// Words that join a French name's head to its complement ("tapis **de** yoga").
@@ -131,6 +136,21 @@ impl Domain {
             && word
                 .chars()
                 .all(|c| c.is_alphabetic() || c == '-' || c == '\'')
+    }
+
+    /// `leads_on` for text in `lang` only: an English transcript of "Maisons du Monde"
+    /// ("masons do mon") holds French determiners that are part of the name there.
+    pub fn leads_on_in(&self, word: &str, lang: Lang) -> bool {
+        self.leads_on_by_lang
+            .get(lang.code())
+            .is_some_and(|w| w.contains(word))
+    }
+
+    /// `ends_no_name` for text in `lang` only (see `leads_on_in`).
+    pub fn ends_no_name_in(&self, word: &str, lang: Lang) -> bool {
+        self.ends_no_name_by_lang
+            .get(lang.code())
+            .is_some_and(|w| w.contains(word))
     }
 
     /// Whether `word` (lower case) is one that no name of an item, brand or shop takes in
@@ -235,6 +255,8 @@ impl Domain {
             leads_on: one_word_each("leads_on", &raw.leads_on)?,
             after_names: one_word_each("after_names", &raw.after_names)?,
             misheard_verbs: raw.misheard_verbs.into_values().flatten().collect(),
+            leads_on_by_lang: by_lang(&[&raw.continuation, &raw.leads_on]),
+            ends_no_name_by_lang: by_lang(&[&raw.continuation, &raw.leads_on, &raw.after_names]),
             not_in_items: one_word_each("not_in_items", &raw.not_in_items)?,
             name_complements: one_word_each("name_complements", &raw.name_complements)?,
             units: word_table("unit", &raw.unit)?,
@@ -456,6 +478,20 @@ struct RawDomain {
     not_in_items: BTreeMap<String, Vec<String>>,
     #[serde(default)]
     name_complements: BTreeMap<String, Vec<String>>,
+}
+
+/// The words of several `[table]`s of one-word lists, by language (checked by
+/// `one_word_each`).
+fn by_lang(tables: &[&BTreeMap<String, Vec<String>>]) -> HashMap<String, HashSet<String>> {
+    let mut out: HashMap<String, HashSet<String>> = HashMap::new();
+    for table in tables {
+        for (lang, words) in table.iter() {
+            out.entry(lang.clone())
+                .or_default()
+                .extend(words.iter().cloned());
+        }
+    }
+    out
 }
 
 /// The words of a `[table]` of one-word lists by language, every language together.
