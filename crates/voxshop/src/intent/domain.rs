@@ -71,6 +71,8 @@ pub struct Domain {
     not_in_items: HashSet<String>,
     /// Words that join a French name's head to its complement ("tapis **de** yoga").
     name_complements: HashSet<String>,
+    /// Words for a hundredth of a currency ("cents", "centimes": `[currency_cents]`).
+    cents_words: HashSet<String>,
 }
 
 /// At most this many words are a fragment (see [`Domain::is_fragment`]).
@@ -157,6 +159,11 @@ impl Domain {
     /// or ends on ("more", "same", "own": `[not_in_items]`).
     pub fn not_in_item(&self, word: &str) -> bool {
         self.not_in_items.contains(word)
+    }
+
+    /// Whether `word` (lower case) names a hundredth of a currency ("cents").
+    pub fn is_cents_word(&self, word: &str) -> bool {
+        self.cents_words.contains(word)
     }
 
     /// Whether `word` (lower case) is a determiner or possessive (`[leads_on]`).
@@ -259,6 +266,7 @@ impl Domain {
             ends_no_name_by_lang: by_lang(&[&raw.continuation, &raw.leads_on, &raw.after_names]),
             not_in_items: one_word_each("not_in_items", &raw.not_in_items)?,
             name_complements: one_word_each("name_complements", &raw.name_complements)?,
+            cents_words: one_word_each("currency_cents", &raw.currency_cents)?,
             units: word_table("unit", &raw.unit)?,
             heard_units: heard_table("unit", &raw.unit)?,
             currencies: word_table("currency", &raw.currency)?,
@@ -478,6 +486,8 @@ struct RawDomain {
     not_in_items: BTreeMap<String, Vec<String>>,
     #[serde(default)]
     name_complements: BTreeMap<String, Vec<String>>,
+    #[serde(default)]
+    currency_cents: BTreeMap<String, Vec<String>>,
 }
 
 /// The words of several `[table]`s of one-word lists, by language (checked by

@@ -940,8 +940,11 @@ pub fn assemble_commands(
     pauses: &[bool],
     spans: &[Span],
 ) -> Vec<Slots> {
-    let heard =
-        items_take_their_modifiers(tokens, pauses, &units_heard_after_quantities(tokens, spans));
+    let heard = items_take_their_modifiers(
+        tokens,
+        pauses,
+        &halves_after_numbers(tokens, &units_heard_after_quantities(tokens, spans)),
+    );
     let stretched = stretch_list_names(tokens, &names_across_ampersand(tokens, &heard));
     let merged = merge_touching(tokens, &stretched);
     let merged = cut_items_at_pauses(&merged, pauses);
@@ -1129,6 +1132,96 @@ fn items_take_their_modifiers(tokens: &[String], pauses: &[bool], spans: &[Span]
         .collect()
 }
 
+/// Most untagged words after a number that say its half ("and a half", "et demie").
+const MAX_HALF_WORDS: usize = 3;
+
+/// A quantity or amount takes in the half said after it ("two | and a | half | kilos",
+/// "deux | et demi"), whether the tagger left it out or took it for a number of its own:
+/// the number to act on would be the wrong one.
+fn halves_after_numbers(tokens: &[String], spans: &[Span]) -> Vec<Span> {
+    let numbers = &domain().numbers;
+    let mut out: Vec<Span> = Vec::with_capacity(spans.len());
+    for &sp in spans {
+        if out
+            .last()
+            .is_some_and(|l: &Span| l.kind == sp.kind && sp.end <= l.end)
+        {
+            continue; // the half taken in just before
+        }
+        let number = matches!(sp.kind, SlotKind::Quantity | SlotKind::Amount);
+        let joined = |i: usize| {
+            tokens
+                .get(i)
+                .is_some_and(|w| matches!(w.as_str(), "and" | "et"))
+        };
+        let half_at = |i: usize| {
+            let here = spans.iter().find(|o| o.start <= i && i < o.end);
+            here.is_none_or(|o| o.kind == sp.kind) && numbers.is_half(&tokens[i])
+        };
+        let half = (number && joined(sp.end))
+            .then(|| {
+                (sp.end + 1..tokens.len())
+                    .take(MAX_HALF_WORDS)
+                    .take_while(|&i| !tagged(spans, i) || half_at(i))
+                    .find(|&i| half_at(i))
+            })
+            .flatten();
+        match half {
+            Some(h) if normalize_slot(sp.kind, &join(&tokens[sp.start..=h])).is_some() => {
+                out.push(Span { end: h + 1, ..sp })
+            }
+            _ => out.push(sp),
+        }
+    }
+    out
+}
+
+/// The cents said after a currency ("twelve dollars and fifty cents", "sept euros
+/// cinquante"): a number under 100 right after the currency that follows the amount, with
+/// a word for the cents (`[currency_cents]` in domain.toml) or ending the command. In
+/// hundredths of the currency.
+fn cents_after_currency(tokens: &[String], pauses: &[bool], spans: &[Span]) -> Option<f64> {
+    let d = domain();
+    let currency = spans.iter().find(|c| {
+        c.kind == SlotKind::Currency
+            && spans
+                .iter()
+                .any(|a| a.kind == SlotKind::Amount && a.end == c.start)
+    })?;
+    let mut i = currency.end;
+    let joined = tokens
+        .get(i)
+        .is_some_and(|w| matches!(w.as_str(), "and" | "et"));
+    if joined {
+        i += 1;
+    }
+    // The longest run of up to three number words there ("fifty", "quatre vingt dix"),
+    // never over the word for cents ("cents" is also French for hundreds).
+    let last = (i..tokens.len())
+        .take(3)
+        .take_while(|&j| !d.is_cents_word(&tokens[j]))
+        .count();
+    let (end, cents) = (i + 1..=i + last)
+        .rev()
+        .filter(|&e| {
+            (i..e).all(|j| {
+                !tagged(spans, j)
+                    || spans
+                        .iter()
+                        .any(|s| s.kind == SlotKind::Amount && s.start <= j && j < s.end)
+            })
+        })
+        .find_map(|e| Some((e, parse_number(&join(&tokens[i..e]))?)))?;
+    if !(1.0..100.0).contains(&cents) || cents.fract() != 0.0 {
+        return None;
+    }
+    let named = tokens.get(end).is_some_and(|w| d.is_cents_word(w));
+    let ends = end == tokens.len()
+        || pauses.get(end) == Some(&true)
+        || d.begins_continuation(&tokens[end]);
+    (named || (ends && !joined)).then_some(cents / 100.0)
+}
+
 /// Most untagged words after (or one before) an "&" that a name takes in.
 const MAX_AMPERSAND_STRETCH: usize = 2;
 
@@ -1223,6 +1316,11 @@ pub fn assemble_slots(intent: Intent, tokens: &[String], spans: &[Span]) -> Slot
         }
         if let Some(value) = normalize_slot(sp.kind, &join(&tokens[sp.start..sp.end])) {
             slots.set(sp.kind, value);
+        }
+    }
+    if let (Some(amount), Some(cents)) = (slots.amount, cents_after_currency(tokens, &[], spans)) {
+        if amount.fract() == 0.0 {
+            slots.amount = Some(amount + cents);
         }
     }
     // "a bottle of wine": the article before a unit is a quantity of one.
@@ -1570,6 +1668,51 @@ mod tests {
         assert_eq!(
             item("retire le lait de ma liste", 2, 3).as_deref(),
             Some("lait")
+        );
+    }
+
+    #[test]
+    fn a_half_or_the_cents_said_after_a_number_are_part_of_it() {
+        let slots = |intent, t: &str, spans: &[Span]| {
+            assemble_commands(intent, &words(t), &[], spans).remove(0)
+        };
+        // The tagger took "half" for a quantity of its own, or left it out.
+        let potatoes = slots(
+            Intent::AddToList,
+            "add two and a half kilos of potatoes",
+            &[
+                span(SlotKind::Quantity, 1, 2),
+                span(SlotKind::Quantity, 4, 5),
+                span(SlotKind::Unit, 5, 6),
+                span(SlotKind::Item, 7, 8),
+            ],
+        );
+        assert_eq!(potatoes.quantity, Some(2.5));
+        let pommes = slots(
+            Intent::AddToList,
+            "ajoute deux et demi kilos de pommes",
+            &[span(SlotKind::Quantity, 1, 2), span(SlotKind::Item, 6, 7)],
+        );
+        assert_eq!(pommes.quantity, Some(2.5));
+        let eggs = slots(
+            Intent::AddToList,
+            "add two and eggs",
+            &[span(SlotKind::Quantity, 1, 2), span(SlotKind::Item, 3, 4)],
+        );
+        assert_eq!(eggs.quantity, Some(2.0));
+        let donate = |t: &str, spans: &[Span]| slots(Intent::Donate, t, spans).amount;
+        let twelve = [span(SlotKind::Amount, 1, 2), span(SlotKind::Currency, 2, 3)];
+        let cents = donate("donate twelve dollars and fifty cents to unicef", &twelve);
+        assert_eq!(cents, Some(12.5));
+        assert_eq!(donate("donne sept euros cinquante", &twelve), Some(7.5));
+        // Not a number that goes on to something else, nor one that is no cents.
+        assert_eq!(
+            donate("donate twelve dollars and five to oxfam", &twelve),
+            Some(12.0)
+        );
+        assert_eq!(
+            donate("donate twelve dollars two hundred", &twelve),
+            Some(12.0)
         );
     }
 

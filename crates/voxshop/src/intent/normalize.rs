@@ -32,10 +32,12 @@ pub fn parse_number(text: &str) -> Option<f64> {
     let mut current = 0.0;
     let mut seen = false;
     let mut half = false;
+    let mut after_dozen = false;
     for (i, w) in words.iter().map(String::as_str).enumerate() {
         if let Ok(n) = w.parse::<f64>() {
             current += n;
             seen = true;
+            after_dozen = false;
             continue;
         }
         if let Some(scale) = numbers.scale(w) {
@@ -50,11 +52,18 @@ pub fn parse_number(text: &str) -> Option<f64> {
             continue;
         }
         if numbers.is_half(w) {
-            half = true;
+            // Half of what was just counted: "a dozen and a half" is 18, "two and a half
+            // dozen" 30.
+            if seen {
+                current += if after_dozen { 6.0 } else { 0.5 };
+            } else {
+                half = true;
+            }
             continue;
         }
         if seen && normalize_unit(w) == Some(DOZEN) {
             current *= 12.0;
+            after_dozen = true;
             continue;
         }
         // "quatre-vingt(s)": four twenties, French's one vigesimal number.
@@ -73,6 +82,7 @@ pub fn parse_number(text: &str) -> Option<f64> {
             Some(n) => {
                 current += n;
                 seen = true;
+                after_dozen = false;
             }
             None => return None,
         }
@@ -232,6 +242,9 @@ mod tests {
             ("deux cents", 200.0),
             ("trois", 3.0),
             ("one and a half", 1.5),
+            ("a dozen and a half", 18.0),
+            ("two and a half dozen", 30.0),
+            ("deux et demi", 2.5),
             ("a", 1.0),
             ("une", 1.0),
         ];
