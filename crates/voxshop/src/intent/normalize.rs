@@ -207,7 +207,12 @@ pub fn normalize_slot(kind: SlotKind, surface: &str) -> Option<SlotValue> {
             let v = strip_trailing(&strip_determiner_words(&surface.to_lowercase()));
             (!v.is_empty()).then_some(SlotValue::Text(v))
         }
-        SlotKind::Item | SlotKind::Charity | SlotKind::Contact => {
+        SlotKind::Item => {
+            // "my current order": a word no item's name takes is no item on its own.
+            let v = strip_trailing(&strip_determiners(&surface.to_lowercase()));
+            (!v.is_empty() && !domain().not_in_item(&v)).then_some(SlotValue::Text(v))
+        }
+        SlotKind::Charity | SlotKind::Contact => {
             let v = strip_trailing(&strip_determiners(&surface.to_lowercase()));
             (!v.is_empty()).then_some(SlotValue::Text(v))
         }
@@ -293,6 +298,9 @@ mod tests {
         assert_eq!(strip_determiners("l'huile"), "huile");
         let brand = normalize_slot(SlotKind::Brand, "l'oréal");
         assert_eq!(brand, Some(SlotValue::Text("l'oréal".into())));
+        assert_eq!(normalize_slot(SlotKind::Item, "current"), None);
+        let details = normalize_slot(SlotKind::Item, "coffee maker details");
+        assert_eq!(details, Some(SlotValue::Text("coffee maker".into())));
         let shop = normalize_slot(SlotKind::Merchant, "dyson's own");
         assert_eq!(shop, Some(SlotValue::Text("dyson".into())));
     }
