@@ -7,7 +7,7 @@
 //! spelling; otherwise it is left as heard. Exact names and `[aliases]` come first.
 
 use crate::intent::features::{Gazetteer, NameMark};
-use crate::intent::{IntentResult, SlotKind, Slots};
+use crate::intent::{Intent, IntentResult, SlotKind, Slots};
 use crate::stt::Lang;
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
@@ -259,6 +259,7 @@ impl Catalog {
             self.widen_names(&mut c.slots, allowed, &words, lang);
             if one_command {
                 self.brand_said_before_item(&mut c.slots, allowed, &words);
+                self.name_left_out(c.intent, &mut c.slots, &words, lang);
             }
             self.resolve_slots(&mut c.slots, allowed);
         }
@@ -327,6 +328,41 @@ impl Catalog {
         });
         if brand.is_some() {
             slots.brand = brand;
+        }
+    }
+
+    /// The charity or contact a command needs and the tagger left out ("donate ten euros
+    /// to | oxm |"): the one entry of that kind that one or two of the words in no slot
+    /// name, by the same nearness as a slot value's. Only these proper names: an item or
+    /// brand word is too often a common word.
+    fn name_left_out(&self, intent: Intent, slots: &mut Slots, words: &[String], lang: Lang) {
+        let domain = crate::intent::domain::domain();
+        let needs = &domain.intent(intent).needs;
+        let taken: Vec<std::ops::Range<usize>> = NAME_KINDS
+            .into_iter()
+            .chain([SlotKind::List])
+            .filter_map(|k| slot_text(slots, k).and_then(|v| find_words(words, v)))
+            .collect();
+        for kind in [SlotKind::Charity, SlotKind::Contact] {
+            if !needs.contains(&kind) || text_slot(slots, kind).is_some() {
+                continue;
+            }
+            let mut found: Vec<&str> = (0..words.len())
+                .flat_map(|i| (i + 1..=(i + 2).min(words.len())).map(move |e| i..e))
+                .filter(|r| !taken.iter().any(|t| t.start < r.end && r.start < t.end))
+                .filter(|r| {
+                    !domain.leads_on_in(&words[r.start], lang)
+                        && !domain.ends_no_name_in(&words[r.end - 1], lang)
+                        && letters(&words[r.clone()].join(" ")).chars().count()
+                            >= MIN_MARKED_LETTERS
+                })
+                .filter_map(|r| self.resolve(kind, &words[r].join(" ")))
+                .collect();
+            found.sort_unstable();
+            found.dedup();
+            if let [one] = found[..] {
+                *text_slot(slots, kind) = Some(one.to_string());
+            }
         }
     }
 
@@ -853,6 +889,24 @@ merchants = ["crate & barrel", "cdiscount", "john lewis", "zalando"]"#,
             ],
         );
         assert_eq!(s.merchant.as_deref(), Some("maisons du monde"));
+    }
+
+    #[test]
+    fn a_charity_or_contact_the_tagger_left_out_is_found_in_the_other_words() {
+        use crate::intent::Intent;
+        let c = Catalog::from_toml_str(r#"charities = ["oxfam", "unicef"]"#).unwrap();
+        let s = resolved(&c, Intent::Donate, "Could you send oxm 40 euros?", &[]);
+        assert_eq!(s.charity.as_deref(), Some("oxfam"));
+        // Not without such words, nor when the tagger found one.
+        let s = resolved(&c, Intent::Donate, "Could you send 40 euros?", &[]);
+        assert_eq!(s.charity, None);
+        let s = resolved(
+            &c,
+            Intent::Donate,
+            "send oxm 40 euros for the red cross",
+            &[(SlotKind::Charity, "red cross")],
+        );
+        assert_eq!(s.charity.as_deref(), Some("red cross"));
     }
 
     #[test]
