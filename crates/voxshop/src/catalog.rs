@@ -233,7 +233,7 @@ impl Catalog {
                     || (sounds_en && is_name(kind) && spelling >= NAME_WITH_SOUND)
                     || (is_name(kind) && near >= NAME_SOUNDS_NEAR && spelling >= WITH_SOUND);
                 let sound = if sounds { 1.0 } else { near };
-                close.then_some((spelling + sound, e))
+                (close && !names_more_than(&words, e)).then_some((spelling + sound, e))
             })
             .max_by(|a, b| a.0.total_cmp(&b.0))
             .map(|(_, e)| e.value.as_str())
@@ -580,6 +580,15 @@ fn sound_nearness(a: &[String; 2], b: &[String; 2]) -> f64 {
         .filter(|(x, y)| x.len().max(y.len()) >= MIN_NEAR_SOUNDS && !x.is_empty() && !y.is_empty())
         .map(|(x, y)| strsim::normalized_levenshtein(x, y))
         .fold(0.0, f64::max)
+}
+
+/// Whether `heard` (normalised words) is `entry`'s words and more: "piles aaa" names
+/// something narrower than the entry "piles", and stays as said.
+fn names_more_than(heard: &str, entry: &Entry) -> bool {
+    let heard: Vec<&str> = heard.split(' ').collect();
+    let name = normalize(&entry.value);
+    let name: Vec<&str> = name.split(' ').collect();
+    name.len() < heard.len() && heard.windows(name.len()).any(|w| w == name.as_slice())
 }
 
 fn is_name(kind: SlotKind) -> bool {
@@ -970,6 +979,10 @@ contacts = ["jack"]"#,
         .unwrap();
         assert_eq!(c.resolve(SlotKind::Brand, "viande"), None);
         assert_eq!(c.resolve(SlotKind::Contact, "jake"), None);
+        // A value that is an entry and more names something narrower.
+        let c = Catalog::from_toml_str(r#"items = ["piles", "coffee"]"#).unwrap();
+        assert_eq!(c.resolve(SlotKind::Item, "piles aaa"), None);
+        assert_eq!(c.resolve(SlotKind::Item, "pile"), Some("piles"));
     }
 
     #[test]
