@@ -69,7 +69,7 @@ pub struct Domain {
     ends_no_name_by_lang: HashMap<String, HashSet<String>>,
     /// Words next to an item that are not part of its name (`[not_in_items]`).
     not_in_items: HashSet<String>,
-    /// Words that join a French name's head to its complement ("tapis **de** yoga").
+    /// Words that join an item's head to its complement ("bag **of** rice", "tapis **de** yoga").
     name_complements: HashSet<String>,
     /// Words for a hundredth of a currency ("cents", "centimes": `[currency_cents]`).
     cents_words: HashSet<String>,

@@ -839,6 +839,12 @@ pub fn segments(labels: &[SplitLabel]) -> Vec<std::ops::Range<usize>> {
 /// Words that join two items under one verb ("milk **and** eggs", "du pain **et** du beurre").
 const ITEM_JOINERS: &[&str] = &["and", "et", "plus", "&", "also", "aussi"];
 
+/// Whether `word` is "and" as it joins the parts of one number ("two hundred and fifty",
+/// "deux et demi", "twelve dollars and fifty cents").
+fn joins_number(word: Option<&String>) -> bool {
+    word.is_some_and(|w| matches!(w.as_str(), "and" | "et"))
+}
+
 /// Words that may stand between a joiner and the next item besides its own quantity, unit
 /// and brand ("and **the** cheese", "et **des** oeufs", "and **some** eggs").
 const ITEM_LEAD_WORDS: &[&str] = &[
@@ -1149,16 +1155,11 @@ fn halves_after_numbers(tokens: &[String], spans: &[Span]) -> Vec<Span> {
             continue; // the half taken in just before
         }
         let number = matches!(sp.kind, SlotKind::Quantity | SlotKind::Amount);
-        let joined = |i: usize| {
-            tokens
-                .get(i)
-                .is_some_and(|w| matches!(w.as_str(), "and" | "et"))
-        };
         let half_at = |i: usize| {
             let here = spans.iter().find(|o| o.start <= i && i < o.end);
             here.is_none_or(|o| o.kind == sp.kind) && numbers.is_half(&tokens[i])
         };
-        let half = (number && joined(sp.end))
+        let half = (number && joins_number(tokens.get(sp.end)))
             .then(|| {
                 (sp.end + 1..tokens.len())
                     .take(MAX_HALF_WORDS)
@@ -1180,7 +1181,7 @@ fn halves_after_numbers(tokens: &[String], spans: &[Span]) -> Vec<Span> {
 /// cinquante"): a number under 100 right after the currency that follows the amount, with
 /// a word for the cents (`[currency_cents]` in domain.toml) or ending the command. In
 /// hundredths of the currency.
-fn cents_after_currency(tokens: &[String], pauses: &[bool], spans: &[Span]) -> Option<f64> {
+fn cents_after_currency(tokens: &[String], spans: &[Span]) -> Option<f64> {
     let d = domain();
     let currency = spans.iter().find(|c| {
         c.kind == SlotKind::Currency
@@ -1189,9 +1190,7 @@ fn cents_after_currency(tokens: &[String], pauses: &[bool], spans: &[Span]) -> O
                 .any(|a| a.kind == SlotKind::Amount && a.end == c.start)
     })?;
     let mut i = currency.end;
-    let joined = tokens
-        .get(i)
-        .is_some_and(|w| matches!(w.as_str(), "and" | "et"));
+    let joined = joins_number(tokens.get(i));
     if joined {
         i += 1;
     }
@@ -1216,9 +1215,7 @@ fn cents_after_currency(tokens: &[String], pauses: &[bool], spans: &[Span]) -> O
         return None;
     }
     let named = tokens.get(end).is_some_and(|w| d.is_cents_word(w));
-    let ends = end == tokens.len()
-        || pauses.get(end) == Some(&true)
-        || d.begins_continuation(&tokens[end]);
+    let ends = end == tokens.len() || d.begins_continuation(&tokens[end]);
     (named || (ends && !joined)).then_some(cents / 100.0)
 }
 
@@ -1295,7 +1292,7 @@ fn one_value(tokens: &[String], last: &Span, next: &Span) -> bool {
     let numbers = &domain().numbers;
     matches!(next.kind, SlotKind::Quantity | SlotKind::Amount)
         && next.start == last.end + 1
-        && matches!(tokens[last.end].as_str(), "and" | "et")
+        && joins_number(tokens.get(last.end))
         // English says "and" after a scale ("hundred and fifty") or before a half.
         && (numbers.scale(&tokens[last.end - 1]).is_some()
             || tokens[next.start..next.end].iter().any(|w| numbers.is_half(w)))
@@ -1318,7 +1315,7 @@ pub fn assemble_slots(intent: Intent, tokens: &[String], spans: &[Span]) -> Slot
             slots.set(sp.kind, value);
         }
     }
-    if let (Some(amount), Some(cents)) = (slots.amount, cents_after_currency(tokens, &[], spans)) {
+    if let (Some(amount), Some(cents)) = (slots.amount, cents_after_currency(tokens, spans)) {
         if amount.fract() == 0.0 {
             slots.amount = Some(amount + cents);
         }
