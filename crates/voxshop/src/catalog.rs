@@ -48,6 +48,8 @@ struct Entry {
     value: String,
     /// As the file writes it (the recogniser is steered toward this spelling).
     spelling: String,
+    /// Its words as `normalize` writes them.
+    words: String,
     letters: String,
     /// The letters with "&" said as French says it ("et"); the same as `letters` without one.
     letters_fr: String,
@@ -68,6 +70,7 @@ impl Entry {
                 .join(" "),
             spelling: spelling.trim().to_string(),
             en_key: en_key(&letters),
+            words: name,
             fr_key: fr_key(&name_fr),
             letters_fr: self::letters(&name_fr),
             letters,
@@ -351,8 +354,7 @@ impl Catalog {
                 .flat_map(|i| (i + 1..=(i + 2).min(words.len())).map(move |e| i..e))
                 .filter(|r| !taken.iter().any(|t| t.start < r.end && r.start < t.end))
                 .filter(|r| {
-                    !domain.leads_on_in(&words[r.start], lang)
-                        && !domain.ends_no_name_in(&words[r.end - 1], lang)
+                    may_bound_name(words, r.clone(), lang)
                         && letters(&words[r.clone()].join(" ")).chars().count()
                             >= MIN_MARKED_LETTERS
                 })
@@ -379,7 +381,6 @@ impl Catalog {
         span: std::ops::Range<usize>,
         lang: Lang,
     ) -> Option<(SlotKind, String, std::ops::Range<usize>)> {
-        let domain = crate::intent::domain::domain();
         let kinds = std::iter::once(kind).chain(
             NAME_KINDS
                 .into_iter()
@@ -392,10 +393,7 @@ impl Catalog {
                 let (Some(start), end) = (span.start.checked_sub(before), span.end + after) else {
                     continue;
                 };
-                if end > words.len()
-                    || domain.leads_on_in(&words[start], lang)
-                    || domain.ends_no_name_in(&words[end - 1], lang)
-                {
+                if end > words.len() || !may_bound_name(words, start..end, lang) {
                     continue;
                 }
                 let heard = words[start..end].join(" ");
@@ -582,12 +580,19 @@ fn sound_nearness(a: &[String; 2], b: &[String; 2]) -> f64 {
         .fold(0.0, f64::max)
 }
 
+/// Whether `words[range]` may be a name by its ends: it neither begins nor ends on a word
+/// names do not in `lang` ("the", "to", "and", "please").
+fn may_bound_name(words: &[String], range: std::ops::Range<usize>, lang: Lang) -> bool {
+    let domain = crate::intent::domain::domain();
+    !domain.leads_on_in(&words[range.start], lang)
+        && !domain.ends_no_name_in(&words[range.end - 1], lang)
+}
+
 /// Whether `heard` (normalised words) is `entry`'s words and more: "piles aaa" names
 /// something narrower than the entry "piles", and stays as said.
 fn names_more_than(heard: &str, entry: &Entry) -> bool {
     let heard: Vec<&str> = heard.split(' ').collect();
-    let name = normalize(&entry.value);
-    let name: Vec<&str> = name.split(' ').collect();
+    let name: Vec<&str> = entry.words.split(' ').collect();
     name.len() < heard.len() && heard.windows(name.len()).any(|w| w == name.as_slice())
 }
 

@@ -143,16 +143,12 @@ impl Domain {
     /// `leads_on` for text in `lang` only: an English transcript of "Maisons du Monde"
     /// ("masons do mon") holds French determiners that are part of the name there.
     pub fn leads_on_in(&self, word: &str, lang: Lang) -> bool {
-        self.leads_on_by_lang
-            .get(lang.code())
-            .is_some_and(|w| w.contains(word))
+        in_lang(&self.leads_on_by_lang, word, lang)
     }
 
     /// `ends_no_name` for text in `lang` only (see `leads_on_in`).
     pub fn ends_no_name_in(&self, word: &str, lang: Lang) -> bool {
-        self.ends_no_name_by_lang
-            .get(lang.code())
-            .is_some_and(|w| w.contains(word))
+        in_lang(&self.ends_no_name_by_lang, word, lang)
     }
 
     /// Whether `word` (lower case) is one that no name of an item, brand or shop takes in
@@ -488,6 +484,11 @@ struct RawDomain {
     name_complements: BTreeMap<String, Vec<String>>,
     #[serde(default)]
     currency_cents: BTreeMap<String, Vec<String>>,
+}
+
+/// Whether `word` is among `lang`'s words of a table made by `by_lang`.
+fn in_lang(table: &HashMap<String, HashSet<String>>, word: &str, lang: Lang) -> bool {
+    table.get(lang.code()).is_some_and(|w| w.contains(word))
 }
 
 /// The words of several `[table]`s of one-word lists, by language (checked by
