@@ -5,7 +5,7 @@ use super::dialog::{Dialog, Pending, DEFAULT_CONFIRM_WINDOW_MS};
 use super::{Recognizer, Span, Utterance};
 use crate::audio::{downmix, StreamResampler, TARGET_RATE};
 use crate::error::Result;
-use crate::intent::{domain::domain, Intent, Slots};
+use crate::intent::{domain::domain, Intent, SlotKind, Slots};
 use crate::stt::{Lang, SttTimings, Transcript};
 use crate::vad::{self, Segment, Vad, VadConfig, VadEvent};
 use std::time::Instant;
@@ -208,23 +208,33 @@ fn is_fragment(commands: &[Utterance]) -> bool {
 
 impl Said {
     /// Whether an utterance with commands `alone`, `heard` samples of audio, starting at
-    /// `start`, may continue this one: soon enough, nothing spent on its word, not a "yes"
-    /// or "no" (an answer is its own utterance), and not two whole commands in a row
-    /// (a fragment counts as none).
+    /// `start`, may continue this one: soon enough, nothing spent on its word, and not a
+    /// "yes" or "no" (an answer is its own utterance).
     fn may_continue(&self, within: usize, start: u64, heard: usize, alone: &[Utterance]) -> bool {
         start.saturating_sub(self.voiced_end) <= within as u64
             && !self.settled
             && !alone.is_empty()
             && !alone.iter().any(is_answer)
-            && (self.complete == 0 || complete_commands(alone) == 0 || is_fragment(alone))
             && self.audio.len() + heard <= MAX_JOINED_SAMPLES
+    }
+
+    /// Whether this utterance and `alone` are two whole commands in a row (a fragment
+    /// counts as none).
+    fn two_whole(&self, alone: &[Utterance]) -> bool {
+        self.complete > 0 && complete_commands(alone) > 0 && !is_fragment(alone)
     }
 
     /// Whether the reading of both utterances together, `joined`, replaces this one's and
     /// `alone`'s: it holds a complete command, loses none of theirs (a fragment's do not
     /// count), and says something new, unless `alone` is a fragment or no command at all
     /// ("buy those trash bags" ... "again"; "reorder that" ... "last thing I bought").
+    /// Two whole commands in a row stand apart unless the recogniser hears them as one
+    /// sentence that is one whole command of one of their intents: halves that each read
+    /// as a command ("how much did I?" ... "save with coupons this year").
     fn continued_by(&self, alone: &[Utterance], joined: &[Utterance]) -> bool {
+        if self.two_whole(alone) {
+            return self.heard_as_one(alone, joined);
+        }
         // A "yes" or "no" heard whole ("yes, please, place" ... "the order") counts here only:
         // one heard in a half is as often a mishearing ("donate" -> "don't make").
         let j = complete_commands(joined) + joined.iter().filter(|u| is_answer(u)).count();
@@ -243,6 +253,36 @@ impl Said {
                 .is_some_and(|u| u.transcript != self.transcript)
             && (summary(joined) != self.commands || fragment || nothing)
     }
+
+    /// `joined` is one sentence holding one whole command that goes on with this one's
+    /// intent and keeps every slot value of both utterances (two commands heard as a
+    /// run-on sentence lose one's values, or take the second's intent).
+    fn heard_as_one(&self, alone: &[Utterance], joined: &[Utterance]) -> bool {
+        let [one] = joined else {
+            return false;
+        };
+        let slots = one.slots.clone().unwrap_or_default();
+        let halves = (self.commands.iter().filter_map(|(_, s)| s.as_ref()))
+            .chain(alone.iter().filter_map(|u| u.slots.as_ref()));
+        complete_commands(joined) == 1
+            && one.transcript != self.transcript
+            && one_sentence(&one.transcript)
+            && self.commands.first().is_some_and(|(i, _)| *i == one.intent)
+            && halves.into_iter().all(|h| keeps(&slots, h))
+    }
+}
+
+/// Whether `slots` holds every value `half` has.
+fn keeps(slots: &Slots, half: &Slots) -> bool {
+    (SlotKind::ALL.iter()).all(|&k| half.get(k).is_none() || half.get(k) == slots.get(k))
+}
+
+/// Whether the recogniser wrote `text` as one sentence: no word before the last ends in
+/// '.', '?' or '!' ("5.4" is one word; "Dr." counts as an end, which only declines a join).
+fn one_sentence(text: &str) -> bool {
+    let words: Vec<&str> = text.split_whitespace().collect();
+    let inner = &words[..words.len().saturating_sub(1)];
+    !inner.iter().any(|w| w.ends_with(['.', '?', '!']))
 }
 
 /// What a session reports, with stream timestamps in ms from the first sample pushed.
@@ -810,7 +850,40 @@ mod tests {
                 ..Slots::default()
             },
         )];
-        assert!(!add.may_continue(WITHIN, 1_200, 16_000, &read));
+        // Heard together as two sentences, or as one reading of neither's intent: apart.
+        let both = [
+            command(
+                "Add milk. What's on my party list?",
+                AddToList,
+                item("milk", "shopping"),
+            ),
+            command(
+                "Add milk. What's on my party list?",
+                ReadList,
+                read[0].slots.clone().unwrap(),
+            ),
+        ];
+        assert!(!add.continued_by(&read, &both));
+        let run_on = [command(
+            "Add milk. What's on my party list?",
+            ReadList,
+            read[0].slots.clone().unwrap(),
+        )];
+        assert!(!add.continued_by(&read, &run_on));
+        let other = [command(
+            "Add milk what's on my party list",
+            ReadList,
+            read[0].slots.clone().unwrap(),
+        )];
+        assert!(!add.continued_by(&read, &other), "the second one's intent");
+        let track = |t: &str, it: &str| command(t, TrackOrder, item(it, "shopping"));
+        let order = said(&[track("Track my headphones order.", "headphones")]);
+        let ink = [track("has my printer ink shipped yet", "printer ink")];
+        let run_on = [track(
+            "Track my headphones order as my printer ink shipped yet.",
+            "printer ink",
+        )];
+        assert!(!order.continued_by(&ink, &run_on), "loses the headphones");
         let yes = [command("Yes, go ahead.", Confirm, Slots::default())];
         assert!(!add.may_continue(WITHIN, 1_200, 16_000, &yes));
         let mut spent = said(&[command("Yes.", Confirm, Slots::default())]);
@@ -821,6 +894,31 @@ mod tests {
             !add.may_continue(WITHIN, 1_200, 16_000, &[]),
             "nothing heard"
         );
+    }
+
+    #[test]
+    fn two_halves_that_each_read_as_a_command_are_one_when_heard_as_one_sentence() {
+        use Intent::*;
+        let none = Slots::default;
+        let what = said(&[command("What savings?", CheckSavings, none())]);
+        let rest = [command(
+            "Do I have on the Christmas list?",
+            ReadList,
+            Slots {
+                list: Some("christmas".into()),
+                ..Slots::default()
+            },
+        )];
+        assert!(what.may_continue(WITHIN, 1_200, 16_000, &rest));
+        let joined = [command(
+            "What savings do I have on the Christmas list?",
+            CheckSavings,
+            rest[0].slots.clone().unwrap(),
+        )];
+        assert!(what.continued_by(&rest, &joined));
+        // The second half dropped from the joined audio: the first one's reading again.
+        let dropped = [command("What savings?", CheckSavings, none())];
+        assert!(!what.continued_by(&rest, &dropped));
     }
 
     #[test]
