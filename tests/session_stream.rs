@@ -304,6 +304,37 @@ fn a_pause_to_think_inside_a_command_keeps_it_whole() {
     assert_eq!(cut.len(), 2, "{cut:?}");
 }
 
+/// Issue 15: a pause to think that the endpointer rightly keeps inside the utterance ("hey get
+/// rid of the" ... 500 ms ... "yogurt on my shopping list") is cut to `pause_kept_ms` in what
+/// the speech model hears: heard whole, Whisper wrote the pause as a sentence end ("I get rid
+/// of it. Yogurt on my shopping list.") and the command came out as a `clear_list`.
+#[test]
+fn a_pause_inside_an_utterance_is_not_heard_as_a_sentence_end() {
+    if common::skip_without_setup() {
+        return;
+    }
+    let path = "samples/en/pause_yogurt.wav";
+    let signal = wav(path);
+    let load = |ms: u32| common::recognizer_with(ModelKind::TinyEn, |s| s.pause_kept_ms = ms);
+    let rec = load(voxshop::pipeline::SessionConfig::default().pause_kept_ms);
+    let file = rec
+        .recognize_file(&std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(path))
+        .unwrap();
+    for us in [stream_in_20ms_chunks(&rec, &signal), file] {
+        assert_eq!(us.len(), 1, "{us:?}");
+        assert_eq!(us[0].intent, Some(voxshop::intent::Intent::RemoveFromList));
+        let slots = us[0].slots.as_ref().unwrap();
+        assert_eq!(slots.item.as_deref(), Some("yogurt"), "{us:?}");
+    }
+    let whole = stream_in_20ms_chunks(&load(0), &signal);
+    assert_eq!(whole.len(), 1, "{whole:?}");
+    assert_ne!(
+        whole[0].intent,
+        Some(voxshop::intent::Intent::RemoveFromList),
+        "{whole:?}"
+    );
+}
+
 /// Issue 15: a command whose first half is a whole command ("remove the light bulbs" ...
 /// 500 ms ... "from my party list") ends at the pause, and its rest, heard within
 /// `join_within_ms`, is heard together with it: the joined command amends the first, live and

@@ -94,6 +94,8 @@ impl Default for RecognizerConfig {
 /// adaptive_end = true        # wait longer in a pause after "add two litres of"
 /// incomplete_hangover_ms = 900
 /// complete_end_ms = 160      # end a whole command after this pause (off when absent)
+/// join_within_ms = 1000      # hear the next utterance with this one if it finishes its command
+/// pause_kept_ms = 240        # a longer pause inside an utterance is cut to this for the speech model
 /// [session.vad]
 /// hangover_ms = 250
 /// min_level_dbfs = -45.0

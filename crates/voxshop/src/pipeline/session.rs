@@ -8,6 +8,7 @@ use crate::error::Result;
 use crate::intent::{domain::domain, Intent, SlotKind, Slots};
 use crate::stt::{Lang, SttTimings, Transcript};
 use crate::vad::{self, Segment, Vad, VadConfig, VadEvent};
+use std::borrow::Cow;
 use std::time::Instant;
 
 /// Streaming options.
@@ -42,6 +43,10 @@ pub struct SessionConfig {
     /// heard together with it: its commands replace the last one's and carry `amends`
     /// (README, "A pause inside a command"). 0: never.
     pub join_within_ms: u32,
+    /// A pause inside an utterance longer than this is cut to it in the audio given to the
+    /// speech model (0: never); the endpointer still hears it whole. Whisper reads a pause
+    /// to think as a sentence end ("I get rid of it. Yogurt on my shopping list.").
+    pub pause_kept_ms: u32,
 }
 
 impl Default for SessionConfig {
@@ -56,6 +61,7 @@ impl Default for SessionConfig {
             incomplete_hangover_ms: 900,
             complete_end_ms: None,
             join_within_ms: 1_000,
+            pause_kept_ms: 240,
         }
     }
 }
@@ -98,6 +104,12 @@ impl SessionConfig {
                 self.join_within_ms
             ));
         }
+        if self.pause_kept_ms > MAX_PAUSE_KEPT_MS {
+            return Err(format!(
+                "pause_kept_ms = {} is not in 0..={MAX_PAUSE_KEPT_MS}",
+                self.pause_kept_ms
+            ));
+        }
         if self.tail_ms > self.vad.hangover_ms {
             return Err(format!(
                 "tail_ms = {} is longer than the hang-over ({} ms)",
@@ -105,6 +117,14 @@ impl SessionConfig {
             ));
         }
         Ok(())
+    }
+
+    /// The first `len` samples of an utterance's `audio` as the speech model hears them:
+    /// pauses inside cut to `pause_kept_ms` (`voiced`: its frames' flags).
+    fn stt_audio<'a>(&self, audio: &'a [f32], voiced: &[bool], len: usize) -> Cow<'a, [f32]> {
+        let frames = len.div_ceil(vad::FRAME).min(voiced.len());
+        let keep = vad::frames(self.pause_kept_ms);
+        vad::shorten_pauses(&audio[..len], &voiced[..frames], keep)
     }
 
     /// Samples of pause kept at the end of an utterance for the speech model.
@@ -125,6 +145,7 @@ const MAX_INCOMPLETE_HANGOVER_MS: u32 = 5_000;
 
 /// Nobody continues a command after a longer pause than this.
 const MAX_JOIN_WITHIN_MS: u32 = 5_000;
+const MAX_PAUSE_KEPT_MS: u32 = 5_000;
 
 /// Utterances heard together stay within the speech model's 30 s window.
 const MAX_JOINED_SAMPLES: usize = 28 * TARGET_RATE as usize;
@@ -527,13 +548,13 @@ impl Session {
         {
             return Ok(());
         }
-        let audio = &self.vad.current()[..len];
-        let (transcript, timings) = self.rec.transcribe(audio)?;
+        let audio = (self.config).stt_audio(self.vad.current(), self.vad.current_voiced(), len);
+        let (transcript, timings) = self.rec.transcribe(&audio)?;
         let joined = match &self.said {
             Some(said) => {
                 let alone = (self.rec).utterance_from(transcript.clone(), timings, 0, 0);
                 if said.may_continue(self.join_within(), start, len, &alone) {
-                    Some(self.rec.transcribe(&[&said.audio[..], audio].concat())?)
+                    Some(self.rec.transcribe(&[&said.audio[..], &audio].concat())?)
                 } else {
                     None
                 }
@@ -574,7 +595,10 @@ impl Session {
         }
         let (transcript, timings) = match speculated {
             Some(j) => j,
-            None => (self.rec).transcribe(&[&said.audio[..], &seg.samples[..len]].concat())?,
+            None => {
+                let audio = self.config.stt_audio(&seg.samples, &seg.voiced, len);
+                (self.rec).transcribe(&[&said.audio[..], &audio].concat())?
+            }
         };
         let joined =
             (self.rec).utterance_from(transcript, timings, said.span.start_ms, seg.end_ms());
@@ -608,7 +632,8 @@ impl Session {
                 Ok((s.transcript, s.timings, s.joined))
             }
             _ => {
-                let (t, timings) = self.rec.transcribe(&seg.samples[..len])?;
+                let audio = self.config.stt_audio(&seg.samples, &seg.voiced, len);
+                let (t, timings) = self.rec.transcribe(&audio)?;
                 Ok((t, timings, None))
             }
         }
@@ -660,7 +685,7 @@ impl Session {
                 let len = self.stt_len(&seg);
                 let (transcript, stt_timings, joined) = self.final_transcript(&seg, len)?;
                 let alone = (self.rec).utterance_from(transcript, stt_timings, start_ms, end_ms);
-                let audio = &seg.samples[..len];
+                let audio = self.config.stt_audio(&seg.samples, &seg.voiced, len);
                 let (mut commands, start, span, dialog_before, audio) =
                     match self.continuation(&seg, len, &alone, joined)? {
                         Some((mut joined, said)) => {
@@ -672,7 +697,7 @@ impl Session {
                                 start_ms: said.span.start_ms,
                                 end_ms,
                             };
-                            let audio = [&said.audio[..], audio].concat();
+                            let audio = [&said.audio[..], &audio].concat();
                             (joined, said.start, span, said.dialog_before, audio)
                         }
                         None => {

@@ -5,6 +5,7 @@
 //! hang-over before declaring the end, a minimum speech length and a maximum utterance length
 //! so that noise cannot hold an utterance open forever.
 
+use std::borrow::Cow;
 use std::collections::VecDeque;
 
 /// Samples per VAD frame (16 ms at 16 kHz), fixed by earshot.
@@ -97,6 +98,44 @@ pub fn frames(ms: u32) -> usize {
     (ms as usize * RATE as usize / 1000).div_ceil(FRAME)
 }
 
+/// `audio` with every unvoiced run between two voiced frames longer than `keep` frames cut
+/// to `keep` (half its start, half its end), by the frame flags `voiced` (one per 16 ms frame
+/// of `audio`, the last possibly partial); borrowed as it is when no run is cut or `keep` is 0.
+pub fn shorten_pauses<'a>(audio: &'a [f32], voiced: &[bool], keep: usize) -> Cow<'a, [f32]> {
+    let first = voiced.iter().position(|&v| v);
+    let last = voiced.iter().rposition(|&v| v);
+    let (Some(first), Some(last)) = (first, last) else {
+        return Cow::Borrowed(audio);
+    };
+    let mut cuts = Vec::new();
+    let mut run_start = None;
+    for (i, &v) in voiced.iter().enumerate().take(last + 1).skip(first) {
+        match (v, run_start) {
+            (false, None) => run_start = Some(i),
+            (true, Some(s)) => {
+                if keep > 0 && i - s > keep {
+                    let from = s + keep / 2;
+                    cuts.push((from * FRAME, (i - (keep - keep / 2)) * FRAME));
+                }
+                run_start = None;
+            }
+            _ => {}
+        }
+    }
+    if cuts.is_empty() {
+        return Cow::Borrowed(audio);
+    }
+    let mut out = Vec::with_capacity(audio.len());
+    let mut at = 0;
+    for (from, to) in cuts {
+        let (from, to) = (from.min(audio.len()), to.min(audio.len()));
+        out.extend_from_slice(&audio[at..from]);
+        at = to;
+    }
+    out.extend_from_slice(&audio[at..]);
+    Cow::Owned(out)
+}
+
 /// An utterance found in the stream; sample positions count from the start of the stream.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Segment {
@@ -109,6 +148,9 @@ pub struct Segment {
     pub forced: bool,
     /// RMS level of the voiced frames, dBFS.
     pub level_dbfs: f32,
+    /// Whether each 16 ms frame of `samples` was voiced (the pre-roll before the onset
+    /// counts as unvoiced).
+    pub voiced: Vec<bool>,
 }
 
 impl Segment {
@@ -160,6 +202,8 @@ pub struct Vad {
     /// Recent audio before any utterance, for pre-roll (bounded).
     history: VecDeque<f32>,
     current: Vec<f32>,
+    /// Whether each frame of `current` was voiced.
+    voiced: Vec<bool>,
     state: State,
     /// Samples consumed into frames so far.
     pos: u64,
@@ -178,6 +222,7 @@ impl Vad {
             pending: Vec::with_capacity(FRAME),
             history: VecDeque::new(),
             current: Vec::new(),
+            voiced: Vec::new(),
             state: State::Silence,
             pos: 0,
             voiced_energy: 0.0,
@@ -240,6 +285,11 @@ impl Vad {
         &self.current
     }
 
+    /// Whether each frame of [`Vad::current`] was voiced.
+    pub fn current_voiced(&self) -> &[bool] {
+        &self.voiced
+    }
+
     /// Consumes samples, returning the events they complete.
     pub fn push(&mut self, samples: &[f32]) -> Vec<VadEvent> {
         let mut events = Vec::new();
@@ -268,6 +318,9 @@ impl Vad {
         } = self.state
         {
             self.current.extend_from_slice(&self.pending);
+            if !self.pending.is_empty() {
+                self.voiced.push(unvoiced == 0);
+            }
             let end = self.pos + self.pending.len() as u64;
             // The unjudged partial frame counts as voiced when speech was still going on.
             let voiced_end = if unvoiced == 0 {
@@ -311,6 +364,11 @@ impl Vad {
                     self.current.clear();
                     self.current
                         .extend(self.history.iter().skip(self.history.len() - keep));
+                    // The onset's voiced frames are the pre-roll's last ones.
+                    let preroll = keep.div_ceil(FRAME);
+                    self.voiced.clear();
+                    self.voiced.resize(preroll.saturating_sub(run), false);
+                    self.voiced.resize(preroll, true);
                     self.history.clear();
                     self.state = State::Speech {
                         start,
@@ -332,6 +390,7 @@ impl Vad {
                 voiced_total,
             } => {
                 self.current.extend_from_slice(frame);
+                self.voiced.push(voiced);
                 if voiced {
                     self.voiced_energy += energy;
                 }
@@ -388,6 +447,7 @@ impl Vad {
         self.state = State::Silence;
         self.hangover = None;
         let samples = std::mem::take(&mut self.current);
+        let voiced = std::mem::take(&mut self.voiced);
         let energy = std::mem::take(&mut self.voiced_energy);
         let rms = (energy / (voiced_frames.max(1) * FRAME) as f64).sqrt();
         let level_dbfs = (20.0 * rms.max(1e-10).log10()) as f32;
@@ -404,6 +464,7 @@ impl Vad {
             voiced_end,
             forced,
             level_dbfs,
+            voiced,
         }));
     }
 }
@@ -453,5 +514,41 @@ mod tests {
         ] {
             assert!(bad.validate().is_err(), "{bad:?}");
         }
+    }
+
+    #[test]
+    fn only_pauses_between_voiced_frames_longer_than_kept_are_shortened() {
+        // Each frame's samples carry its index, to see which frames are left.
+        let flags = "..vv....vv.v......v...";
+        let voiced: Vec<bool> = flags.chars().map(|c| c == 'v').collect();
+        let audio: Vec<f32> = (0..voiced.len() * FRAME)
+            .map(|i| (i / FRAME) as f32)
+            .collect();
+        let left = |keep: usize| -> Vec<usize> {
+            let out = shorten_pauses(&audio, &voiced, keep);
+            out.chunks(FRAME).map(|f| f[0] as usize).collect()
+        };
+        // The leading and trailing pauses stay; the inner runs of 4 and 6 frames keep 2: one
+        // frame of each end; the run of one frame is shorter.
+        assert_eq!(
+            left(2),
+            [0, 1, 2, 3, 4, 7, 8, 9, 10, 11, 12, 17, 18, 19, 20, 21]
+        );
+        let mut five: Vec<usize> = (0..22).collect();
+        five.retain(|&f| f != 14);
+        assert_eq!(left(5), five);
+        assert!(matches!(
+            shorten_pauses(&audio, &voiced, 0),
+            Cow::Borrowed(_)
+        ));
+        assert!(matches!(
+            shorten_pauses(&audio, &voiced, 6),
+            Cow::Borrowed(_)
+        ));
+        // A partial last frame: flags for it, and a cut never past the audio's end.
+        assert_eq!(
+            shorten_pauses(&audio[..audio.len() - 100], &voiced, 2).len(),
+            16 * FRAME - 100
+        );
     }
 }
