@@ -261,7 +261,7 @@ impl Catalog {
             let allowed = c.intent.allowed_slots();
             self.widen_names(&mut c.slots, allowed, &words, lang);
             if one_command {
-                self.brand_said_before_item(&mut c.slots, allowed, &words);
+                self.brand_said_before_item(&mut c.slots, allowed, &words, lang);
                 self.name_left_out(c.intent, &mut c.slots, &words, lang);
             }
             self.resolve_slots(&mut c.slots, allowed);
@@ -301,10 +301,17 @@ impl Catalog {
         }
     }
 
-    /// A brand of the catalogue, spelled as it spells it, said right before the item and
-    /// left out of every slot ("add wasa crispbread": the tagger took only the item) is the
-    /// command's brand when it has none.
-    fn brand_said_before_item(&self, slots: &mut Slots, allowed: &[SlotKind], words: &[String]) {
+    /// A brand of the catalogue said right before the item and left out of every slot ("add
+    /// wasa crispbread", "some coat door chocolate": the tagger took only the item) is the
+    /// command's brand when it has none: spelled as the catalogue spells it, or near an
+    /// entry as a slot value is, on words that may bound a name.
+    fn brand_said_before_item(
+        &self,
+        slots: &mut Slots,
+        allowed: &[SlotKind],
+        words: &[String],
+        lang: Lang,
+    ) {
         if slots.brand.is_some() || !allowed.contains(&SlotKind::Brand) {
             return;
         }
@@ -318,17 +325,22 @@ impl Catalog {
                     .is_some_and(|r| r.start < range.end && range.start < r.end)
             })
         };
-        let brand = (1..=MAX_NAME_WORDS.min(item.start)).find_map(|n| {
-            let range = item.start - n..item.start;
-            let key = letters(&words[range.clone()].join(" "));
-            if key.chars().count() < MIN_MARKED_LETTERS || taken(range) {
+        let said = |range: std::ops::Range<usize>| {
+            let heard = words[range.clone()].join(" ");
+            let key = letters(&heard);
+            if key.chars().count() < MIN_MARKED_LETTERS || taken(range.clone()) {
                 return None;
             }
-            self.exact
-                .get(&key)
-                .filter(|(kind, _)| *kind == SlotKind::Brand)
-                .map(|(_, name)| name.clone())
-        });
+            if let Some((kind, name)) = self.exact.get(&key) {
+                return (*kind == SlotKind::Brand).then(|| name.clone());
+            }
+            may_bound_name(words, range, lang)
+                .then(|| self.resolve(SlotKind::Brand, &heard))
+                .flatten()
+                .map(String::from)
+        };
+        let brand =
+            (1..=MAX_NAME_WORDS.min(item.start)).find_map(|n| said(item.start - n..item.start));
         if brand.is_some() {
             slots.brand = brand;
         }
@@ -939,6 +951,34 @@ merchants = ["crate & barrel", "cdiscount", "john lewis", "zalando"]"#,
         let s = resolved(&c, Intent::AddToList, "add crispbread and lotus", &item);
         assert_eq!(s.brand, None);
         let s = resolved(&c, Intent::RemoveFromList, "remove wasa crispbread", &item);
+        assert_eq!(s.brand, None);
+        // Misheard, near an entry as a slot value would be; never on a word that does not
+        // begin a name ("the"), nor near nothing.
+        let c = Catalog::from_toml_str(r#"brands = ["côte d'or", "sagrotan"]"#).unwrap();
+        let chocolate = [(SlotKind::Item, "chocolate")];
+        let s = resolved(&c, Intent::Buy, "buy some coat door chocolate", &chocolate);
+        assert_eq!(s.brand.as_deref(), Some("côte d'or"));
+        let soap = [(SlotKind::Item, "hand soap")];
+        let s = resolved(
+            &c,
+            Intent::AddToList,
+            "put sagartan hand soap on the list",
+            &soap,
+        );
+        assert_eq!(s.brand.as_deref(), Some("sagrotan"));
+        let s = resolved(
+            &c,
+            Intent::AddToList,
+            "put the hand soap on the list",
+            &soap,
+        );
+        assert_eq!(s.brand, None);
+        let s = resolved(
+            &c,
+            Intent::AddToList,
+            "put liquid hand soap on the list",
+            &soap,
+        );
         assert_eq!(s.brand, None);
     }
 
