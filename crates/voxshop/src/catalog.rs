@@ -289,12 +289,16 @@ impl Catalog {
                 continue;
             };
             for other in NAME_KINDS {
-                let inside = text_slot(slots, other)
-                    .as_deref()
-                    .and_then(|v| find_words(&words[wide.clone()], v))
-                    .is_some();
-                if inside {
+                let Some(value) = text_slot(slots, other).clone() else {
+                    continue;
+                };
+                if find_words(&words[wide.clone()], &value).is_some() {
                     *text_slot(slots, other) = None;
+                } else if let Some(rest) =
+                    find_words(words, &value).and_then(|r| outside(r, wide.clone()))
+                {
+                    // The wider name took its first or last words ("australia | dam lager").
+                    *text_slot(slots, other) = Some(words[rest].join(" "));
                 }
             }
             *text_slot(slots, found) = Some(name);
@@ -509,6 +513,21 @@ fn slot_text(slots: &Slots, kind: SlotKind) -> Option<&str> {
         SlotKind::Contact => slots.contact.as_deref(),
         SlotKind::List => slots.list.as_deref(),
         _ => slots.item.as_deref(),
+    }
+}
+
+/// What is left of `range` once `taken` overlaps its start or its end only; None when they
+/// do not overlap, or `taken` holds it or lies inside it.
+fn outside(
+    range: std::ops::Range<usize>,
+    taken: std::ops::Range<usize>,
+) -> Option<std::ops::Range<usize>> {
+    let overlap = taken.start < range.end && range.start < taken.end;
+    match (taken.start <= range.start, taken.end >= range.end) {
+        _ if !overlap => None,
+        (true, false) => Some(taken.end..range.end),
+        (false, true) => Some(range.start..taken.start),
+        _ => None,
     }
 }
 
@@ -884,6 +903,27 @@ merchants = ["crate & barrel", "cdiscount", "john lewis", "zalando"]"#,
             ],
         );
         assert_eq!(s.merchant.as_deref(), Some("cdiscount"));
+        // The wider name takes the first word of the item the tagger gave it.
+        let c2 = Catalog::from_toml_str(r#"brands = ["estrella damm"]"#).unwrap();
+        let s = resolved(
+            &c2,
+            Intent::AddToList,
+            "Add 4 bottles of Australia Dam Lager to the Barbecue List.",
+            &[
+                (SlotKind::Brand, "australia"),
+                (SlotKind::Item, "dam lager"),
+            ],
+        );
+        assert_eq!(s.brand.as_deref(), Some("estrella damm"));
+        assert_eq!(s.item.as_deref(), Some("lager"));
+        assert_eq!(outside(2..5, 0..3), Some(3..5));
+        assert_eq!(outside(2..5, 4..7), Some(2..4));
+        assert_eq!(outside(2..5, 5..7), None, "apart");
+        assert_eq!(
+            outside(2..5, 3..4),
+            None,
+            "inside: the value would lose its middle"
+        );
         // A wider name of another kind never replaces a slot it does not take in.
         let s = resolved(
             &c,
