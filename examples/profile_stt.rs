@@ -1,5 +1,5 @@
 //! Per-step timing of one transcription, repeated: where the end-of-speech time goes.
-//! Run: `cargo run --release --example profile_stt [WAV] [RUNS]`.
+//! Run: `cargo run --release --example profile_stt [WAV] [RUNS] [tiny.en|base]`.
 
 use std::time::Instant;
 use voxshop::audio::load_wav_16k;
@@ -16,7 +16,15 @@ fn main() {
     for (key, value) in voxshop::stt::thread_env(voxshop::stt::default_threads(), None) {
         std::env::set_var(key, value);
     }
-    let rec = Recognizer::load(&RecognizerConfig::default()).expect("run scripts/setup first");
+    let model: voxshop::ModelKind = args
+        .get(3)
+        .map(|m| m.parse().expect("the model is tiny.en or base"))
+        .unwrap_or_default();
+    let config = RecognizerConfig {
+        model,
+        ..RecognizerConfig::default()
+    };
+    let rec = Recognizer::load(&config).expect("run scripts/setup first");
     let stt = rec.stt();
     let model = stt.model();
     let tok = stt.tokenizer();
