@@ -63,6 +63,10 @@ pub struct Domain {
     after_names: HashSet<String>,
     /// A word the speech model writes for a command verb -> the verb (`[misheard_verbs]`).
     misheard_verbs: HashMap<String, String>,
+    /// Verbs that put something on a list, and the words that lead to that list
+    /// (`[onto_list]`).
+    verbs_onto_list: HashSet<String>,
+    words_onto_list: HashSet<String>,
     /// By language code: that language's `leads_on` words (with its continuation words),
     /// and those with its `after_names` words, for text known to be in that language.
     leads_on_by_lang: HashMap<String, HashSet<String>>,
@@ -185,6 +189,16 @@ impl Domain {
         self.misheard_verbs.get(word).map(String::as_str)
     }
 
+    /// Whether `verb` puts something on a list ("add").
+    pub fn puts_onto_list(&self, verb: &str) -> bool {
+        self.verbs_onto_list.contains(verb)
+    }
+
+    /// Whether `word` leads to the list something goes on ("to", "on").
+    pub fn leads_onto_list(&self, word: &str) -> bool {
+        self.words_onto_list.contains(word)
+    }
+
     /// The unit a unit slot heard as `word` means: a unit word, or one the speech model
     /// writes for it.
     pub fn heard_unit(&self, word: &str) -> Option<&str> {
@@ -258,6 +272,8 @@ impl Domain {
             leads_on: one_word_each("leads_on", &raw.leads_on)?,
             after_names: one_word_each("after_names", &raw.after_names)?,
             misheard_verbs: raw.misheard_verbs.into_values().flatten().collect(),
+            verbs_onto_list: one_word_each("onto_list.verbs", &raw.onto_list.verbs)?,
+            words_onto_list: one_word_each("onto_list.words", &raw.onto_list.words)?,
             leads_on_by_lang: by_lang(&[&raw.continuation, &raw.leads_on]),
             ends_no_name_by_lang: by_lang(&[&raw.continuation, &raw.leads_on, &raw.after_names]),
             not_in_items: one_word_each("not_in_items", &raw.not_in_items)?,
@@ -479,6 +495,8 @@ struct RawDomain {
     #[serde(default)]
     misheard_verbs: BTreeMap<String, BTreeMap<String, String>>,
     #[serde(default)]
+    onto_list: RawOntoList,
+    #[serde(default)]
     not_in_items: BTreeMap<String, Vec<String>>,
     #[serde(default)]
     name_complements: BTreeMap<String, Vec<String>>,
@@ -593,6 +611,13 @@ struct RawNumbers {
     ignored: Vec<String>,
     phrases: BTreeMap<String, f64>,
     spoken: BTreeMap<String, Vec<String>>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawOntoList {
+    verbs: BTreeMap<String, Vec<String>>,
+    words: BTreeMap<String, Vec<String>>,
 }
 
 #[derive(Deserialize)]

@@ -1000,7 +1000,9 @@ fn tagged(spans: &[Span], i: usize) -> bool {
 /// An utterance that opens with a word the speech model writes for a command verb ("by
 /// three bottles of", `[misheard_verbs]` in domain.toml) is read with the verb when a
 /// quantity of something follows: a number or "for" (heard for "four"), then a unit within
-/// two words. "by ten to eleven am" and "bye for now" stay as they are.
+/// two words; or, for a verb that puts something on a list (`[verbs_onto_list]`), when the
+/// list it goes to follows ("at heinz ketchup to my party list"). "by ten to eleven am",
+/// "bye for now" and "by the way, add milk to my list" stay as they are.
 fn read_misheard_verb(tokens: &mut [String]) {
     let d = domain();
     let Some(verb) = tokens.first().and_then(|w| d.misheard_verb(w)) else {
@@ -1015,9 +1017,29 @@ fn read_misheard_verb(tokens: &mut [String]) {
         .skip(2)
         .take(2)
         .any(|w| d.heard_unit(w).is_some());
-    if quantity && unit {
+    if (quantity && unit) || (d.puts_onto_list(verb) && onto_a_list(&tokens[1..])) {
         tokens[0] = verb.to_string();
     }
+}
+
+/// Most words between the word that leads onto a list and the word that closes its name
+/// ("to | my party | list").
+const MAX_LIST_DESTINATION_WORDS: usize = 3;
+
+/// Whether `tokens` say where something goes on a list: a word that leads onto one (`[onto_list]`
+/// in domain.toml: "to", "on"), then at most `MAX_LIST_DESTINATION_WORDS` words and the word
+/// that closes a list's name.
+fn onto_a_list(tokens: &[String]) -> bool {
+    let d = domain();
+    let closes = |w: &String| d.lists.words_after.contains(w);
+    tokens
+        .iter()
+        .enumerate()
+        .filter(|(_, w)| closes(w))
+        .any(|(end, _)| {
+            let from = end.saturating_sub(MAX_LIST_DESTINATION_WORDS + 1);
+            tokens[from..end].iter().any(|w| d.leads_onto_list(w))
+        })
 }
 
 /// Most untagged words between a list's name and the word "list" that are taken into it.
@@ -1587,12 +1609,20 @@ mod tests {
         assert_eq!(first("bye for cans of tuna"), "buy");
         assert_eq!(first("by 12 cans of beer please"), "buy");
         assert_eq!(first("by two leaders of milk"), "buy");
-        // Not without a quantity and a unit, nor away from the start.
+        // A verb that puts something on a list, before the list it goes to.
+        assert_eq!(first("at heinz ketchup to my party list"), "add");
+        assert_eq!(first("at birthday candles on the list"), "add");
+        assert_eq!(first("at 500 grams of ground beef"), "add");
+        // Not without a quantity and a unit (or, for "add", the list), nor away from the start.
         for t in [
             "by ten to eleven am start my vacuum cleaner",
             "bye for now",
             "by a lot of people",
             "songs by three doors down",
+            "by the way add milk to my list",
+            "at what time does the store close",
+            "at edge here into my road trip playlist",
+            "at the end of the list",
         ] {
             assert_eq!(first(t), t.split(' ').next().unwrap(), "{t}");
         }
