@@ -163,6 +163,7 @@ fn config_values_out_of_range_are_refused_by_name() {
             "[session]\ncomplete_end_ms = 400\n",
             "complete_end_ms = 400",
         ),
+        ("[session]\npause_kept_ms = 9000\n", "pause_kept_ms = 9000"),
         ("bias_min_logprob = 3.0\n", "bias_min_logprob = 3"),
     ]
     .into_iter()

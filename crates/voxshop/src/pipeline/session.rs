@@ -145,6 +145,8 @@ const MAX_INCOMPLETE_HANGOVER_MS: u32 = 5_000;
 
 /// Nobody continues a command after a longer pause than this.
 const MAX_JOIN_WITHIN_MS: u32 = 5_000;
+
+/// A pause kept longer than this is no shortening at all.
 const MAX_PAUSE_KEPT_MS: u32 = 5_000;
 
 /// Utterances heard together stay within the speech model's 30 s window.
@@ -250,8 +252,8 @@ impl Said {
     /// count), and says something new, unless `alone` is a fragment or no command at all
     /// ("buy those trash bags" ... "again"; "reorder that" ... "last thing I bought").
     /// Two whole commands in a row stand apart unless the recogniser hears them as one
-    /// sentence that is one whole command of one of their intents: halves that each read
-    /// as a command ("how much did I?" ... "save with coupons this year").
+    /// sentence that is one whole command going on with the first one's intent: halves that
+    /// each read as a command ("how much did I?" ... "save with coupons this year").
     fn continued_by(&self, alone: &[Utterance], joined: &[Utterance]) -> bool {
         if self.two_whole(alone) {
             return self.heard_as_one(alone, joined);
