@@ -984,11 +984,18 @@ pub fn assemble_commands(
         .collect()
 }
 
-/// The tokens the classifier reads `text` as: tokenised, a misheard opening verb read as
-/// the verb (`read_misheard_verb`; training tokenises without it).
+/// The tokens the classifier reads `text` as: tokenised, a misheard verb opening the
+/// utterance, a sentence or a phrase after a comma read as the verb, within its sentence
+/// ("Alexa, by three bottles", "And the other. At six cans of tomato soup";
+/// `read_misheard_verb`; training tokenises without it).
 fn classified_tokens(text: &str) -> (Vec<String>, Vec<Break>) {
     let (mut tokens, breaks) = tokenize_with_breaks(text);
-    read_misheard_verb(&mut tokens);
+    for start in (0..tokens.len()).filter(|&i| i == 0 || breaks[i] != Break::Word) {
+        let end = (start + 1..tokens.len())
+            .find(|&j| breaks[j] == Break::Sentence)
+            .unwrap_or(tokens.len());
+        read_misheard_verb(&mut tokens[start..end]);
+    }
     (tokens, breaks)
 }
 
@@ -1626,6 +1633,24 @@ mod tests {
         ] {
             assert_eq!(first(t), t.split(' ').next().unwrap(), "{t}");
         }
+        // After a wake word and a comma, or opening a sentence, within that sentence only.
+        let read = |t: &str| classified_tokens(t).0.join(" ");
+        assert_eq!(
+            read("Alexa, by three bottles of tide."),
+            "alexa buy three bottles of tide"
+        );
+        assert_eq!(
+            read("And the other. At six cans of soup."),
+            "and the other add six cans of soup"
+        );
+        assert_eq!(
+            read("Alexa, at what time. Add milk to my list."),
+            "alexa at what time add milk to my list"
+        );
+        assert_eq!(
+            read("songs by three doors down"),
+            "songs by three doors down"
+        );
     }
 
     #[test]
