@@ -371,6 +371,11 @@ impl Numbers {
 }
 
 impl Lists {
+    /// Whether `word` closes a list's name ("party | list").
+    pub fn closes_name(&self, word: &str) -> bool {
+        self.words_after.iter().any(|a| a == word)
+    }
+
     pub fn is_alias(&self, name: &str) -> bool {
         self.aliases.contains(name)
     }

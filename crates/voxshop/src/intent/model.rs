@@ -1007,7 +1007,7 @@ fn tagged(spans: &[Span], i: usize) -> bool {
 /// An utterance that opens with a word the speech model writes for a command verb ("by
 /// three bottles of", `[misheard_verbs]` in domain.toml) is read with the verb when a
 /// quantity of something follows: a number or "for" (heard for "four"), then a unit within
-/// two words; or, for a verb that puts something on a list (`[verbs_onto_list]`), when the
+/// two words; or, for a verb that puts something on a list (`[onto_list]`), when the
 /// list it goes to follows ("at heinz ketchup to my party list"). "by ten to eleven am",
 /// "bye for now" and "by the way, add milk to my list" stay as they are.
 fn read_misheard_verb(tokens: &mut [String]) {
@@ -1038,11 +1038,10 @@ const MAX_LIST_DESTINATION_WORDS: usize = 3;
 /// that closes a list's name.
 fn onto_a_list(tokens: &[String]) -> bool {
     let d = domain();
-    let closes = |w: &String| d.lists.words_after.contains(w);
     tokens
         .iter()
         .enumerate()
-        .filter(|(_, w)| closes(w))
+        .filter(|(_, w)| d.lists.closes_name(w))
         .any(|(end, _)| {
             let from = end.saturating_sub(MAX_LIST_DESTINATION_WORDS + 1);
             tokens[from..end].iter().any(|w| d.leads_onto_list(w))
@@ -1057,7 +1056,6 @@ const MAX_LIST_NAME_STRETCH: usize = 2;
 /// that can be part of a name (not "to", "my", "please", ...).
 fn stretch_list_names(tokens: &[String], spans: &[Span]) -> Vec<Span> {
     let d = domain();
-    let closes = |w: &str| d.lists.words_after.iter().any(|a| a == w);
     spans
         .iter()
         .map(|&sp| {
@@ -1069,12 +1067,12 @@ fn stretch_list_names(tokens: &[String], spans: &[Span]) -> Vec<Span> {
             let stretch = (sp.end..tokens.len())
                 .take(MAX_LIST_NAME_STRETCH + 1)
                 .find(|&j| {
-                    closes(&tokens[j])
+                    d.lists.closes_name(&tokens[j])
                         || tagged(spans, j)
                         || (d.ends_no_name(&tokens[j]) && !inner_and(j))
                 });
             match stretch {
-                Some(j) if j > sp.end && closes(&tokens[j]) && !inner_and(j - 1) => {
+                Some(j) if j > sp.end && d.lists.closes_name(&tokens[j]) && !inner_and(j - 1) => {
                     Span { end: j, ..sp }
                 }
                 _ => sp,

@@ -285,13 +285,13 @@ impl Said {
             return false;
         };
         let slots = one.slots.clone().unwrap_or_default();
-        let halves = (self.commands.iter().filter_map(|(_, s)| s.as_ref()))
+        let mut halves = (self.commands.iter().filter_map(|(_, s)| s.as_ref()))
             .chain(alone.iter().filter_map(|u| u.slots.as_ref()));
         complete_commands(joined) == 1
             && one.transcript != self.transcript
             && one_sentence(&one.transcript)
             && self.commands.first().is_some_and(|(i, _)| *i == one.intent)
-            && halves.into_iter().all(|h| keeps(&slots, h))
+            && halves.all(|h| keeps(&slots, h))
     }
 }
 
@@ -580,11 +580,13 @@ impl Session {
     }
 
     /// The commands that replace the last utterance's when `seg` continues it, with the
-    /// utterance they replace; None when `seg` stands alone.
+    /// utterance they replace; None when `seg` stands alone. `audio`: the first `len` samples
+    /// of `seg` as the speech model hears them.
     fn continuation(
         &mut self,
         seg: &Segment,
         len: usize,
+        audio: &[f32],
         alone: &[Utterance],
         speculated: Option<(Transcript, SttTimings)>,
     ) -> Result<Option<(Vec<Utterance>, Said)>> {
@@ -597,10 +599,7 @@ impl Session {
         }
         let (transcript, timings) = match speculated {
             Some(j) => j,
-            None => {
-                let audio = self.config.stt_audio(&seg.samples, &seg.voiced, len);
-                (self.rec).transcribe(&[&said.audio[..], &audio].concat())?
-            }
+            None => (self.rec).transcribe(&[&said.audio[..], audio].concat())?,
         };
         let joined =
             (self.rec).utterance_from(transcript, timings, said.span.start_ms, seg.end_ms());
@@ -622,20 +621,21 @@ impl Session {
     }
 
     /// The utterance's transcript, and its reading together with the last utterance when
-    /// that was made: the speculative ones when they covered the same audio.
+    /// that was made: the speculative ones when they covered the same audio, else `audio`'s
+    /// (the first `len` samples of `seg` as the speech model hears them).
     #[allow(clippy::type_complexity)]
     fn final_transcript(
         &mut self,
         seg: &Segment,
         len: usize,
+        audio: &[f32],
     ) -> Result<(Transcript, SttTimings, Option<(Transcript, SttTimings)>)> {
         match self.speculation.take() {
             Some(s) if s.start == seg.start && s.len == len => {
                 Ok((s.transcript, s.timings, s.joined))
             }
             _ => {
-                let audio = self.config.stt_audio(&seg.samples, &seg.voiced, len);
-                let (t, timings) = self.rec.transcribe(&audio)?;
+                let (t, timings) = self.rec.transcribe(audio)?;
                 Ok((t, timings, None))
             }
         }
@@ -685,11 +685,11 @@ impl Session {
                 events.push(Event::SpeechEnd { start_ms, end_ms });
                 let vad_ms = std::mem::take(&mut self.vad_ms);
                 let len = self.stt_len(&seg);
-                let (transcript, stt_timings, joined) = self.final_transcript(&seg, len)?;
-                let alone = (self.rec).utterance_from(transcript, stt_timings, start_ms, end_ms);
                 let audio = self.config.stt_audio(&seg.samples, &seg.voiced, len);
+                let (transcript, stt_timings, joined) = self.final_transcript(&seg, len, &audio)?;
+                let alone = (self.rec).utterance_from(transcript, stt_timings, start_ms, end_ms);
                 let (mut commands, start, span, dialog_before, audio) =
-                    match self.continuation(&seg, len, &alone, joined)? {
+                    match self.continuation(&seg, len, &audio, &alone, joined)? {
                         Some((mut joined, said)) => {
                             self.dialog.restore(&said.dialog_before);
                             for u in &mut joined {
