@@ -1316,7 +1316,20 @@ fn one_value(tokens: &[String], last: &Span, next: &Span) -> bool {
     if next.start == last.end + 1 && tokens[last.end] == "&" {
         return true;
     }
-    let numbers = &domain().numbers;
+    // "tapis | de | yoga", "essoreuse | à | salade": the tagger heard two items where one
+    // name goes on after "de"/"à" (`[name_complements]`); no grammar joins two items so.
+    // Not over a word that names no item ("deux kilos et | demi | de pommes").
+    let d = domain();
+    if next.kind == SlotKind::Item
+        && next.start == last.end + 1
+        && d.joins_name_complement(&tokens[last.end])
+        && tokens[last.start..last.end]
+            .iter()
+            .all(|w| d.may_be_in_item(w) && !d.numbers.is_half(w))
+    {
+        return true;
+    }
+    let numbers = &d.numbers;
     matches!(next.kind, SlotKind::Quantity | SlotKind::Amount)
         && next.start == last.end + 1
         && joins_number(tokens.get(last.end))
@@ -1715,6 +1728,38 @@ mod tests {
             Some("lait de soja")
         );
         assert_eq!(item("achète du lait demain", 2, 3).as_deref(), Some("lait"));
+        // Two items the tagger heard on either side of "de"/"à" are one name, wherever the
+        // command goes on.
+        let two = |t: &str, a: (usize, usize), b: (usize, usize)| {
+            item_of(
+                t,
+                &[
+                    span(SlotKind::Item, a.0, a.1),
+                    span(SlotKind::Item, b.0, b.1),
+                ],
+            )
+        };
+        assert_eq!(
+            two("ajoute une housse de couette à ma liste", (2, 3), (4, 5)).as_deref(),
+            Some("housse de couette")
+        );
+        assert_eq!(
+            two("commande une essoreuse à salade chez darty", (2, 3), (4, 5)).as_deref(),
+            Some("essoreuse à salade")
+        );
+        let potatoes = item_of(
+            "ajoute deux kilos et demi de pommes de terre",
+            &[
+                span(SlotKind::Quantity, 1, 2),
+                span(SlotKind::Unit, 2, 3),
+                Span {
+                    score: -2.0,
+                    ..span(SlotKind::Item, 4, 5)
+                },
+                span(SlotKind::Item, 6, 9),
+            ],
+        );
+        assert_eq!(potatoes.as_deref(), Some("pommes de terre"));
         assert_eq!(
             item("retire le lait de ma liste", 2, 3).as_deref(),
             Some("lait")
