@@ -951,7 +951,10 @@ pub fn assemble_commands(
         pauses,
         &halves_after_numbers(tokens, &units_heard_after_quantities(tokens, spans)),
     );
-    let stretched = stretch_list_names(tokens, &names_across_ampersand(tokens, &heard));
+    let stretched = stretch_list_names(
+        tokens,
+        &names_run_to_the_end(tokens, pauses, &names_across_ampersand(tokens, &heard)),
+    );
     let merged = merge_touching(tokens, &stretched);
     let merged = cut_items_at_pauses(&merged, pauses);
     let spans = &merged[..];
@@ -1244,6 +1247,45 @@ fn cents_after_currency(tokens: &[String], spans: &[Span]) -> Option<f64> {
     let named = tokens.get(end).is_some_and(|w| d.is_cents_word(w));
     let ends = end == tokens.len() || d.begins_continuation(&tokens[end]);
     (named || (ends && !joined)).then_some(cents / 100.0)
+}
+
+/// Most untagged words at the end of a command that the name before them takes in.
+const MAX_NAME_TAIL: usize = 2;
+
+/// A shop, charity or contact named last runs to the end of the command: the tagger cut
+/// names it has not seen after their first words ("the ronald | mcdonald house", "uncle |
+/// ray", "électro | dépôt"). Only words that may be in a name, and only when nothing but
+/// the end of the command, a pause or a word that opens the rest of one follows them
+/// ("to uncle ray right now" keeps "uncle").
+fn names_run_to_the_end(tokens: &[String], pauses: &[bool], spans: &[Span]) -> Vec<Span> {
+    let d = domain();
+    let ends_at = |i: usize| {
+        i == tokens.len() || pauses.get(i) == Some(&true) || d.begins_continuation(&tokens[i])
+    };
+    let free = |i: usize| !tagged(spans, i) && d.may_be_in_item(&tokens[i]);
+    spans
+        .iter()
+        .map(|&sp| {
+            if !matches!(
+                sp.kind,
+                SlotKind::Merchant | SlotKind::Charity | SlotKind::Contact
+            ) || ends_at(sp.end)
+            {
+                return sp;
+            }
+            let tail = (sp.end..tokens.len())
+                .take(MAX_NAME_TAIL)
+                .take_while(|&i| free(i) && pauses.get(i) != Some(&true))
+                .count();
+            match (1..=tail).rev().find(|&n| ends_at(sp.end + n)) {
+                Some(n) => Span {
+                    end: sp.end + n,
+                    ..sp
+                },
+                None => sp,
+            }
+        })
+        .collect()
 }
 
 /// Most untagged words after (or one before) an "&" that a name takes in.
@@ -1764,6 +1806,49 @@ mod tests {
             item("retire le lait de ma liste", 2, 3).as_deref(),
             Some("lait")
         );
+    }
+
+    #[test]
+    fn a_shop_charity_or_contact_named_last_runs_to_the_end_of_the_command() {
+        let slots = |intent, t: &str, spans: &[Span]| {
+            assemble_commands(intent, &words(t), &[], spans).remove(0)
+        };
+        let donation = slots(
+            Intent::Donate,
+            "donate ten dollars to the ronald mcdonald house",
+            &[
+                span(SlotKind::Amount, 1, 2),
+                span(SlotKind::Currency, 2, 3),
+                span(SlotKind::Charity, 5, 6),
+            ],
+        );
+        assert_eq!(donation.charity.as_deref(), Some("ronald mcdonald house"));
+        let shop = |t: &str, at: usize| {
+            slots(
+                Intent::BuyForMe,
+                t,
+                &[
+                    span(SlotKind::Item, 2, 3),
+                    span(SlotKind::Merchant, at, at + 1),
+                ],
+            )
+            .merchant
+        };
+        assert_eq!(
+            shop("achète-moi une lampe sur électro dépôt", 4).as_deref(),
+            Some("électro dépôt")
+        );
+        // Not over the words after a shop's name, nor when the command goes on after them.
+        assert_eq!(
+            shop("buy me lamps on the ikea website", 5).as_deref(),
+            Some("ikea")
+        );
+        let contact = slots(
+            Intent::ShareProduct,
+            "send this to uncle ray right now",
+            &[span(SlotKind::Contact, 3, 4)],
+        );
+        assert_eq!(contact.contact.as_deref(), Some("uncle"));
     }
 
     #[test]
