@@ -1119,6 +1119,12 @@ fn units_heard_after_quantities(tokens: &[String], spans: &[Span]) -> Vec<Span> 
     out
 }
 
+/// Whether a command's words stop before token `i`: its end, a pause, or a word that opens
+/// the rest of a command ("from", "to", "sur": `[continuation]` in domain.toml).
+fn command_stops_at(tokens: &[String], pauses: &[bool], i: usize) -> bool {
+    i >= tokens.len() || pauses.get(i) == Some(&true) || domain().begins_continuation(&tokens[i])
+}
+
 /// An item takes in the word the tagger left out between it and its determiner ("a | yoga
 /// | mat", "me | running | shorts", `[not_in_items]` in domain.toml names the words it
 /// does not take: "some more milk"); in French, whose adjectives and complements follow
@@ -1128,9 +1134,7 @@ fn units_heard_after_quantities(tokens: &[String], spans: &[Span]) -> Vec<Span> 
 fn items_take_their_modifiers(tokens: &[String], pauses: &[bool], spans: &[Span]) -> Vec<Span> {
     let d = domain();
     let free = |i: usize| i < tokens.len() && !tagged(spans, i) && d.may_be_in_item(&tokens[i]);
-    let ends_after = |i: usize| {
-        i == tokens.len() || pauses.get(i) == Some(&true) || d.begins_continuation(&tokens[i])
-    };
+    let ends_after = |i: usize| command_stops_at(tokens, pauses, i);
     let after_quantity = |i: usize| {
         spans
             .iter()
@@ -1259,9 +1263,7 @@ const MAX_NAME_TAIL: usize = 2;
 /// ("to uncle ray right now" keeps "uncle").
 fn names_run_to_the_end(tokens: &[String], pauses: &[bool], spans: &[Span]) -> Vec<Span> {
     let d = domain();
-    let ends_at = |i: usize| {
-        i == tokens.len() || pauses.get(i) == Some(&true) || d.begins_continuation(&tokens[i])
-    };
+    let ends_at = |i: usize| command_stops_at(tokens, pauses, i);
     let free = |i: usize| !tagged(spans, i) && d.may_be_in_item(&tokens[i]);
     spans
         .iter()
