@@ -1127,10 +1127,10 @@ fn command_stops_at(tokens: &[String], pauses: &[bool], i: usize) -> bool {
 
 /// An item takes in the word the tagger left out between it and its determiner ("a | yoga
 /// | mat", "me | running | shorts", `[not_in_items]` in domain.toml names the words it
-/// does not take: "some more milk"); in French, whose adjectives and complements follow
-/// the noun, also the word after it or after "de"/"à" when the command ends there
-/// ("viande | hachée", "tapis | de yoga"). The tagger learnt names from the corpus's
-/// products and stops at a word it has not seen in one.
+/// does not take: "some more milk"), and the one after it when the command's words stop
+/// there (English head nouns: "zip | ties | from the list"; French adjectives: "viande |
+/// hachée"); in French also a complement after "de"/"à" ("tapis | de yoga"). The tagger
+/// learnt names from the corpus's products and stops at a word it has not seen in one.
 fn items_take_their_modifiers(tokens: &[String], pauses: &[bool], spans: &[Span]) -> Vec<Span> {
     let d = domain();
     let free = |i: usize| i < tokens.len() && !tagged(spans, i) && d.may_be_in_item(&tokens[i]);
@@ -1154,18 +1154,17 @@ fn items_take_their_modifiers(tokens: &[String], pauses: &[bool], spans: &[Span]
             if sp.start >= 2 && free(sp.start - 1) && opens_item(sp.start - 2) {
                 sp.start -= 1;
             }
-            if french {
-                let e = sp.end;
-                if free(e) && ends_after(e + 1) {
-                    sp.end = e + 1;
-                } else if e < tokens.len()
-                    && d.joins_name_complement(&tokens[e])
-                    && free(e + 1)
-                    && !d.is_determiner(&tokens[e + 1])
-                    && ends_after(e + 2)
-                {
-                    sp.end = e + 2;
-                }
+            let e = sp.end;
+            if free(e) && ends_after(e + 1) {
+                sp.end = e + 1;
+            } else if french
+                && e < tokens.len()
+                && d.joins_name_complement(&tokens[e])
+                && free(e + 1)
+                && !d.is_determiner(&tokens[e + 1])
+                && ends_after(e + 2)
+            {
+                sp.end = e + 2;
             }
             sp
         })
@@ -1756,7 +1755,16 @@ mod tests {
         assert_eq!(item("buy some more milk", 3, 4).as_deref(), Some("milk"));
         assert_eq!(item("i want to buy milk", 4, 5).as_deref(), Some("milk"));
         assert_eq!(item("buy the same coffee", 3, 4).as_deref(), Some("coffee"));
-        // English adjectives come before the noun: what follows is not taken.
+        // English puts the head noun last: the word the tagger left out before the command
+        // stops is taken, but not a word the command says after its item.
+        assert_eq!(
+            item("delete zip ties from the garage list", 1, 2).as_deref(),
+            Some("zip ties")
+        );
+        assert_eq!(
+            item("cancel the blender order", 2, 3).as_deref(),
+            Some("blender")
+        );
         assert_eq!(item("buy milk today", 1, 2).as_deref(), Some("milk"));
         // French ones after it, and complements after "de" where the command ends.
         assert_eq!(
