@@ -77,6 +77,16 @@ pub struct Domain {
     name_complements: HashSet<String>,
     /// Words for a hundredth of a currency ("cents", "centimes": `[currency_cents]`).
     cents_words: HashSet<String>,
+    /// What each language's text is told by (`[language_vote]`), English first.
+    votes: Vec<LanguageVote>,
+}
+
+/// The words and letters that count for one language in `Domain::language_of`.
+#[derive(Debug)]
+struct LanguageVote {
+    lang: Lang,
+    words: HashSet<String>,
+    letters: Vec<char>,
 }
 
 /// At most this many words are a fragment (see [`Domain::is_fragment`]).
@@ -116,6 +126,29 @@ impl Domain {
     /// Whether `word` (lower case) begins the rest of a command, never a request of its own.
     pub fn begins_continuation(&self, word: &str) -> bool {
         self.continuation.contains(word)
+    }
+
+    /// The more likely language of `words` (lower case) by `[language_vote]`: two for each of
+    /// a language's words, one for each word holding one of its letters; English when no
+    /// language has more.
+    pub fn language_of(&self, words: &[String]) -> Lang {
+        let score = |vote: &LanguageVote| -> usize {
+            words
+                .iter()
+                .map(|w| {
+                    2 * usize::from(vote.words.contains(w))
+                        + usize::from(w.chars().any(|c| vote.letters.contains(&c)))
+                })
+                .sum()
+        };
+        let mut best = (Lang::En, 0);
+        for vote in &self.votes {
+            let s = score(vote);
+            if s > best.1 {
+                best = (vote.lang, s);
+            }
+        }
+        best.0
     }
 
     /// Whether a command that ends on `word` (lower case) has more to come ("buy the", "add
@@ -279,6 +312,7 @@ impl Domain {
             not_in_items: one_word_each("not_in_items", &raw.not_in_items)?,
             name_complements: one_word_each("name_complements", &raw.name_complements)?,
             cents_words: one_word_each("currency_cents", &raw.currency_cents)?,
+            votes: language_votes(raw.language_vote)?,
             units: word_table("unit", &raw.unit)?,
             heard_units: heard_table("unit", &raw.unit)?,
             currencies: word_table("currency", &raw.currency)?,
@@ -507,6 +541,47 @@ struct RawDomain {
     name_complements: BTreeMap<String, Vec<String>>,
     #[serde(default)]
     currency_cents: BTreeMap<String, Vec<String>>,
+    #[serde(default)]
+    language_vote: BTreeMap<String, RawVote>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawVote {
+    words: Vec<String>,
+    #[serde(default)]
+    letters: Vec<String>,
+}
+
+/// `[language_vote]`, English first so that a tie is English.
+fn language_votes(raw: BTreeMap<String, RawVote>) -> Result<Vec<LanguageVote>, String> {
+    let mut votes = Vec::new();
+    for (code, vote) in raw {
+        let lang: Lang = code
+            .parse()
+            .map_err(|e| format!("language_vote.{code}: {e}"))?;
+        let table = format!("language_vote.{code}.words");
+        let words = one_word_each(&table, &BTreeMap::from([(code.clone(), vote.words)]))?;
+        let mut letters = Vec::new();
+        for l in &vote.letters {
+            let mut chars = l.chars();
+            match (chars.next(), chars.next()) {
+                (Some(c), None) => letters.push(c),
+                _ => {
+                    return Err(format!(
+                        "language_vote.{code}.letters: {l:?} is not one letter"
+                    ))
+                }
+            }
+        }
+        votes.push(LanguageVote {
+            lang,
+            words,
+            letters,
+        });
+    }
+    votes.sort_by_key(|v| v.lang != Lang::En);
+    Ok(votes)
 }
 
 /// Whether `word` is among `lang`'s words of a table made by `by_lang`.
@@ -674,6 +749,15 @@ mod tests {
         let needs_other = SOURCE.replace("needs = [\"contact\"]", "needs = [\"charity\"]");
         let e = Domain::parse(&needs_other).unwrap_err();
         assert!(e.contains("share_product") && e.contains("charity"), "{e}");
+        let two_letters = SOURCE.replace("letters = [\"é\"", "letters = [\"ée\"");
+        let e = Domain::parse(&two_letters).unwrap_err();
+        assert!(
+            e.contains("language_vote.fr.letters") && e.contains("ée"),
+            "{e}"
+        );
+        let unknown = SOURCE.replace("[language_vote.fr]", "[language_vote.de]");
+        let e = Domain::parse(&unknown).unwrap_err();
+        assert!(e.contains("language_vote.de"), "{e}");
     }
 
     /// DOMAIN.md: `item` for add_to_list, remove_from_list, buy and buy_for_me; `contact`
