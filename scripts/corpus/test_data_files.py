@@ -1,12 +1,13 @@
 """A malformed data file is an error that names the file and the entry to fix."""
 
+import json
 import pathlib
 import shutil
 import tempfile
 import unittest
 
 from corpus.data import CORPUS_DIR, DOMAIN, CorpusData
-from corpus.datafile import DataError
+from corpus.datafile import ROOT, DataError
 from corpus.domain import DOMAIN_FILE, Domain
 
 
@@ -91,6 +92,26 @@ class Loaded(unittest.TestCase):
         self.assertLessEqual(set(data.brands_by_cat), set(data.categories))
         self.assertEqual(list(data.group_weights["buy_for_me"]),
                          [("grocery", 0), ("consumable", 15), ("durable", 85)])
+
+    def test_no_name_of_the_held_out_sets_is_said(self):
+        """tests/data/unseen_items*.jsonl measure names the generator never says: a product,
+        brand or shop added to data/corpus/ must not be one of theirs."""
+        data = CorpusData(DOMAIN)
+        said = {b for bs in data.brands_by_cat.values() for b in bs} | set(data.merchants)
+        for products in data.products.values():
+            said |= {n for p in products for n in (p.name, p.sing) if n}
+        said = {n.lower() for n in said}
+        held_out = sorted(ROOT.glob("tests/data/unseen_items*.jsonl"))
+        self.assertEqual(len(held_out), 4)
+        for path in held_out:
+            for line in path.read_text(encoding="utf-8").splitlines():
+                record = json.loads(line)
+                for command in record.get("commands", [record]):
+                    for kind in ("item", "brand", "merchant"):
+                        name = command.get("slots", {}).get(kind)
+                        if isinstance(name, str):
+                            self.assertFalse(name.lower() in said, "%s: %s %r is said by "
+                                             "data/corpus/" % (path.name, kind, name))
 
 
 if __name__ == "__main__":
