@@ -77,6 +77,8 @@ pub struct Domain {
     name_complements: HashSet<String>,
     /// Words for a hundredth of a currency ("cents", "centimes": `[currency_cents]`).
     cents_words: HashSet<String>,
+    /// Words after which a name is a shop (`[before_shops]`).
+    before_shops: HashSet<String>,
     /// What each language's text is told by (`[language_vote]`), English first.
     votes: Vec<LanguageVote>,
 }
@@ -204,6 +206,11 @@ impl Domain {
         self.leads_on.contains(word)
     }
 
+    /// Whether a name said right after `word` (lower case) is a shop ("from", "chez").
+    pub fn comes_before_shops(&self, word: &str) -> bool {
+        self.before_shops.contains(word)
+    }
+
     /// Whether `word` joins a name's head to its complement ("tapis **de** yoga").
     pub fn joins_name_complement(&self, word: &str) -> bool {
         self.name_complements.contains(word)
@@ -312,6 +319,7 @@ impl Domain {
             not_in_items: one_word_each("not_in_items", &raw.not_in_items)?,
             name_complements: one_word_each("name_complements", &raw.name_complements)?,
             cents_words: one_word_each("currency_cents", &raw.currency_cents)?,
+            before_shops: one_word_each("before_shops", &raw.before_shops)?,
             votes: language_votes(raw.language_vote)?,
             units: word_table("unit", &raw.unit)?,
             heard_units: heard_table("unit", &raw.unit)?,
@@ -541,6 +549,8 @@ struct RawDomain {
     name_complements: BTreeMap<String, Vec<String>>,
     #[serde(default)]
     currency_cents: BTreeMap<String, Vec<String>>,
+    #[serde(default)]
+    before_shops: BTreeMap<String, Vec<String>>,
     #[serde(default)]
     language_vote: BTreeMap<String, RawVote>,
 }

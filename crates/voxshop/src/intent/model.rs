@@ -951,6 +951,7 @@ pub fn assemble_commands(
         pauses,
         &halves_after_numbers(tokens, &units_heard_after_quantities(tokens, spans)),
     );
+    let heard = shops_after_from(intent, tokens, &heard);
     let stretched = stretch_list_names(
         tokens,
         &names_run_to_the_end(tokens, pauses, &names_across_ampersand(tokens, &heard)),
@@ -1284,6 +1285,32 @@ fn names_run_to_the_end(tokens: &[String], pauses: &[bool], spans: &[Span]) -> V
                     ..sp
                 },
                 None => sp,
+            }
+        })
+        .collect()
+}
+
+/// A brand the tagger found right after a word that leads to a shop ("from", "chez":
+/// `[before_shops]` in domain.toml) is the shop a command buys from, when the command names
+/// none and its intent carries one ("order allergy tablets from | rite aid |"): the tagger
+/// knows the brands and shops of the corpus, and reads an unknown name by its neighbours.
+fn shops_after_from(intent: Intent, tokens: &[String], spans: &[Span]) -> Vec<Span> {
+    let d = domain();
+    let has_shop = spans.iter().any(|sp| sp.kind == SlotKind::Merchant);
+    if has_shop || !intent.allowed_slots().contains(&SlotKind::Merchant) {
+        return spans.to_vec();
+    }
+    spans
+        .iter()
+        .map(|&sp| {
+            let after_from = sp.start > 0 && d.comes_before_shops(&tokens[sp.start - 1]);
+            if sp.kind == SlotKind::Brand && after_from {
+                Span {
+                    kind: SlotKind::Merchant,
+                    ..sp
+                }
+            } else {
+                sp
             }
         })
         .collect()
@@ -1859,6 +1886,58 @@ mod tests {
             &[span(SlotKind::Contact, 3, 4)],
         );
         assert_eq!(contact.contact.as_deref(), Some("uncle"));
+    }
+
+    #[test]
+    fn a_brand_said_after_from_is_the_shop() {
+        let slots = |intent, t: &str, spans: &[Span]| {
+            assemble_commands(intent, &words(t), &[], spans).remove(0)
+        };
+        let item_and_brand = |at: usize| {
+            [
+                span(SlotKind::Item, 2, 4),
+                span(SlotKind::Brand, at, at + 2),
+            ]
+        };
+        let buy = slots(
+            Intent::Buy,
+            "order allergy tablets from rite aid",
+            &item_and_brand(4),
+        );
+        assert_eq!(
+            (buy.merchant.as_deref(), buy.brand.as_deref()),
+            (Some("rite aid"), None)
+        );
+        let chez = slots(
+            Intent::Buy,
+            "commande des piles chez gamm vert",
+            &[span(SlotKind::Item, 2, 3), span(SlotKind::Brand, 4, 6)],
+        );
+        assert_eq!(chez.merchant.as_deref(), Some("gamm vert"));
+        // Not where the command names its shop, nor for an intent without one, nor after
+        // another word.
+        let named = slots(
+            Intent::Buy,
+            "order allergy tablets from rite aid at cvs",
+            &[
+                span(SlotKind::Item, 2, 4),
+                span(SlotKind::Brand, 4, 6),
+                span(SlotKind::Merchant, 7, 8),
+            ],
+        );
+        assert_eq!(named.brand.as_deref(), Some("rite aid"));
+        let list = slots(
+            Intent::AddToList,
+            "add allergy tablets from rite aid",
+            &item_and_brand(4),
+        );
+        assert_eq!(list.brand.as_deref(), Some("rite aid"));
+        let offer = slots(
+            Intent::ActivateOffer,
+            "clip allergy tablets coupon rite aid",
+            &item_and_brand(4),
+        );
+        assert_eq!(offer.brand.as_deref(), Some("rite aid"));
     }
 
     #[test]
