@@ -1565,6 +1565,11 @@ mod tests {
         text.split(' ').map(String::from).collect()
     }
 
+    /// The first command's slots that `spans` of the words of `t` give for `intent`.
+    fn slots(intent: Intent, t: &str, spans: &[Span]) -> Slots {
+        assemble_commands(intent, &words(t), &[], spans).remove(0)
+    }
+
     fn span(kind: SlotKind, start: usize, end: usize) -> Span {
         Span {
             kind,
@@ -1847,9 +1852,6 @@ mod tests {
 
     #[test]
     fn a_shop_charity_or_contact_named_last_runs_to_the_end_of_the_command() {
-        let slots = |intent, t: &str, spans: &[Span]| {
-            assemble_commands(intent, &words(t), &[], spans).remove(0)
-        };
         let donation = slots(
             Intent::Donate,
             "donate ten dollars to the ronald mcdonald house",
@@ -1890,9 +1892,6 @@ mod tests {
 
     #[test]
     fn a_brand_said_after_from_is_the_shop() {
-        let slots = |intent, t: &str, spans: &[Span]| {
-            assemble_commands(intent, &words(t), &[], spans).remove(0)
-        };
         let item_and_brand = |at: usize| {
             [
                 span(SlotKind::Item, 2, 4),
@@ -1942,9 +1941,6 @@ mod tests {
 
     #[test]
     fn a_half_or_the_cents_said_after_a_number_are_part_of_it() {
-        let slots = |intent, t: &str, spans: &[Span]| {
-            assemble_commands(intent, &words(t), &[], spans).remove(0)
-        };
         // The tagger took "half" for a quantity of its own, or left it out.
         let potatoes = slots(
             Intent::AddToList,
