@@ -570,8 +570,10 @@ fn language_votes(raw: BTreeMap<String, RawVote>) -> Result<Vec<LanguageVote>, S
         let lang: Lang = code
             .parse()
             .map_err(|e| format!("language_vote.{code}: {e}"))?;
-        let table = format!("language_vote.{code}.words");
-        let words = one_word_each(&table, &BTreeMap::from([(code.clone(), vote.words)]))?;
+        let words = one_word_each(
+            "language_vote",
+            &BTreeMap::from([(format!("{code}.words"), vote.words)]),
+        )?;
         let mut letters = Vec::new();
         for l in &vote.letters {
             let mut chars = l.chars();
@@ -763,6 +765,12 @@ mod tests {
         let e = Domain::parse(&two_letters).unwrap_err();
         assert!(
             e.contains("language_vote.fr.letters") && e.contains("ée"),
+            "{e}"
+        );
+        let two_words = SOURCE.replace("\"laisse\", \"tomber\"", "\"laisse tomber\"");
+        let e = Domain::parse(&two_words).unwrap_err();
+        assert!(
+            e.starts_with("language_vote.fr.words: \"laisse tomber\""),
             "{e}"
         );
         let unknown = SOURCE.replace("[language_vote.fr]", "[language_vote.de]");
