@@ -154,6 +154,37 @@ fn serve_leaves_a_socket_it_did_not_bind() {
     std::fs::remove_file(&sock).unwrap();
 }
 
+/// A client that connects the moment the socket file appears is accepted: the path shows up only
+/// once the server listens, and no staging name is left beside it.
+#[test]
+fn the_socket_accepts_as_soon_as_it_appears() {
+    if common::skip_without_setup() {
+        return;
+    }
+    let dir = std::env::temp_dir().join(format!("voxshop-serve-ready-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let sock = dir.join("events.sock");
+    for _ in 0..8 {
+        let mut cmd = serve_command(&sock);
+        cmd.args(["--input", "samples/silence.wav", "--wait-client"]);
+        let mut child = cmd.spawn().unwrap();
+        let t0 = Instant::now();
+        while !sock.exists() {
+            assert!(
+                t0.elapsed() < Duration::from_secs(60),
+                "socket never appeared"
+            );
+            std::hint::spin_loop();
+        }
+        let connected = UnixStream::connect(&sock);
+        let status = terminate(&mut child);
+        assert!(connected.is_ok(), "refused at first sight: {connected:?}");
+        assert!(status.success(), "{status:?}");
+    }
+    let left: Vec<_> = std::fs::read_dir(&dir).unwrap().collect();
+    assert!(left.is_empty(), "left behind: {left:?}");
+}
+
 /// `serve` on `sock` replaying `input` once a client is there; returns when the socket exists.
 fn start_serve(sock: &std::path::Path, input: &str) -> Child {
     let mut cmd = serve_command(sock);

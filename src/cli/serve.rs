@@ -120,11 +120,28 @@ fn bind(path: &Path) -> Result<UnixListener> {
         }
         std::fs::remove_file(path).with_context(|| format!("removing stale {}", path.display()))?;
     }
+    // Bound and listening under a private name, then renamed into place: the path appears only
+    // once it accepts, so a client that waits for the file is never refused (bind(2) creates the
+    // file before listen(2) makes it accept).
+    let staging = staging_path(path);
+    let _ = std::fs::remove_file(&staging);
     // SAFETY: umask only swaps the process file-creation mask; restored right after bind.
     let old = unsafe { libc::umask(0o177) };
-    let listener = UnixListener::bind(path);
+    let listener = UnixListener::bind(&staging);
     unsafe { libc::umask(old) };
-    listener.with_context(|| format!("binding {}", path.display()))
+    let listener = listener.with_context(|| format!("binding {}", staging.display()))?;
+    if let Err(e) = std::fs::rename(&staging, path) {
+        let _ = std::fs::remove_file(&staging);
+        return Err(e)
+            .with_context(|| format!("moving {} to {}", staging.display(), path.display()));
+    }
+    Ok(listener)
+}
+
+/// A hidden name beside `path`, unique to this process, for `bind` to listen on first.
+fn staging_path(path: &Path) -> std::path::PathBuf {
+    let name = path.file_name().unwrap_or_default().to_string_lossy();
+    path.with_file_name(format!(".{name}.{}", std::process::id()))
 }
 
 pub fn run(args: ServeArgs, mut config: RecognizerConfig) -> Result<ExitCode> {
