@@ -44,6 +44,9 @@ pub struct TrainArgs {
     /// Intent networks averaged (each from the next seeded draws).
     #[arg(long, default_value_t = TrainConfig::default().ensemble)]
     pub ensemble: usize,
+    /// Taggers, splitters and completers averaged, each as many.
+    #[arg(long, default_value_t = TrainConfig::default().labellers)]
+    pub labellers: usize,
     #[arg(long, default_value_t = TrainConfig::default().lr)]
     pub lr: f32,
     #[arg(long, default_value_t = TrainConfig::default().feature_dropout)]
@@ -60,6 +63,7 @@ pub fn run_train(args: TrainArgs) -> Result<ExitCode> {
         splitter_hidden: args.splitter_hidden,
         completer_hidden: args.completer_hidden,
         ensemble: args.ensemble,
+        labellers: args.labellers,
         lr: args.lr,
         feature_dropout: args.dropout,
     };

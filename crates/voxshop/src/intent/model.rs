@@ -54,6 +54,11 @@ pub struct ModelSettings {
     /// Intent networks trained from successive seeds whose probabilities are averaged: one
     /// network's answer moved by a few points from seed to seed (README, "Training").
     pub ensemble: usize,
+    /// Taggers, splitters and completers (each as many) trained from successive draws whose
+    /// per-token probabilities are averaged: one such network is what moved most from seed to
+    /// seed (README, "Training"). Absent in a file written before the field existed: one.
+    #[serde(default = "one_labeller", skip_serializing_if = "is_one_labeller")]
+    pub labellers: usize,
     /// Softmax temperature fitted on the dev set.
     pub temperature: f32,
     /// Below this probability of being in the domain at all (1 - p(out_of_scope), see
@@ -81,6 +86,16 @@ const MAX_ANSWERS: usize = 10_000;
 
 fn first_features_version() -> u32 {
     1
+}
+
+fn one_labeller() -> usize {
+    1
+}
+
+// serde's `skip_serializing_if` hands the field by reference.
+#[allow(clippy::trivially_copy_pass_by_ref)]
+fn is_one_labeller(n: &usize) -> bool {
+    *n == 1
 }
 
 impl ModelSettings {
@@ -113,11 +128,10 @@ impl ModelSettings {
                 self.buckets
             ));
         }
-        if !(1..=MAX_ENSEMBLE).contains(&self.ensemble) {
-            return Err(format!(
-                "ensemble {} is not in 1..={MAX_ENSEMBLE}",
-                self.ensemble
-            ));
+        for (name, n) in [("ensemble", self.ensemble), ("labellers", self.labellers)] {
+            if !(1..=MAX_ENSEMBLE).contains(&n) {
+                return Err(format!("{name} {n} is not in 1..={MAX_ENSEMBLE}"));
+            }
         }
         for (name, h) in [
             ("intent_hidden", self.intent_hidden),
@@ -197,12 +211,39 @@ pub struct IntentModel {
     pub settings: ModelSettings,
     /// `settings.ensemble` networks.
     pub intent_nets: Vec<SparseNet>,
-    pub tagger: SparseNet,
+    /// `settings.labellers` networks each, from here on.
+    pub taggers: Vec<SparseNet>,
     /// Per token: inside the current command, start of a new one, or a joiner between two
     /// ("and then"), see [`SplitLabel`].
-    pub splitter: SparseNet,
+    pub splitters: Vec<SparseNet>,
     /// Whole command (0) or one still being said ([`INCOMPLETE`]).
-    pub completer: SparseNet,
+    pub completers: Vec<SparseNet>,
+}
+
+/// The mean of `nets`' softmax for one set of feature ids: all of a task's networks hash
+/// into the same buckets, so the ids are computed once.
+fn mean_probs(nets: &[SparseNet], feats: &[String], s: &mut Scratch) -> Vec<f32> {
+    let Some(first) = nets.first() else {
+        return Vec::new();
+    };
+    let ids = first.ids(feats.iter().map(String::as_str));
+    let mut mean = vec![0.0; first.outputs];
+    for net in nets {
+        net.forward(&ids, s);
+        for (m, p) in mean.iter_mut().zip(softmax(&s.logits)) {
+            *m += p / nets.len() as f32;
+        }
+    }
+    mean
+}
+
+/// Tensor names of a task's networks: the first is `name` (as in files written before there
+/// were several), the others `name1`, `name2`, ...
+fn member_name(name: &str, k: usize) -> String {
+    match k {
+        0 => name.to_string(),
+        k => format!("{name}{k}"),
+    }
 }
 
 /// The completer's output for a command still being said.
@@ -279,9 +320,7 @@ impl IntentModel {
         let scores: Vec<Vec<f32>> = (0..tokens.len())
             .map(|i| {
                 let feats = token_features(tokens, i, intent.name(), marks);
-                let ids = self.tagger.ids(feats.iter().map(String::as_str));
-                self.tagger.forward(&ids, s);
-                softmax(&s.logits)
+                mean_probs(&self.taggers, &feats, s)
                     .into_iter()
                     .enumerate()
                     .map(|(l, p)| {
@@ -303,9 +342,7 @@ impl IntentModel {
         let labels: Vec<SplitLabel> = (0..tokens.len())
             .map(|i| {
                 let feats = split_features(tokens, i);
-                let ids = self.splitter.ids(feats.iter().map(String::as_str));
-                self.splitter.forward(&ids, s);
-                match argmax(&s.logits) {
+                match argmax(&mean_probs(&self.splitters, &feats, s)) {
                     1 if i > 0 => SplitLabel::Start,
                     2 => SplitLabel::Join,
                     _ => SplitLabel::Inside,
@@ -477,9 +514,10 @@ impl IntentModel {
         }
         let mut s = Scratch::default();
         let feats = completion_features(&tokens);
-        let ids = self.completer.ids(feats.iter().map(String::as_str));
-        self.completer.forward(&ids, &mut s);
-        softmax(&s.logits)[INCOMPLETE]
+        mean_probs(&self.completers, &feats, &mut s)
+            .get(INCOMPLETE)
+            .copied()
+            .unwrap_or(0.0)
     }
 
     /// `decided`, or `out_of_scope` for one word read as an answer that is none of the
@@ -541,36 +579,29 @@ impl IntentModel {
                 .map_err(|e| err(e.to_string()))
             })
             .collect::<Result<Vec<_>, _>>()?;
-        let tagger = read_net(
-            &tensors,
-            "tagger",
-            settings.buckets,
-            settings.tagger_hidden,
-            n_labels(),
-        )
-        .map_err(|e| err(e.to_string()))?;
-        let splitter = read_net(
-            &tensors,
-            "splitter",
-            settings.buckets,
-            settings.splitter_hidden,
-            SplitLabel::COUNT,
-        )
-        .map_err(|e| err(e.to_string()))?;
-        let completer = read_net(
-            &tensors,
-            "completer",
-            settings.buckets,
-            settings.completer_hidden,
-            2,
-        )
-        .map_err(|e| err(e.to_string()))?;
+        let members = |name: &str, hidden: usize, outputs: usize| {
+            (0..settings.labellers)
+                .map(|k| {
+                    read_net(
+                        &tensors,
+                        &member_name(name, k),
+                        settings.buckets,
+                        hidden,
+                        outputs,
+                    )
+                    .map_err(|e| err(e.to_string()))
+                })
+                .collect::<Result<Vec<_>, _>>()
+        };
+        let taggers = members("tagger", settings.tagger_hidden, n_labels())?;
+        let splitters = members("splitter", settings.splitter_hidden, SplitLabel::COUNT)?;
+        let completers = members("completer", settings.completer_hidden, 2)?;
         Ok(Self {
             settings,
             intent_nets,
-            tagger,
-            splitter,
-            completer,
+            taggers,
+            splitters,
+            completers,
         })
     }
 
@@ -585,9 +616,16 @@ impl IntentModel {
         for (k, net) in self.intent_nets.iter().enumerate() {
             write_net(&mut tensors, &format!("intent{k}"), net).map_err(|e| err(e.to_string()))?;
         }
-        write_net(&mut tensors, "tagger", &self.tagger).map_err(|e| err(e.to_string()))?;
-        write_net(&mut tensors, "splitter", &self.splitter).map_err(|e| err(e.to_string()))?;
-        write_net(&mut tensors, "completer", &self.completer).map_err(|e| err(e.to_string()))?;
+        for (name, nets) in [
+            ("tagger", &self.taggers),
+            ("splitter", &self.splitters),
+            ("completer", &self.completers),
+        ] {
+            for (k, net) in nets.iter().enumerate() {
+                write_net(&mut tensors, &member_name(name, k), net)
+                    .map_err(|e| err(e.to_string()))?;
+            }
+        }
         let tmp = dir.join("intent.safetensors.partial");
         candle_core::safetensors::save(&tensors, &tmp).map_err(|e| err(e.to_string()))?;
         std::fs::rename(&tmp, dir.join("intent.safetensors")).map_err(|e| err(e.to_string()))?;
@@ -1458,6 +1496,7 @@ mod tests {
             splitter_hidden: 16,
             completer_hidden: 16,
             ensemble: 3,
+            labellers: 1,
             temperature: 1.5,
             threshold: 0.6,
             spend_threshold: 0.8,
@@ -1516,6 +1555,10 @@ mod tests {
             },
             ModelSettings {
                 ensemble: 0,
+                ..settings()
+            },
+            ModelSettings {
+                labellers: MAX_ENSEMBLE + 1,
                 ..settings()
             },
             ModelSettings {

@@ -10,7 +10,7 @@ use super::features::{
 };
 use super::model::{
     acceptance_bar, ensemble_probs, label_b, label_i, label_kind, n_labels, round_to_f16, Guess,
-    IntentError, IntentModel, ModelSettings, SplitLabel, INCOMPLETE,
+    IntentError, IntentModel, ModelSettings, SplitLabel, INCOMPLETE, MAX_ENSEMBLE,
 };
 use super::net::{Rng, Scratch, SparseNet};
 use super::schema::{Intent, SlotKind};
@@ -28,6 +28,8 @@ pub struct TrainConfig {
     pub completer_hidden: usize,
     /// Intent networks, each from the next draws of the seeded generator.
     pub ensemble: usize,
+    /// Taggers, splitters and completers, each as many (see `ModelSettings::labellers`).
+    pub labellers: usize,
     pub epochs: usize,
     pub lr: f32,
     /// Probability of dropping each feature in training (robustness to ASR dropped words).
@@ -48,6 +50,7 @@ impl Default for TrainConfig {
             splitter_hidden: 16,
             completer_hidden: 16,
             ensemble: 5,
+            labellers: 1,
             epochs: 12,
             lr: 0.2,
             feature_dropout: 0.1,
@@ -413,8 +416,8 @@ fn inside_a_name(labels: &[usize], cut: usize) -> bool {
 /// the cut leaves something unsaid, see [`unsaid`]). Out-of-scope speech is left out: the
 /// session asks only about commands. Its own generator, so that the other networks' draws
 /// stay as they were.
-fn train_completer(examples: &[Example], cfg: &TrainConfig) -> SparseNet {
-    let mut rng = Rng::new(cfg.seed ^ COMPLETER_SEED);
+fn train_completer(examples: &[Example], cfg: &TrainConfig, member: usize) -> SparseNet {
+    let mut rng = Rng::new((cfg.seed ^ COMPLETER_SEED).wrapping_add(member as u64));
     let mut net = SparseNet::new(cfg.buckets, cfg.completer_hidden, 2, &mut rng);
     let mut items: Vec<(Vec<String>, usize)> = Vec::new();
     for e in examples.iter().filter(|e| e.intent != Intent::OutOfScope) {
@@ -580,6 +583,14 @@ pub fn train(
             reason: "no examples".into(),
         });
     }
+    for (name, n) in [("ensemble", cfg.ensemble), ("labellers", cfg.labellers)] {
+        if !(1..=MAX_ENSEMBLE).contains(&n) {
+            return Err(IntentError::Data {
+                path: "training settings".into(),
+                reason: format!("{name} {n} is not in 1..={MAX_ENSEMBLE}"),
+            });
+        }
+    }
     let mut rng = Rng::new(cfg.seed);
     let feats: Vec<Vec<String>> = examples
         .iter()
@@ -590,13 +601,21 @@ pub fn train(
         .collect();
     // The splitter before the tagger: the tagger's features (and so its draws) change more
     // often, and the splitter should not move with them.
-    let mut splitter = train_splitter(&splits, cfg, &mut rng);
+    let mut splitters: Vec<SparseNet> = (0..cfg.labellers)
+        .map(|_| train_splitter(&splits, cfg, &mut rng))
+        .collect();
     let tagged: Vec<Example> = examples.iter().chain(&parts).cloned().collect();
-    let mut tagger = train_tagger(&tagged, cfg, &mut rng);
-    let mut completer = train_completer(&examples, cfg);
+    let mut taggers: Vec<SparseNet> = (0..cfg.labellers)
+        .map(|_| train_tagger(&tagged, cfg, &mut rng))
+        .collect();
+    let mut completers: Vec<SparseNet> = (0..cfg.labellers)
+        .map(|k| train_completer(&examples, cfg, k))
+        .collect();
     for net in intent_nets
         .iter_mut()
-        .chain([&mut tagger, &mut splitter, &mut completer])
+        .chain(&mut taggers)
+        .chain(&mut splitters)
+        .chain(&mut completers)
     {
         round_to_f16(net);
     }
@@ -608,6 +627,7 @@ pub fn train(
             splitter_hidden: cfg.splitter_hidden,
             completer_hidden: cfg.completer_hidden,
             ensemble: cfg.ensemble,
+            labellers: cfg.labellers,
             temperature: 1.0,
             threshold: 0.0,
             spend_threshold: 0.0,
@@ -617,9 +637,9 @@ pub fn train(
             answers: one_word_answers(&examples),
         },
         intent_nets,
-        tagger,
-        splitter,
-        completer,
+        taggers,
+        splitters,
+        completers,
     };
     calibrate(&mut model, dev)?;
     model.save(out_dir)?;
@@ -791,5 +811,64 @@ mod tests {
         .unwrap();
         let e = read_corpora(&[bad.as_path()]).unwrap_err().to_string();
         assert!(e.contains("line 1") && e.contains("not found"), "{e}");
+    }
+
+    /// Several taggers, splitters and completers are trained from different draws, saved
+    /// and read back as such; one of each writes the file a build before them wrote.
+    #[test]
+    fn labellers_are_trained_apart_and_saved_beside_each_other() {
+        let dir = std::env::temp_dir().join(format!("voxshop-labellers-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let corpus = dir.join("corpus.jsonl");
+        let lines: Vec<String> = ["milk", "eggs", "bread", "soap", "rice", "tea"]
+            .iter()
+            .flat_map(|item| {
+                [
+                    format!(
+                        r#"{{"intent": "add_to_list", "text": "add {item} to my list", "spans": [["item", "{item}"]]}}"#
+                    ),
+                    format!(
+                        r#"{{"intent": "buy", "text": "order {item}", "spans": [["item", "{item}"]]}}"#
+                    ),
+                    format!(r#"{{"intent": "out_of_scope", "text": "sing about {item}"}}"#),
+                ]
+            })
+            .collect();
+        std::fs::write(&corpus, lines.join("\n")).unwrap();
+        let cfg = |labellers| TrainConfig {
+            buckets: 1 << 10,
+            ensemble: 1,
+            labellers,
+            epochs: 2,
+            ..Default::default()
+        };
+        let (one, two) = (dir.join("one"), dir.join("two"));
+        train(&[corpus.as_path()], &[], &one, &cfg(1)).unwrap();
+        let trained = train(&[corpus.as_path()], &[], &two, &cfg(2)).unwrap();
+        let json = |d: &Path| std::fs::read_to_string(d.join("intent.json")).unwrap();
+        assert!(!json(&one).contains("labellers"), "{}", json(&one));
+        assert!(json(&two).contains("\"labellers\": 2"), "{}", json(&two));
+        let loaded = IntentModel::load(&two).unwrap();
+        assert_eq!(loaded.taggers.len(), 2);
+        assert_eq!(loaded.splitters.len(), 2);
+        assert_eq!(loaded.completers.len(), 2);
+        assert_ne!(
+            trained.taggers[0].emb, trained.taggers[1].emb,
+            "each tagger is drawn apart"
+        );
+        assert_ne!(trained.completers[0].emb, trained.completers[1].emb);
+        let text = "add milk to my list";
+        assert_eq!(
+            format!("{:?}", loaded.commands(text)),
+            format!("{:?}", trained.commands(text))
+        );
+        assert_eq!(
+            loaded.incomplete_prob("add milk to"),
+            trained.incomplete_prob("add milk to")
+        );
+        match train(&[corpus.as_path()], &[], &dir.join("none"), &cfg(0)) {
+            Err(e) => assert!(e.to_string().contains("labellers 0"), "{e}"),
+            Ok(_) => panic!("no labeller trained, yet a model came out"),
+        }
     }
 }
