@@ -1,11 +1,12 @@
 //! Per-step timing of one transcription, repeated: where the end-of-speech time goes.
 //! Run: `cargo run --release --example profile_stt [WAV] [RUNS] [tiny.en|base]`.
 
+use anyhow::Context;
 use std::time::Instant;
 use voxshop::audio::load_wav_16k;
 use voxshop::{Recognizer, RecognizerConfig};
 
-fn main() {
+fn main() -> anyhow::Result<()> {
     let args: Vec<String> = std::env::args().collect();
     let wav = args
         .get(1)
@@ -18,17 +19,21 @@ fn main() {
     }
     let model: voxshop::ModelKind = args
         .get(3)
-        .map(|m| m.parse().expect("the model is tiny.en or base"))
+        .map(|m| m.parse::<voxshop::ModelKind>())
+        .transpose()
+        .map_err(anyhow::Error::msg)?
         .unwrap_or_default();
     let config = RecognizerConfig {
         model,
         ..RecognizerConfig::default()
     };
-    let rec = Recognizer::load(&config).expect("run scripts/setup first");
+    let rec = Recognizer::load(&config).context("loading the models (run scripts/setup first)")?;
     let stt = rec.stt();
     let model = stt.model();
     let tok = stt.tokenizer();
-    let samples = load_wav_16k(std::path::Path::new(wav)).unwrap().samples;
+    let samples = load_wav_16k(std::path::Path::new(wav))
+        .with_context(|| format!("reading {wav}"))?
+        .samples;
     let ctx = stt.window.ctx_for(samples.len(), stt.config().n_audio_ctx);
     let ms = |t: Instant| t.elapsed().as_secs_f64() * 1e3;
     for run in 0..runs {
@@ -36,23 +41,23 @@ fn main() {
         let mel = stt.log_mel().compute(&samples, 2 * ctx);
         let mel_ms = ms(t);
         let t = Instant::now();
-        let audio = model.encode(&mel, 2 * ctx).unwrap();
+        let audio = model.encode(&mel, 2 * ctx)?;
         let enc_ms = ms(t);
         let t = Instant::now();
-        let mut state = model.start(&audio, true).unwrap();
+        let mut state = model.start(&audio, true)?;
         let start_ms = ms(t);
         let t = Instant::now();
-        model.decode(&mut state, &[tok.sot], &[0]).unwrap();
+        model.decode(&mut state, &[tok.sot], &[0])?;
         let sot_ms = ms(t);
         let mut steps = Vec::new();
         for _ in 0..11 {
             let t = Instant::now();
-            let l = model.decode(&mut state, &[220], &[0]).unwrap();
-            let _ = l.to_vec2::<f32>().unwrap();
+            let l = model.decode(&mut state, &[220], &[0])?;
+            let _ = l.to_vec2::<f32>()?;
             steps.push(ms(t));
         }
         let t = Instant::now();
-        let (tr, _) = stt.transcribe_window(&samples, None).unwrap();
+        let (tr, _) = stt.transcribe_window(&samples, None)?;
         let full_ms = ms(t);
         let step: f64 = steps.iter().sum::<f64>() / steps.len() as f64;
         println!(
@@ -61,4 +66,5 @@ fn main() {
             tr.tokens.len()
         );
     }
+    Ok(())
 }

@@ -235,6 +235,33 @@ fn classify_skips_bad_lines_and_goes_on() {
     assert!(lines[2]["slots"].get("quantity").is_none(), "{lines:?}");
 }
 
+/// `classify -` reads its lines from standard input, as `transcribe -` reads a WAV.
+#[test]
+fn classify_dash_reads_standard_input() {
+    if common::skip_without_setup() {
+        return;
+    }
+    use std::io::Write;
+    let mut child = voxshop()
+        .args(["classify", "--json", "-"])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdin = child.stdin.take().unwrap();
+    stdin
+        .write_all(b"add milk to my list\nplay some jazz\n")
+        .unwrap();
+    drop(stdin);
+    let out = child.wait_with_output().unwrap();
+    assert!(out.status.success());
+    let intents: Vec<String> = String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .map(|l| serde_json::from_str::<serde_json::Value>(l).unwrap()["intent"].to_string())
+        .collect();
+    assert_eq!(intents, ["\"add_to_list\"", "\"out_of_scope\""]);
+}
+
 #[test]
 fn closed_stdout_ends_quietly() {
     if common::skip_without_setup() {

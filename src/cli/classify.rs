@@ -13,7 +13,8 @@ use voxshop::stt::Lang;
 
 #[derive(Args, Debug)]
 pub struct ClassifyArgs {
-    /// Text to classify; without it, each line of standard input is one utterance.
+    /// Text to classify; without it (or with `-`, as `transcribe` reads a WAV), each line of
+    /// standard input is one utterance.
     #[arg(value_name = "TEXT")]
     pub text: Vec<String>,
     /// Print one JSON object per utterance (JSON Lines).
@@ -58,7 +59,7 @@ pub fn run(args: ClassifyArgs, config: RecognizerConfig) -> Result<ExitCode> {
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
     let mut skipped = 0usize;
-    if args.text.is_empty() {
+    if args.text.is_empty() || args.text == ["-"] {
         let mut input = std::io::stdin().lock();
         let mut n = 0;
         while let Some(line) = next_line(&mut input).context("reading standard input")? {
