@@ -409,10 +409,16 @@ impl Catalog {
                 let (Some(start), end) = (span.start.checked_sub(before), span.end + after) else {
                     continue;
                 };
-                if end > words.len() || !may_bound_name(words, start..end, lang) {
+                if end > words.len() {
                     continue;
                 }
                 let heard = words[start..end].join(" ");
+                // Spelled letter for letter as an entry, a name may begin on an article the
+                // recogniser split from it ("a sahi" for Asahi).
+                let spelled = self.exact.contains_key(&letters(&normalize(&heard)));
+                if !spelled && !may_bound_name(words, start..end, lang) {
+                    continue;
+                }
                 let wide = start..end;
                 for &k in &kinds {
                     // Another kind's slot is taken only when empty or inside the wider name.
@@ -939,6 +945,23 @@ merchants = ["crate & barrel", "cdiscount", "john lewis", "zalando"]"#,
             (s.item.as_deref(), s.brand.as_deref(), s.merchant.as_deref()),
             (Some("jean"), Some("levi's"), Some("zalando"))
         );
+        // An article the recogniser split from a name begins it only when the two are the
+        // entry letter for letter ("a sahi"), not when they are only near it ("a sahib").
+        let c3 = Catalog::from_toml_str(r#"brands = ["asahi"]"#).unwrap();
+        let s = resolved(
+            &c3,
+            Intent::Buy,
+            "Order me six cans of a sahi lager from jumbo.",
+            &[(SlotKind::Item, "lager"), (SlotKind::Brand, "sahi")],
+        );
+        assert_eq!(s.brand.as_deref(), Some("asahi"));
+        let s = resolved(
+            &c3,
+            Intent::Buy,
+            "order a sahib lager",
+            &[(SlotKind::Item, "lager"), (SlotKind::Brand, "sahib")],
+        );
+        assert_eq!(s.brand.as_deref(), Some("sahib"));
     }
 
     #[test]
