@@ -86,6 +86,26 @@ fn recordings() -> Vec<PathBuf> {
             .map(|e| e.unwrap().path())
             .filter(|p| p.extension().is_some_and(|x| x == "wav")),
     );
+    // Telephone prompts whose first word a stronger bonus once wrote as a name of the
+    // catalogue ("Letters" -> "Lettuce", "Pause" -> "Piles", "Q" -> "Cucumbers").
+    let asterisk = Path::new("/usr/share/asterisk/sounds/en_US_f_Allison");
+    for prompt in [
+        "dir-first",
+        "dir-last",
+        "dir-firstlast",
+        "conf-userwilljoin",
+        "dictate/pause",
+        "letters/q",
+        "letters/ascii58",
+    ] {
+        let wav = asterisk.join(format!("{prompt}.wav"));
+        assert!(
+            wav.exists(),
+            "{} is missing: apt-get install asterisk-core-sounds-en-wav",
+            wav.display()
+        );
+        wavs.push(wav);
+    }
     wavs.sort();
     wavs
 }
@@ -101,6 +121,19 @@ fn a_catalogue_of_names_never_said_changes_no_transcript() {
         BiasMode::Trie,
     );
     assert_eq!(steered.catalog().unwrap().len(), 2000);
+    // And a stronger steering than the default, which wrote names at a first word before
+    // the bonus began none there.
+    let strong = Recognizer::load(&RecognizerConfig {
+        models_dir: common::models_dir(ModelKind::TinyEn),
+        catalog: Some(root().join("tests/data/catalog_unrelated_2000.toml")),
+        bias: BiasMode::Trie,
+        bias_strength: voxshop::stt::BiasStrength {
+            bonus: 6.0,
+            ..Default::default()
+        },
+        ..Default::default()
+    })
+    .expect("model and catalogue load");
     let wavs = recordings();
     assert!(wavs.len() >= 20, "{wavs:?}");
     for wav in wavs {
@@ -112,6 +145,8 @@ fn a_catalogue_of_names_never_said_changes_no_transcript() {
                 .map(|u| common::normalize(&u.transcript))
                 .collect()
         };
-        assert_eq!(text(&steered), text(&plain), "{}", wav.display());
+        let said = text(&plain);
+        assert_eq!(text(&steered), said, "{}", wav.display());
+        assert_eq!(text(&strong), said, "{} (stronger bonus)", wav.display());
     }
 }

@@ -83,7 +83,7 @@ impl Default for RecognizerConfig {
 /// bias = "trie"              # how the names steer the speech model: off, prompt, trie, both
 /// bias_bonus = 4.0           # logit bonus of a token that starts or continues a name
 /// bias_margin = 5.0          # ... given only to tokens this close to the best one
-/// bias_min_logprob = -3.5    # a name is kept if the model's mean log-probability of it is this
+/// bias_min_logprob = -5.5    # a name is kept if the model's mean log-probability of it is this
 /// threads = 2                # compute threads (default: physical cores)
 /// decoder_threads = 1        # the decoder's: steadier beside other busy programs (default: threads)
 /// [session]

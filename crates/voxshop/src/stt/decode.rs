@@ -144,9 +144,12 @@ impl<'a> Decoder<'a> {
         let mut detour: Option<(Walk, usize)> = None;
         let mut plain = false;
         while walk.tokens.len() < opts.max_tokens {
-            let steer = trie.filter(|_| !plain);
-            plain = false;
             let first = walk.tokens.is_empty();
+            // No name is begun at the transcript's first word: a command opens on a verb or a
+            // filler, and on real recordings without names that is where the bonus wrote
+            // them ("Letters" -> "Lettuce", "Pause" -> "Piles": README, issue 12).
+            let steer = trie.filter(|_| !plain && !first);
+            plain = false;
             let (next, logprob, boosted) = self.pick(&walk.last, first, steer, &walk.steering)?;
             if boosted && detour.is_none() {
                 tracing::debug!(token = ?tok.decode(&[next]), logprob, "detour toward a name");
@@ -182,7 +185,7 @@ impl<'a> Decoder<'a> {
                     (walk, plain) = (before, true);
                     continue;
                 }
-            } else if let Some(b) = trie {
+            } else if let Some(b) = trie.filter(|_| !first) {
                 walk.steering.push(b, next);
             }
             let stop = walk.push(next, logprob, tok);
