@@ -145,10 +145,11 @@ impl<'a> Decoder<'a> {
         let mut plain = false;
         while walk.tokens.len() < opts.max_tokens {
             let first = walk.tokens.is_empty();
-            // No name is begun at the transcript's first word: a command opens on a verb or a
+            // No name is begun at a sentence's first word: a command opens on a verb or a
             // filler, and on real recordings without names that is where the bonus wrote
-            // them ("Letters" -> "Lettuce", "Pause" -> "Piles": README, issue 12).
-            let steer = trie.filter(|_| !plain && !first);
+            // them ("Letters" -> "Lettuce", "Pour" -> "Poulet": README, issue 12).
+            let opens = first || walk.tokens.last().is_some_and(|&t| ends_sentence(tok, t));
+            let steer = trie.filter(|_| !plain && !opens);
             plain = false;
             let (next, logprob, boosted) = self.pick(&walk.last, first, steer, &walk.steering)?;
             if boosted && detour.is_none() {
@@ -185,7 +186,7 @@ impl<'a> Decoder<'a> {
                     (walk, plain) = (before, true);
                     continue;
                 }
-            } else if let Some(b) = trie.filter(|_| !first) {
+            } else if let Some(b) = trie.filter(|_| !opens) {
                 walk.steering.push(b, next);
             }
             let stop = walk.push(next, logprob, tok);
@@ -315,6 +316,11 @@ impl Walk {
         }
         false
     }
+}
+
+/// Whether `token` ends a sentence ("." "?" "!" at its end).
+fn ends_sentence(tok: &WhisperTokenizer, token: u32) -> bool {
+    tok.decode(&[token]).trim_end().ends_with(['.', '?', '!'])
 }
 
 /// Why a transcript must be dropped, following Whisper's own rules.
