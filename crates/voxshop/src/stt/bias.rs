@@ -206,16 +206,22 @@ impl Bias {
             .map(|i| c[i].1)
     }
 
-    /// The tokens that start a name or continue one of the `active` partial names.
-    fn candidates<'s>(&'s self, active: &'s [u32]) -> impl Iterator<Item = u32> + 's {
-        std::iter::once(0)
+    /// The tokens that continue one of the `active` partial names, and those that start a
+    /// name when one may `begin` here.
+    fn candidates<'s>(&'s self, active: &'s [u32], begin: bool) -> impl Iterator<Item = u32> + 's {
+        begin
+            .then_some(0)
+            .into_iter()
             .chain(active.iter().copied())
             .flat_map(|n| self.nodes[n as usize].children.iter().map(|&(t, _)| t))
     }
 
-    /// The partial names after `token`: those `active` ones it continues and the one it starts.
-    fn advance(&self, active: &mut Vec<u32>, token: u32) {
-        let mut next: Vec<u32> = std::iter::once(0)
+    /// The partial names after `token`: those `active` ones it continues and the one it
+    /// starts, if one may `begin` here.
+    fn advance(&self, active: &mut Vec<u32>, token: u32, begin: bool) {
+        let mut next: Vec<u32> = begin
+            .then_some(0)
+            .into_iter()
             .chain(active.iter().copied())
             .filter_map(|n| self.child(n, token))
             .collect();
@@ -261,10 +267,18 @@ pub(crate) struct Steering {
 impl Steering {
     /// The greedy choice over `logits` (already suppressed) with the bonus: returns the
     /// token that wins once the near-best tokens of a name get the bonus, or `best`.
-    pub(crate) fn choose(&self, bias: &Bias, logits: &[f32], best: u32, max: f32) -> u32 {
+    /// `begin`: whether a name may begin at this token (see `decode.rs`).
+    pub(crate) fn choose(
+        &self,
+        bias: &Bias,
+        logits: &[f32],
+        best: u32,
+        max: f32,
+        begin: bool,
+    ) -> u32 {
         let BiasStrength { bonus, margin, .. } = bias.strength;
         let mut choice = (best, max);
-        for t in bias.candidates(&self.active) {
+        for t in bias.candidates(&self.active, begin) {
             let Some(&l) = logits.get(t as usize) else {
                 continue;
             };
@@ -294,8 +308,8 @@ impl Steering {
     }
 
     /// Moves the trie along the chosen token.
-    pub(crate) fn push(&mut self, bias: &Bias, token: u32) {
-        bias.advance(&mut self.active, token);
+    pub(crate) fn push(&mut self, bias: &Bias, token: u32, begin: bool) {
+        bias.advance(&mut self.active, token, begin);
     }
 }
 
@@ -338,34 +352,59 @@ mod tests {
         let b = trie();
         let s = Steering::default();
         // " call" (5) at 8.0, " Col" (10) at 6.0: within the margin, the bonus wins.
-        assert_eq!(s.choose(&b, &logits(&[(5, 8.0), (10, 6.0)]), 5, 8.0), 10);
+        assert_eq!(
+            s.choose(&b, &logits(&[(5, 8.0), (10, 6.0)]), 5, 8.0, true),
+            10
+        );
         // " Col" far below: the audio does not support it.
-        assert_eq!(s.choose(&b, &logits(&[(5, 8.0), (10, 2.0)]), 5, 8.0), 5);
+        assert_eq!(
+            s.choose(&b, &logits(&[(5, 8.0), (10, 2.0)]), 5, 8.0, true),
+            5
+        );
         // "gate" (11) only continues a name once " Col" was taken.
         let l = logits(&[(7, 8.0), (11, 6.0)]);
-        assert_eq!(s.choose(&b, &l, 7, 8.0), 7);
+        assert_eq!(s.choose(&b, &l, 7, 8.0, true), 7);
         let mut s = Steering::default();
-        s.push(&b, 10);
-        assert_eq!(s.choose(&b, &l, 7, 8.0), 11);
+        s.push(&b, 10, true);
+        assert_eq!(s.choose(&b, &l, 7, 8.0, true), 11);
+    }
+
+    #[test]
+    fn where_no_name_may_begin_one_already_begun_goes_on() {
+        let b = trie();
+        let s = Steering::default();
+        // " Col" (10) would win by the bonus, but no name begins here.
+        let l = logits(&[(5, 8.0), (10, 6.0)]);
+        assert_eq!(s.choose(&b, &l, 5, 8.0, false), 5);
+        let mut s = Steering::default();
+        s.push(&b, 10, false);
+        assert!(matches!(s.covers(&b, 1), Cover::Lost), "not begun either");
+        // Begun before, it is continued there ("Dr. | Oetker").
+        let mut s = Steering::default();
+        s.push(&b, 10, true);
+        let l = logits(&[(7, 8.0), (11, 6.0)]);
+        assert_eq!(s.choose(&b, &l, 7, 8.0, false), 11);
+        s.push(&b, 11, false);
+        assert!(matches!(s.covers(&b, 2), Cover::Completed));
     }
 
     #[test]
     fn a_detour_is_kept_only_when_a_name_of_two_tokens_or_more_completes() {
         let b = trie();
         let mut s = Steering::default();
-        s.push(&b, 10);
+        s.push(&b, 10, true);
         assert!(matches!(s.covers(&b, 1), Cover::Partial));
-        s.push(&b, 11);
+        s.push(&b, 11, true);
         assert!(matches!(s.covers(&b, 2), Cover::Completed));
         let mut s = Steering::default();
-        s.push(&b, 20);
-        s.push(&b, 7);
+        s.push(&b, 20, true);
+        s.push(&b, 7, true);
         assert!(matches!(s.covers(&b, 2), Cover::Lost));
         // A one-token name is no proof: the bonus must not write it on its own.
         let mut s = Steering::default();
-        s.push(&b, 30);
+        s.push(&b, 30, true);
         assert!(matches!(s.covers(&b, 1), Cover::Partial));
-        s.push(&b, 7);
+        s.push(&b, 7, true);
         assert!(matches!(s.covers(&b, 2), Cover::Lost));
     }
 

@@ -145,13 +145,15 @@ impl<'a> Decoder<'a> {
         let mut plain = false;
         while walk.tokens.len() < opts.max_tokens {
             let first = walk.tokens.is_empty();
-            // No name is begun at a sentence's first word: a command opens on a verb or a
-            // filler, and on real recordings without names that is where the bonus wrote
-            // them ("Letters" -> "Lettuce", "Pour" -> "Poulet": README, issue 12).
-            let opens = first || walk.tokens.last().is_some_and(|&t| ends_sentence(tok, t));
-            let steer = trie.filter(|_| !plain && !opens);
+            // No name begins at a sentence's first word (one already begun goes on: "Dr. |
+            // Oetker"): a command opens on a verb or a filler, and on real recordings without
+            // names that is where the bonus wrote them ("Letters" -> "Lettuce", "Pour" ->
+            // "Poulet": README, issue 12).
+            let begin = !first && !walk.tokens.last().is_some_and(|&t| ends_sentence(tok, t));
+            let steer = trie.filter(|_| !plain);
             plain = false;
-            let (next, logprob, boosted) = self.pick(&walk.last, first, steer, &walk.steering)?;
+            let (next, logprob, boosted) =
+                self.pick(&walk.last, first, steer, &walk.steering, begin)?;
             if boosted && detour.is_none() {
                 tracing::debug!(token = ?tok.decode(&[next]), logprob, "detour toward a name");
                 detour = Some((walk.clone(), walk.tokens.len()));
@@ -166,7 +168,7 @@ impl<'a> Decoder<'a> {
                 continue;
             }
             if let (Some(b), Some((before, at))) = (trie, &detour) {
-                walk.steering.push(b, next);
+                walk.steering.push(b, next, begin);
                 let span = walk.tokens.len() + 1 - at;
                 // The model's own belief in the detour's tokens: a name it barely hears is
                 // one the bonus would be writing ("10 of clubs" -> "Tense of clubs").
@@ -186,8 +188,8 @@ impl<'a> Decoder<'a> {
                     (walk, plain) = (before, true);
                     continue;
                 }
-            } else if let Some(b) = trie.filter(|_| !opens) {
-                walk.steering.push(b, next);
+            } else if let Some(b) = trie {
+                walk.steering.push(b, next, begin);
             }
             let stop = walk.push(next, logprob, tok);
             let full = walk.state.len() + 1 >= self.model.config.n_text_ctx;
@@ -248,6 +250,7 @@ impl<'a> Decoder<'a> {
         first: bool,
         trie: Option<&Bias>,
         steering: &Steering,
+        begin: bool,
     ) -> candle_core::Result<(u32, f32, bool)> {
         let mut l = logits.to_vec1::<f32>()?;
         for (x, s) in l.iter_mut().zip(&self.suppress) {
@@ -265,7 +268,7 @@ impl<'a> Decoder<'a> {
         let max = super::kernels::max(&l);
         let own = l.iter().rposition(|&x| x == max).unwrap_or(0) as u32;
         let best = match trie {
-            Some(b) => steering.choose(b, &l, own, max),
+            Some(b) => steering.choose(b, &l, own, max, begin),
             None => own,
         };
         let log_sum = max + super::kernels::log_sum_exp(&l, max);
