@@ -128,11 +128,7 @@ impl ModelSettings {
                 self.buckets
             ));
         }
-        for (name, n) in [("ensemble", self.ensemble), ("labellers", self.labellers)] {
-            if !(1..=MAX_ENSEMBLE).contains(&n) {
-                return Err(format!("{name} {n} is not in 1..={MAX_ENSEMBLE}"));
-            }
-        }
+        check_network_counts(self.ensemble, self.labellers)?;
         for (name, h) in [
             ("intent_hidden", self.intent_hidden),
             ("tagger_hidden", self.tagger_hidden),
@@ -206,6 +202,17 @@ impl Guess {
 
 /// Most intent networks a model file may hold.
 pub const MAX_ENSEMBLE: usize = 16;
+
+/// Whether a model may average `ensemble` intent networks and `labellers` of each sequence
+/// network: each count in 1..=[`MAX_ENSEMBLE`]. Read at load and before training.
+pub(crate) fn check_network_counts(ensemble: usize, labellers: usize) -> Result<(), String> {
+    for (name, n) in [("ensemble", ensemble), ("labellers", labellers)] {
+        if !(1..=MAX_ENSEMBLE).contains(&n) {
+            return Err(format!("{name} {n} is not in 1..={MAX_ENSEMBLE}"));
+        }
+    }
+    Ok(())
+}
 
 pub struct IntentModel {
     pub settings: ModelSettings,

@@ -9,8 +9,8 @@ use super::features::{
     FEATURES_VERSION, NAMED_KINDS,
 };
 use super::model::{
-    acceptance_bar, ensemble_probs, label_b, label_i, label_kind, n_labels, round_to_f16, Guess,
-    IntentError, IntentModel, ModelSettings, SplitLabel, INCOMPLETE, MAX_ENSEMBLE,
+    acceptance_bar, check_network_counts, ensemble_probs, label_b, label_i, label_kind, n_labels,
+    round_to_f16, Guess, IntentError, IntentModel, ModelSettings, SplitLabel, INCOMPLETE,
 };
 use super::net::{Rng, Scratch, SparseNet};
 use super::schema::{Intent, SlotKind};
@@ -583,14 +583,10 @@ pub fn train(
             reason: "no examples".into(),
         });
     }
-    for (name, n) in [("ensemble", cfg.ensemble), ("labellers", cfg.labellers)] {
-        if !(1..=MAX_ENSEMBLE).contains(&n) {
-            return Err(IntentError::Data {
-                path: "training settings".into(),
-                reason: format!("{name} {n} is not in 1..={MAX_ENSEMBLE}"),
-            });
-        }
-    }
+    check_network_counts(cfg.ensemble, cfg.labellers).map_err(|reason| IntentError::Data {
+        path: "training settings".into(),
+        reason,
+    })?;
     let mut rng = Rng::new(cfg.seed);
     let feats: Vec<Vec<String>> = examples
         .iter()
