@@ -105,6 +105,12 @@ fn stages(c: &mut Criterion) {
             )
         })
     });
+    // The second hearing of a transcript that reads as no command: beam search of the same
+    // command at the default width (README, "Spoken commands end to end").
+    let width = stt.options.rescue_beams.max(1);
+    g.bench_function("decode_3s_beams", |b| {
+        b.iter(|| black_box(decoder.beams(&audio, true, &stt.options, width).unwrap()))
+    });
     g.finish();
 
     let frame = &command[16_000..16_256];

@@ -325,3 +325,67 @@ fn token_decoding_matches_the_reference_byte_level_decoder() {
         assert!(checked > 50_000);
     }
 }
+
+/// The second hearing (issue 11, spoken commands): a command tiny.en's greedy reading makes
+/// no command of ("Repeat my last version of the tarmac is coffee.") is decoded again by beam
+/// search, and the best reading that is a command replaces it; chatter stays chatter, and
+/// `rescue_beams = 0` keeps the greedy reading.
+#[test]
+fn a_transcript_that_reads_as_no_command_is_heard_again_by_beam_search() {
+    if common::skip_without_setup() {
+        return;
+    }
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("samples/en");
+    let load = |beams: usize| {
+        let mut config = voxshop::RecognizerConfig {
+            models_dir: models_dir(ModelKind::TinyEn),
+            ..Default::default()
+        };
+        config.decode.rescue_beams = beams;
+        voxshop::Recognizer::load(&config).unwrap()
+    };
+    let (plain, rescued) = (load(0), load(4));
+    let heard = |rec: &voxshop::Recognizer, name: &str| {
+        let u = rec.recognize_file(&root.join(name)).unwrap();
+        assert_eq!(u.len(), 1, "{name}: {u:?}");
+        (u[0].intent, u[0].transcript.clone())
+    };
+    let (intent, text) = heard(&plain, "rescue_reorder.wav");
+    assert_eq!(intent, Some(voxshop::intent::Intent::OutOfScope), "{text}");
+    let (intent, text) = heard(&rescued, "rescue_reorder.wav");
+    assert_eq!(intent, Some(voxshop::intent::Intent::Reorder), "{text}");
+    assert!(text.to_lowercase().contains("purchase"), "{text}");
+    // A request that is no command is heard again too, and stays what it was.
+    assert_eq!(heard(&rescued, "weather.wav"), heard(&plain, "weather.wav"));
+    // A clear command is never heard again: the greedy reading stands.
+    assert_eq!(
+        heard(&rescued, "add_milk.wav"),
+        heard(&plain, "add_milk.wav")
+    );
+}
+
+/// Beam search keeps each hypothesis's own decoder cache (candle's cache shares its buffer
+/// between clones): on a clear command its best reading has the greedy one's words, and its
+/// readings differ from each other.
+#[test]
+fn beam_search_readings_are_distinct_and_the_best_is_greedy_on_a_clear_command() {
+    if common::skip_without_setup() {
+        return;
+    }
+    let rec = recognizer(ModelKind::TinyEn);
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("samples/en/add_milk.wav");
+    let samples = load_wav_16k(&path).unwrap().samples;
+    let (greedy, _) = rec.stt().transcribe_window(&samples, None).unwrap();
+    let beams = rec.stt().n_best(&samples, 4).unwrap();
+    assert!((2..=4).contains(&beams.len()), "{beams:?}");
+    assert_eq!(
+        normalize(&beams[0].text),
+        normalize(&greedy.text),
+        "{beams:?}"
+    );
+    let texts: std::collections::BTreeSet<_> = beams.iter().map(|b| b.tokens.clone()).collect();
+    assert_eq!(texts.len(), beams.len(), "{beams:?}");
+    assert!(beams
+        .windows(2)
+        .all(|w| w[0].avg_logprob >= w[1].avg_logprob));
+}

@@ -106,6 +106,11 @@ pub struct ModelArgs {
     /// Advanced: decode the shortened window without the padding memory (to measure it).
     #[arg(long)]
     pub no_padding_memory: bool,
+    /// Beam width of the second hearing of a transcript that reads as no command (0: none)
+    /// [default: 4, or the settings file's].
+    #[arg(long, value_name = "N",
+          value_parser = clap::value_parser!(u8).range(0..=voxshop::pipeline::MAX_BEAMS as i64))]
+    pub rescue_beams: Option<u8>,
 }
 
 impl ModelArgs {
@@ -132,6 +137,9 @@ impl ModelArgs {
         }
         if self.no_padding_memory {
             config.window_mut().padding_memory = false;
+        }
+        if let Some(n) = self.rescue_beams {
+            config.decode.rescue_beams = n.into();
         }
         Ok(())
     }

@@ -86,6 +86,7 @@ impl Default for RecognizerConfig {
 /// bias_min_logprob = -5.5    # a name is kept if the model's mean log-probability of it is this
 /// threads = 2                # compute threads (default: physical cores)
 /// decoder_threads = 1        # the decoder's: steadier beside other busy programs (default: threads)
+/// rescue_beams = 4           # hear again by beam search a transcript that reads as no command (0: off)
 /// [session]
 /// partial_every_ms = 800
 /// tail_ms = 128              # pause after the last voiced frame given to the speech model
@@ -117,6 +118,7 @@ pub struct ConfigFile {
     pub bias_min_logprob: Option<f32>,
     pub threads: Option<usize>,
     pub decoder_threads: Option<usize>,
+    pub rescue_beams: Option<usize>,
     pub session: Option<SessionConfig>,
 }
 
@@ -185,6 +187,9 @@ impl RecognizerConfig {
         }
         c.threads = file.threads;
         c.decoder_threads = file.decoder_threads;
+        if let Some(n) = file.rescue_beams {
+            c.decode.rescue_beams = n;
+        }
         c.validate().map_err(bad)?;
         Ok(c)
     }
@@ -221,6 +226,12 @@ impl RecognizerConfig {
                 "bias_min_logprob = {min_logprob}: must be in -{MAX_BIAS_LOGITS}..=0"
             ));
         }
+        if self.decode.rescue_beams > MAX_BEAMS {
+            return Err(format!(
+                "rescue_beams = {}: must be in 0..={MAX_BEAMS}",
+                self.decode.rescue_beams
+            ));
+        }
         if self.model == ModelKind::TinyEn && self.decode.language == Some(Lang::Fr) {
             return Err("language \"fr\" needs the multilingual model (model = \"base\")".into());
         }
@@ -239,6 +250,8 @@ const OPENING_WORDS: usize = 2;
 
 /// A bias larger than this (in logits) would write names over any audio.
 const MAX_BIAS_LOGITS: f32 = 20.0;
+/// A wider beam than this costs more than the second hearing can be worth.
+pub const MAX_BEAMS: usize = 16;
 /// More compute threads than this is a typo, not a machine.
 const MAX_THREADS: usize = 256;
 
@@ -553,13 +566,34 @@ impl Recognizer {
         }
     }
 
-    /// Transcribes one utterance, steered by the catalogue in use.
-    pub(crate) fn transcribe(&self, samples: &[f32]) -> Result<(Transcript, SttTimings)> {
+    /// What an utterance's words are so far, for display: no second hearing.
+    pub(crate) fn transcribe_partial(&self, samples: &[f32]) -> Result<(Transcript, SttTimings)> {
         let bias = self.bias();
         Ok(self
             .models
             .stt
             .transcribe_window(samples, bias.as_deref())?)
+    }
+
+    /// Transcribes one utterance, steered by the catalogue in use.
+    pub(crate) fn transcribe(&self, samples: &[f32]) -> Result<(Transcript, SttTimings)> {
+        let bias = self.bias();
+        // A transcript that reads as no shopping command may be heard again (`rescue_beams`).
+        // Not for a "yes" or "no": an answer found in a second hearing of noise could settle
+        // a purchase nobody agreed to.
+        let a_command = |text: &str| {
+            let (commands, _) = self.classify(text, None);
+            (commands.iter()).any(|c| {
+                !matches!(
+                    c.intent,
+                    Intent::OutOfScope | Intent::Confirm | Intent::Deny
+                )
+            })
+        };
+        Ok(self
+            .models
+            .stt
+            .transcribe_window_wanting(samples, bias.as_deref(), &a_command)?)
     }
 
     /// Reads the configured catalogue file again (the daemon does on SIGHUP); on an error the
@@ -768,6 +802,20 @@ mod tests {
         let err = with(Some(2), Some(3)).validate().unwrap_err();
         assert!(err.contains("decoder_threads = 3"), "{err}");
         assert!(with(Some(2), Some(0)).validate().is_err());
+    }
+
+    #[test]
+    fn the_second_hearings_beam_width_is_set_and_checked_in_the_settings() {
+        let dir = std::env::temp_dir().join(format!("voxshop-beams-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let f = dir.join("voxshop.toml");
+        assert_eq!(RecognizerConfig::default().decode.rescue_beams, 4);
+        std::fs::write(&f, "rescue_beams = 0\n").unwrap();
+        let c = RecognizerConfig::from_toml_file(&f).unwrap();
+        assert_eq!(c.decode.rescue_beams, 0);
+        std::fs::write(&f, "rescue_beams = 17\n").unwrap();
+        let err = RecognizerConfig::from_toml_file(&f).unwrap_err().to_string();
+        assert!(err.contains("rescue_beams = 17") && err.contains("voxshop.toml"), "{err}");
     }
 
     #[test]

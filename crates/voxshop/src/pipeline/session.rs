@@ -651,7 +651,7 @@ impl Session {
             return Ok(());
         }
         self.partial_at = current.len();
-        let (t, _) = self.rec.transcribe(current)?;
+        let (t, _) = self.rec.transcribe_partial(current)?;
         if !t.text.is_empty() {
             let start = self.vad.current_start().unwrap_or(0);
             events.push(Event::PartialTranscript {

@@ -8,7 +8,7 @@ use super::tokenizer::{Lang, WhisperTokenizer};
 use candle_core::Tensor;
 use std::io::Write;
 
-/// Decoding knobs; the defaults are OpenAI's.
+/// Decoding knobs; the defaults are OpenAI's, but for the second hearing (`rescue_beams`).
 #[derive(Debug, Clone)]
 pub struct DecodeOptions {
     pub max_tokens: usize,
@@ -17,6 +17,10 @@ pub struct DecodeOptions {
     pub compression_ratio_threshold: f32,
     /// Force a language (multilingual models); `None` detects English vs French.
     pub language: Option<Lang>,
+    /// Beam width of the second hearing of a transcript the caller does not want (0: none;
+    /// see `Stt::transcribe_window_wanting`). 4 was chosen on spoken commands (README,
+    /// "Spoken commands end to end"); 5 gained nothing more.
+    pub rescue_beams: usize,
 }
 
 impl Default for DecodeOptions {
@@ -27,6 +31,7 @@ impl Default for DecodeOptions {
             logprob_threshold: -1.0,
             compression_ratio_threshold: 2.4,
             language: None,
+            rescue_beams: 4,
         }
     }
 }
@@ -85,49 +90,14 @@ impl<'a> Decoder<'a> {
         bias: Option<&Bias>,
     ) -> candle_core::Result<Transcript> {
         let tok = self.tok;
-        let mut state = self.model.start(audio, padding)?;
-        let multilingual = self.model.config.is_multilingual();
-        let prompt = |lang: Lang| match multilingual {
-            true => vec![
-                tok.sot,
-                tok.lang_token(lang),
-                tok.transcribe,
-                tok.no_timestamps,
-            ],
-            false => vec![tok.sot, tok.no_timestamps],
-        };
         // The initial prompt goes before <|startoftranscript|>, in the same first step.
         let lead = bias.map_or(&[][..], |b| b.prompt());
-        // The logits after <|startoftranscript|> give the no-speech probability and, on
-        // multilingual models, the language. When the language is known beforehand the
-        // whole prompt goes through the decoder in one step, which saves a step per utterance.
-        let known = match multilingual {
-            true => opts.language,
-            false => Some(Lang::En),
-        };
-        let (sot_logits, lang, last) = match known {
-            Some(lang) => {
-                let prompt = [lead, &prompt(lang)].concat();
-                let logits =
-                    self.model
-                        .decode(&mut state, &prompt, &[lead.len(), prompt.len() - 1])?;
-                (logits.get(0)?, lang, logits.get(1)?)
-            }
-            None => {
-                let first = [lead, &[tok.sot]].concat();
-                let sot_logits = self
-                    .model
-                    .decode(&mut state, &first, &[lead.len()])?
-                    .squeeze(0)?;
-                let lang = self.detect_language(&sot_logits)?;
-                let rest = &prompt(lang)[1..];
-                let last = self.model.decode(&mut state, rest, &[rest.len() - 1])?;
-                (sot_logits, lang, last.squeeze(0)?)
-            }
-        };
-        let no_speech_prob =
-            super::kernels::softmax_last_dim(&sot_logits)?.get(tok.no_speech as usize)?;
-        let no_speech_prob = no_speech_prob.to_scalar::<f32>()?;
+        let Start {
+            state,
+            lang,
+            last,
+            no_speech_prob,
+        } = self.start(audio, padding, opts, lead)?;
         let trie = bias.filter(|b| b.has_trie());
         let mut walk = Walk {
             state,
@@ -211,22 +181,175 @@ impl<'a> Decoder<'a> {
             sum_logprob,
             ..
         } = walk;
-        let avg_logprob = sum_logprob / (tokens.len().max(1) as f32);
-        let text = tok.decode(&tokens).trim().to_string();
-        let mut t = Transcript {
-            compression_ratio: compression_ratio(&text),
-            text,
+        Ok(transcript(
+            tok,
+            tokens,
+            sum_logprob,
             lang,
             no_speech_prob,
-            avg_logprob,
-            tokens,
-            rejected: None,
+            opts,
+        ))
+    }
+
+    /// The decoder fed the prompt (after `lead`): the state, the language, the logits for the
+    /// first token and the no-speech probability.
+    fn start(
+        &self,
+        audio: &Tensor,
+        padding: bool,
+        opts: &DecodeOptions,
+        lead: &[u32],
+    ) -> candle_core::Result<Start> {
+        let tok = self.tok;
+        let mut state = self.model.start(audio, padding)?;
+        let multilingual = self.model.config.is_multilingual();
+        let prompt = |lang: Lang| match multilingual {
+            true => vec![
+                tok.sot,
+                tok.lang_token(lang),
+                tok.transcribe,
+                tok.no_timestamps,
+            ],
+            false => vec![tok.sot, tok.no_timestamps],
         };
-        t.rejected = guard(&t, opts);
-        if t.rejected.is_some() {
-            t.text.clear();
+        // The logits after <|startoftranscript|> give the no-speech probability and, on
+        // multilingual models, the language. When the language is known beforehand the
+        // whole prompt goes through the decoder in one step, which saves a step per utterance.
+        let known = match multilingual {
+            true => opts.language,
+            false => Some(Lang::En),
+        };
+        let (sot_logits, lang, last) = match known {
+            Some(lang) => {
+                let prompt = [lead, &prompt(lang)].concat();
+                let logits =
+                    self.model
+                        .decode(&mut state, &prompt, &[lead.len(), prompt.len() - 1])?;
+                (logits.get(0)?, lang, logits.get(1)?)
+            }
+            None => {
+                let first = [lead, &[tok.sot]].concat();
+                let sot_logits = self
+                    .model
+                    .decode(&mut state, &first, &[lead.len()])?
+                    .squeeze(0)?;
+                let lang = self.detect_language(&sot_logits)?;
+                let rest = &prompt(lang)[1..];
+                let last = self.model.decode(&mut state, rest, &[rest.len() - 1])?;
+                (sot_logits, lang, last.squeeze(0)?)
+            }
+        };
+        let no_speech_prob =
+            super::kernels::softmax_last_dim(&sot_logits)?.get(tok.no_speech as usize)?;
+        Ok(Start {
+            state,
+            lang,
+            last,
+            no_speech_prob: no_speech_prob.to_scalar::<f32>()?,
+        })
+    }
+
+    /// Up to `width` readings of the window by beam search (Whisper's: each hypothesis offers
+    /// its `width + 1` likeliest next tokens, the `width` best sums go on, a hypothesis ends
+    /// at end-of-text, a loop or a full context; done when `width` have ended), ranked by
+    /// mean log-probability per token, best first, each judged by the same guards as the
+    /// greedy transcript. No catalogue steering: the steering is greedy's detour.
+    pub fn beams(
+        &self,
+        audio: &Tensor,
+        padding: bool,
+        opts: &DecodeOptions,
+        width: usize,
+    ) -> candle_core::Result<Vec<Transcript>> {
+        let tok = self.tok;
+        let width = width.max(1);
+        let Start {
+            state,
+            lang,
+            last,
+            no_speech_prob,
+        } = self.start(audio, padding, opts, &[])?;
+        let mut live = vec![Walk {
+            state,
+            last,
+            tokens: Vec::new(),
+            sum_logprob: 0.0,
+            restart: None,
+            steering: Steering::default(),
+        }];
+        let mut ended: Vec<(Vec<u32>, f32)> = Vec::new();
+        while !live.is_empty() && ended.len() < width {
+            let mut offers: Vec<(f32, usize, u32, f32)> = Vec::new();
+            for (b, walk) in live.iter().enumerate() {
+                let lp = self.log_probs(&walk.last, walk.tokens.is_empty())?;
+                for (next, l) in top_k(&lp, width + 1) {
+                    offers.push((walk.sum_logprob + l, b, next, l));
+                }
+            }
+            offers.sort_by(|a, b| b.0.total_cmp(&a.0));
+            let mut next_live = Vec::with_capacity(width);
+            for (sum, b, next, l) in offers {
+                if next_live.len() >= width {
+                    break;
+                }
+                let parent = &live[b];
+                if next == tok.eot {
+                    if ended.len() < width {
+                        ended.push((parent.tokens.clone(), sum));
+                    }
+                    continue;
+                }
+                let mut walk = Walk {
+                    state: parent.state.fork()?,
+                    last: parent.last.clone(),
+                    tokens: parent.tokens.clone(),
+                    sum_logprob: parent.sum_logprob,
+                    restart: parent.restart,
+                    steering: Steering::default(),
+                };
+                let stop = walk.push(next, l, tok);
+                let full = walk.state.len() + 1 >= self.model.config.n_text_ctx
+                    || walk.tokens.len() >= opts.max_tokens;
+                if stop || full {
+                    ended.push((walk.tokens, walk.sum_logprob));
+                    continue;
+                }
+                walk.last = self
+                    .model
+                    .decode(&mut walk.state, &[next], &[0])?
+                    .squeeze(0)?;
+                next_live.push(walk);
+            }
+            live = next_live;
         }
-        Ok(t)
+        let mean = |(tokens, sum): &(Vec<u32>, f32)| sum / tokens.len().max(1) as f32;
+        ended.sort_by(|a, b| mean(b).total_cmp(&mean(a)));
+        Ok(ended
+            .into_iter()
+            .map(|(tokens, sum)| transcript(tok, tokens, sum, lang, no_speech_prob, opts))
+            .collect())
+    }
+
+    /// Log-probabilities of the next token after suppression (and, first, the tokens no
+    /// transcript begins with).
+    fn log_probs(&self, logits: &Tensor, first: bool) -> candle_core::Result<Vec<f32>> {
+        let mut l = logits.to_vec1::<f32>()?;
+        for (x, s) in l.iter_mut().zip(&self.suppress) {
+            *x += s;
+        }
+        if first {
+            for &id in &self.suppress_begin {
+                if let Some(x) = l.get_mut(id as usize) {
+                    *x = f32::NEG_INFINITY;
+                }
+            }
+        }
+        let max = super::kernels::max(&l);
+        let log_sum = max + super::kernels::log_sum_exp(&l, max);
+        for x in &mut l {
+            *x -= log_sum;
+        }
+        Ok(l)
     }
 
     /// English or French, whichever the logits after <|startoftranscript|> prefer: our users
@@ -276,6 +399,28 @@ impl<'a> Decoder<'a> {
     }
 }
 
+/// The decoder after the prompt.
+struct Start {
+    state: DecoderState,
+    lang: Lang,
+    /// Logits for the first token.
+    last: Tensor,
+    no_speech_prob: f32,
+}
+
+/// The `k` likeliest tokens, likeliest first (finite log-probabilities only).
+fn top_k(lp: &[f32], k: usize) -> Vec<(u32, f32)> {
+    let mut best: Vec<(u32, f32)> = Vec::with_capacity(k + 1);
+    for (i, &x) in lp.iter().enumerate() {
+        if x.is_finite() && (best.len() < k || x > best[best.len() - 1].1) {
+            let at = best.partition_point(|&(_, y)| y >= x);
+            best.insert(at, (i as u32, x));
+            best.truncate(k);
+        }
+    }
+    best
+}
+
 /// Where greedy decoding is: what a detour goes back to.
 #[derive(Clone)]
 struct Walk {
@@ -319,6 +464,33 @@ impl Walk {
         }
         false
     }
+}
+
+/// The transcript of `tokens`, judged by the guards (its text cleared when one rejects it).
+fn transcript(
+    tok: &WhisperTokenizer,
+    tokens: Vec<u32>,
+    sum_logprob: f32,
+    lang: Lang,
+    no_speech_prob: f32,
+    opts: &DecodeOptions,
+) -> Transcript {
+    let avg_logprob = sum_logprob / (tokens.len().max(1) as f32);
+    let text = tok.decode(&tokens).trim().to_string();
+    let mut t = Transcript {
+        compression_ratio: compression_ratio(&text),
+        text,
+        lang,
+        no_speech_prob,
+        avg_logprob,
+        tokens,
+        rejected: None,
+    };
+    t.rejected = guard(&t, opts);
+    if t.rejected.is_some() {
+        t.text.clear();
+    }
+    t
 }
 
 /// Whether `token` ends a sentence ("." "?" "!" at its end).

@@ -192,12 +192,56 @@ impl Stt {
         Bias::new(&self.tokenizer, names, mode, strength)
     }
 
+    /// The audio features of one utterance's window (at most 30 s) and its encoder positions.
+    fn encode_window(
+        &self,
+        samples: &[f32],
+        timings: &mut SttTimings,
+    ) -> Result<(candle_core::Tensor, usize), SttError> {
+        let t0 = Instant::now();
+        let ctx = self
+            .window
+            .ctx_for(samples.len(), self.model.config.n_audio_ctx);
+        let frames = 2 * ctx;
+        let mel = self.mel.compute(samples, frames);
+        timings.mel = ms_since(t0);
+        let t1 = Instant::now();
+        let audio = self.model.encode(&mel, frames)?;
+        timings.encode = ms_since(t1);
+        Ok((audio, ctx))
+    }
+
+    /// Up to `width` readings of one utterance (at most 30 s) by beam search, best first,
+    /// with no catalogue steering; none for silence.
+    pub fn n_best(&self, samples: &[f32], width: usize) -> Result<Vec<Transcript>, SttError> {
+        let samples = &samples[..samples.len().min(WINDOW_SAMPLES)];
+        if rms(samples) < SILENCE_RMS {
+            return Ok(Vec::new());
+        }
+        let (audio, _) = self.encode_window(samples, &mut SttTimings::default())?;
+        let decoder = decode::Decoder::new(&self.model, &self.tokenizer);
+        Ok(decoder.beams(&audio, self.window.padding_memory, &self.options, width)?)
+    }
+
     /// Transcribes one utterance of at most 30 s (16 kHz mono), steered toward a
     /// catalogue's names by `bias`.
     pub fn transcribe_window(
         &self,
         samples: &[f32],
         bias: Option<&Bias>,
+    ) -> Result<(Transcript, SttTimings), SttError> {
+        self.transcribe_window_wanting(samples, bias, &|_| true)
+    }
+
+    /// As [`Stt::transcribe_window`]; when the greedy transcript is not `wanted` (the
+    /// recogniser: it reads as no command) and `DecodeOptions::rescue_beams` is set, the
+    /// window is decoded again by beam search and the best-ranked reading that is wanted
+    /// replaces it (README, "Spoken commands end to end": a second hearing).
+    pub fn transcribe_window_wanting(
+        &self,
+        samples: &[f32],
+        bias: Option<&Bias>,
+        wanted: &dyn Fn(&str) -> bool,
     ) -> Result<(Transcript, SttTimings), SttError> {
         let samples = &samples[..samples.len().min(WINDOW_SAMPLES)];
         let mut timings = SttTimings::default();
@@ -209,19 +253,19 @@ impl Stt {
             };
             return Ok((t, timings));
         }
-        let t0 = Instant::now();
-        let ctx = self
-            .window
-            .ctx_for(samples.len(), self.model.config.n_audio_ctx);
-        let frames = 2 * ctx;
-        let mel = self.mel.compute(samples, frames);
-        timings.mel = ms_since(t0);
-        let t1 = Instant::now();
-        let audio = self.model.encode(&mel, frames)?;
-        timings.encode = ms_since(t1);
+        let (audio, ctx) = self.encode_window(samples, &mut timings)?;
         let t2 = Instant::now();
         let decoder = decode::Decoder::new(&self.model, &self.tokenizer);
-        let transcript = decoder.run(&audio, self.window.padding_memory, &self.options, bias)?;
+        let padding = self.window.padding_memory;
+        let mut transcript = decoder.run(&audio, padding, &self.options, bias)?;
+        let width = self.options.rescue_beams;
+        if width > 0 && !transcript.text.is_empty() && !wanted(&transcript.text) {
+            let beams = decoder.beams(&audio, padding, &self.options, width)?;
+            if let Some(b) = (beams.into_iter()).find(|b| !b.text.is_empty() && wanted(&b.text)) {
+                tracing::debug!(greedy = transcript.text, beam = b.text, "second hearing");
+                transcript = b;
+            }
+        }
         timings.decode = ms_since(t2);
         tracing::debug!(
             ctx,

@@ -407,6 +407,12 @@ pub const PAD_MEL: f32 = -0.65;
 /// cross-attention per token costs little more than over the shortened window alone.
 const PAD_STRIDE: usize = 4;
 
+/// An empty self-attention cache: positions along dimension 2 of `[1, heads, n, head_dim]`,
+/// room made 32 positions at a time.
+fn new_kv_cache() -> KvCache {
+    KvCache::new(2, 32)
+}
+
 /// Per-utterance decoder state: self-attention KV cache and the cross-attention keys/values.
 #[derive(Clone)]
 pub struct DecoderState {
@@ -420,6 +426,27 @@ pub struct DecoderState {
 }
 
 impl DecoderState {
+    /// A copy whose self-attention cache has storage of its own. Candle's cache writes each
+    /// new position into a buffer its clones share, which is right for one hypothesis that
+    /// goes back to an earlier point (a detour) but not for several decoded side by side.
+    pub fn fork(&self) -> candle_core::Result<Self> {
+        let self_kv = (self.self_kv.iter())
+            .map(|c| {
+                let mut own = new_kv_cache();
+                if let (Some(k), Some(v)) = (c.k()?, c.v()?) {
+                    own.append(&k.contiguous()?, &v.contiguous()?)?;
+                }
+                Ok(own)
+            })
+            .collect::<candle_core::Result<_>>()?;
+        Ok(Self {
+            self_kv,
+            cross_kv: self.cross_kv.clone(),
+            pad: self.pad,
+            pos: self.pos,
+        })
+    }
+
     /// Tokens already in the cache.
     pub fn len(&self) -> usize {
         self.pos
@@ -786,9 +813,7 @@ impl Whisper {
             0
         };
         let cross_kv = self.cross_kv.per_layer(audio)?;
-        let self_kv = (0..self.dec_blocks.len())
-            .map(|_| KvCache::new(2, 32))
-            .collect();
+        let self_kv = (0..self.dec_blocks.len()).map(|_| new_kv_cache()).collect();
         Ok(DecoderState {
             self_kv,
             cross_kv,
