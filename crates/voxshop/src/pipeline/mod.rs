@@ -814,8 +814,13 @@ mod tests {
         let c = RecognizerConfig::from_toml_file(&f).unwrap();
         assert_eq!(c.decode.rescue_beams, 0);
         std::fs::write(&f, "rescue_beams = 17\n").unwrap();
-        let err = RecognizerConfig::from_toml_file(&f).unwrap_err().to_string();
-        assert!(err.contains("rescue_beams = 17") && err.contains("voxshop.toml"), "{err}");
+        let err = RecognizerConfig::from_toml_file(&f)
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.contains("rescue_beams = 17") && err.contains("voxshop.toml"),
+            "{err}"
+        );
     }
 
     #[test]
