@@ -330,9 +330,9 @@ impl<'a> Decoder<'a> {
             .collect())
     }
 
-    /// Log-probabilities of the next token after suppression (and, first, the tokens no
-    /// transcript begins with).
-    fn log_probs(&self, logits: &Tensor, first: bool) -> candle_core::Result<Vec<f32>> {
+    /// The logits of the next token with the tokens never produced at -inf (and, first, the
+    /// tokens no transcript begins with).
+    fn suppressed(&self, logits: &Tensor, first: bool) -> candle_core::Result<Vec<f32>> {
         let mut l = logits.to_vec1::<f32>()?;
         for (x, s) in l.iter_mut().zip(&self.suppress) {
             *x += s;
@@ -344,6 +344,12 @@ impl<'a> Decoder<'a> {
                 }
             }
         }
+        Ok(l)
+    }
+
+    /// Log-probabilities of the next token after suppression.
+    fn log_probs(&self, logits: &Tensor, first: bool) -> candle_core::Result<Vec<f32>> {
+        let mut l = self.suppressed(logits, first)?;
         let max = super::kernels::max(&l);
         let log_sum = max + super::kernels::log_sum_exp(&l, max);
         for x in &mut l {
@@ -375,17 +381,7 @@ impl<'a> Decoder<'a> {
         steering: &Steering,
         begin: bool,
     ) -> candle_core::Result<(u32, f32, bool)> {
-        let mut l = logits.to_vec1::<f32>()?;
-        for (x, s) in l.iter_mut().zip(&self.suppress) {
-            *x += s;
-        }
-        if first {
-            for &id in &self.suppress_begin {
-                if let Some(x) = l.get_mut(id as usize) {
-                    *x = f32::NEG_INFINITY;
-                }
-            }
-        }
+        let l = self.suppressed(logits, first)?;
         // Vectorised max, then its (last) position: a scalar arg-max over the 51 864 logits
         // was most of this function's time.
         let max = super::kernels::max(&l);
