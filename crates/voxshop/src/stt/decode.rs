@@ -99,14 +99,7 @@ impl<'a> Decoder<'a> {
             no_speech_prob,
         } = self.start(audio, padding, opts, lead)?;
         let trie = bias.filter(|b| b.has_trie());
-        let mut walk = Walk {
-            state,
-            last,
-            tokens: Vec::new(),
-            sum_logprob: 0.0,
-            restart: None,
-            steering: Steering::default(),
-        };
+        let mut walk = Walk::new(state, last);
         // A token the bonus chose over the model's own choice is a detour: it is kept only if
         // the name it belongs to is completed; otherwise decoding goes back to where it
         // began and takes the model's choice there. This is what keeps the bonus from
@@ -269,14 +262,7 @@ impl<'a> Decoder<'a> {
             last,
             no_speech_prob,
         } = self.start(audio, padding, opts, &[])?;
-        let mut live = vec![Walk {
-            state,
-            last,
-            tokens: Vec::new(),
-            sum_logprob: 0.0,
-            restart: None,
-            steering: Steering::default(),
-        }];
+        let mut live = vec![Walk::new(state, last)];
         let mut ended: Vec<(Vec<u32>, f32)> = Vec::new();
         while !live.is_empty() && ended.len() < width {
             let mut offers: Vec<(f32, usize, u32, f32)> = Vec::new();
@@ -431,6 +417,18 @@ struct Walk {
 }
 
 impl Walk {
+    /// The start of a transcript: the decoder after the prompt, nothing written yet.
+    fn new(state: DecoderState, last: Tensor) -> Self {
+        Self {
+            state,
+            last,
+            tokens: Vec::new(),
+            sum_logprob: 0.0,
+            restart: None,
+            steering: Steering::default(),
+        }
+    }
+
     /// Appends a token; true when the transcript must stop here (it started over, or fell
     /// into a loop), already cut to what is kept.
     fn push(&mut self, next: u32, logprob: f32, tok: &WhisperTokenizer) -> bool {
