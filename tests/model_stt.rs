@@ -364,6 +364,31 @@ fn a_transcript_that_reads_as_no_command_is_heard_again_by_beam_search() {
     );
 }
 
+/// French is never heard again: on these real French prompts (no command in any), a second
+/// hearing by `base` found a purchase or a list command where the greedy reading found none.
+#[test]
+fn french_that_reads_as_no_command_is_not_heard_again() {
+    if common::skip_without_setup() {
+        return;
+    }
+    use voxshop::intent::Intent::{Confirm, Deny, OutOfScope};
+    let rec = recognizer(ModelKind::Base);
+    let dir = std::path::Path::new("/usr/share/asterisk/sounds/fr");
+    for name in [
+        "added.wav",
+        "invalid.wav",
+        "vm-pls-try-again.wav",
+        "dir-pls-enter.wav",
+    ] {
+        let heard = rec.recognize_file(&dir.join(name)).unwrap();
+        let commands: Vec<_> = (heard.iter())
+            .filter(|u| !matches!(u.intent, None | Some(OutOfScope | Confirm | Deny)))
+            .map(|u| (u.intent, u.transcript.clone()))
+            .collect();
+        assert!(commands.is_empty(), "{name}: {commands:?}");
+    }
+}
+
 /// Beam search keeps each hypothesis's own decoder cache (candle's cache shares its buffer
 /// between clones): on a clear command its best reading has the greedy one's words, and its
 /// readings differ from each other.

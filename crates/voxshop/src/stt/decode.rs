@@ -18,7 +18,7 @@ pub struct DecodeOptions {
     /// Force a language (multilingual models); `None` detects English vs French.
     pub language: Option<Lang>,
     /// Beam width of the second hearing of a transcript the caller does not want (0: none;
-    /// see `Stt::transcribe_window_wanting`). 4 was chosen on spoken commands (README,
+    /// see `Stt::transcribe_window_read`). 4 was chosen on spoken commands (README,
     /// "Spoken commands end to end"); 5 gained nothing more.
     pub rescue_beams: usize,
 }

@@ -17,6 +17,18 @@ pub use bias::{Bias, BiasMode, BiasStrength};
 pub use decode::{DecodeOptions, Transcript};
 pub use tokenizer::Lang;
 
+/// What a caller makes of a window's transcript (the recogniser: whether it is a shopping
+/// command), which decides whether the window is heard again.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Reading {
+    /// What the caller wants: kept.
+    Wanted,
+    /// Not wanted, and not near enough to what is to be worth another hearing: kept.
+    Unwanted,
+    /// Not wanted, but near: another reading of the same audio may be (a second hearing).
+    Doubtful,
+}
+
 use crate::error::SttError;
 use candle_core::Device;
 use std::path::Path;
@@ -230,18 +242,18 @@ impl Stt {
         samples: &[f32],
         bias: Option<&Bias>,
     ) -> Result<(Transcript, SttTimings), SttError> {
-        self.transcribe_window_wanting(samples, bias, &|_| true)
+        self.transcribe_window_read(samples, bias, &|_| Reading::Wanted)
     }
 
-    /// As [`Stt::transcribe_window`]; when the greedy transcript is not `wanted` (the
-    /// recogniser: it reads as no command) and `DecodeOptions::rescue_beams` is set, the
-    /// window is decoded again by beam search and the best-ranked reading that is wanted
-    /// replaces it (README, "Spoken commands end to end": a second hearing).
-    pub fn transcribe_window_wanting(
+    /// As [`Stt::transcribe_window`]; when `read` finds the greedy transcript
+    /// [`Reading::Doubtful`] and `DecodeOptions::rescue_beams` is set, the window is decoded
+    /// again by beam search and the best-ranked reading that is [`Reading::Wanted`] replaces
+    /// it (README, "The second hearing").
+    pub fn transcribe_window_read(
         &self,
         samples: &[f32],
         bias: Option<&Bias>,
-        wanted: &dyn Fn(&str) -> bool,
+        read: &dyn Fn(&Transcript) -> Reading,
     ) -> Result<(Transcript, SttTimings), SttError> {
         let samples = &samples[..samples.len().min(WINDOW_SAMPLES)];
         let mut timings = SttTimings::default();
@@ -259,9 +271,10 @@ impl Stt {
         let padding = self.window.padding_memory;
         let mut transcript = decoder.run(&audio, padding, &self.options, bias)?;
         let width = self.options.rescue_beams;
-        if width > 0 && !transcript.text.is_empty() && !wanted(&transcript.text) {
+        if width > 0 && !transcript.text.is_empty() && read(&transcript) == Reading::Doubtful {
             let beams = decoder.beams(&audio, padding, &self.options, width)?;
-            if let Some(b) = (beams.into_iter()).find(|b| !b.text.is_empty() && wanted(&b.text)) {
+            let wanted = |b: &Transcript| !b.text.is_empty() && read(b) == Reading::Wanted;
+            if let Some(b) = beams.into_iter().find(wanted) {
                 tracing::debug!(greedy = transcript.text, beam = b.text, "second hearing");
                 transcript = b;
             }
