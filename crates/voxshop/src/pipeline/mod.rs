@@ -251,11 +251,12 @@ const OPENING_WORDS: usize = 2;
 /// A bias larger than this (in logits) would write names over any audio.
 const MAX_BIAS_LOGITS: f32 = 20.0;
 /// A transcript that reads as no command is heard again only when there is doubt: the intent
-/// model gives out_of_scope less than this probability, or the speech model's mean
-/// log-probability per token is under the second. Chosen on the spoken dev sets (README, "The
-/// second hearing"); beyond them, another hearing of plain talk only costs time, or finds a
-/// command in it that nobody said.
-const HEAR_AGAIN_BELOW_OOS: f32 = 0.99;
+/// model gives what it reads (out_of_scope, or an answer) less than this probability, or the
+/// speech model's mean log-probability per token is under the second. Chosen on the spoken
+/// dev sets (README, "The second hearing"); beyond them, another hearing of plain talk only
+/// costs time, or finds a command in it that nobody said, and a clear "yes" heard again would
+/// only make the dialog wait.
+const HEAR_AGAIN_BELOW_P: f32 = 0.99;
 const HEAR_AGAIN_BELOW_LOGPROB: f32 = -0.6;
 
 /// [`Recognizer::reading`] of a transcript whose commands are `commands`.
@@ -269,8 +270,7 @@ fn reading_of(commands: &[IntentResult], t: &Transcript) -> Reading {
     if commands.iter().any(ours) {
         return Reading::Wanted;
     }
-    let sure_not =
-        |c: &IntentResult| c.intent == Intent::OutOfScope && c.confidence >= HEAR_AGAIN_BELOW_OOS;
+    let sure_not = |c: &IntentResult| c.confidence >= HEAR_AGAIN_BELOW_P;
     let doubt = !commands.iter().all(sure_not) || t.avg_logprob < HEAR_AGAIN_BELOW_LOGPROB;
     if doubt && t.lang == Lang::En {
         Reading::Doubtful
@@ -872,6 +872,9 @@ mod tests {
             reading_of(&[said(Intent::Confirm, 0.9)], &sure),
             Reading::Doubtful
         );
+        // A clear answer is kept as heard: the dialog is waiting for it.
+        let yes = said(Intent::Confirm, 0.999);
+        assert_eq!(reading_of(&[yes], &sure), Reading::Unwanted);
         // Plain talk, clearly heard: kept as it is.
         assert_eq!(
             reading_of(std::slice::from_ref(&clear), &sure),
