@@ -253,7 +253,7 @@ const MAX_BIAS_LOGITS: f32 = 20.0;
 /// A transcript that reads as no command is heard again only when there is doubt: the intent
 /// model gives what it reads (out_of_scope, or an answer) less than this probability, or the
 /// speech model's mean log-probability per token is under the second. Chosen on the spoken
-/// dev sets (README, "The second hearing"); beyond them, another hearing of plain talk only
+/// dev sets (README, "heard again only in doubt"); beyond them, another hearing of plain talk only
 /// costs time, or finds a command in it that nobody said, and a clear "yes" heard again would
 /// only make the dialog wait.
 const HEAR_AGAIN_BELOW_P: f32 = 0.99;
@@ -618,7 +618,7 @@ impl Recognizer {
     /// again (`rescue_beams`). A "yes" or "no" is never wanted: an answer found in a second
     /// hearing of noise could settle a purchase nobody agreed to. French is not heard again:
     /// on the real French recordings every reading a second hearing found was a command
-    /// nobody said (README, "The second hearing").
+    /// nobody said (README, "heard again only in doubt").
     fn reading(&self, t: &Transcript) -> Reading {
         reading_of(&self.classify(&t.text, None).0, t)
     }

@@ -248,7 +248,7 @@ impl Stt {
     /// As [`Stt::transcribe_window`]; when `read` finds the greedy transcript
     /// [`Reading::Doubtful`] and `DecodeOptions::rescue_beams` is set, the window is decoded
     /// again by beam search and the best-ranked reading that is [`Reading::Wanted`] replaces
-    /// it (README, "The second hearing").
+    /// it (README, "the second hearing").
     pub fn transcribe_window_read(
         &self,
         samples: &[f32],
