@@ -106,8 +106,8 @@ pub struct ModelArgs {
     /// Advanced: decode the shortened window without the padding memory (to measure it).
     #[arg(long)]
     pub no_padding_memory: bool,
-    /// Beam width of the second hearing of a transcript that reads as no command (0: none)
-    /// [default: 4, or the settings file's].
+    /// Beam width of the second hearing of an English transcript that reads as no command,
+    /// in doubt (0: none) [default: 4, or the settings file's].
     #[arg(long, value_name = "N",
           value_parser = clap::value_parser!(u8).range(0..=voxshop::pipeline::MAX_BEAMS as i64))]
     pub rescue_beams: Option<u8>,
