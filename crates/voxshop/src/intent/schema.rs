@@ -56,6 +56,11 @@ named! {
 }
 
 impl Intent {
+    /// A shopping command: neither out_of_scope nor an answer (confirm, deny) to the dialog.
+    pub fn is_shopping_command(self) -> bool {
+        !matches!(self, Intent::OutOfScope | Intent::Confirm | Intent::Deny)
+    }
+
     /// Spending or destructive intents the speaker must confirm before acting.
     pub fn requires_confirmation(self) -> bool {
         domain().intent(self).confirm

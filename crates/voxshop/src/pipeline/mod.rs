@@ -261,13 +261,7 @@ const HEAR_AGAIN_BELOW_LOGPROB: f32 = -0.6;
 
 /// [`Recognizer::reading`] of a transcript whose commands are `commands`.
 fn reading_of(commands: &[IntentResult], t: &Transcript) -> Reading {
-    let ours = |c: &IntentResult| {
-        !matches!(
-            c.intent,
-            Intent::OutOfScope | Intent::Confirm | Intent::Deny
-        )
-    };
-    if commands.iter().any(ours) {
+    if commands.iter().any(|c| c.intent.is_shopping_command()) {
         return Reading::Wanted;
     }
     let sure_not = |c: &IntentResult| c.confidence >= HEAR_AGAIN_BELOW_P;

@@ -204,7 +204,8 @@ struct Said {
 fn complete_commands(commands: &[Utterance]) -> usize {
     (commands.iter())
         .filter(|u| match (u.intent, &u.slots) {
-            (Some(Intent::OutOfScope | Intent::Confirm | Intent::Deny) | None, _) => false,
+            (Some(i), _) if !i.is_shopping_command() => false,
+            (None, _) => false,
             (Some(i), Some(slots)) => domain().intent(i).is_complete(slots),
             (Some(i), None) => domain().intent(i).needs.is_empty(),
         })

@@ -17,6 +17,11 @@ pub use bias::{Bias, BiasMode, BiasStrength};
 pub use decode::{DecodeOptions, Transcript};
 pub use tokenizer::Lang;
 
+use crate::error::SttError;
+use candle_core::Device;
+use std::path::Path;
+use std::time::Instant;
+
 /// What a caller makes of a window's transcript (the recogniser: whether it is a shopping
 /// command), which decides whether the window is heard again.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -28,11 +33,6 @@ pub enum Reading {
     /// Not wanted, but near: another reading of the same audio may be (a second hearing).
     Doubtful,
 }
-
-use crate::error::SttError;
-use candle_core::Device;
-use std::path::Path;
-use std::time::Instant;
 
 /// Samples per encoder position (two mel frames of 10 ms).
 const SAMPLES_PER_CTX: usize = 2 * mel::HOP;
