@@ -440,10 +440,17 @@ impl Catalog {
     /// Rewrites the text slots that name an entry in the catalogue's spelling (a catalogue with
     /// a `lang` only for utterances in that language: see `applies_to`). An item heard
     /// with a misheard brand in front of it ("durasoul batteries") gives that brand its own
-    /// slot when the intent carries one (`allowed`: DOMAIN.md's slots of the intent).
+    /// slot when the intent carries one (`allowed`: DOMAIN.md's slots of the intent), and a
+    /// brand heard with the item run into it ("hellmann's manaze") gives the item back.
     pub fn resolve_slots(&self, slots: &mut Slots, allowed: &[SlotKind]) {
         if slots.brand.is_none() && allowed.contains(&SlotKind::Brand) {
             if let Some((brand, item)) = slots.item.as_deref().and_then(|i| self.brand_in_front(i))
+            {
+                slots.brand = Some(brand);
+                slots.item = Some(item);
+            }
+        } else if slots.item.is_none() && allowed.contains(&SlotKind::Item) {
+            if let Some((brand, item)) = slots.brand.as_deref().and_then(|b| self.brand_in_front(b))
             {
                 slots.brand = Some(brand);
                 slots.item = Some(item);
@@ -453,9 +460,11 @@ impl Catalog {
     }
 
     /// "durasoul batteries" -> ("duracell", "batteries"): the longest run of first words that
-    /// is a brand of the catalogue, when the whole is no item of it.
+    /// is a brand of the catalogue, when the whole is no item or brand of it.
     fn brand_in_front(&self, item: &str) -> Option<(String, String)> {
-        if self.resolve(SlotKind::Item, item).is_some() {
+        if self.resolve(SlotKind::Item, item).is_some()
+            || self.resolve(SlotKind::Brand, item).is_some()
+        {
             return None;
         }
         let words: Vec<&str> = item.split_whitespace().collect();
@@ -842,6 +851,34 @@ lists = ["party", "camping"]
         };
         c.resolve_slots(&mut s, SlotKind::ALL);
         assert_eq!((s.brand, s.item.as_deref()), (None, Some("paper towels")));
+    }
+
+    #[test]
+    fn an_item_run_into_a_brand_gets_its_own_slot() {
+        let c = Catalog::from_toml_str(HOUSEHOLD).unwrap();
+        let brand_only = |brand: &str, allowed: &[SlotKind]| {
+            let mut s = Slots {
+                brand: Some(brand.into()),
+                ..Default::default()
+            };
+            c.resolve_slots(&mut s, allowed);
+            (s.brand, s.item)
+        };
+        let own = |s: &str| Some(s.to_string());
+        assert_eq!(
+            brand_only("colgate tooth paste", SlotKind::ALL),
+            (own("colgate"), own("toothpaste"))
+        );
+        assert_eq!(
+            brand_only("call gate whitening", SlotKind::ALL),
+            (own("colgate"), own("whitening"))
+        );
+        // A brand of the catalogue said whole stays whole; nothing moves where no item may go.
+        assert_eq!(brand_only("Pampers", SlotKind::ALL), (own("pampers"), None));
+        assert_eq!(
+            brand_only("colgate whitening", &[SlotKind::Brand]),
+            (own("colgate whitening"), None)
+        );
     }
 
     /// The commands `resolve_commands` makes of one command heard as `text` with `slots`.
