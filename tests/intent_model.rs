@@ -1,6 +1,8 @@
 //! The committed intent model on hand-written held-out sets, normal forms, rejection, and
 //! its reproducibility from the generator.
 
+mod common;
+
 use std::path::{Path, PathBuf};
 use voxshop::intent::eval::{evaluate, read_labelled, Report};
 use voxshop::intent::{Intent, IntentModel};
@@ -295,6 +297,43 @@ fn spending_needs_confirmation_and_chatter_is_rejected() {
         .collect::<Vec<_>>(),
         [Intent::AddToList]
     );
+}
+
+/// What a telephone menu or an answering machine says in the room ("Please try again." was a
+/// reorder, "Pour l'aide, appuyez sur ..." a buy_for_me): the Asterisk prompts' own texts,
+/// read as typed. Not held out: the training data has phone-menu negatives written after
+/// reading some of these false accepts (README, "Session 22"); it guards them. The model
+/// before them took 13 of the English prompts and 23 of the French ones (17 as spends).
+#[test]
+fn telephone_prompts_are_no_shopping_commands() {
+    if common::skip_without_setup() {
+        return;
+    }
+    let m = model();
+    for (lang, most, most_spends) in [("en", 0.03, 0.015), ("fr", 0.05, 0.03)] {
+        let prompts = common::asterisk_prompts(lang, 1, 1);
+        let (mut taken, mut spends) = (Vec::new(), 0usize);
+        for (_, text) in &prompts {
+            let commands = m.commands(text);
+            if commands.iter().any(|c| c.intent.is_shopping_command()) {
+                taken.push(text.as_str());
+                spends += usize::from(commands.iter().any(|c| c.requires_confirmation));
+            }
+        }
+        let n = prompts.len() as f64;
+        eprintln!(
+            "{lang}: {} of {} prompts taken for commands, {spends} spends: {taken:#?}",
+            taken.len(),
+            prompts.len()
+        );
+        assert!(prompts.len() >= 300, "{lang}: {} prompts", prompts.len());
+        assert!(
+            taken.len() as f64 <= most * n,
+            "{lang}: {} taken",
+            taken.len()
+        );
+        assert!(spends as f64 <= most_spends * n, "{lang}: {spends} spends");
+    }
 }
 
 /// What data/training.toml says the committed model is trained on.
