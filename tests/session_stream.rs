@@ -320,19 +320,23 @@ fn a_pause_inside_an_utterance_is_not_heard_as_a_sentence_end() {
     let file = rec
         .recognize_file(&std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(path))
         .unwrap();
+    // A sentence end before the last word of the transcript.
+    let ends_inside = |t: &str| {
+        t.trim_end_matches(['.', '?', '!'])
+            .contains(['.', '?', '!'])
+    };
     for us in [stream_in_20ms_chunks(&rec, &signal), file] {
         assert_eq!(us.len(), 1, "{us:?}");
         assert_eq!(us[0].intent, Some(voxshop::intent::Intent::RemoveFromList));
         let slots = us[0].slots.as_ref().unwrap();
         assert_eq!(slots.item.as_deref(), Some("yogurt"), "{us:?}");
+        assert!(!ends_inside(&us[0].transcript), "{us:?}");
     }
+    // Heard whole, the pause is a sentence end (session 22's intent model reads even that
+    // transcript as the right command, so the transcript is what tells the two apart).
     let whole = stream_in_20ms_chunks(&load(0), &signal);
     assert_eq!(whole.len(), 1, "{whole:?}");
-    assert_ne!(
-        whole[0].intent,
-        Some(voxshop::intent::Intent::RemoveFromList),
-        "{whole:?}"
-    );
+    assert!(ends_inside(&whole[0].transcript), "{whole:?}");
 }
 
 /// Issue 15: a command whose first half is a whole command ("remove the light bulbs" ...
