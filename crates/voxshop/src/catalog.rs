@@ -443,18 +443,17 @@ impl Catalog {
     /// slot when the intent carries one (`allowed`: DOMAIN.md's slots of the intent), and a
     /// brand heard with the item run into it ("hellmann's manaze") gives the item back.
     pub fn resolve_slots(&self, slots: &mut Slots, allowed: &[SlotKind]) {
-        if slots.brand.is_none() && allowed.contains(&SlotKind::Brand) {
-            if let Some((brand, item)) = slots.item.as_deref().and_then(|i| self.brand_in_front(i))
-            {
-                slots.brand = Some(brand);
-                slots.item = Some(item);
-            }
+        // The one value that may hold both a brand and an item.
+        let run_together = if slots.brand.is_none() && allowed.contains(&SlotKind::Brand) {
+            slots.item.as_deref()
         } else if slots.item.is_none() && allowed.contains(&SlotKind::Item) {
-            if let Some((brand, item)) = slots.brand.as_deref().and_then(|b| self.brand_in_front(b))
-            {
-                slots.brand = Some(brand);
-                slots.item = Some(item);
-            }
+            slots.brand.as_deref()
+        } else {
+            None
+        };
+        if let Some((brand, item)) = run_together.and_then(|v| self.brand_in_front(v)) {
+            slots.brand = Some(brand);
+            slots.item = Some(item);
         }
         self.resolve_each(slots);
     }
