@@ -336,6 +336,36 @@ fn telephone_prompts_are_no_shopping_commands() {
     }
 }
 
+/// Speech a speaker overhears that is no command (telephone menus, radio and adverts, station
+/// announcements, people talking to each other, recipes read aloud, non-shopping requests):
+/// `tests/data/overheard_{en,fr}.jsonl`, written blind to the training data (README, "Session
+/// 23"). Taken as a shopping command (an answer alone is none): the committed model takes 10 of
+/// 148 English lines (2 as spends) and 4 of 146 French ones (none); session 21's took 13 (4).
+#[test]
+fn overheard_speech_is_no_shopping_command() {
+    let m = model();
+    for (lang, most, most_spends) in [("en", 11, 2), ("fr", 6, 1)] {
+        let lines =
+            read_labelled(&root().join(format!("tests/data/overheard_{lang}.jsonl"))).unwrap();
+        let (mut taken, mut spends) = (Vec::new(), 0usize);
+        for line in &lines {
+            let commands = m.commands(&line.text);
+            if commands.iter().any(|c| c.intent.is_shopping_command()) {
+                taken.push(line.text.as_str());
+                spends += usize::from(commands.iter().any(|c| c.requires_confirmation));
+            }
+        }
+        eprintln!(
+            "{lang}: {} of {} taken, {spends} spends: {taken:#?}",
+            taken.len(),
+            lines.len()
+        );
+        assert!(lines.len() >= 140, "{lang}: {} lines", lines.len());
+        assert!(taken.len() <= most, "{lang}: {} taken", taken.len());
+        assert!(spends <= most_spends, "{lang}: {spends} spends");
+    }
+}
+
 /// What data/training.toml says the committed model is trained on.
 #[derive(serde::Deserialize)]
 struct TrainingPlan {
