@@ -137,6 +137,10 @@ fn stages(c: &mut Criterion) {
             ))
         })
     });
+    // The longest utterances a speaker hears: a telephone menu on a speakerphone.
+    g.bench_function("classify_phone_menu", |b| {
+        b.iter(|| black_box(intent.commands(PHONE_MENU)))
+    });
     // Issue 15: asked at every pause of `tail_ms` inside an utterance (adaptive end).
     g.bench_function("completer", |b| {
         b.iter(|| black_box(intent.incomplete_prob("uh could you add two litres of")))
@@ -212,6 +216,11 @@ fn stages(c: &mut Criterion) {
     });
     g.finish();
 }
+
+/// A 35-word conference menu, as the Asterisk French prompts say them.
+const PHONE_MENU: &str = "Pour activer ou désactiver le mode sourdine, veuillez appuyer sur 1. \
+    Pour vérrouiller ou dévérouiller la conférence, appuyez sur 2. Pour éjecter le dernier \
+    participant, appuyez sur 3. Pour quitter la conférence appuyez sur dièse.";
 
 /// "Composez votre mot de passe suivi du dièse": 3.0 s of June Wallack's Canadian French.
 const FRENCH_3S: &str = "/usr/share/asterisk/sounds/fr/agent-pass.wav";

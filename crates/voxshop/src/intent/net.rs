@@ -127,16 +127,27 @@ impl SavedRows {
         self.file.is_none()
     }
 
-    /// Adds the row of `bucket` to `h` (nothing for a zero row).
-    fn add_row(&self, bucket: u32, h: &mut [f32]) {
+    /// Adds the row of `bucket` to `h` (nothing for a zero row), read once per `rows`.
+    fn add_row(&self, bucket: u32, h: &mut [f32], rows: &mut RowCache) {
         let (Some(file), Some(&r)) = (&self.file, self.row_of.get(bucket as usize)) else {
             return;
         };
         if r == u32::MAX {
             return;
         }
+        let row = rows
+            .entry((self.start, r))
+            .or_insert_with(|| self.read_row(file, r, h.len()));
+        for (h, v) in h.iter_mut().zip(row.iter()) {
+            *h += v;
+        }
+    }
+
+    /// Row `r` of `hidden` values, widened; zeros (and a warning) when it cannot be read.
+    fn read_row(&self, file: &std::fs::File, r: u32, hidden: usize) -> Box<[f32]> {
+        let mut row = vec![0.0; hidden].into_boxed_slice();
         let mut buf = [0u8; MAX_ROW_BYTES];
-        let buf = &mut buf[..h.len() * 2];
+        let buf = &mut buf[..hidden * 2];
         let at = self.start + r as u64 * buf.len() as u64;
         if let Err(e) = read_at(file, buf, at) {
             // The file is held open, so only its truncation in place gets here; a missing
@@ -146,11 +157,12 @@ impl SavedRows {
             WARNED.call_once(|| {
                 tracing::warn!("intent.safetensors: a row could not be read ({e}); its rows read as zero until the model is retrained or reinstalled (scripts/train-intent)");
             });
-            return;
+            return row;
         }
-        for (h, b) in h.iter_mut().zip(buf.chunks_exact(2)) {
-            *h += half::f16::from_le_bytes([b[0], b[1]]).to_f32();
+        for (v, b) in row.iter_mut().zip(buf.chunks_exact(2)) {
+            *v = half::f16::from_le_bytes([b[0], b[1]]).to_f32();
         }
+        row
     }
 }
 
@@ -173,11 +185,19 @@ fn read_at(file: &std::fs::File, mut buf: &mut [u8], mut at: u64) -> std::io::Re
     Ok(())
 }
 
-/// Scratch space for one forward pass, reused across calls.
+/// Rows read from a model file, widened, by (the net's first byte in the file, row).
+type RowCache = std::collections::HashMap<(u64, u32), Box<[f32]>>;
+
+/// Scratch space for the forward passes of one utterance, reused across calls.
 #[derive(Debug, Clone, Default)]
 pub struct Scratch {
     pub h: Vec<f32>,
     pub logits: Vec<f32>,
+    /// The rows this utterance's features read. A row recurs across its tokens, readings and
+    /// networks' calls ("bias", a word's shape, the intent), and each read is a syscall: a
+    /// 35-word phone menu made 6 ms of them (README, "Speed"). Dropped with the scratch, so
+    /// the process still holds no rows between utterances.
+    rows: RowCache,
 }
 
 impl SparseNet {
@@ -221,7 +241,7 @@ impl SparseNet {
             }
         } else {
             for &id in ids {
-                self.saved.add_row(id, &mut s.h);
+                self.saved.add_row(id, &mut s.h, &mut s.rows);
             }
         }
         for (h, b) in s.h.iter_mut().zip(&self.b1) {
@@ -326,5 +346,57 @@ mod tests {
         net.forward(&b, &mut s);
         assert!(softmax(&s.logits)[1] > 0.9);
         assert_eq!(hash("abc"), 0xe71fa2190541574b);
+    }
+
+    /// Two nets whose rows lie in one file, read through one scratch (as an utterance's
+    /// networks share one): each gets its own rows, the same on every call, and the logits
+    /// of the saved (f16) weights summed in memory.
+    #[test]
+    fn rows_read_from_the_file_are_each_nets_own_on_every_call() {
+        let mut rng = Rng::new(3);
+        let (buckets, hidden) = (64, 8);
+        let mut nets = [0, 1].map(|_| SparseNet::new(buckets, hidden, 3, &mut rng));
+        let rows: Vec<u32> = (0..buckets as u32).step_by(2).collect();
+        let mut bytes = Vec::new();
+        for net in &mut nets {
+            net.b1 = (0..hidden).map(|_| rng.unit()).collect();
+            for &r in &rows {
+                for e in &mut net.emb[r as usize * hidden..(r as usize + 1) * hidden] {
+                    let v = half::f16::from_f32(rng.unit() * 2.0 - 1.0);
+                    *e = v.to_f32();
+                    bytes.extend_from_slice(&v.to_le_bytes());
+                }
+            }
+        }
+        let path = std::env::temp_dir().join(format!("voxshop-rows-{}", std::process::id()));
+        std::fs::write(&path, &bytes).unwrap();
+        let file = std::sync::Arc::new(std::fs::File::open(&path).unwrap());
+        let loaded: Vec<SparseNet> = (nets.iter().enumerate())
+            .map(|(i, net)| SparseNet {
+                saved: SavedRows::new(
+                    file.clone(),
+                    bytes.len(),
+                    i * bytes.len() / 2,
+                    &rows,
+                    buckets,
+                    hidden,
+                )
+                .unwrap(),
+                emb: Vec::new(),
+                ..net.clone()
+            })
+            .collect();
+        std::fs::remove_file(&path).unwrap();
+        let inputs: [&[u32]; 3] = [&[0, 2, 4, 5], &[4, 6, 0], &[2, 2, 63, 4]];
+        let (mut shared, mut fresh) = (Scratch::default(), Scratch::default());
+        for _ in 0..2 {
+            for ids in inputs {
+                for (net, saved) in nets.iter().zip(&loaded) {
+                    net.forward(ids, &mut fresh);
+                    saved.forward(ids, &mut shared);
+                    assert_eq!(fresh.logits, shared.logits, "{ids:?}");
+                }
+            }
+        }
     }
 }
