@@ -68,7 +68,7 @@ def generate(seed, per_intent, oos_factor=3, en_ratio=0.55, noise_p=0.15,
     rng = random.Random(seed)
     out, text_intent = [], {}
     for intent in DOMAIN.intents:
-        n = per_intent * (oos_factor if intent == "out_of_scope" else 1)
+        n = int(round(per_intent * (oos_factor if intent == "out_of_scope" else 1)))
         n_en = int(round(n * en_ratio))
         for lang, k in (("en", n_en), ("fr", n - n_en)):
             for _ in range(k):
@@ -100,7 +100,7 @@ def main(argv=None):
     ap.add_argument("--seed", type=int, default=42)
     ap.add_argument("--per-intent", type=int, default=1500,
                     help="examples per intent (out_of_scope gets --oos-factor times this)")
-    ap.add_argument("--oos-factor", type=int, default=3)
+    ap.add_argument("--oos-factor", type=float, default=3)
     ap.add_argument("--en-ratio", type=float, default=0.55)
     ap.add_argument("--noise", type=float, default=0.15, help="fraction with ASR-like noise")
     ap.add_argument("--several-items", type=int, default=0,

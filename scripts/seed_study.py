@@ -1,0 +1,159 @@
+#!/usr/bin/env python3
+"""A corpus change judged over several training seeds, not one: one seed moves the held-out
+sets by a point or two (README, "Training the intent model"), as much as most changes.
+
+Trains the intent model from the corpus the templates make now (data/training.toml's
+generator and training files; extra generator flags after --) at each seed, then prints every
+held-out figure per model and the mean of each study, beside any models given with --also:
+
+  scripts/seed_study.py NAME [--seeds 42 7 1234] [--jobs 2] [--also DIR]... [-- gen_corpus flags]
+  scripts/seed_study.py --score DIR...        (only score trained models, e.g. models/intent)
+
+Models go to target/seed_study/NAME/SEED (about four minutes each, single-threaded; two run
+at once on two cores). Columns: intent accuracy / slot F1, and for the sets of negatives how
+many lines were taken for a shopping command (an answer alone is none) and how many of those
+as spends. Needs a release build (cargo build --release) and, for the telephone rows, the
+Asterisk prompt packages scripts/setup installs.
+"""
+import argparse, json, pathlib, re, subprocess, sys, tomllib
+from concurrent.futures import ThreadPoolExecutor
+
+ROOT = pathlib.Path(__file__).resolve().parent.parent
+BIN = ROOT / "target/release/voxshop"
+sys.path.insert(0, str(ROOT / "scripts"))
+
+# Labelled held-out sets: accuracy / slot F1.
+LABELLED = ["tests/data/intent_test_en.jsonl", "tests/data/intent_test_fr.jsonl",
+            "tests/data/intent_test2_en.jsonl", "tests/data/intent_test2_fr.jsonl",
+            "tests/data/slurp_test.jsonl", "tests/data/unseen_items2_en.jsonl",
+            "tests/data/unseen_items2_fr.jsonl", "tests/data/multi_commands.jsonl"]
+# Sets of lines that are no command: taken / spends.
+NEGATIVES = ["tests/data/slurp_test.jsonl", "tests/data/slurp_lm_oos_test.jsonl",
+             "tests/data/oos_fr_test.jsonl", "tests/data/overheard_en.jsonl",
+             "tests/data/overheard_fr.jsonl"]
+NOT_SHOPPING = {"out_of_scope", "confirm", "deny"}
+
+
+def spend_intents():
+    domain = tomllib.load(open(ROOT / "crates/voxshop/data/domain.toml", "rb"))
+    return {i["name"] for i in domain["intents"] if i.get("confirm")}
+
+
+def negatives(path):
+    rows = [json.loads(l) for l in open(ROOT / path, encoding="utf-8") if l.strip()]
+    return [r["text"] for r in rows if r.get("intent", "out_of_scope") == "out_of_scope"
+            and not r.get("commands")]
+
+
+def telephone(lang):
+    try:
+        from eval_stt import asterisk_set
+        voice = {"en": "en_US_f_Allison", "fr": "fr_CA_f_June"}[lang]
+        return sorted({" ".join(t.split()) for _, t in asterisk_set(lang, voice)})
+    except (OSError, ImportError):
+        return []
+
+
+def taken(model, texts, spends):
+    """Lines of `texts` read as a shopping command, and as a spend."""
+    if not texts:
+        return None
+    out = subprocess.run([str(BIN), "classify", "--json", "--intent-model", str(model)],
+                         input="\n".join(texts) + "\n", capture_output=True, text=True,
+                         check=True).stdout
+    hit, spent = set(), set()
+    for line in out.splitlines():
+        o = json.loads(line)
+        if o["intent"] not in NOT_SHOPPING:
+            hit.add(o["transcript"])
+            if o["intent"] in spends:
+                spent.add(o["transcript"])
+    return len(hit), len(spent), len(texts)
+
+
+def accuracy(model, path):
+    out = subprocess.run([str(BIN), "eval-intent", "--intent-model", str(model), str(ROOT / path)],
+                         capture_output=True, text=True, check=True).stdout
+    acc = re.search(r"intent accuracy ([\d.]+)%", out)
+    f1 = re.search(r"F1 ([\d.]+)", out)
+    return float(acc.group(1)), float(f1.group(1))
+
+
+def score(model):
+    spends = spend_intents()
+    row = {}
+    for s in LABELLED:
+        row[f"{pathlib.Path(s).stem} acc/F1"] = accuracy(model, s)
+    for s in NEGATIVES:
+        row[f"{pathlib.Path(s).stem} taken/spends"] = taken(model, negatives(s), spends)
+    for lang in ["en", "fr"]:
+        row[f"telephone prompts {lang} taken/spends"] = taken(model, telephone(lang), spends)
+    return row
+
+
+def cell(v):
+    if v is None:
+        return "-"
+    if len(v) == 2:
+        return f"{v[0]:.1f} / {v[1]:.3f}"
+    return f"{v[0]:.3g} / {v[1]:.3g} of {v[2]:g}"
+
+
+def mean(rows, key):
+    vals = [r[key] for r in rows if r[key] is not None]
+    if not vals:
+        return None
+    return tuple(sum(v[i] for v in vals) / len(vals) for i in range(len(vals[0])))
+
+
+def train(name, seed, plan, corpus):
+    out = ROOT / f"target/seed_study/{name}/{seed}"
+    cmd = [str(BIN), "train-intent", "--corpus", str(corpus)]
+    for f in plan["train"]["corpus"]:
+        cmd += ["--corpus", str(ROOT / f)]
+    for f in plan["train"]["dev"]:
+        cmd += ["--dev", str(ROOT / f)]
+    cmd += ["--seed", str(seed), "--out", str(out)]
+    with open(f"{out}.log", "w") as log:
+        subprocess.run(cmd, stdout=log, stderr=subprocess.STDOUT, check=True)
+    return out
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("name", nargs="?")
+    ap.add_argument("--seeds", type=int, nargs="+", default=[42, 7, 1234])
+    ap.add_argument("--jobs", type=int, default=2)
+    ap.add_argument("--also", action="append", default=[], help="a trained model to score beside")
+    ap.add_argument("--score", nargs="+", help="only score these trained models")
+    ap.add_argument("gen", nargs="*", help="flags for scripts/gen_corpus.py (after --)")
+    a = ap.parse_args()
+    columns = []  # (label, [rows])
+    if a.score:
+        columns += [(d, [score(pathlib.Path(d))]) for d in a.score]
+    else:
+        if not a.name:
+            ap.error("a study NAME, or --score DIR...")
+        plan = tomllib.load(open(ROOT / "data/training.toml", "rb"))
+        g = plan["generator"]
+        base = ROOT / f"target/seed_study/{a.name}"
+        base.mkdir(parents=True, exist_ok=True)
+        corpus = base / "corpus.jsonl"
+        subprocess.run([sys.executable, str(ROOT / "scripts/gen_corpus.py"), "--seed", str(g["seed"]),
+                        "--per-intent", str(g["per_intent"]), "--several-items", str(g["several_items"]),
+                        "--composed", str(g["composed"]), "--out", str(corpus), *a.gen], check=True)
+        with ThreadPoolExecutor(a.jobs) as pool:
+            models = list(pool.map(lambda s: train(a.name, s, plan, corpus), a.seeds))
+        rows = [score(m) for m in models]
+        columns += [(f"{a.name} seed {s}", [r]) for s, r in zip(a.seeds, rows)]
+        columns.append((f"{a.name} mean of {len(rows)}", rows))
+    columns += [(d, [score(pathlib.Path(d))]) for d in a.also]
+    keys = list(columns[0][1][0])
+    print("| set | " + " | ".join(label for label, _ in columns) + " |")
+    print("|---" * (len(columns) + 1) + "|")
+    for k in keys:
+        print(f"| {k} | " + " | ".join(cell(mean(rows, k)) for _, rows in columns) + " |")
+
+
+if __name__ == "__main__":
+    main()
