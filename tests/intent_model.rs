@@ -312,14 +312,7 @@ fn telephone_prompts_are_no_shopping_commands() {
     let m = model();
     for (lang, most, most_spends) in [("en", 0.03, 0.015), ("fr", 0.05, 0.03)] {
         let prompts = common::asterisk_prompts(lang, 1, 1);
-        let (mut taken, mut spends) = (Vec::new(), 0usize);
-        for (_, text) in &prompts {
-            let commands = m.commands(text);
-            if commands.iter().any(|c| c.intent.is_shopping_command()) {
-                taken.push(text.as_str());
-                spends += usize::from(commands.iter().any(|c| c.requires_confirmation));
-            }
-        }
+        let (taken, spends) = taken_for_commands(&m, prompts.iter().map(|(_, t)| t.as_str()));
         let n = prompts.len() as f64;
         eprintln!(
             "{lang}: {} of {} prompts taken for commands, {spends} spends: {taken:#?}",
@@ -347,14 +340,7 @@ fn overheard_speech_is_no_shopping_command() {
     for (lang, most, most_spends) in [("en", 11, 2), ("fr", 6, 1)] {
         let lines =
             read_labelled(&root().join(format!("tests/data/overheard_{lang}.jsonl"))).unwrap();
-        let (mut taken, mut spends) = (Vec::new(), 0usize);
-        for line in &lines {
-            let commands = m.commands(&line.text);
-            if commands.iter().any(|c| c.intent.is_shopping_command()) {
-                taken.push(line.text.as_str());
-                spends += usize::from(commands.iter().any(|c| c.requires_confirmation));
-            }
-        }
+        let (taken, spends) = taken_for_commands(&m, lines.iter().map(|l| l.text.as_str()));
         eprintln!(
             "{lang}: {} of {} taken, {spends} spends: {taken:#?}",
             taken.len(),
@@ -364,6 +350,23 @@ fn overheard_speech_is_no_shopping_command() {
         assert!(taken.len() <= most, "{lang}: {} taken", taken.len());
         assert!(spends <= most_spends, "{lang}: {spends} spends");
     }
+}
+
+/// The texts read as a shopping command (an answer alone is none), and how many of them hold
+/// a spend.
+fn taken_for_commands<'a>(
+    m: &IntentModel,
+    texts: impl Iterator<Item = &'a str>,
+) -> (Vec<&'a str>, usize) {
+    let (mut taken, mut spends) = (Vec::new(), 0usize);
+    for text in texts {
+        let commands = m.commands(text);
+        if commands.iter().any(|c| c.intent.is_shopping_command()) {
+            taken.push(text);
+            spends += usize::from(commands.iter().any(|c| c.requires_confirmation));
+        }
+    }
+    (taken, spends)
 }
 
 /// What data/training.toml says the committed model is trained on.

@@ -194,9 +194,9 @@ pub struct Scratch {
     pub h: Vec<f32>,
     pub logits: Vec<f32>,
     /// The rows this utterance's features read. A row recurs across its tokens, readings and
-    /// networks' calls ("bias", a word's shape, the intent), and each read is a syscall: a
-    /// 35-word phone menu made 6 ms of them (README, "Speed"). Dropped with the scratch, so
-    /// the process still holds no rows between utterances.
+    /// networks' calls ("bias", a word's shape, the intent), and each read is a syscall: read
+    /// again each time, they were most of a long utterance's time (README, "Speed"). Dropped
+    /// with the scratch, so the process still holds no rows between utterances.
     rows: RowCache,
 }
 
