@@ -211,13 +211,19 @@ impl Catalog {
 
     /// The catalogue's spelling of `value` heard as a slot of `kind`, if it names an entry.
     pub fn resolve(&self, kind: SlotKind, value: &str) -> Option<&str> {
+        self.resolve_scored(kind, value).map(|(_, name)| name)
+    }
+
+    /// [`Catalog::resolve`], with how near the entry is: its spelling's similarity plus its
+    /// sound's (1 when the keys are the same; 3 for an exact hearing).
+    fn resolve_scored(&self, kind: SlotKind, value: &str) -> Option<(f64, &str)> {
         let words = normalize(value);
         let heard = letters(&words);
         if heard.is_empty() {
             return None;
         }
         if let Some((k, name)) = self.exact.get(&heard) {
-            return (*k == kind).then_some(name.as_str());
+            return (*k == kind).then_some((3.0, name.as_str()));
         }
         let (en, fr) = (en_key(&heard), fr_key(&words));
         self.entries
@@ -231,15 +237,19 @@ impl Catalog {
                     .any(|a| e.en_key.iter().any(|b| sounds_alike(a, b)));
                 let sounds = sounds_en || sounds_alike(&fr, &e.fr_key);
                 let near = sound_nearness(&en, &e.en_key);
+                let short_alike = en
+                    .iter()
+                    .any(|a| e.en_key.iter().any(|b| a.len() == 2 && a == b));
                 let close = spelling >= SPELLING_ALONE
                     || (sounds && spelling >= WITH_SOUND)
                     || (sounds_en && is_name(kind) && spelling >= NAME_WITH_SOUND)
-                    || (is_name(kind) && near >= NAME_SOUNDS_NEAR && spelling >= WITH_SOUND);
-                let sound = if sounds { 1.0 } else { near };
+                    || (is_name(kind) && near >= NAME_SOUNDS_NEAR && spelling >= WITH_SOUND)
+                    || (is_name(kind) && short_alike && spelling >= SHORT_NAME_WITH_SOUND);
+                let sound = if sounds || short_alike { 1.0 } else { near };
                 (close && !names_more_than(&words, e)).then_some((spelling + sound, e))
             })
             .max_by(|a, b| a.0.total_cmp(&b.0))
-            .map(|(_, e)| e.value.as_str())
+            .map(|(score, e)| (score, e.value.as_str()))
     }
 
     /// Resolves the slots of an utterance's commands in `lang` (nothing when the catalogue
@@ -459,20 +469,26 @@ impl Catalog {
     }
 
     /// "durasoul batteries" -> ("duracell", "batteries"): the longest run of first words that
-    /// is a brand of the catalogue, when the whole is no item or brand of it.
+    /// is a brand of the catalogue, when the whole is no item of it, nor a brand as near as
+    /// those words are to theirs ("estrella dam lager" is near "estrella damm" by its first
+    /// sounds, "estrella dam" nearer).
     fn brand_in_front(&self, item: &str) -> Option<(String, String)> {
-        if self.resolve(SlotKind::Item, item).is_some()
-            || self.resolve(SlotKind::Brand, item).is_some()
-        {
+        if self.resolve(SlotKind::Item, item).is_some() {
             return None;
         }
+        let whole = self
+            .resolve_scored(SlotKind::Brand, item)
+            .map(|(score, _)| score);
         let words: Vec<&str> = item.split_whitespace().collect();
         (1..words.len()).rev().find_map(|k| {
             let front = words[..k].join(" ");
             if letters(&front).chars().count() < 4 {
                 return None;
             }
-            let brand = self.resolve(SlotKind::Brand, &front)?;
+            let (score, brand) = self.resolve_scored(SlotKind::Brand, &front)?;
+            if whole.is_some_and(|w| w >= score) {
+                return None;
+            }
             Some((brand.to_string(), words[k..].join(" ")))
         })
     }
@@ -609,6 +625,11 @@ const WITH_SOUND: f64 = 0.6;
 /// model mishears are the foreign ones it spells its own way ("little" / "lidl" and "gigas" /
 /// "guigoz": 0.5). The French key alone is too loose for this ("viande" took "évian").
 const NAME_WITH_SOUND: f64 = 0.5;
+
+/// Similarity of spelling that makes a proper name an entry whose English key of two sounds
+/// it shares ("t-cheebo" / "tchibo", XP: 0.71). Keys of two sounds are too short to count
+/// alike alone ("valley" / "valio", FL: 0.5, stay apart).
+const SHORT_NAME_WITH_SOUND: f64 = 0.7;
 
 /// How near the English keys of a proper name must be (one sound in four apart: "litin" /
 /// "lipton", "seed discount" / "cdiscount") besides a spelling as alike as `WITH_SOUND`.
@@ -850,6 +871,17 @@ lists = ["party", "camping"]
         };
         c.resolve_slots(&mut s, SlotKind::ALL);
         assert_eq!((s.brand, s.item.as_deref()), (None, Some("paper towels")));
+        // The whole heard near a brand by its first sounds, its first words nearer.
+        let c = Catalog::from_toml_str(r#"brands = ["estrella damm"]"#).unwrap();
+        let mut s = Slots {
+            item: Some("estrella dam lager".into()),
+            ..Default::default()
+        };
+        c.resolve_slots(&mut s, SlotKind::ALL);
+        assert_eq!(
+            (s.brand.as_deref(), s.item.as_deref()),
+            (Some("estrella damm"), Some("lager"))
+        );
     }
 
     #[test]
@@ -1085,7 +1117,7 @@ merchants = ["crate & barrel", "cdiscount", "john lewis", "zalando"]"#,
     fn a_proper_name_one_sound_off_is_the_entry() {
         let c = Catalog::from_toml_str(
             r#"items = ["kiwis", "pillows"]
-brands = ["lipton", "persil", "lea & perrins"]"#,
+brands = ["lipton", "persil", "lea & perrins", "tchibo", "valio"]"#,
         )
         .unwrap();
         for (heard, want) in [
@@ -1094,13 +1126,17 @@ brands = ["lipton", "persil", "lea & perrins"]"#,
             ("lee and parents", "lea & perrins"),
             ("Lea & Perrins", "lea & perrins"),
             ("lea et perrins", "lea & perrins"),
+            // Two sounds alike (XP) and the spelling near.
+            ("t-cheebo", "tchibo"),
         ] {
             assert_eq!(c.resolve(SlotKind::Brand, heard), Some(want), "{heard}");
         }
-        // Not items (ordinary words are one sound apart all the time), nor short names.
+        // Not items (ordinary words are one sound apart all the time), nor short names, nor
+        // two sounds alike (FL) spelt too far apart.
         assert_eq!(c.resolve(SlotKind::Item, "kids"), None);
         assert_eq!(c.resolve(SlotKind::Item, "piles"), None);
         assert_eq!(c.resolve(SlotKind::Brand, "lip"), None);
+        assert_eq!(c.resolve(SlotKind::Brand, "valley"), None);
     }
 
     #[test]
