@@ -848,39 +848,31 @@ lists = ["party", "camping"]
 
     #[test]
     fn a_misheard_brand_in_front_of_an_item_gets_its_own_slot() {
-        let c = Catalog::from_toml_str(HOUSEHOLD).unwrap();
-        let mut s = Slots {
-            item: Some("durasoul batteries".into()),
-            ..Default::default()
+        let split = |c: &Catalog, item: &str, allowed: &[SlotKind]| {
+            let mut s = Slots {
+                item: Some(item.into()),
+                ..Default::default()
+            };
+            c.resolve_slots(&mut s, allowed);
+            (s.brand, s.item)
         };
-        c.resolve_slots(&mut s, SlotKind::ALL);
+        let pair = |brand: Option<&str>, item: &str| (brand.map(String::from), Some(item.into()));
+        let c = Catalog::from_toml_str(HOUSEHOLD).unwrap();
         assert_eq!(
-            (s.brand.as_deref(), s.item.as_deref()),
-            (Some("duracell"), Some("batteries"))
+            split(&c, "durasoul batteries", SlotKind::ALL),
+            pair(Some("duracell"), "batteries")
         );
         // Not when the intent has no brand, nor when the front words are no brand.
-        let mut s = Slots {
-            item: Some("durasoul batteries".into()),
-            ..Default::default()
-        };
-        c.resolve_slots(&mut s, &[SlotKind::Item]);
-        assert_eq!(s.brand, None);
-        let mut s = Slots {
-            item: Some("paper towels".into()),
-            ..Default::default()
-        };
-        c.resolve_slots(&mut s, SlotKind::ALL);
-        assert_eq!((s.brand, s.item.as_deref()), (None, Some("paper towels")));
+        assert_eq!(split(&c, "durasoul batteries", &[SlotKind::Item]).0, None);
+        assert_eq!(
+            split(&c, "paper towels", SlotKind::ALL),
+            pair(None, "paper towels")
+        );
         // The whole heard near a brand by its first sounds, its first words nearer.
         let c = Catalog::from_toml_str(r#"brands = ["estrella damm"]"#).unwrap();
-        let mut s = Slots {
-            item: Some("estrella dam lager".into()),
-            ..Default::default()
-        };
-        c.resolve_slots(&mut s, SlotKind::ALL);
         assert_eq!(
-            (s.brand.as_deref(), s.item.as_deref()),
-            (Some("estrella damm"), Some("lager"))
+            split(&c, "estrella dam lager", SlotKind::ALL),
+            pair(Some("estrella damm"), "lager")
         );
     }
 
