@@ -47,9 +47,8 @@ def negatives(path):
 
 def telephone(lang):
     try:
-        from eval_stt import asterisk_set
-        voice = {"en": "en_US_f_Allison", "fr": "fr_CA_f_June"}[lang]
-        return sorted({" ".join(t.split()) for _, t in asterisk_set(lang, voice)})
+        from eval_stt import EXTRA_SETS
+        return sorted({" ".join(t.split()) for _, t in EXTRA_SETS[f"ast-{lang}"]()})
     except (OSError, ImportError):
         return []
 

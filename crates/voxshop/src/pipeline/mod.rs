@@ -6,7 +6,7 @@ mod dialog;
 mod session;
 
 pub use dialog::{Dialog, DialogFields, Outcome, Pending, DEFAULT_CONFIRM_WINDOW_MS};
-pub use session::{standing, utterances, Event, Session, SessionConfig};
+pub use session::{one_sentence, standing, utterances, Event, Session, SessionConfig};
 
 use crate::audio::{self, Pcm16k, TARGET_RATE};
 use crate::catalog::Catalog;

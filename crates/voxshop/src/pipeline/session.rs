@@ -303,7 +303,9 @@ fn keeps(slots: &Slots, half: &Slots) -> bool {
 
 /// Whether the recogniser wrote `text` as one sentence: no word before the last ends in
 /// '.', '?' or '!' ("5.4" is one word; "Dr." counts as an end, which only declines a join).
-fn one_sentence(text: &str) -> bool {
+/// The rule by which a session takes two utterances heard together as one command, and by
+/// which a pause kept inside an utterance is told from one Whisper wrote as a sentence end.
+pub fn one_sentence(text: &str) -> bool {
     let words: Vec<&str> = text.split_whitespace().collect();
     let inner = &words[..words.len().saturating_sub(1)];
     !inner.iter().any(|w| w.ends_with(['.', '?', '!']))
