@@ -111,6 +111,19 @@ fn stages(c: &mut Criterion) {
     g.bench_function("decode_3s_beams", |b| {
         b.iter(|| black_box(decoder.beams(&audio, true, &stt.options, width).unwrap()))
     });
+    // Issue 12: a name no catalogue entry resolves heard again with the three entries near it
+    // in its place (README, "names heard again"), paid only for a name the model was unsure
+    // of, with a catalogue.
+    let misheard = load_wav_16k(&sample("samples/en/catalog_kruidvat.wav")).unwrap();
+    let (heard, _) = stt.transcribe_window(&misheard.samples, None).unwrap();
+    let at = heard.text.rfind(" from ").expect("a merchant") + " from ".len();
+    let (before, rest) = heard.text.split_at(at);
+    let end = rest.find(['.', '?', '!']).unwrap_or(rest.len());
+    let names = [&rest[..end], "kruidvat", "coolblue", "picard"];
+    assert!(stt.score_names(&heard, before, &names, &rest[end..]).unwrap().is_some());
+    g.bench_function("hear_name_again", |b| {
+        b.iter(|| black_box(stt.score_names(&heard, before, &names, &rest[end..]).unwrap()))
+    });
     g.finish();
 
     let frame = &command[16_000..16_256];

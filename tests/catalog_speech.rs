@@ -67,6 +67,41 @@ fn misheard_household_names_are_steered_to_the_catalogue() {
     }
 }
 
+/// A recogniser with the household catalogue of the dev set, names misheard heard again
+/// against the audio when no further than `rehear` below the words heard (negative: never).
+fn rehearing(rehear: f32) -> Recognizer {
+    Recognizer::load(&RecognizerConfig {
+        models_dir: common::models_dir(ModelKind::TinyEn),
+        catalog: Some(root().join("tests/data/catalog_household_dev_en.toml")),
+        bias_strength: voxshop::stt::BiasStrength {
+            rehear,
+            ..Default::default()
+        },
+        ..Default::default()
+    })
+    .expect("model and catalogue load")
+}
+
+#[test]
+fn a_name_misheard_too_far_to_spell_is_the_entry_the_audio_supports() {
+    if common::skip_without_setup() {
+        return;
+    }
+    // "Get me some shower gel from Kruidvat." heard as "... from crewed bat.": too far from
+    // the entry by spelling or sound, but the audio makes "kruidvat" in its place nearly as
+    // likely as what was heard, where it makes the other entries near it far less likely.
+    let wav = root().join("samples/en/catalog_kruidvat.wav");
+    let merchant = |rec: &Recognizer| -> Option<String> {
+        heard(rec, &wav).first()?.slots.as_ref()?.merchant.clone()
+    };
+    let without = merchant(&rehearing(-1.0));
+    assert!(
+        without.is_some() && without.as_deref() != Some("kruidvat"),
+        "{without:?}"
+    );
+    assert_eq!(merchant(&rehearing(3.0)).as_deref(), Some("kruidvat"));
+}
+
 /// Every bundled recording (Piper commands, a LibriVox reading), the LibriVox test set and
 /// the spoken playing cards ("10 of clubs" once came out "Tense of clubs").
 fn recordings() -> Vec<PathBuf> {
@@ -134,6 +169,16 @@ fn a_catalogue_of_names_never_said_changes_no_transcript() {
         ..Default::default()
     })
     .expect("model and catalogue load");
+    let unheard = Recognizer::load(&RecognizerConfig {
+        models_dir: common::models_dir(ModelKind::TinyEn),
+        catalog: Some(root().join("tests/data/catalog_unrelated_2000.toml")),
+        bias_strength: voxshop::stt::BiasStrength {
+            rehear: -1.0,
+            ..Default::default()
+        },
+        ..Default::default()
+    })
+    .expect("model and catalogue load");
     let wavs = recordings();
     assert!(wavs.len() >= 20, "{wavs:?}");
     for wav in wavs {
@@ -148,5 +193,11 @@ fn a_catalogue_of_names_never_said_changes_no_transcript() {
         let said = text(&plain);
         assert_eq!(text(&steered), said, "{}", wav.display());
         assert_eq!(text(&strong), said, "{} (stronger bonus)", wav.display());
+        // Nor does hearing names again write one into a slot.
+        let slots = |rec: &Recognizer| -> Vec<_> {
+            let slots = heard(rec, &wav).into_iter().map(|u| u.slots);
+            slots.map(|s| serde_json::to_string(&s).unwrap()).collect()
+        };
+        assert_eq!(slots(&steered), slots(&unheard), "{}", wav.display());
     }
 }

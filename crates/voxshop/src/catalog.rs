@@ -252,6 +252,49 @@ impl Catalog {
             .map(|(score, e)| (score, e.value.as_str()))
     }
 
+    /// Whether `value` is an entry of `kind` as the catalogue writes a slot that names it.
+    pub fn names_entry(&self, kind: SlotKind, value: &str) -> bool {
+        self.entries
+            .get(&kind)
+            .is_some_and(|es| es.iter().any(|e| e.value == value))
+    }
+
+    /// Up to `k` entries of `kind` that a value no entry resolves may still be, nearest
+    /// first, as `(slot value, spelling)`: by spelling or by English sounds, too loosely to
+    /// be taken on that alone (the audio decides between them: `Stt::score_readings`).
+    pub fn entries_near(&self, kind: SlotKind, value: &str, k: usize) -> Vec<(&str, &str)> {
+        let heard = letters(&normalize(value));
+        if heard.chars().count() < MIN_MARKED_LETTERS {
+            return Vec::new();
+        }
+        let en = en_key(&heard);
+        let words = normalize(value);
+        let mut near: Vec<(f64, &Entry)> = self
+            .entries
+            .get(&kind)
+            .into_iter()
+            .flatten()
+            .filter(|e| !same_name_narrower_or_wider(&words, &e.words))
+            .map(|e| {
+                let spelling = strsim::normalized_levenshtein(&heard, &e.letters)
+                    .max(strsim::normalized_levenshtein(&heard, &e.letters_fr));
+                let sound = en
+                    .iter()
+                    .flat_map(|a| e.en_key.iter().map(move |b| (a, b)))
+                    .filter(|(a, b)| !a.is_empty() && !b.is_empty())
+                    .map(|(a, b)| strsim::normalized_levenshtein(a, b))
+                    .fold(0.0, f64::max);
+                (spelling.max(sound), e)
+            })
+            .filter(|(score, _)| *score >= MAY_BE_NEAR)
+            .collect();
+        near.sort_by(|a, b| b.0.total_cmp(&a.0));
+        near.truncate(k);
+        near.into_iter()
+            .map(|(_, e)| (e.value.as_str(), e.spelling.as_str()))
+            .collect()
+    }
+
     /// Resolves the slots of an utterance's commands in `lang` (nothing when the catalogue
     /// speaks another language), `text` being what they were read from: the one rule for the
     /// pipeline and `classify`.
@@ -275,6 +318,62 @@ impl Catalog {
                 self.name_left_out(c.intent, &mut c.slots, &words, lang);
             }
             self.resolve_slots(&mut c.slots, allowed);
+        }
+    }
+
+    /// Name values no entry resolves, heard again: each entry near enough to be one
+    /// (`entries_near`) is put in the value's place in `text`, `score(before, names, after)`
+    /// says how likely the audio makes each name there (the words heard first), and the likeliest entry
+    /// replaces the value when its reading is at most `margin` (nats) less likely than the
+    /// text as heard. Only a name the tagger put in a slot is looked at, and only entries of
+    /// that slot's kind: audio that names nothing keeps what it was heard as.
+    pub fn hear_names(
+        &self,
+        commands: &mut [IntentResult],
+        lang: Lang,
+        text: &str,
+        margin: f32,
+        score: &mut ScoreNames,
+    ) {
+        if !self.applies_to(lang) {
+            return;
+        }
+        for c in commands.iter_mut() {
+            let allowed = c.intent.allowed_slots();
+            for kind in NAME_KINDS.into_iter().filter(|k| allowed.contains(k)) {
+                let Some(value) = slot_text(&c.slots, kind) else {
+                    continue;
+                };
+                if self.names_entry(kind, value) {
+                    continue;
+                }
+                let Some(span) = span_of(text, value) else {
+                    continue;
+                };
+                let near = self.entries_near(kind, value, NEAR_ENTRIES);
+                if near.is_empty() {
+                    continue;
+                }
+                let names: Vec<&str> = std::iter::once(&text[span.clone()])
+                    .chain(near.iter().map(|(_, spelling)| *spelling))
+                    .collect();
+                let (before, after) = (&text[..span.start], &text[span.end..]);
+                let Some(scores) = score(before, &names, after).filter(|s| s.len() == names.len())
+                else {
+                    continue;
+                };
+                let Some((best, &top)) = scores[1..]
+                    .iter()
+                    .enumerate()
+                    .max_by(|a, b| a.1.total_cmp(b.1))
+                else {
+                    continue;
+                };
+                tracing::debug!(text, value, ?scores, ?near, "name heard again");
+                if top >= scores[0] - margin {
+                    *text_slot(&mut c.slots, kind) = Some(near[best].0.to_string());
+                }
+            }
         }
     }
 
@@ -512,7 +611,7 @@ impl Catalog {
 }
 
 /// The kinds of slot that hold a name the catalogue may spell.
-const NAME_KINDS: [SlotKind; 5] = [
+pub(crate) const NAME_KINDS: [SlotKind; 5] = [
     SlotKind::Item,
     SlotKind::Brand,
     SlotKind::Merchant,
@@ -544,6 +643,44 @@ fn slot_text(slots: &Slots, kind: SlotKind) -> Option<&str> {
         SlotKind::List => slots.list.as_deref(),
         _ => slots.item.as_deref(),
     }
+}
+
+/// How likely the audio makes each of `names` said between `before` and `after`, in order
+/// (`Catalog::hear_names`); `None` when it cannot say.
+pub type ScoreNames<'a> = dyn FnMut(&str, &[&str], &str) -> Option<Vec<f32>> + 'a;
+
+/// Entries of a kind a value no entry resolves is heard again as (`Catalog::hear_names`),
+/// and how near (spelling or English sounds) each must be: chosen on the spoken dev sets
+/// (README, issue 12).
+const NEAR_ENTRIES: usize = 3;
+const MAY_BE_NEAR: f64 = 0.5;
+
+/// Where `value`'s letters stand in `text` as whole words (case, accents and punctuation
+/// aside): the byte range from its first letter to its last.
+fn span_of(text: &str, value: &str) -> Option<std::ops::Range<usize>> {
+    let wanted: Vec<char> = letters(&normalize(value)).chars().collect();
+    if wanted.is_empty() {
+        return None;
+    }
+    // Each letter of the text, as `letters` writes it, with the bytes it came from.
+    let mut found: Vec<(char, std::ops::Range<usize>)> = Vec::new();
+    for (at, c) in text.char_indices() {
+        let bytes = at..at + c.len_utf8();
+        for l in letters(&c.to_lowercase().to_string()).chars() {
+            found.push((l, bytes.clone()));
+        }
+    }
+    let is_word = |c: Option<char>| c.is_some_and(|c| c.is_alphanumeric());
+    (0..found.len().saturating_sub(wanted.len() - 1)).find_map(|i| {
+        let run = &found[i..i + wanted.len()];
+        if run.iter().map(|(c, _)| *c).ne(wanted.iter().copied()) {
+            return None;
+        }
+        let (start, end) = (run[0].1.start, run[run.len() - 1].1.end);
+        let whole =
+            !is_word(text[..start].chars().next_back()) && !is_word(text[end..].chars().next());
+        whole.then_some(start..end)
+    })
 }
 
 /// What is left of `range` once `taken` overlaps its start or its end only; None when they
@@ -660,6 +797,29 @@ fn names_more_than(heard: &str, entry: &Entry) -> bool {
     let heard: Vec<&str> = heard.split(' ').collect();
     let name: Vec<&str> = entry.words.split(' ').collect();
     name.len() < heard.len() && heard.windows(name.len()).any(|w| w == name.as_slice())
+}
+
+/// Whether two names (normalised words) differ only by words one adds to the other or by
+/// number: "printer" and "printer ink", "lamp" and "lamps" name different things the audio
+/// cannot tell apart by sound, as a misheard name and its entry differ.
+fn same_name_narrower_or_wider(a: &str, b: &str) -> bool {
+    let singular = |s: &str| -> Vec<String> {
+        s.split(' ')
+            .map(|w| {
+                w.strip_suffix("es")
+                    .or(w.strip_suffix('s'))
+                    .unwrap_or(w)
+                    .to_string()
+            })
+            .collect()
+    };
+    let (a, b) = (singular(a), singular(b));
+    let (short, long) = if a.len() <= b.len() {
+        (&a, &b)
+    } else {
+        (&b, &a)
+    };
+    long.windows(short.len()).any(|w| w == short.as_slice())
 }
 
 fn is_name(kind: SlotKind) -> bool {
@@ -904,6 +1064,20 @@ lists = ["party", "camping"]
         );
     }
 
+    /// One command of `intent` with `slots`.
+    fn command(intent: crate::intent::Intent, slots: &[(SlotKind, &str)]) -> IntentResult {
+        let mut s = Slots::default();
+        for (kind, v) in slots {
+            *text_slot(&mut s, *kind) = Some(v.to_string());
+        }
+        IntentResult {
+            intent,
+            confidence: 1.0,
+            slots: s,
+            requires_confirmation: false,
+        }
+    }
+
     /// The commands `resolve_commands` makes of one command heard as `text` with `slots`.
     fn resolved(
         c: &Catalog,
@@ -911,19 +1085,79 @@ lists = ["party", "camping"]
         text: &str,
         slots: &[(SlotKind, &str)],
     ) -> Slots {
-        let mut s = Slots::default();
-        for (kind, v) in slots {
-            *text_slot(&mut s, *kind) = Some(v.to_string());
-        }
-        let mut commands = [IntentResult {
-            intent,
-            confidence: 1.0,
-            slots: s,
-            requires_confirmation: false,
-        }];
+        let mut commands = [command(intent, slots)];
         c.resolve_commands(&mut commands, Lang::En, text);
         let [one] = commands;
         one.slots
+    }
+
+    #[test]
+    fn a_name_no_entry_resolves_is_the_entry_the_audio_supports() {
+        use crate::intent::Intent;
+        let c = Catalog::from_toml_str(
+            r#"items = ["printer ink", "lamps"]
+merchants = ["kruidvat", "coolblue"]"#,
+        )
+        .unwrap();
+        let text = "Get me shower gel from Crewed bat.";
+        // The merchant after hearing again, with the scores the audio gives the words heard
+        // and the entry, and what was asked of the audio.
+        let heard_again = |merchant: &str, heard: f32, entry: f32| {
+            let mut commands = [command(
+                Intent::Buy,
+                &[
+                    (SlotKind::Item, "shower gel"),
+                    (SlotKind::Merchant, merchant),
+                ],
+            )];
+            let mut asked = Vec::new();
+            let mut score = |before: &str, names: &[&str], after: &str| {
+                asked.push(format!("{before}[{}]{after}", names.join("|")));
+                let by_name = |n: &&str| match *n {
+                    "kruidvat" => entry,
+                    "coolblue" => entry - 20.0,
+                    _ => heard,
+                };
+                Some(names.iter().map(by_name).collect())
+            };
+            c.hear_names(&mut commands, Lang::En, text, 3.0, &mut score);
+            let [one] = commands;
+            (one.slots.merchant.unwrap(), asked)
+        };
+        let (merchant, asked) = heard_again("crewed bat", -2.0, 0.0);
+        assert_eq!(merchant, "kruidvat");
+        // The words as said, then each entry near them in their place; "shower gel" is near
+        // no entry and is not asked about.
+        assert_eq!(asked, ["Get me shower gel from [Crewed bat|kruidvat]."]);
+        // Within the margin of the words heard, and beyond it.
+        assert_eq!(heard_again("crewed bat", 0.0, -2.5).0, "kruidvat");
+        assert_eq!(heard_again("crewed bat", 0.0, -3.5).0, "crewed bat");
+        // An entry is not heard again; no audio to ask, the words stay.
+        let (merchant, asked) = heard_again("kruidvat", 0.0, 0.0);
+        assert_eq!((merchant.as_str(), asked.len()), ("kruidvat", 0));
+        let mut commands = [command(Intent::Buy, &[(SlotKind::Merchant, "crewed bat")])];
+        c.hear_names(&mut commands, Lang::En, text, 3.0, &mut |_, _, _| None);
+        assert_eq!(commands[0].slots.merchant.as_deref(), Some("crewed bat"));
+    }
+
+    #[test]
+    fn the_entries_a_name_is_heard_again_as_are_other_names_only() {
+        let c = Catalog::from_toml_str(r#"items = ["printer ink", "lamps", "lampshade"]"#).unwrap();
+        let near = |value| c.entries_near(SlotKind::Item, value, 3);
+        // One name and a narrower one, or another number of it: the audio cannot tell them
+        // apart by their sounds as it tells a misheard name from its entry.
+        assert!(!near("printer").iter().any(|(v, _)| *v == "printer ink"));
+        assert!(!near("lamp").iter().any(|(v, _)| *v == "lamps"));
+        assert!(near("lamp shed").iter().any(|(v, _)| *v == "lampshade"));
+        assert!(near("xq").is_empty());
+        // Where a value stands in the transcript: whole words, case and punctuation aside.
+        let text = "Get it from Crewed-Bat! The abbot";
+        assert_eq!(
+            span_of(text, "crewed bat").map(|r| &text[r]),
+            Some("Crewed-Bat")
+        );
+        assert_eq!(span_of(text, "bbo"), None);
+        assert_eq!(span_of(text, "abbot").map(|r| &text[r]), Some("abbot"));
     }
 
     #[test]

@@ -84,6 +84,7 @@ impl Default for RecognizerConfig {
 /// bias_bonus = 4.0           # logit bonus of a token that starts or continues a name
 /// bias_margin = 5.0          # ... given only to tokens this close to the best one
 /// bias_min_logprob = -5.5    # a name is kept if the model's mean log-probability of it is this
+/// bias_rehear = 3.0          # a misheard name becomes a near entry the audio supports this nearly (negative: off)
 /// threads = 2                # compute threads (default: physical cores)
 /// decoder_threads = 1        # the decoder's: steadier beside other busy programs (default: threads)
 /// rescue_beams = 4           # hear again by beam search a transcript that reads as no command (0: off)
@@ -116,6 +117,7 @@ pub struct ConfigFile {
     pub bias_bonus: Option<f32>,
     pub bias_margin: Option<f32>,
     pub bias_min_logprob: Option<f32>,
+    pub bias_rehear: Option<f32>,
     pub threads: Option<usize>,
     pub decoder_threads: Option<usize>,
     pub rescue_beams: Option<usize>,
@@ -185,6 +187,9 @@ impl RecognizerConfig {
         if let Some(x) = file.bias_min_logprob {
             c.bias_strength.min_logprob = x;
         }
+        if let Some(x) = file.bias_rehear {
+            c.bias_strength.rehear = x;
+        }
         c.threads = file.threads;
         c.decoder_threads = file.decoder_threads;
         if let Some(n) = file.rescue_beams {
@@ -215,6 +220,7 @@ impl RecognizerConfig {
             bonus,
             margin,
             min_logprob,
+            rehear,
         } = self.bias_strength;
         if !(0.0..=MAX_BIAS_LOGITS).contains(&bonus) || !(0.0..=MAX_BIAS_LOGITS).contains(&margin) {
             return Err(format!(
@@ -224,6 +230,11 @@ impl RecognizerConfig {
         if !(-MAX_BIAS_LOGITS..=0.0).contains(&min_logprob) {
             return Err(format!(
                 "bias_min_logprob = {min_logprob}: must be in -{MAX_BIAS_LOGITS}..=0"
+            ));
+        }
+        if rehear.is_nan() || rehear > MAX_BIAS_LOGITS {
+            return Err(format!(
+                "bias_rehear = {rehear}: must be at most {MAX_BIAS_LOGITS} (negative: off)"
             ));
         }
         if self.decode.rescue_beams > MAX_BEAMS {
@@ -674,7 +685,7 @@ impl Recognizer {
         if transcript.text.is_empty() {
             return Vec::new();
         }
-        let stt_ms = t.mel + t.encode + t.decode;
+        let mut stt_ms = t.mel + t.encode + t.decode;
         let t0 = Instant::now();
         // tiny.en has no language token: its "en" is no evidence, so ask the text.
         let stt_lang = self
@@ -684,10 +695,17 @@ impl Recognizer {
             .is_multilingual()
             .then_some(transcript.lang);
         let (mut commands, lang) = self.classify(&transcript.text, stt_lang);
-        if let Some(catalog) = self.catalog() {
+        let catalog = self.catalog();
+        if let Some(catalog) = &catalog {
             catalog.resolve_commands(&mut commands, lang, &transcript.text);
         }
         let intent_ms = t0.elapsed().as_secs_f64() * 1e3;
+        if let Some(catalog) = &catalog {
+            // The speech model's work: timed with it.
+            let t1 = Instant::now();
+            self.hear_names_again(catalog, &mut commands, lang, &transcript);
+            stt_ms += t1.elapsed().as_secs_f64() * 1e3;
+        }
         let u = Utterance {
             source: None,
             start_ms,
@@ -717,6 +735,32 @@ impl Recognizer {
             .enumerate()
             .map(|(part, c)| u.with_command(part, c))
             .collect()
+    }
+
+    /// Name values the catalogue did not resolve, checked against the audio they were heard
+    /// in (`Catalog::hear_names`, `Stt::score_readings`; README, issue 12).
+    fn hear_names_again(
+        &self,
+        catalog: &Catalog,
+        commands: &mut [IntentResult],
+        lang: Lang,
+        transcript: &Transcript,
+    ) {
+        let margin = self.models.bias_strength.rehear;
+        if margin < 0.0 || transcript.hearing.is_none() {
+            return;
+        }
+        let stt = &self.models.stt;
+        let mut score = |before: &str, names: &[&str], after: &str| match stt
+            .score_names(transcript, before, names, after)
+        {
+            Ok(scores) => scores,
+            Err(e) => {
+                tracing::warn!("names not heard again: {e}");
+                None
+            }
+        };
+        catalog.hear_names(commands, lang, &transcript.text, margin, &mut score);
     }
 
     /// Recognises the utterances of a whole 16 kHz signal through the streaming path: every
@@ -905,6 +949,7 @@ mod tests {
             ("bias = \"loud\"", "off, prompt, trie, both"),
             ("bias_margin = 100.0", "bias_margin = 100"),
             ("bias_bonus = nan", "bias_bonus = NaN"),
+            ("bias_rehear = 30.0", "bias_rehear = 30"),
         ] {
             std::fs::write(&f, text).unwrap();
             let e = RecognizerConfig::from_toml_file(&f)

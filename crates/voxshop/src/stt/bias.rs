@@ -53,16 +53,22 @@ pub struct BiasStrength {
     /// A name the bonus led to is kept only if the model's own mean log-probability of its
     /// tokens, from the first one the bonus chose, is at least this.
     pub min_logprob: f32,
+    /// A name value no entry resolves becomes the entry near it whose reading the audio
+    /// supports at most this much (nats) less than the words heard (`Catalog::hear_names`);
+    /// negative: never.
+    pub rehear: f32,
 }
 
 impl Default for BiasStrength {
-    /// Chosen on the spoken catalogue sets, the floor of the mean log-probability on the dev
-    /// set `tests/data/catalog_dev_en.jsonl` (README, issue 12).
+    /// Chosen on the spoken catalogue sets, the floor of the mean log-probability and the
+    /// margin of a name heard again on the dev set `tests/data/catalog_dev_en.jsonl` (README,
+    /// issue 12).
     fn default() -> Self {
         Self {
             bonus: 4.0,
             margin: 5.0,
             min_logprob: -5.5,
+            rehear: 3.0,
         }
     }
 }

@@ -45,8 +45,29 @@ pub struct Transcript {
     pub avg_logprob: f32,
     pub compression_ratio: f32,
     pub tokens: Vec<u32>,
+    /// The model's own log-probability of each token (before any catalogue's bonus).
+    #[serde(skip)]
+    pub token_logprobs: Vec<f32>,
     /// Why the text was discarded, if it was.
     pub rejected: Option<&'static str>,
+    /// The decoder as it started on the window the text was read from, kept so that other
+    /// readings of the same audio can be scored (`Stt::score_names`).
+    #[serde(skip)]
+    pub hearing: Option<Hearing>,
+}
+
+/// A decoder fed the prompt after some audio: what readings of that audio are scored from.
+#[derive(Clone)]
+pub struct Hearing {
+    state: DecoderState,
+    /// Logits of the first token.
+    first: Tensor,
+}
+
+impl std::fmt::Debug for Hearing {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Hearing({} tokens)", self.state.len())
+    }
 }
 
 /// Greedy decoder bound to a model and its tokenizer.
@@ -98,6 +119,10 @@ impl<'a> Decoder<'a> {
             last,
             no_speech_prob,
         } = self.start(audio, padding, opts, lead)?;
+        let hearing = Hearing {
+            state: state.fork()?,
+            first: last.clone(),
+        };
         let trie = bias.filter(|b| b.has_trie());
         let mut walk = Walk::new(state, last);
         // A token the bonus chose over the model's own choice is a detour: it is kept only if
@@ -171,17 +196,20 @@ impl<'a> Decoder<'a> {
         }
         let Walk {
             tokens,
+            logprobs,
             sum_logprob,
             ..
         } = walk;
-        Ok(transcript(
+        let mut t = transcript(
             tok,
-            tokens,
+            (tokens, logprobs),
             sum_logprob,
             lang,
             no_speech_prob,
             opts,
-        ))
+        );
+        t.hearing = Some(hearing);
+        Ok(t)
     }
 
     /// The decoder fed the prompt (after `lead`): the state, the language, the logits for the
@@ -262,8 +290,12 @@ impl<'a> Decoder<'a> {
             last,
             no_speech_prob,
         } = self.start(audio, padding, opts, &[])?;
+        let hearing = Hearing {
+            state: state.fork()?,
+            first: last.clone(),
+        };
         let mut live = vec![Walk::new(state, last)];
-        let mut ended: Vec<(Vec<u32>, f32)> = Vec::new();
+        let mut ended: Vec<(Written, f32)> = Vec::new();
         while !live.is_empty() && ended.len() < width {
             let mut offers: Vec<(f32, usize, u32, f32)> = Vec::new();
             for (b, walk) in live.iter().enumerate() {
@@ -281,7 +313,7 @@ impl<'a> Decoder<'a> {
                 let parent = &live[b];
                 if next == tok.eot {
                     if ended.len() < width {
-                        ended.push((parent.tokens.clone(), sum));
+                        ended.push(((parent.tokens.clone(), parent.logprobs.clone()), sum));
                     }
                     continue;
                 }
@@ -289,6 +321,7 @@ impl<'a> Decoder<'a> {
                     state: parent.state.fork()?,
                     last: parent.last.clone(),
                     tokens: parent.tokens.clone(),
+                    logprobs: parent.logprobs.clone(),
                     sum_logprob: parent.sum_logprob,
                     restart: parent.restart,
                     steering: Steering::default(),
@@ -297,7 +330,7 @@ impl<'a> Decoder<'a> {
                 let full = walk.state.len() + 1 >= self.model.config.n_text_ctx
                     || walk.tokens.len() >= opts.max_tokens;
                 if stop || full {
-                    ended.push((walk.tokens, walk.sum_logprob));
+                    ended.push(((walk.tokens, walk.logprobs), walk.sum_logprob));
                     continue;
                 }
                 walk.last = self
@@ -308,12 +341,82 @@ impl<'a> Decoder<'a> {
             }
             live = next_live;
         }
-        let mean = |(tokens, sum): &(Vec<u32>, f32)| sum / tokens.len().max(1) as f32;
+        let mean =
+            |((tokens, _), sum): &((Vec<u32>, Vec<f32>), f32)| sum / tokens.len().max(1) as f32;
         ended.sort_by(|a, b| mean(b).total_cmp(&mean(a)));
         Ok(ended
             .into_iter()
-            .map(|(tokens, sum)| transcript(tok, tokens, sum, lang, no_speech_prob, opts))
+            .map(|(tokens, sum)| Transcript {
+                hearing: Some(hearing.clone()),
+                ..transcript(tok, tokens, sum, lang, no_speech_prob, opts)
+            })
             .collect())
+    }
+
+    /// The decoder fed the prompt for `lang`: its state and the logits of the first token
+    /// (what [`Decoder::score_endings`] starts from).
+    pub fn started(
+        &self,
+        audio: &Tensor,
+        padding: bool,
+        lang: Lang,
+    ) -> candle_core::Result<Hearing> {
+        let opts = DecodeOptions {
+            language: Some(lang),
+            ..Default::default()
+        };
+        let Start { state, last, .. } = self.start(audio, padding, &opts, &[])?;
+        Ok(Hearing { state, first: last })
+    }
+
+    /// The model's log-probability of each of `endings` said after `prefix`, from a decoder
+    /// `started` on some audio (teacher forcing: the audio judges readings the greedy walk
+    /// did not take). The prefix is fed once; each ending goes through a fork of that state
+    /// in one step. An ending that closes the transcript ends on end-of-text.
+    pub fn score_endings(
+        &self,
+        Hearing { state, first }: &Hearing,
+        prefix: &[u32],
+        endings: &[Vec<u32>],
+    ) -> candle_core::Result<Vec<f32>> {
+        let mut state = state.fork()?;
+        let last = match prefix.len() {
+            0 => first.clone(),
+            n => self
+                .model
+                .decode(&mut state, prefix, &[n - 1])?
+                .squeeze(0)?,
+        };
+        let after_prefix = self.suppressed(&last, prefix.is_empty())?;
+        let mut row = Vec::new();
+        endings
+            .iter()
+            .map(|ending| {
+                let Some((&head, _)) = ending.split_first() else {
+                    return Ok(0.0);
+                };
+                let fed = &ending[..ending.len() - 1];
+                if state.len() + fed.len() >= self.model.config.n_text_ctx {
+                    return Ok(f32::NEG_INFINITY);
+                }
+                let mut sum = log_prob_of(&after_prefix, head);
+                if fed.is_empty() {
+                    return Ok(sum);
+                }
+                let mut fork = state.fork()?;
+                let positions: Vec<usize> = (0..fed.len()).collect();
+                let logits = self.model.decode(&mut fork, fed, &positions)?;
+                for (i, &next) in ending[1..].iter().enumerate() {
+                    row.clear();
+                    row.extend(logits.get(i)?.to_vec1::<f32>()?);
+                    for (x, s) in row.iter_mut().zip(&self.suppress) {
+                        *x += s;
+                    }
+                    sum += log_prob_of(&row, next);
+                }
+                Ok(sum)
+            })
+            .collect()
     }
 
     /// The logits of the next token with the tokens never produced at -inf (and, first, the
@@ -381,6 +484,9 @@ impl<'a> Decoder<'a> {
     }
 }
 
+/// Tokens written and the model's own log-probability of each.
+type Written = (Vec<u32>, Vec<f32>);
+
 /// The decoder after the prompt.
 struct Start {
     state: DecoderState,
@@ -388,6 +494,15 @@ struct Start {
     /// Logits for the first token.
     last: Tensor,
     no_speech_prob: f32,
+}
+
+/// The log-probability of `token` under `logits` (already suppressed).
+fn log_prob_of(logits: &[f32], token: u32) -> f32 {
+    let Some(&x) = logits.get(token as usize) else {
+        return f32::NEG_INFINITY;
+    };
+    let max = super::kernels::max(logits);
+    x - max - super::kernels::log_sum_exp(logits, max)
 }
 
 /// The `k` likeliest tokens, likeliest first (finite log-probabilities only).
@@ -410,6 +525,8 @@ struct Walk {
     /// Logits for the next token.
     last: Tensor,
     tokens: Vec<u32>,
+    /// The model's own log-probability of each token.
+    logprobs: Vec<f32>,
     sum_logprob: f32,
     /// Where the transcript may have started over (see `restarts`).
     restart: Option<usize>,
@@ -423,6 +540,7 @@ impl Walk {
             state,
             last,
             tokens: Vec::new(),
+            logprobs: Vec::new(),
             sum_logprob: 0.0,
             restart: None,
             steering: Steering::default(),
@@ -436,6 +554,7 @@ impl Walk {
             self.restart = Some(self.tokens.len());
         }
         self.tokens.push(next);
+        self.logprobs.push(logprob);
         self.sum_logprob += logprob;
         if let Some(at) = self.restart {
             let again = &self.tokens[at..];
@@ -444,6 +563,7 @@ impl Walk {
             } else if again.len() >= 3.min(at) {
                 tracing::debug!(kept = at, "transcript started over; stopping");
                 self.tokens.truncate(at);
+                self.logprobs.truncate(at);
                 return true;
             }
         }
@@ -454,6 +574,7 @@ impl Walk {
                 "repetition loop cut"
             );
             self.tokens.truncate(cut);
+            self.logprobs.truncate(cut);
             return true;
         }
         false
@@ -463,7 +584,7 @@ impl Walk {
 /// The transcript of `tokens`, judged by the guards (its text cleared when one rejects it).
 fn transcript(
     tok: &WhisperTokenizer,
-    tokens: Vec<u32>,
+    (tokens, token_logprobs): Written,
     sum_logprob: f32,
     lang: Lang,
     no_speech_prob: f32,
@@ -478,7 +599,9 @@ fn transcript(
         no_speech_prob,
         avg_logprob,
         tokens,
+        token_logprobs,
         rejected: None,
+        hearing: None,
     };
     t.rejected = guard(&t, opts);
     if t.rejected.is_some() {

@@ -149,6 +149,15 @@ impl WhisperTokenizer {
             .unwrap_or_default()
     }
 
+    /// Bytes of text a token writes (none for a control token): where each token of a
+    /// transcript stands in its text.
+    pub fn byte_len(&self, token: u32) -> usize {
+        match token < self.eot {
+            true => self.bytes.get(token as usize).map_or(0, Vec::len),
+            false => 0,
+        }
+    }
+
     /// Text of ordinary tokens (control tokens are skipped).
     pub fn decode(&self, tokens: &[u32]) -> String {
         let bytes: Vec<u8> = tokens
