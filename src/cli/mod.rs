@@ -34,7 +34,7 @@ pub struct Cli {
 #[derive(Args, Debug, Clone)]
 pub struct GlobalArgs {
     /// Settings file (TOML: model, models_dir, language, min_ctx, margin_ctx, catalog, bias,
-    /// bias_bonus, bias_margin, bias_min_logprob, [session], [session.vad]); flags given on the command line win.
+    /// bias_bonus, bias_margin, bias_min_logprob, bias_rehear, [session], [session.vad]); flags given on the command line win.
     #[arg(long, global = true, value_name = "FILE")]
     pub config: Option<PathBuf>,
     /// The household's catalogue (TOML: items, brands, merchants, charities, contacts, lists,
