@@ -120,9 +120,17 @@ fn stages(c: &mut Criterion) {
     let (before, rest) = heard.text.split_at(at);
     let end = rest.find(['.', '?', '!']).unwrap_or(rest.len());
     let names = [&rest[..end], "kruidvat", "coolblue", "picard"];
-    assert!(stt.score_names(&heard, before, &names, &rest[end..]).unwrap().is_some());
+    assert!(stt
+        .score_names(&heard, before, &names, &rest[end..])
+        .unwrap()
+        .is_some());
     g.bench_function("hear_name_again", |b| {
-        b.iter(|| black_box(stt.score_names(&heard, before, &names, &rest[end..]).unwrap()))
+        b.iter(|| {
+            black_box(
+                stt.score_names(&heard, before, &names, &rest[end..])
+                    .unwrap(),
+            )
+        })
     });
     g.finish();
 
