@@ -263,6 +263,15 @@ impl Catalog {
     /// first, as `(slot value, spelling)`: by spelling or by English sounds, too loosely to
     /// be taken on that alone (the audio decides between them: `Stt::score_readings`).
     pub fn entries_near(&self, kind: SlotKind, value: &str, k: usize) -> Vec<(&str, &str)> {
+        let mut near = self.entries_near_scored(kind, value);
+        near.truncate(k);
+        near.into_iter()
+            .map(|(_, e)| (e.value.as_str(), e.spelling.as_str()))
+            .collect()
+    }
+
+    /// Every entry of `kind` near `value` (see `entries_near`), with how near, nearest first.
+    fn entries_near_scored(&self, kind: SlotKind, value: &str) -> Vec<(f64, &Entry)> {
         let heard = letters(&normalize(value));
         if heard.chars().count() < MIN_MARKED_LETTERS {
             return Vec::new();
@@ -289,10 +298,7 @@ impl Catalog {
             .filter(|(score, _)| *score >= MAY_BE_NEAR)
             .collect();
         near.sort_by(|a, b| b.0.total_cmp(&a.0));
-        near.truncate(k);
-        near.into_iter()
-            .map(|(_, e)| (e.value.as_str(), e.spelling.as_str()))
-            .collect()
+        near
     }
 
     /// Resolves the slots of an utterance's commands in `lang` (nothing when the catalogue
@@ -350,15 +356,26 @@ impl Catalog {
                 let Some(span) = span_of(text, value) else {
                     continue;
                 };
-                let near = self.entries_near(kind, value, NEAR_ENTRIES);
+                let others = other_values(&c.slots, kind);
+                let near = self.near_with_words_after(kind, text, span.clone(), &others, lang);
                 if near.is_empty() {
                     continue;
                 }
-                let names: Vec<&str> = std::iter::once(&text[span.clone()])
-                    .chain(near.iter().map(|(_, spelling)| *spelling))
+                // Every reading is scored to the same point of the audio: the end of the
+                // widest words any entry takes the place of.
+                let end = near
+                    .iter()
+                    .map(|(_, wide)| wide.end)
+                    .max()
+                    .unwrap_or(span.end);
+                let readings: Vec<(String, usize)> = std::iter::once((text.to_string(), end))
+                    .chain(near.iter().map(|(e, wide)| {
+                        let reading =
+                            format!("{}{}{}", &text[..wide.start], e.spelling, &text[wide.end..]);
+                        (reading, wide.start + e.spelling.len() + (end - wide.end))
+                    }))
                     .collect();
-                let (before, after) = (&text[..span.start], &text[span.end..]);
-                let Some(scores) = score(before, &names, after).filter(|s| s.len() == names.len())
+                let Some(scores) = score(span, &readings).filter(|s| s.len() == readings.len())
                 else {
                     continue;
                 };
@@ -369,12 +386,64 @@ impl Catalog {
                 else {
                     continue;
                 };
-                tracing::debug!(text, value, ?scores, ?near, "name heard again");
+                let entry = &near[best].0.value;
+                tracing::debug!(text, value, ?scores, entry, "name heard again");
                 if top >= scores[0] - margin {
-                    *text_slot(&mut c.slots, kind) = Some(near[best].0.to_string());
+                    *text_slot(&mut c.slots, kind) = Some(entry.clone());
                 }
             }
         }
+    }
+
+    /// The `NEAR_ENTRIES` entries of `kind` nearest the value at `span` of `text`, each with
+    /// the words it would take the place of: the value, or the value and up to
+    /// `MAX_WIDENING` words after it that no other slot holds, in the same sentence, ending
+    /// on a word a name may end on (the tagger cut a misheard name short: "edo | n" for Ito En).
+    fn near_with_words_after(
+        &self,
+        kind: SlotKind,
+        text: &str,
+        span: std::ops::Range<usize>,
+        others: &[String],
+        lang: Lang,
+    ) -> Vec<(&Entry, std::ops::Range<usize>)> {
+        let domain = crate::intent::domain::domain();
+        let mut spans = vec![span.clone()];
+        let mut end = span.end;
+        for _ in 0..MAX_WIDENING {
+            let rest = &text[end..];
+            let gap = rest.len() - rest.trim_start().len();
+            if gap == 0 && !rest.is_empty() {
+                break; // punctuation after the name: a sentence or a clause ends there
+            }
+            let word_len = rest[gap..]
+                .find(|c: char| !(c.is_alphanumeric() || c == '\'' || c == '-'))
+                .unwrap_or(rest.len() - gap);
+            if word_len == 0 {
+                break;
+            }
+            let word = normalize(&rest[gap..gap + word_len]);
+            if others.iter().any(|v| v.split(' ').any(|w| w == word)) {
+                break;
+            }
+            end += gap + word_len;
+            if !domain.ends_no_name_in(&word, lang) {
+                spans.push(span.start..end);
+            }
+        }
+        let mut near: Vec<(f64, &Entry, std::ops::Range<usize>)> = Vec::new();
+        for wide in spans {
+            for (score, e) in self.entries_near_scored(kind, &text[wide.clone()]) {
+                match near.iter_mut().find(|(_, n, _)| std::ptr::eq(*n, e)) {
+                    Some(n) if n.0 >= score => {}
+                    Some(n) => *n = (score, e, wide.clone()),
+                    None => near.push((score, e, wide.clone())),
+                }
+            }
+        }
+        near.sort_by(|a, b| b.0.total_cmp(&a.0));
+        near.truncate(NEAR_ENTRIES);
+        near.into_iter().map(|(_, e, wide)| (e, wide)).collect()
     }
 
     /// A name value that names no entry, but does with up to `MAX_WIDENING` words of the
@@ -645,9 +714,28 @@ fn slot_text(slots: &Slots, kind: SlotKind) -> Option<&str> {
     }
 }
 
-/// How likely the audio makes each of `names` said between `before` and `after`, in order
-/// (`Catalog::hear_names`); `None` when it cannot say.
-pub type ScoreNames<'a> = dyn FnMut(&str, &[&str], &str) -> Option<Vec<f32>> + 'a;
+/// How likely the audio makes each reading of a transcript (its text, and the byte up to
+/// which it is scored), the words heard at the given bytes being a name
+/// (`Catalog::hear_names`, `Stt::score_readings`); `None` when it cannot or need not say.
+pub type ScoreNames<'a> =
+    dyn FnMut(std::ops::Range<usize>, &[(String, usize)]) -> Option<Vec<f32>> + 'a;
+
+/// The words of a command's slot values other than `kind`'s.
+fn other_values(slots: &Slots, kind: SlotKind) -> Vec<String> {
+    [
+        SlotKind::Item,
+        SlotKind::Brand,
+        SlotKind::Merchant,
+        SlotKind::Charity,
+        SlotKind::Contact,
+        SlotKind::List,
+    ]
+    .into_iter()
+    .filter(|k| *k != kind)
+    .filter_map(|k| slot_text(slots, k))
+    .map(normalize)
+    .collect()
+}
 
 /// Entries of a kind a value no entry resolves is heard again as (`Catalog::hear_names`),
 /// and how near (spelling or English sounds) each must be: chosen on the spoken dev sets
@@ -1111,14 +1199,17 @@ merchants = ["kruidvat", "coolblue"]"#,
                 ],
             )];
             let mut asked = Vec::new();
-            let mut score = |before: &str, names: &[&str], after: &str| {
-                asked.push(format!("{before}[{}]{after}", names.join("|")));
-                let by_name = |n: &&str| match *n {
-                    "kruidvat" => entry,
-                    "coolblue" => entry - 20.0,
+            let mut score = |said: std::ops::Range<usize>, readings: &[(String, usize)]| {
+                asked.push(format!("{:?}", &text[said]));
+                for (reading, to) in readings {
+                    asked.push(reading[..*to].to_string());
+                }
+                let by_reading = |(r, _): &(String, usize)| match r {
+                    r if r.contains("kruidvat") => entry,
+                    r if r.contains("coolblue") => entry - 20.0,
                     _ => heard,
                 };
-                Some(names.iter().map(by_name).collect())
+                Some(readings.iter().map(by_reading).collect())
             };
             c.hear_names(&mut commands, Lang::En, text, 3.0, &mut score);
             let [one] = commands;
@@ -1126,9 +1217,16 @@ merchants = ["kruidvat", "coolblue"]"#,
         };
         let (merchant, asked) = heard_again("crewed bat", -2.0, 0.0);
         assert_eq!(merchant, "kruidvat");
-        // The words as said, then each entry near them in their place; "shower gel" is near
-        // no entry and is not asked about.
-        assert_eq!(asked, ["Get me shower gel from [Crewed bat|kruidvat]."]);
+        // The words as said, then each entry near them in their place, each up to the end of
+        // the name; "shower gel" is near no entry and is not asked about.
+        assert_eq!(
+            asked,
+            [
+                "\"Crewed bat\"",
+                "Get me shower gel from Crewed bat",
+                "Get me shower gel from kruidvat",
+            ]
+        );
         // Within the margin of the words heard, and beyond it.
         assert_eq!(heard_again("crewed bat", 0.0, -2.5).0, "kruidvat");
         assert_eq!(heard_again("crewed bat", 0.0, -3.5).0, "crewed bat");
@@ -1136,7 +1234,7 @@ merchants = ["kruidvat", "coolblue"]"#,
         let (merchant, asked) = heard_again("kruidvat", 0.0, 0.0);
         assert_eq!((merchant.as_str(), asked.len()), ("kruidvat", 0));
         let mut commands = [command(Intent::Buy, &[(SlotKind::Merchant, "crewed bat")])];
-        c.hear_names(&mut commands, Lang::En, text, 3.0, &mut |_, _, _| None);
+        c.hear_names(&mut commands, Lang::En, text, 3.0, &mut |_, _| None);
         assert_eq!(commands[0].slots.merchant.as_deref(), Some("crewed bat"));
     }
 
@@ -1150,6 +1248,26 @@ merchants = ["kruidvat", "coolblue"]"#,
         assert!(!near("lamp").iter().any(|(v, _)| *v == "lamps"));
         assert!(near("lamp shed").iter().any(|(v, _)| *v == "lampshade"));
         assert!(near("xq").is_empty());
+        // A name the tagger cut short is looked for with the words after it, in the same
+        // sentence, none of another slot's: "Edo | N" for Ito En.
+        let c = Catalog::from_toml_str(r#"brands = ["ito en", "edeka"]"#).unwrap();
+        let text = "Order a box of Edo N green tea. N";
+        let edo = span_of(text, "edo").unwrap();
+        let near = |others: &[String]| -> Vec<(String, &str)> {
+            let found =
+                c.near_with_words_after(SlotKind::Brand, text, edo.clone(), others, Lang::En);
+            found
+                .into_iter()
+                .map(|(e, wide)| (e.value.clone(), &text[wide]))
+                .collect()
+        };
+        assert!(
+            near(&[]).contains(&("ito en".to_string(), "Edo N")),
+            "{:?}",
+            near(&[])
+        );
+        let item = ["n green tea".to_string()];
+        assert!(!near(&item).iter().any(|(_, words)| *words == "Edo N"));
         // Where a value stands in the transcript: whole words, case and punctuation aside.
         let text = "Get it from Crewed-Bat! The abbot";
         assert_eq!(

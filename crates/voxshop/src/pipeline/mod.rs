@@ -751,8 +751,8 @@ impl Recognizer {
             return;
         }
         let stt = &self.models.stt;
-        let mut score = |before: &str, names: &[&str], after: &str| match stt
-            .score_names(transcript, before, names, after)
+        let mut score = |said: std::ops::Range<usize>, readings: &[(String, usize)]| match stt
+            .score_readings(transcript, said, readings)
         {
             Ok(scores) => scores,
             Err(e) => {

@@ -347,36 +347,35 @@ impl Stt {
         sum
     }
 
-    /// How much likelier the audio a transcript was read from makes each of `names` said
-    /// between `before` and `after` (its text with another name in place of the one heard,
-    /// the one heard first) than silence does: log P(reading | audio) - log P(reading |
-    /// silence). The second term takes out what the decoder expects of text alone, which
-    /// ranks a rare name ("Seitenbacher") under any common word; what is left is the audio's
-    /// evidence. Each reading is scored to `FOLLOWING_TOKENS` past its name. `None` when the
-    /// transcript keeps no audio features (silence, or made elsewhere).
-    pub fn score_names(
+    /// How much likelier the audio a transcript was read from makes each of `readings` than
+    /// silence does: log P(reading | audio) - log P(reading | silence). A reading is a text
+    /// (the transcript with other words in place of `said`, its bytes that wrote a name) and
+    /// the byte of it up to which it is scored, then `FOLLOWING_TOKENS` more: the same point
+    /// of the audio in each. The second term takes out what the decoder expects of text
+    /// alone, which ranks a rare name ("Seitenbacher") under any common word; what is left is
+    /// the audio's evidence. `None` when the model heard `said` sure enough
+    /// (`SURE_NAME_LOGPROB`), or the transcript keeps no hearing (silence, or made elsewhere).
+    pub fn score_readings(
         &self,
         transcript: &Transcript,
-        before: &str,
-        names: &[&str],
-        after: &str,
+        said: std::ops::Range<usize>,
+        readings: &[(String, usize)],
     ) -> Result<Option<Vec<f32>>, SttError> {
         let Some(heard) = &transcript.hearing else {
             return Ok(None);
         };
-        let said = before.len()..before.len() + names.first().map_or(0, |n| n.len());
         let own = self.logprob_of_span(transcript, said);
         tracing::debug!(own, "name's own log-probability");
-        if own >= SURE_NAME_LOGPROB {
+        if own >= SURE_NAME_LOGPROB || readings.is_empty() {
             return Ok(None);
         }
         // Whisper writes a space before a transcript's first word.
         let encode = |text: &str| self.tokenizer.encode(&format!(" {}", text.trim_start()));
-        let readings: Vec<Vec<u32>> = names
+        let readings: Vec<Vec<u32>> = readings
             .iter()
-            .map(|name| {
-                let head = encode(&format!("{before}{name}")).len();
-                let mut tokens = encode(&format!("{before}{name}{after}"));
+            .map(|(text, to)| {
+                let head = encode(text.get(..*to).unwrap_or(text)).len();
+                let mut tokens = encode(text);
                 if tokens.len() <= head + FOLLOWING_TOKENS {
                     tokens.push(self.tokenizer.eot);
                 }
