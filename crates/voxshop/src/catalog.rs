@@ -327,12 +327,13 @@ impl Catalog {
         }
     }
 
-    /// Name values no entry resolves, heard again: each entry near enough to be one
-    /// (`entries_near`) is put in the value's place in `text`, `score(before, names, after)`
-    /// says how likely the audio makes each name there (the words heard first), and the likeliest entry
-    /// replaces the value when its reading is at most `margin` (nats) less likely than the
-    /// text as heard. Only a name the tagger put in a slot is looked at, and only entries of
-    /// that slot's kind: audio that names nothing keeps what it was heard as.
+    /// Name values no entry resolves, heard again: the entries near each (`entries_near`,
+    /// also with words after it: `near_with_words_after`) are put in its place in `text`,
+    /// `score(said, readings)` says how likely the audio makes each reading (the text as
+    /// heard first), and the likeliest entry replaces the value when its reading is at most
+    /// `margin` (nats) less likely than the text as heard. Only a name the tagger put in a
+    /// slot is looked at, and only entries of that slot's kind: audio that names nothing
+    /// keeps what it was heard as.
     pub fn hear_names(
         &self,
         commands: &mut [IntentResult],
@@ -680,7 +681,7 @@ impl Catalog {
 }
 
 /// The kinds of slot that hold a name the catalogue may spell.
-pub(crate) const NAME_KINDS: [SlotKind; 5] = [
+const NAME_KINDS: [SlotKind; 5] = [
     SlotKind::Item,
     SlotKind::Brand,
     SlotKind::Merchant,
@@ -722,19 +723,12 @@ pub type ScoreNames<'a> =
 
 /// The words of a command's slot values other than `kind`'s.
 fn other_values(slots: &Slots, kind: SlotKind) -> Vec<String> {
-    [
-        SlotKind::Item,
-        SlotKind::Brand,
-        SlotKind::Merchant,
-        SlotKind::Charity,
-        SlotKind::Contact,
-        SlotKind::List,
-    ]
-    .into_iter()
-    .filter(|k| *k != kind)
-    .filter_map(|k| slot_text(slots, k))
-    .map(normalize)
-    .collect()
+    crate::intent::features::NAMED_KINDS
+        .into_iter()
+        .filter(|k| *k != kind)
+        .filter_map(|k| slot_text(slots, k))
+        .map(normalize)
+        .collect()
 }
 
 /// Entries of a kind a value no entry resolves is heard again as (`Catalog::hear_names`),

@@ -51,7 +51,7 @@ pub struct Transcript {
     /// Why the text was discarded, if it was.
     pub rejected: Option<&'static str>,
     /// The decoder as it started on the window the text was read from, kept so that other
-    /// readings of the same audio can be scored (`Stt::score_names`).
+    /// readings of the same audio can be scored (`Stt::score_readings`).
     #[serde(skip)]
     pub hearing: Option<Hearing>,
 }
@@ -341,8 +341,7 @@ impl<'a> Decoder<'a> {
             }
             live = next_live;
         }
-        let mean =
-            |((tokens, _), sum): &((Vec<u32>, Vec<f32>), f32)| sum / tokens.len().max(1) as f32;
+        let mean = |((tokens, _), sum): &(Written, f32)| sum / tokens.len().max(1) as f32;
         ended.sort_by(|a, b| mean(b).total_cmp(&mean(a)));
         Ok(ended
             .into_iter()

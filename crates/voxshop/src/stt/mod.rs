@@ -41,7 +41,7 @@ const WINDOW_SAMPLES: usize = 30 * 16_000;
 /// Encoder positions of the silence readings are scored against (`Stt::score_readings`);
 /// the padding memory stands for the rest of the 30 s window.
 const SILENCE_CTX: usize = 25;
-/// Tokens of a reading scored past the name in it (`Stt::score_names`): enough for the
+/// Tokens of a reading scored past the name in it (`Stt::score_readings`): enough for the
 /// audio to say where the name ends; the rest of the sentence does not tell names apart.
 const FOLLOWING_TOKENS: usize = 1;
 /// A name the model heard with at least this log-probability (all its tokens together) is
