@@ -7,6 +7,7 @@ mod ct2;
 pub mod decode;
 pub(crate) mod kernels;
 pub(crate) mod layout;
+mod mapped;
 pub(crate) mod mel;
 pub(crate) mod mel_filters;
 pub mod model;

@@ -7,6 +7,7 @@
 
 use super::kernels;
 use super::layout::{self, key, part, CHECKSUM_PREFIX, FORMAT_VERSION, METADATA_KEYS};
+use super::mapped::{Halves, Mapped};
 use crate::error::SttError;
 use candle_core::quantized::k_quants::BlockQ8_0;
 use candle_core::quantized::{gguf_file, GgmlDType, QMatMul, QStorage, QTensor};
@@ -102,14 +103,14 @@ impl WhisperConfig {
     }
 }
 
-/// The GGUF's tensors, read in place from a memory map. Each tensor is converted straight
-/// into the form the model keeps (f32, or candle's Q8_0 blocks) and its bytes are checked
-/// against their CRC-32 as they are read, so the file is read once, with no intermediate
-/// copy; its pages are then dropped from this process's memory (they stay in the page
-/// cache), so that peak memory is the model plus one tensor, not the model plus the file.
+/// The GGUF's tensors, read from a memory map and checked against their CRC-32 as they are
+/// read. Those the kernels read as stored (Q8_0 blocks, the encoder's f16 matrices) are used
+/// in place ([`super::mapped`]); the others are converted straight into the form the model
+/// keeps (f32) and their pages are then dropped from this process's memory (they stay in the
+/// page cache), so that peak memory is the model plus one tensor, not the model plus the file.
 struct Weights<'a> {
     content: &'a gguf_file::Content,
-    map: &'a memmap2::Mmap,
+    map: &'a Arc<memmap2::Mmap>,
     device: &'a Device,
     /// Tensors read so far: those the model does not use are checked at the end.
     read: std::collections::HashSet<String>,
@@ -130,7 +131,8 @@ impl<'a> Weights<'a> {
         name: &str,
         mut take: impl FnMut(&[u8]),
     ) -> candle_core::Result<&'a gguf_file::TensorInfo> {
-        let (content, map): (&'a gguf_file::Content, &'a memmap2::Mmap) = (self.content, self.map);
+        let (content, map): (&'a gguf_file::Content, &'a Arc<memmap2::Mmap>) =
+            (self.content, self.map);
         let t = content
             .tensor_infos
             .get(name)
@@ -147,6 +149,25 @@ impl<'a> Weights<'a> {
         verify_checksum(content, name, crc.finalize()).map_err(candle_core::Error::Msg)?;
         self.read.insert(name.to_string());
         Ok(t)
+    }
+
+    /// Tensor `name`'s bytes in the map, checked against its CRC-32 and kept there.
+    fn read_in_place(
+        &mut self,
+        name: &str,
+    ) -> candle_core::Result<(&'a gguf_file::TensorInfo, &'a [u8])> {
+        let (content, map): (&'a gguf_file::Content, &'a Arc<memmap2::Mmap>) =
+            (self.content, self.map);
+        let t = content
+            .tensor_infos
+            .get(name)
+            .ok_or_else(|| candle_core::Error::Msg(format!("tensor {name} missing")))?;
+        let start = (content.tensor_data_offset + t.offset) as usize;
+        let len = t.shape.elem_count() * t.ggml_dtype.type_size() / t.ggml_dtype.block_size();
+        let bytes = &map[start..start + len];
+        verify_checksum(content, name, crc32fast::hash(bytes)).map_err(candle_core::Error::Msg)?;
+        self.read.insert(name.to_string());
+        Ok((t, bytes))
     }
 
     /// Done with `bytes` (a slice of the map): drop its pages from this process.
@@ -174,6 +195,10 @@ impl<'a> Weights<'a> {
         let device = self.device;
         let (dtype, elems) = self.kind(name);
         if let (Some(GgmlDType::Q8_0), Device::Cpu) = (dtype, device) {
+            let (t, bytes) = self.read_in_place(name)?;
+            if let Some(blocks) = Mapped::<BlockQ8_0>::new(self.map, bytes) {
+                return QTensor::new(QStorage::Cpu(Box::new(blocks)), t.shape.dims());
+            }
             let mut blocks = Vec::with_capacity(elems / GgmlDType::Q8_0.block_size());
             let t = self.read(name, |piece| append_q8_0_blocks(&mut blocks, piece))?;
             return QTensor::new(QStorage::Cpu(Box::new(blocks)), t.shape.dims());
@@ -231,12 +256,15 @@ impl<'a> Weights<'a> {
         let (dtype, dims) = (t.map(|t| t.ggml_dtype), t.map(|t| t.shape.dims().to_vec()));
         match (dtype, dims.as_deref(), self.device) {
             (Some(GgmlDType::F16), Some(&[rows, cols]), Device::Cpu) => {
-                let mut bits = Vec::with_capacity(rows * cols);
-                self.read(&weight, |piece| {
-                    bits.extend(
-                        (piece.chunks_exact(2)).map(|b| half::f16::from_le_bytes([b[0], b[1]])),
-                    )
-                })?;
+                let (_, bytes) = self.read_in_place(&weight)?;
+                let bits = match Mapped::<half::f16>::new(self.map, bytes) {
+                    Some(mapped) => Halves::Mapped(mapped),
+                    None => Halves::Owned(
+                        (bytes.chunks_exact(2))
+                            .map(|b| half::f16::from_le_bytes([b[0], b[1]]))
+                            .collect(),
+                    ),
+                };
                 Ok(Linear {
                     w: Weight::F16 {
                         bits,
@@ -285,10 +313,7 @@ enum Weight {
     /// no f32 copies that stay resident). Widening costs a few ms per utterance (README,
     /// "Speed"), where candle's f16 GEMM took 1.7-3.0x the f32 time on these shapes. The
     /// values are exactly the f32 ones, so results do not change.
-    F16 {
-        bits: Vec<half::f16>,
-        shape: (usize, usize),
-    },
+    F16 { bits: Halves, shape: (usize, usize) },
 }
 
 impl Module for Linear {
@@ -299,6 +324,7 @@ impl Module for Linear {
                 use half::slice::HalfFloatSliceExt;
                 use rayon::prelude::*;
                 const CHUNK: usize = 1 << 15;
+                let bits = bits.as_slice();
                 let mut wide = vec![0f32; bits.len()];
                 (wide.par_chunks_mut(CHUNK))
                     .zip(bits.par_chunks(CHUNK))
@@ -630,6 +656,7 @@ impl Whisper {
             path: path.to_owned(),
             source: e,
         })?;
+        let map = Arc::new(map);
         let content = gguf_file::Content::read(&mut std::io::Cursor::new(&map[..]))
             .map_err(|e| corrupt(e.to_string()))?;
         let config = read_config(&content).map_err(corrupt)?;

@@ -48,7 +48,7 @@ struct TokenizerFile {
 
 #[derive(serde::Deserialize)]
 struct VocabFile {
-    vocab: HashMap<String, u32>,
+    vocab: DecodeTable,
 }
 
 #[derive(serde::Deserialize)]
@@ -62,7 +62,7 @@ const MAX_VOCAB: usize = 1 << 17;
 
 pub struct WhisperTokenizer {
     /// Each ordinary token's bytes (byte-level BPE: a token's characters stand for bytes).
-    bytes: Vec<Vec<u8>>,
+    bytes: DecodeTable,
     path: PathBuf,
     encoder: OnceLock<Option<tokenizers::Tokenizer>>,
     pub sot: u32,
@@ -95,7 +95,7 @@ impl WhisperTokenizer {
         })?;
         let file: TokenizerFile =
             serde_json::from_slice(&text).map_err(|e| corrupt(e.to_string()))?;
-        let bytes = decode_table(&file.model.vocab).map_err(corrupt)?;
+        let bytes = file.model.vocab;
         let special: HashMap<&str, u32> = file
             .added_tokens
             .iter()
@@ -153,7 +153,7 @@ impl WhisperTokenizer {
     /// transcript stands in its text.
     pub fn byte_len(&self, token: u32) -> usize {
         match token < self.eot {
-            true => self.bytes.get(token as usize).map_or(0, Vec::len),
+            true => self.bytes.get(token).len(),
             false => 0,
         }
     }
@@ -163,48 +163,120 @@ impl WhisperTokenizer {
         let bytes: Vec<u8> = tokens
             .iter()
             .filter(|&&t| t < self.eot)
-            .filter_map(|&t| self.bytes.get(t as usize))
-            .flatten()
+            .flat_map(|&t| self.bytes.get(t))
             .copied()
             .collect();
         String::from_utf8_lossy(&bytes).into_owned()
     }
 }
 
-/// Each token's bytes, by id, from the vocabulary's byte-level spellings.
-fn decode_table(vocab: &HashMap<String, u32>) -> Result<Vec<Vec<u8>>, String> {
-    if vocab.is_empty() || vocab.len() > MAX_VOCAB {
-        return Err(format!("a vocabulary of {} tokens", vocab.len()));
-    }
-    let byte_of = unicode_to_byte();
-    let mut table = vec![Vec::new(); vocab.len()];
-    for (spelling, &id) in vocab {
-        let slot = table
-            .get_mut(id as usize)
-            .ok_or_else(|| format!("token id {id} is outside the vocabulary's {}", vocab.len()))?;
-        *slot = spelling
-            .chars()
-            .map(|c| byte_of.get(&c).copied())
-            .collect::<Option<Vec<u8>>>()
-            .ok_or_else(|| format!("token {spelling:?} is not byte-level"))?;
-    }
-    Ok(table)
+/// Each token's bytes, by id, from the vocabulary's byte-level spellings, in one buffer.
+/// Read straight from the file's `"vocab"` map: a map of 51,864 owned strings, hashed and then
+/// turned into a table, was most of the tokenizer's load time (README, "Speed").
+struct DecodeTable {
+    bytes: Vec<u8>,
+    /// Each id's `(start, len)` in `bytes`; ids the vocabulary skips write nothing.
+    spans: Vec<(u32, u32)>,
 }
 
-/// GPT-2's byte-level alphabet, reversed: printable bytes stand for themselves, the others
-/// for the characters from U+0100 on, in byte order.
-fn unicode_to_byte() -> HashMap<char, u8> {
+impl DecodeTable {
+    fn get(&self, token: u32) -> &[u8] {
+        match self.spans.get(token as usize) {
+            Some(&(start, len)) => &self.bytes[start as usize..(start + len) as usize],
+            None => &[],
+        }
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for DecodeTable {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        d.deserialize_map(VocabVisitor)
+    }
+}
+
+struct VocabVisitor;
+
+impl<'de> serde::de::Visitor<'de> for VocabVisitor {
+    type Value = DecodeTable;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("a map of byte-level token spellings to ids")
+    }
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<DecodeTable, A::Error> {
+        use serde::de::Error;
+        let byte_of = unicode_to_byte();
+        let mut bytes = Vec::with_capacity(1 << 19);
+        let mut placed: Vec<(u32, u32, u32)> = Vec::with_capacity(1 << 16);
+        while let Some((Spelling(spelling), id)) = map.next_entry::<Spelling, u32>()? {
+            if placed.len() >= MAX_VOCAB {
+                return Err(A::Error::custom(format!("more than {MAX_VOCAB} tokens")));
+            }
+            let start = bytes.len();
+            for c in spelling.chars() {
+                match byte_of.get(c as usize).copied().flatten() {
+                    Some(b) => bytes.push(b),
+                    None => {
+                        return Err(A::Error::custom(format!(
+                            "token {spelling:?} is not byte-level"
+                        )))
+                    }
+                }
+            }
+            placed.push((id, start as u32, (bytes.len() - start) as u32));
+        }
+        let n = placed.len();
+        if n == 0 {
+            return Err(A::Error::custom("a vocabulary of 0 tokens"));
+        }
+        let mut spans = vec![(0, 0); n];
+        for (id, start, len) in placed {
+            let slot = spans.get_mut(id as usize).ok_or_else(|| {
+                A::Error::custom(format!("token id {id} is outside the vocabulary's {n}"))
+            })?;
+            *slot = (start, len);
+        }
+        Ok(DecodeTable { bytes, spans })
+    }
+}
+
+/// A vocabulary key, borrowed from the file where it has no escapes.
+struct Spelling<'a>(std::borrow::Cow<'a, str>);
+
+impl<'de> serde::Deserialize<'de> for Spelling<'de> {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = Spelling<'de>;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a token spelling")
+            }
+            fn visit_borrowed_str<E>(self, v: &'de str) -> Result<Spelling<'de>, E> {
+                Ok(Spelling(std::borrow::Cow::Borrowed(v)))
+            }
+            fn visit_str<E>(self, v: &str) -> Result<Spelling<'de>, E> {
+                Ok(Spelling(std::borrow::Cow::Owned(v.to_owned())))
+            }
+        }
+        d.deserialize_str(V)
+    }
+}
+
+/// GPT-2's byte-level alphabet, reversed and indexed by code point: printable bytes stand for
+/// themselves, the others for the characters from U+0100 on, in byte order.
+fn unicode_to_byte() -> Vec<Option<u8>> {
     let printable = |b: u8| matches!(b, b'!'..=b'~' | 0xA1..=0xAC | 0xAE..=0xFF);
-    let mut next = 0u32;
-    (0..=255u8)
-        .map(|b| {
-            let c = if printable(b) {
-                char::from(b)
-            } else {
+    let mut table = vec![None; 512];
+    let mut next = 0usize;
+    for b in 0..=255u8 {
+        let c = match printable(b) {
+            true => b as usize,
+            false => {
                 next += 1;
-                char::from_u32(255 + next).unwrap_or(char::REPLACEMENT_CHARACTER)
-            };
-            (c, b)
-        })
-        .collect()
+                255 + next
+            }
+        };
+        table[c] = Some(b);
+    }
+    table
 }
