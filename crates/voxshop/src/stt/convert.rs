@@ -328,17 +328,22 @@ pub fn convert(
         (key::SUPPRESS_IDS_BEGIN, u32s(&config.suppress_ids_begin)),
     ];
     // The padding memory is the converted encoder's own output for silence, so it is made
-    // from the weights just written and then stored beside them.
+    // from the weights just written and then stored beside them, as the decoder reads it.
     let stage = out.with_extension("gguf.stage");
     write_atomically(&stage, &meta, &w.tensors)?;
     let memory = (|| {
         let model = Whisper::load_unpadded(&stage, &Device::Cpu, "")?;
-        Ok::<_, SttError>(model.padding_memory()?.squeeze(0)?)
+        Ok::<_, SttError>(model.padding_kv()?)
     })();
     let _ = std::fs::remove_file(&stage);
-    w.put(layout::ENC_PAD, &memory?, GgmlDType::F32)?;
+    w.put(layout::ENC_PAD_KV, &memory?, GgmlDType::F32)?;
     tick(&mut progress);
-    write_atomically(out, &meta, &w.tensors)
+    write_atomically(out, &meta, &w.tensors)?;
+    // A file this build cannot read back is not a converted model: say so here, not at the
+    // first `transcribe`.
+    Whisper::load(out, &Device::Cpu, "")
+        .map(drop)
+        .map_err(|e| SttError::Convert(format!("{} does not load back: {e}", out.display())))
 }
 
 fn write_atomically(

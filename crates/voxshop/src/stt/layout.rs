@@ -6,8 +6,9 @@
 //! is stored as `N.w` and `N.b`.
 
 /// Version of the layout; bump when names or meaning change. 3: every tensor's bytes carry a
-/// CRC-32 (`CHECKSUM_PREFIX` + its name), checked at load.
-pub const FORMAT_VERSION: u32 = 3;
+/// CRC-32 (`CHECKSUM_PREFIX` + its name), checked at load. 4: the padding memory is stored as
+/// the decoder's keys and values for it (`ENC_PAD_KV`), not as the encoder's output.
+pub const FORMAT_VERSION: u32 = 4;
 
 /// Metadata key prefix of a tensor's CRC-32.
 pub const CHECKSUM_PREFIX: &str = "voxshop.crc32.";
@@ -53,8 +54,11 @@ pub const METADATA_KEYS: [&str; 14] = [
 pub const ENC_CONV: [&str; 2] = ["enc.conv1", "enc.conv2"];
 pub const ENC_POS: &str = "enc.pos";
 pub const ENC_LN: &str = "enc.ln";
-/// The encoder's output for a whole window of silence: the padding memory.
-pub const ENC_PAD: &str = "enc.pad";
+/// The padding memory: the encoder's output for a whole window of silence, at every
+/// `PAD_STRIDE`-th position, as each decoder layer's cross-attention keys and values
+/// `[dec_layers * 2 (keys, values), dec_heads, positions, head_dim]` (GGUF holds at most four
+/// dimensions), computed once by `convert`.
+pub const ENC_PAD_KV: &str = "enc.pad_kv";
 /// Token embeddings, also the output projection.
 pub const DEC_EMB: &str = "dec.emb";
 pub const DEC_POS: &str = "dec.pos";

@@ -625,7 +625,7 @@ impl Whisper {
         if model.pad_kv.is_empty() {
             return Err(SttError::CorruptModel {
                 path: path.to_owned(),
-                reason: "the padding memory (enc.pad) is missing".into(),
+                reason: format!("the padding memory ({}) is missing", layout::ENC_PAD_KV),
                 fix: fix.to_string(),
             });
         }
@@ -753,17 +753,9 @@ impl Whisper {
             })
             .collect::<candle_core::Result<Vec<_>>>()?;
         let cross_kv = CrossKv::load(w, &config)?;
-        let pad = match w.content.tensor_infos.contains_key(layout::ENC_PAD) {
-            true => Some(w.f32(layout::ENC_PAD)?.unsqueeze(0)?),
-            false => None,
-        };
-        let pad_kv = match &pad {
-            Some(pad) => {
-                let every: Vec<u32> = (0..config.n_audio_ctx as u32).step_by(PAD_STRIDE).collect();
-                let every = Tensor::from_slice(&every, every.len(), w.device)?;
-                cross_kv.per_layer(&pad.index_select(&every, 1)?)?
-            }
-            None => Vec::new(),
+        let pad_kv = match w.content.tensor_infos.contains_key(layout::ENC_PAD_KV) {
+            true => pad_kv_per_layer(&w.f32(layout::ENC_PAD_KV)?, &config)?,
+            false => Vec::new(),
         };
         let token_emb = Arc::new(w.q(layout::DEC_EMB)?);
         let proj = QMatMul::from_arc(token_emb.clone())?;
@@ -820,6 +812,19 @@ impl Whisper {
     pub fn padding_memory(&self) -> candle_core::Result<Tensor> {
         let frames = 2 * self.config.n_audio_ctx;
         self.encode(&vec![PAD_MEL; self.config.n_mels * frames], frames)
+    }
+
+    /// The padding memory as the decoder reads it (`ENC_PAD_KV`): each layer's cross-attention
+    /// keys and values for the encoder's output on silence, at every `PAD_STRIDE`-th position.
+    pub(crate) fn padding_kv(&self) -> candle_core::Result<Tensor> {
+        let memory = self.padding_memory()?;
+        let every: Vec<u32> = (0..self.config.n_audio_ctx as u32)
+            .step_by(PAD_STRIDE)
+            .collect();
+        let every = Tensor::from_slice(&every, every.len(), &self.device)?;
+        let layers = self.cross_kv.per_layer(&memory.index_select(&every, 1)?)?;
+        let all: Vec<&Tensor> = layers.iter().flat_map(|(k, v)| [k, v]).collect();
+        Tensor::cat(&all, 0)
     }
 
     /// Fresh decoder state for one utterance's audio features `[1, ctx, d_model]`: the
@@ -961,6 +966,31 @@ impl CrossKv {
             })
             .collect()
     }
+}
+
+/// Each layer's padding keys and values `[1, heads, positions, head_dim]` from the stored
+/// `[layers * 2, heads, positions, head_dim]`, its shape checked against the header's.
+fn pad_kv_per_layer(
+    stored: &Tensor,
+    config: &WhisperConfig,
+) -> candle_core::Result<Vec<(Tensor, Tensor)>> {
+    let heads = config.dec_heads;
+    let want = [
+        2 * config.dec_layers,
+        heads,
+        config.n_audio_ctx.div_ceil(PAD_STRIDE),
+        config.d_model / heads,
+    ];
+    if stored.dims() != want {
+        candle_core::bail!(
+            "{} is {:?} where the header says {want:?}",
+            layout::ENC_PAD_KV,
+            stored.dims()
+        );
+    }
+    (0..config.dec_layers)
+        .map(|i| Ok((stored.narrow(0, 2 * i, 1)?, stored.narrow(0, 2 * i + 1, 1)?)))
+        .collect()
 }
 
 /// Mask for `n` new tokens after `past` cached ones: `[n, past + n]`.
