@@ -307,6 +307,20 @@ fn system(c: &mut Criterion) {
     g.bench_function("model_load_one_shot", |b| {
         b.iter(|| black_box(Recognizer::load(&one_shot).expect("run scripts/setup first")))
     });
+    // What a user of the command line waits for: a fresh process from spawn to exit, load,
+    // first-run costs and exit included (README, "The whole process"). In process, the
+    // repeated load above reuses the allocator's memory and never sees a cold start.
+    g.bench_function("transcribe_one_shot_process", |b| {
+        b.iter(|| {
+            let status = std::process::Command::new(env!("CARGO_BIN_EXE_voxshop"))
+                .args(["transcribe", "--json", COMMAND])
+                .current_dir(root())
+                .stdout(std::process::Stdio::null())
+                .status()
+                .expect("voxshop runs");
+            assert!(status.success(), "voxshop transcribe {COMMAND} failed");
+        })
+    });
 
     // 60 s of real speech and pauses: the LibriVox clips with a second of silence between.
     let rec = recognizer();

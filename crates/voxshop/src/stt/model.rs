@@ -221,15 +221,44 @@ impl<'a> Weights<'a> {
             return self.q(name)?.dequantize(device);
         }
         let mut values = Vec::with_capacity(elems);
-        let t = match dtype {
-            Some(GgmlDType::F32) => self.read(name, |piece| {
-                values.extend(
-                    (piece.chunks_exact(4)).map(|b| f32::from_le_bytes([b[0], b[1], b[2], b[3]])),
-                )
-            })?,
-            _ => self.read(name, |piece| widen_f16(piece, &mut values))?,
-        };
+        let t = self.append_f32(name, &mut values)?;
         Tensor::from_vec(values, t.shape.clone(), device)
+    }
+
+    /// Tensors of the same row length, f16 or f32, widened into one matrix read row after
+    /// row: no copy to join them afterwards.
+    fn f32_rows(&mut self, names: &[String]) -> candle_core::Result<Tensor> {
+        let mut values = Vec::new();
+        let mut shape: Option<(usize, usize)> = None;
+        for name in names {
+            let t = self.append_f32(name, &mut values)?;
+            let dims = t.shape.dims();
+            let (rows, cols) = match dims {
+                [rows, cols] => (*rows, *cols),
+                [cols] => (1, *cols),
+                _ => candle_core::bail!("tensor {name} is {dims:?}, not rows"),
+            };
+            shape = match shape {
+                None => Some((rows, cols)),
+                Some((r, c)) if c == cols => Some((r + rows, c)),
+                Some((_, c)) => candle_core::bail!("tensor {name} has rows of {cols}, not {c}"),
+            };
+        }
+        let (rows, cols) = shape.ok_or_else(|| candle_core::Error::Msg("no tensors".into()))?;
+        Tensor::from_vec(values, (rows, cols), self.device)
+    }
+
+    /// Appends f16 or f32 tensor `name`, as f32, to `values`.
+    fn append_f32(
+        &mut self,
+        name: &str,
+        values: &mut Vec<f32>,
+    ) -> candle_core::Result<&'a gguf_file::TensorInfo> {
+        match self.kind(name).0 {
+            Some(GgmlDType::F32) => self.read(name, |piece| append_f32_bytes(piece, values)),
+            Some(GgmlDType::F16) => self.read(name, |piece| widen_f16(piece, values)),
+            other => candle_core::bail!("tensor {name} is {other:?}, not f16 or f32"),
+        }
     }
 
     /// A linear layer: f16/f32 weights widened once for candle's f32 GEMM, quantised ones
@@ -524,6 +553,17 @@ fn widen_f16(bytes: &[u8], out: &mut Vec<f32>) {
                 .chunks_exact(2)
                 .map(|b| half::f16::from_le_bytes([b[0], b[1]]).to_f32()),
         );
+    }
+}
+
+/// Little-endian f32 bytes appended to `out`: one copy where they are aligned.
+fn append_f32_bytes(bytes: &[u8], out: &mut Vec<f32>) {
+    // SAFETY: any four bytes are a valid u32; `align_to` puts in `words` only aligned ones.
+    let (head, words, tail) = unsafe { bytes.align_to::<u32>() };
+    if cfg!(target_endian = "little") && head.is_empty() && tail.is_empty() {
+        out.extend(words.iter().map(|&w| f32::from_bits(w)));
+    } else {
+        out.extend((bytes.chunks_exact(4)).map(|b| f32::from_le_bytes([b[0], b[1], b[2], b[3]])));
     }
 }
 
@@ -935,16 +975,17 @@ struct CrossKv {
 
 impl CrossKv {
     fn load(w: &mut Weights, config: &WhisperConfig) -> candle_core::Result<Self> {
-        let (mut weights, mut biases) = (Vec::new(), Vec::new());
-        for i in 0..config.dec_layers {
-            let kv = layout::of(&layout::dec_layer(i), part::CROSS_KV);
-            weights.push(w.f32(&layout::weight(&kv))?);
-            biases.push(w.f32(&layout::bias(&kv))?);
-        }
+        let kv = |i| layout::of(&layout::dec_layer(i), part::CROSS_KV);
+        let weights: Vec<String> = (0..config.dec_layers)
+            .map(|i| layout::weight(&kv(i)))
+            .collect();
+        let biases: Vec<String> = (0..config.dec_layers)
+            .map(|i| layout::bias(&kv(i)))
+            .collect();
         Ok(Self {
             proj: Linear {
-                w: Weight::Ready(QMatMul::Tensor(Tensor::cat(&weights, 0)?)),
-                b: Tensor::cat(&biases, 0)?,
+                w: Weight::Ready(QMatMul::Tensor(w.f32_rows(&weights)?)),
+                b: w.f32_rows(&biases)?.flatten_all()?,
             },
             d: config.d_model,
             heads: config.dec_heads,
