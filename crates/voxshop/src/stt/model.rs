@@ -131,23 +131,15 @@ impl<'a> Weights<'a> {
         name: &str,
         mut take: impl FnMut(&[u8]),
     ) -> candle_core::Result<&'a gguf_file::TensorInfo> {
-        let (content, map): (&'a gguf_file::Content, &'a Arc<memmap2::Mmap>) =
-            (self.content, self.map);
-        let t = content
-            .tensor_infos
-            .get(name)
-            .ok_or_else(|| candle_core::Error::Msg(format!("tensor {name} missing")))?;
+        let (t, bytes) = self.bytes_of(name)?;
         let unit = t.ggml_dtype.type_size();
-        let start = (content.tensor_data_offset + t.offset) as usize;
-        let len = t.shape.elem_count() * unit / t.ggml_dtype.block_size();
         let mut crc = crc32fast::Hasher::new();
-        for piece in map[start..start + len].chunks(Self::PIECE / unit * unit) {
+        for piece in bytes.chunks(Self::PIECE / unit * unit) {
             crc.update(piece);
             take(piece);
             self.release(piece);
         }
-        verify_checksum(content, name, crc.finalize()).map_err(candle_core::Error::Msg)?;
-        self.read.insert(name.to_string());
+        self.checked(name, crc.finalize())?;
         Ok(t)
     }
 
@@ -156,6 +148,14 @@ impl<'a> Weights<'a> {
         &mut self,
         name: &str,
     ) -> candle_core::Result<(&'a gguf_file::TensorInfo, &'a [u8])> {
+        let (t, bytes) = self.bytes_of(name)?;
+        self.checked(name, crc32fast::hash(bytes))?;
+        Ok((t, bytes))
+    }
+
+    /// Tensor `name`'s description and its bytes in the map (extents were checked against
+    /// the file's length before a `Weights` is made).
+    fn bytes_of(&self, name: &str) -> candle_core::Result<(&'a gguf_file::TensorInfo, &'a [u8])> {
         let (content, map): (&'a gguf_file::Content, &'a Arc<memmap2::Mmap>) =
             (self.content, self.map);
         let t = content
@@ -164,10 +164,14 @@ impl<'a> Weights<'a> {
             .ok_or_else(|| candle_core::Error::Msg(format!("tensor {name} missing")))?;
         let start = (content.tensor_data_offset + t.offset) as usize;
         let len = t.shape.elem_count() * t.ggml_dtype.type_size() / t.ggml_dtype.block_size();
-        let bytes = &map[start..start + len];
-        verify_checksum(content, name, crc32fast::hash(bytes)).map_err(candle_core::Error::Msg)?;
+        Ok((t, &map[start..start + len]))
+    }
+
+    /// Tensor `name`'s bytes, whose CRC-32 is `crc`, against the checksum stored for it.
+    fn checked(&mut self, name: &str, crc: u32) -> candle_core::Result<()> {
+        verify_checksum(self.content, name, crc).map_err(candle_core::Error::Msg)?;
         self.read.insert(name.to_string());
-        Ok((t, bytes))
+        Ok(())
     }
 
     /// Done with `bytes` (a slice of the map): drop its pages from this process.
