@@ -133,6 +133,56 @@ fn truncated_model_file_is_a_clear_error() {
     );
 }
 
+/// A model converted by an older build (another format version: session 25 stored the padding
+/// memory differently) is refused with the command that remakes it, and that command, run as
+/// README says after an upgrade, remakes it into one that loads.
+#[test]
+fn a_model_of_an_older_format_is_refused_and_setup_remakes_it() {
+    if common::skip_without_setup() {
+        return;
+    }
+    let key = b"voxshop.format_version";
+    let err = load_damaged("older", |bytes| {
+        let at = (bytes.windows(key.len()).position(|w| w == key)).expect("the version key");
+        // GGUF: the key, its value's type (u32), then the value.
+        let value = at + key.len() + 4;
+        let version = u32::from_le_bytes(bytes[value..value + 4].try_into().unwrap());
+        bytes[value..value + 4].copy_from_slice(&(version - 1).to_le_bytes());
+    });
+    assert!(
+        err.contains("format version") && err.contains("scripts/setup --model tiny.en"),
+        "{err}"
+    );
+    let tmp = std::env::temp_dir().join(format!("voxshop-older-{}", std::process::id()));
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let models = models_dir(ModelKind::TinyEn);
+    let setup = std::process::Command::new(env!("CARGO_BIN_EXE_voxshop"))
+        .args(["setup", "--model", "tiny.en", "--models-dir"])
+        .arg(&tmp)
+        .arg("--cache")
+        .arg(models.join("cache"))
+        .arg("--manifest")
+        .arg(root.join("models/manifest.toml"))
+        .output()
+        .unwrap();
+    assert!(
+        setup.status.success(),
+        "{}",
+        String::from_utf8_lossy(&setup.stderr)
+    );
+    // The intent model is not the speech model's business: the one in use.
+    std::os::unix::fs::symlink(models.join("intent"), tmp.join("intent")).unwrap();
+    let config = voxshop::RecognizerConfig {
+        models_dir: tmp.clone(),
+        ..Default::default()
+    };
+    let remade = voxshop::Recognizer::load(&config)
+        .err()
+        .map(|e| e.to_string());
+    let _ = std::fs::remove_dir_all(&tmp);
+    assert_eq!(remade, None, "setup left a model that does not load");
+}
+
 /// Word errors and words of `rec` over `(wav, reference)` pairs, each printed.
 fn wer(rec: &voxshop::Recognizer, set: &[(std::path::PathBuf, String)]) -> (usize, usize) {
     let (mut errors, mut words) = (0, 0);
