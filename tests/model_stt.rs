@@ -99,11 +99,16 @@ fn long_audio_is_transcribed_window_by_window() {
 }
 
 /// The error of loading tiny.en's weights changed by `damage`, from a models directory `name`.
+/// Where `load_damaged(name, ..)` writes its damaged copy.
+fn damaged_dir(name: &str) -> std::path::PathBuf {
+    std::env::temp_dir().join(format!("voxshop-{name}-{}", std::process::id()))
+}
+
 fn load_damaged(name: &str, damage: impl FnOnce(&mut Vec<u8>)) -> String {
     let dir = models_dir(ModelKind::TinyEn);
     let mut bytes = std::fs::read(ModelKind::TinyEn.gguf_path(&dir)).unwrap();
     damage(&mut bytes);
-    let tmp = std::env::temp_dir().join(format!("voxshop-{name}-{}", std::process::id()));
+    let tmp = damaged_dir(name);
     std::fs::create_dir_all(ModelKind::TinyEn.dir(&tmp)).unwrap();
     std::fs::write(ModelKind::TinyEn.gguf_path(&tmp), &bytes).unwrap();
     std::fs::copy(
@@ -153,7 +158,7 @@ fn a_model_of_an_older_format_is_refused_and_setup_remakes_it() {
         err.contains("format version") && err.contains("scripts/setup --model tiny.en"),
         "{err}"
     );
-    let tmp = std::env::temp_dir().join(format!("voxshop-older-{}", std::process::id()));
+    let tmp = damaged_dir("older");
     let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
     let models = models_dir(ModelKind::TinyEn);
     let setup = std::process::Command::new(env!("CARGO_BIN_EXE_voxshop"))

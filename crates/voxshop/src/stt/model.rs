@@ -204,7 +204,8 @@ impl<'a> Weights<'a> {
                 return QTensor::new(QStorage::Cpu(Box::new(blocks)), t.shape.dims());
             }
             let mut blocks = Vec::with_capacity(elems / GgmlDType::Q8_0.block_size());
-            let t = self.read(name, |piece| append_q8_0_blocks(&mut blocks, piece))?;
+            append_q8_0_blocks(&mut blocks, bytes);
+            self.release(bytes);
             return QTensor::new(QStorage::Cpu(Box::new(blocks)), t.shape.dims());
         }
         let mut bytes = Vec::new();
@@ -292,11 +293,13 @@ impl<'a> Weights<'a> {
                 let (_, bytes) = self.read_in_place(&weight)?;
                 let bits = match Mapped::<half::f16>::new(self.map, bytes) {
                     Some(mapped) => Halves::Mapped(mapped),
-                    None => Halves::Owned(
-                        (bytes.chunks_exact(2))
+                    None => {
+                        let owned = (bytes.chunks_exact(2))
                             .map(|b| half::f16::from_le_bytes([b[0], b[1]]))
-                            .collect(),
-                    ),
+                            .collect();
+                        self.release(bytes);
+                        Halves::Owned(owned)
+                    }
                 };
                 Ok(Linear {
                     w: Weight::F16 {
@@ -571,9 +574,8 @@ fn append_f32_bytes(bytes: &[u8], out: &mut Vec<f32>) {
     }
 }
 
-/// Q8_0 blocks copied out of the file into memory of their own (candle's Q8_0 kernels take
-/// owned blocks) and appended to `blocks`: one copy, where reading the file and then building
-/// candle's tensor made two.
+/// Q8_0 blocks copied out of the file into memory of their own and appended to `blocks`: for
+/// blocks the map cannot lend in place (see [`Mapped::new`]).
 fn append_q8_0_blocks(blocks: &mut Vec<BlockQ8_0>, bytes: &[u8]) {
     const BLOCK: usize = std::mem::size_of::<BlockQ8_0>();
     let n = bytes.len() / BLOCK;
