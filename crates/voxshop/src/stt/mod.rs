@@ -48,7 +48,7 @@ const FOLLOWING_TOKENS: usize = 1;
 /// A name the model heard with at least this log-probability (all its tokens together) is
 /// not heard again: chosen on the spoken dev sets (README, issue 12), where it spares three
 /// names in four of those no catalogue entry resolves ("desk lamp") the extra decoding.
-const SURE_NAME_LOGPROB: f32 = -1.0;
+pub(crate) const SURE_NAME_LOGPROB: f32 = -1.0;
 /// RMS under which a window is digital silence and not worth decoding (-70 dBFS).
 const SILENCE_RMS: f32 = 3e-4;
 
@@ -354,14 +354,15 @@ impl Stt {
     /// the byte of it up to which it is scored, then `FOLLOWING_TOKENS` more: the same point
     /// of the audio in each. The second term takes out what the decoder expects of text
     /// alone, which ranks a rare name ("Seitenbacher") under any common word; what is left is
-    /// the audio's evidence. `None` when the model heard `said` sure enough
-    /// (`SURE_NAME_LOGPROB`), or the transcript keeps no hearing (silence, or made elsewhere).
+    /// the audio's evidence; it comes with the model's own log-probability of `said`. `None`
+    /// when the model heard `said` sure enough (`SURE_NAME_LOGPROB`), or the transcript keeps
+    /// no hearing (silence, or made elsewhere).
     pub fn score_readings(
         &self,
         transcript: &Transcript,
         said: std::ops::Range<usize>,
         readings: &[(String, usize)],
-    ) -> Result<Option<Vec<f32>>, SttError> {
+    ) -> Result<Option<crate::catalog::ReadingScores>, SttError> {
         let Some(heard) = &transcript.hearing else {
             return Ok(None);
         };
@@ -401,9 +402,10 @@ impl Stt {
         let scores = decoder.score_endings(heard, prefix, &endings)?;
         let prior = decoder.score_endings(&self.silence(transcript.lang)?, prefix, &endings)?;
         tracing::debug!(?scores, ?prior, "readings scored");
-        Ok(Some(
-            scores.iter().zip(&prior).map(|(a, p)| a - p).collect(),
-        ))
+        Ok(Some(crate::catalog::ReadingScores {
+            heard_logprob: own,
+            evidence: scores.iter().zip(&prior).map(|(a, p)| a - p).collect(),
+        }))
     }
 }
 
