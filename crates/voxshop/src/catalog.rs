@@ -771,20 +771,14 @@ fn unsure(heard_logprob: f32) -> f32 {
 /// half, scaled to 0-1; keys too short to be near by one sound count only when the same.
 fn sound_kinship(heard: &str, e: &Entry) -> f64 {
     let en = en_key(&letters(&normalize(heard)));
-    let near = en
+    let same = en
         .iter()
-        .flat_map(|a| e.en_key.iter().map(move |b| (a, b)))
-        .filter(|(a, b)| !a.is_empty() && !b.is_empty())
-        .map(|(a, b)| {
-            if sounds_alike(a, b) {
-                1.0
-            } else if a.len().max(b.len()) >= MIN_NEAR_SOUNDS {
-                strsim::normalized_levenshtein(a, b)
-            } else {
-                0.0
-            }
-        })
-        .fold(0.0, f64::max);
+        .any(|a| e.en_key.iter().any(|b| sounds_alike(a, b)));
+    let near = if same {
+        1.0
+    } else {
+        sound_nearness(&en, &e.en_key)
+    };
     ((near - 0.5) / 0.5).max(0.0)
 }
 
