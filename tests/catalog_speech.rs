@@ -113,6 +113,25 @@ fn a_name_heard_unsure_that_sounds_like_an_entry_is_the_entry() {
     );
 }
 
+#[test]
+fn a_brand_run_into_its_item_is_heard_again_as_the_brand() {
+    if common::skip_without_setup() {
+        return;
+    }
+    // "Put Sagrotan hand soap on the list please." heard "Put Sagrant Hand soap ...": one
+    // item value, whose last words are an entry ("hand soap") and whose first is too far
+    // from any brand by spelling or sound; the audio makes "Sagrotan" in its place likelier
+    // than the word heard (`Catalog::hear_brand_in_front`).
+    heard_again_as(
+        "catalog_sagrotan",
+        |u| {
+            let slots = u.slots.as_ref()?;
+            Some(format!("{:?} {:?}", slots.brand, slots.item))
+        },
+        r#"Some("sagrotan") Some("hand soap")"#,
+    );
+}
+
 /// The name slot `slot` of the first command of `samples/en/{sample}.wav` is some other
 /// value than `entry` when names are not heard again, and `entry` when they are.
 fn heard_again_as(sample: &str, slot: fn(&Utterance) -> Option<String>, entry: &str) {
