@@ -161,6 +161,7 @@ impl Catalog {
             }
             c.entries.insert(kind, entries);
         }
+        c.add_written_forms();
         for (hearing, target) in &file.aliases {
             let t = letters(&normalize(target));
             let Some(found) = c.exact.get(&t).cloned() else {
@@ -175,6 +176,27 @@ impl Catalog {
             c.exact.insert(h, found);
         }
         Ok(c)
+    }
+
+    /// Each entry is also found with a word of its name as the speech model may write it
+    /// (`[written_as]` in `domain.toml`: the "barbecue" list heard "BBQ list", a "bbq" list
+    /// heard "barbecue"), unless that spelling is another entry's.
+    fn add_written_forms(&mut self) {
+        let domain = crate::intent::domain::domain();
+        for (kind, entries) in &self.entries {
+            for e in entries {
+                let words: Vec<&str> = e.words.split(' ').collect();
+                for (i, word) in words.iter().enumerate() {
+                    for form in domain.written_alike(word) {
+                        let mut written = words.clone();
+                        written[i] = form;
+                        self.exact
+                            .entry(letters(&written.join(" ")))
+                            .or_insert((*kind, e.value.clone()));
+                    }
+                }
+            }
+        }
     }
 
     /// Whether the catalogue speaks `lang` (a catalogue without `lang` speaks both).
@@ -1272,6 +1294,25 @@ items = ["udon noodles"]"#,
             split(&c, "hands-on e-poster", SlotKind::ALL),
             pair(None, "hands-on e-poster")
         );
+    }
+
+    #[test]
+    fn a_word_the_speech_model_writes_otherwise_finds_the_entry() {
+        let c = Catalog::from_toml_str(
+            r#"lists = ["barbecue", "xmas"]
+items = ["bbq sauce"]"#,
+        )
+        .unwrap();
+        assert_eq!(c.resolve(SlotKind::List, "BBQ"), Some("barbecue"));
+        assert_eq!(c.resolve(SlotKind::List, "christmas"), Some("xmas"));
+        assert_eq!(
+            c.resolve(SlotKind::Item, "barbecue sauce"),
+            Some("bbq sauce")
+        );
+        // Each entry keeps its own spelling when the household has both.
+        let c = Catalog::from_toml_str(r#"lists = ["bbq", "barbecue"]"#).unwrap();
+        assert_eq!(c.resolve(SlotKind::List, "bbq"), Some("bbq"));
+        assert_eq!(c.resolve(SlotKind::List, "barbecue"), Some("barbecue"));
     }
 
     #[test]

@@ -81,6 +81,9 @@ pub struct Domain {
     before_shops: HashSet<String>,
     /// What each language's text is told by (`[language_vote]`), English first.
     votes: Vec<LanguageVote>,
+    /// Each word and the forms the speech model may write it in, as one group
+    /// (`[written_as]`).
+    written_as: Vec<Vec<String>>,
 }
 
 /// The words and letters that count for one language in `Domain::language_of`.
@@ -212,6 +215,16 @@ impl Domain {
     }
 
     /// Whether `word` joins a name's head to its complement ("tapis **de** yoga").
+    /// The other ways `word` is said or written (`[written_as]`: "barbecue" and "bbq").
+    pub fn written_alike<'a>(&'a self, word: &'a str) -> impl Iterator<Item = &'a str> {
+        self.written_as
+            .iter()
+            .filter(move |group| group.iter().any(|w| w == word))
+            .flatten()
+            .map(String::as_str)
+            .filter(move |w| *w != word)
+    }
+
     pub fn joins_name_complement(&self, word: &str) -> bool {
         self.name_complements.contains(word)
     }
@@ -321,6 +334,7 @@ impl Domain {
             cents_words: one_word_each("currency_cents", &raw.currency_cents)?,
             before_shops: one_word_each("before_shops", &raw.before_shops)?,
             votes: language_votes(raw.language_vote)?,
+            written_as: written_as(raw.written_as)?,
             units: word_table("unit", &raw.unit)?,
             heard_units: heard_table("unit", &raw.unit)?,
             currencies: word_table("currency", &raw.currency)?,
@@ -553,6 +567,8 @@ struct RawDomain {
     before_shops: BTreeMap<String, Vec<String>>,
     #[serde(default)]
     language_vote: BTreeMap<String, RawVote>,
+    #[serde(default)]
+    written_as: BTreeMap<String, Vec<String>>,
 }
 
 #[derive(Deserialize)]
@@ -630,6 +646,20 @@ fn one_word_each(
         }
     }
     Ok(all)
+}
+
+/// `[written_as]`: each word with its written forms, one group each, all one lower-case word.
+fn written_as(raw: BTreeMap<String, Vec<String>>) -> Result<Vec<Vec<String>>, String> {
+    raw.into_iter()
+        .map(|(word, forms)| {
+            let group: Vec<String> = std::iter::once(word.clone()).chain(forms).collect();
+            let checked = one_word_each("written_as", &BTreeMap::from([(word, group.clone())]))?;
+            if checked.len() < 2 {
+                return Err(format!("written_as.{}: no other form", group[0]));
+            }
+            Ok(group)
+        })
+        .collect()
 }
 
 #[derive(Deserialize)]
