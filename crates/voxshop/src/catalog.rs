@@ -1062,23 +1062,37 @@ fn names_more_than(heard: &str, entry: &Entry) -> bool {
 /// number: "printer" and "printer ink", "lamp" and "lamps" name different things the audio
 /// cannot tell apart by sound, as a misheard name and its entry differ.
 fn same_name_narrower_or_wider(a: &str, b: &str) -> bool {
-    let singular = |s: &str| -> Vec<String> {
-        s.split(' ')
-            .map(|w| {
-                w.strip_suffix("es")
-                    .or(w.strip_suffix('s'))
-                    .unwrap_or(w)
-                    .to_string()
-            })
-            .collect()
-    };
-    let (a, b) = (singular(a), singular(b));
+    let (a, b): (Vec<&str>, Vec<&str>) = (a.split(' ').collect(), b.split(' ').collect());
     let (short, long) = if a.len() <= b.len() {
         (&a, &b)
     } else {
         (&b, &a)
     };
-    long.windows(short.len()).any(|w| w == short.as_slice())
+    long.windows(short.len()).any(|w| {
+        w.iter()
+            .zip(short.iter())
+            .all(|(x, y)| same_word_in_any_number(x, y))
+    })
+}
+
+/// Whether two words are one in the singular or the plural by English spelling ("lamp" /
+/// "lamps", "olive" / "olives", "box" / "boxes", "berry" / "berries", "shelf" / "shelves",
+/// "knife" / "knives").
+fn same_word_in_any_number(a: &str, b: &str) -> bool {
+    let singulars = |w: &str| -> Vec<String> {
+        let mut forms = vec![w.to_string()];
+        if let Some(stem) = w.strip_suffix("ies") {
+            forms.push(format!("{stem}y"));
+        }
+        if let Some(stem) = w.strip_suffix("ves") {
+            forms.extend([format!("{stem}f"), format!("{stem}fe")]);
+        }
+        forms.extend(w.strip_suffix("es").map(String::from));
+        forms.extend(w.strip_suffix('s').map(String::from));
+        forms
+    };
+    let (a, b) = (singulars(a), singulars(b));
+    a.iter().any(|x| b.contains(x))
 }
 
 fn is_name(kind: SlotKind) -> bool {
@@ -1308,6 +1322,24 @@ items = ["udon noodles"]"#,
             split(&c, "hands-on e-poster", SlotKind::ALL),
             pair(None, "hands-on e-poster")
         );
+    }
+
+    #[test]
+    fn a_name_in_another_number_is_the_same_name() {
+        for (a, b) in [
+            ("lamp", "lamps"),
+            ("olive", "olives"),
+            ("lunch box", "lunch boxes"),
+            ("berry", "berries"),
+            ("bookshelf", "bookshelves"),
+            ("knife", "knives"),
+            ("printer", "printer ink"),
+        ] {
+            assert!(same_name_narrower_or_wider(a, b), "{a} / {b}");
+            assert!(same_name_narrower_or_wider(b, a), "{b} / {a}");
+        }
+        assert!(!same_name_narrower_or_wider("lamp", "clamps"));
+        assert!(!same_name_narrower_or_wider("shelf", "shell"));
     }
 
     #[test]
