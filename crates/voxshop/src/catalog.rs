@@ -258,7 +258,7 @@ impl Catalog {
                     .iter()
                     .any(|a| e.en_key.iter().any(|b| sounds_alike(a, b)));
                 let sounds = sounds_en || sounds_alike(&fr, &e.fr_key);
-                let near = sound_nearness(&en, &e.en_key);
+                let near = sound_nearness(&en, &e.en_key, MIN_NEAR_SOUNDS);
                 let short_alike = en
                     .iter()
                     .any(|a| e.en_key.iter().any(|b| a.len() == 2 && a == b));
@@ -899,11 +899,8 @@ fn sound_kinship(heard: &str, e: &Entry) -> f64 {
     if pairs().any(|(a, b)| sounds_alike(a, b)) {
         return 1.0;
     }
-    let near = pairs()
-        .filter(|(a, b)| a.len().max(b.len()) >= KIN_MIN_SOUNDS)
-        .map(|(a, b)| strsim::normalized_levenshtein(a, b))
-        .fold(0.0, f64::max);
-    let short_same = if pairs().any(|(a, b)| a == b) {
+    let near = sound_nearness(&en, &e.en_key, KIN_MIN_SOUNDS);
+    let short_same = if pairs().any(|(a, b)| a.len() == 2 && a == b) {
         0.5
     } else {
         0.0
@@ -1033,11 +1030,12 @@ const NAME_SOUNDS_NEAR: f64 = 0.75;
 /// Keys shorter than this are too few sounds to be near by one of them.
 const MIN_NEAR_SOUNDS: usize = 4;
 
-/// Normalised Levenshtein similarity of the nearest pair of English keys.
-fn sound_nearness(a: &[String; 2], b: &[String; 2]) -> f64 {
+/// Normalised Levenshtein similarity of the nearest pair of English keys, of pairs whose
+/// longer key has `min_sounds` or more.
+fn sound_nearness(a: &[String; 2], b: &[String; 2], min_sounds: usize) -> f64 {
     a.iter()
         .flat_map(|x| b.iter().map(move |y| (x, y)))
-        .filter(|(x, y)| x.len().max(y.len()) >= MIN_NEAR_SOUNDS && !x.is_empty() && !y.is_empty())
+        .filter(|(x, y)| x.len().max(y.len()) >= min_sounds && !x.is_empty() && !y.is_empty())
         .map(|(x, y)| strsim::normalized_levenshtein(x, y))
         .fold(0.0, f64::max)
 }
@@ -1565,6 +1563,7 @@ merchants = ["kruidvat", "coolblue"]"#,
         assert!((kinship("tea-chebo", "Tchibo") - 1.0 / 3.0).abs() < 1e-9);
         assert_eq!(kinship("mugy", "Muji"), 0.5);
         assert_eq!(kinship("mum", "dad"), 0.0);
+        assert_eq!(kinship("fee", "foe"), 0.0, "one sound (F) is no kinship");
     }
 
     #[test]
