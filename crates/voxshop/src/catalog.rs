@@ -885,7 +885,8 @@ fn unsure(heard_logprob: f32) -> f32 {
     ((crate::stt::SURE_NAME_LOGPROB - heard_logprob) / UNSURE_SPAN).clamp(0.0, 1.0)
 }
 
-/// How alike a hearing and an entry sound, 0 to 1: the English keys' similarity above one
+/// How alike a hearing and an entry sound, 0 to 1: the words they share
+/// (`words_shared`), or the English keys' similarity above one
 /// half, scaled to 0-1, from keys of three sounds ("tea-chebo" TXP / Tchibo XP: 1/3); the
 /// same key of two sounds is half ("mugy" / Muji, MJ). Looser than resolution's nearness
 /// (`MIN_NEAR_SOUNDS`) because the audio weighs in too, and chosen on the dev sets (README).
@@ -905,7 +906,28 @@ fn sound_kinship(heard: &str, e: &Entry) -> f64 {
     } else {
         0.0
     };
-    ((near - 0.5) / 0.5).max(short_same)
+    ((near - 0.5) / 0.5)
+        .max(short_same)
+        .max(words_shared(heard, e))
+}
+
+/// The share of a hearing's and an entry's words (the longer's count; function words aside)
+/// they have in common: a name of several words misheard in one of them is akin to the entry
+/// ("broken butter" / salted butter, "mass towels" / bath towels: one half).
+fn words_shared(heard: &str, e: &Entry) -> f64 {
+    let domain = crate::intent::domain::domain();
+    let content = |s: &str| -> Vec<String> {
+        s.split(' ')
+            .filter(|w| !w.is_empty() && !domain.ends_no_name(w))
+            .map(String::from)
+            .collect()
+    };
+    let (a, b) = (content(&normalize(heard)), content(&e.words));
+    let most = a.len().max(b.len());
+    if most == 0 {
+        return 0.0;
+    }
+    a.iter().filter(|w| b.contains(w)).count() as f64 / most as f64
 }
 
 /// Keys shorter than this are too few sounds for `sound_kinship` to call near by one of them.
@@ -1564,6 +1586,9 @@ merchants = ["kruidvat", "coolblue"]"#,
         assert_eq!(kinship("mugy", "Muji"), 0.5);
         assert_eq!(kinship("mum", "dad"), 0.0);
         assert_eq!(kinship("fee", "foe"), 0.0, "one sound (F) is no kinship");
+        // A name of several words that shares some of them, function words aside.
+        assert_eq!(kinship("broken butter", "salted butter"), 0.5);
+        assert_eq!(kinship("bag of rice", "box of chocolates"), 0.0);
     }
 
     #[test]
