@@ -391,20 +391,7 @@ impl Catalog {
                 if near.is_empty() {
                     continue;
                 }
-                // Every reading is scored to the same point of the audio: the end of the
-                // widest words any entry takes the place of.
-                let end = near
-                    .iter()
-                    .map(|(_, wide)| wide.end)
-                    .max()
-                    .unwrap_or(span.end);
-                let readings: Vec<(String, usize)> = std::iter::once((text.to_string(), end))
-                    .chain(near.iter().map(|(e, wide)| {
-                        let reading =
-                            format!("{}{}{}", &text[..wide.start], e.spelling, &text[wide.end..]);
-                        (reading, wide.start + e.spelling.len() + (end - wide.end))
-                    }))
-                    .collect();
+                let readings = readings_in_place(text, &near);
                 let Some(heard) =
                     score(span, &readings).filter(|h| h.evidence.len() == readings.len())
                 else {
@@ -455,22 +442,16 @@ impl Catalog {
         let Some((front, item)) = cut else {
             return false;
         };
-        let mut near = self.entries_near_scored(SlotKind::Brand, &text[front.clone()]);
-        near.truncate(NEAR_ENTRIES);
+        let near: Vec<(&Entry, std::ops::Range<usize>)> = self
+            .entries_near_scored(SlotKind::Brand, &text[front.clone()])
+            .into_iter()
+            .take(NEAR_ENTRIES)
+            .map(|(_, e)| (e, front.clone()))
+            .collect();
         if near.is_empty() {
             return false;
         }
-        let readings: Vec<(String, usize)> = std::iter::once((text.to_string(), front.end))
-            .chain(near.iter().map(|(_, e)| {
-                let reading = format!(
-                    "{}{}{}",
-                    &text[..front.start],
-                    e.spelling,
-                    &text[front.end..]
-                );
-                (reading, front.start + e.spelling.len())
-            }))
-            .collect();
+        let readings = readings_in_place(text, &near);
         let Some(heard) =
             score(front.clone(), &readings).filter(|h| h.evidence.len() == readings.len())
         else {
@@ -483,7 +464,7 @@ impl Catalog {
         let best = scores[1..]
             .iter()
             .zip(&near)
-            .map(|(s, (_, e))| (*s, e))
+            .map(|(s, (e, _))| (*s, e))
             .max_by(|a, b| a.0.total_cmp(&b.0));
         let Some((top, entry)) = best else {
             return false;
@@ -790,6 +771,26 @@ impl Catalog {
             }
         }
     }
+}
+
+/// The readings a name is heard again as: `text` as heard, then `text` with each entry's
+/// spelling in place of its words, each with the byte up to which it is scored: the same point
+/// of the audio in all, the end of the widest words any entry takes the place of.
+fn readings_in_place(
+    text: &str,
+    places: &[(&Entry, std::ops::Range<usize>)],
+) -> Vec<(String, usize)> {
+    let end = places
+        .iter()
+        .map(|(_, wide)| wide.end)
+        .max()
+        .unwrap_or(text.len());
+    std::iter::once((text.to_string(), end))
+        .chain(places.iter().map(|(e, wide)| {
+            let reading = format!("{}{}{}", &text[..wide.start], e.spelling, &text[wide.end..]);
+            (reading, wide.start + e.spelling.len() + (end - wide.end))
+        }))
+        .collect()
 }
 
 /// Each way to cut a value in two between its words (at a space or a hyphen: the recogniser
