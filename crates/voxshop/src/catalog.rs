@@ -500,7 +500,7 @@ impl Catalog {
         let domain = crate::intent::domain::domain();
         let mut spans = vec![span.clone()];
         let mut end = span.end;
-        for _ in 0..MAX_WIDENING {
+        for _ in 0..MAX_HEARD_WIDENING {
             let rest = &text[end..];
             let gap = rest.len() - rest.trim_start().len();
             if gap == 0 && !rest.is_empty() {
@@ -521,9 +521,14 @@ impl Catalog {
                 spans.push(span.start..end);
             }
         }
-        let mut near: Vec<(f64, &Entry, std::ops::Range<usize>)> = Vec::new();
+        // Each entry with the words nearest it: by `entries_near_scored`, then by spelling, which tells
+        // spans apart where sound keys, cut at `en_key`'s length, are alike ("made this in
+        // sense | frontiers" for Médecins Sans Frontières).
+        let mut near: Vec<((f64, f64), &Entry, std::ops::Range<usize>)> = Vec::new();
         for wide in spans {
+            let heard = letters(&normalize(&text[wide.clone()]));
             for (score, e) in self.entries_near_scored(kind, &text[wide.clone()]) {
+                let score = (score, strsim::normalized_levenshtein(&heard, &e.letters));
                 match near.iter_mut().find(|(_, n, _)| std::ptr::eq(*n, e)) {
                     Some(n) if n.0 >= score => {}
                     Some(n) => *n = (score, e, wide.clone()),
@@ -531,7 +536,7 @@ impl Catalog {
                 }
             }
         }
-        near.sort_by(|a, b| b.0.total_cmp(&a.0));
+        near.sort_by(|a, b| b.0 .0.total_cmp(&a.0 .0));
         near.truncate(NEAR_ENTRIES);
         near.into_iter().map(|(_, e, wide)| (e, wide)).collect()
     }
@@ -818,6 +823,8 @@ const NAME_KINDS: [SlotKind; 5] = [
 ];
 /// Most words of the text around a slot value that `widen_names` takes in.
 const MAX_WIDENING: usize = 2;
+/// Most words after a slot value that `near_with_words_after` hears with it.
+const MAX_HEARD_WIDENING: usize = 4;
 
 /// The slot of a name kind or the list (the item for any other kind: only those are asked).
 fn text_slot(slots: &mut Slots, kind: SlotKind) -> &mut Option<String> {
@@ -1622,6 +1629,17 @@ merchants = ["kruidvat", "coolblue"]"#,
         );
         let item = ["n green tea".to_string()];
         assert!(!near(&item).iter().any(|(_, words)| *words == "Edo N"));
+        // A name of three words may be heard as five: "made | this in sense frontiers".
+        let c = Catalog::from_toml_str(r#"charities = ["médecins sans frontières"]"#).unwrap();
+        let text = "Donate 20 euros to made this in sense frontiers.";
+        let made = span_of(text, "made").unwrap();
+        let near = c.near_with_words_after(SlotKind::Charity, text, made, &[], Lang::En);
+        assert_eq!(
+            near.iter()
+                .map(|(e, wide)| (e.value.as_str(), &text[wide.clone()]))
+                .collect::<Vec<_>>(),
+            [("médecins sans frontières", "made this in sense frontiers")]
+        );
         // Where a value stands in the transcript: whole words, case and punctuation aside.
         let text = "Get it from Crewed-Bat! The abbot";
         assert_eq!(
