@@ -132,6 +132,21 @@ fn a_brand_run_into_its_item_is_heard_again_as_the_brand() {
     );
 }
 
+#[test]
+fn a_name_heard_sure_with_unsure_words_after_it_is_heard_again() {
+    if common::skip_without_setup() {
+        return;
+    }
+    // "Order the Ito En green tea again." heard "Order the Edo N green tea again.": the
+    // tagger's brand "edo" was heard sure, the "N" after it was not; asked how sure it was
+    // of every word the entry would replace, the audio makes "Ito En" likelier.
+    heard_again_as(
+        "catalog_ito_en",
+        |u| u.slots.as_ref()?.brand.clone(),
+        "ito en",
+    );
+}
+
 /// The name slot `slot` of the first command of `samples/en/{sample}.wav` is some other
 /// value than `entry` when names are not heard again, and `entry` when they are.
 fn heard_again_as(sample: &str, slot: fn(&Utterance) -> Option<String>, entry: &str) {

@@ -392,8 +392,12 @@ impl Catalog {
                     continue;
                 }
                 let readings = readings_in_place(text, &near);
+                // How sure the model was is asked of every word an entry would replace: the
+                // tagger's value may be heard sure and the words after it not ("Edo | N").
+                let replaced =
+                    span.start..near.iter().map(|(_, w)| w.end).fold(span.end, usize::max);
                 let Some(heard) =
-                    score(span, &readings).filter(|h| h.evidence.len() == readings.len())
+                    score(replaced, &readings).filter(|h| h.evidence.len() == readings.len())
                 else {
                     continue;
                 };
@@ -1568,6 +1572,24 @@ merchants = ["kruidvat", "coolblue"]"#,
             heard_again_unsure("crewed bat", 0.0, -18.0, -2.5).0,
             "crewed bat"
         );
+        // The audio is asked how sure it was of every word an entry would replace: "Edo" was
+        // heard sure, "Edo N" was not.
+        let c = Catalog::from_toml_str(r#"brands = ["ito en"]"#).unwrap();
+        let text = "Order the Edo N green tea again.";
+        let mut commands = [command(
+            Intent::Reorder,
+            &[(SlotKind::Brand, "edo"), (SlotKind::Item, "green tea")],
+        )];
+        let mut asked = Vec::new();
+        c.hear_names(&mut commands, Lang::En, text, 3.0, &mut |said, readings| {
+            asked.push(text[said.clone()].to_string());
+            (&text[said] != "Edo").then(|| ReadingScores {
+                heard_logprob: -3.0,
+                evidence: readings.iter().map(|_| 0.0).collect(),
+            })
+        });
+        assert_eq!(asked, ["Edo N"]);
+        assert_eq!(commands[0].slots.brand.as_deref(), Some("ito en"));
         // An entry is not heard again; no audio to ask, the words stay.
         let (merchant, asked) = heard_again("kruidvat", 0.0, 0.0);
         assert_eq!((merchant.as_str(), asked.len()), ("kruidvat", 0));
