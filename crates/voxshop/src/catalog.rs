@@ -274,6 +274,11 @@ impl Catalog {
             .map(|(score, e)| (score, e.value.as_str()))
     }
 
+    /// The entry of `kind` whose slot value is `value`.
+    fn entry(&self, kind: SlotKind, value: &str) -> Option<&Entry> {
+        self.entries.get(&kind)?.iter().find(|e| e.value == value)
+    }
+
     /// Whether `value` is an entry of `kind` as the catalogue writes a slot that names it.
     pub fn names_entry(&self, kind: SlotKind, value: &str) -> bool {
         self.entries
@@ -356,9 +361,14 @@ impl Catalog {
     /// `margin` (nats) less likely than the text as heard. Only a name the tagger put in a
     /// slot is looked at, and only entries of that slot's kind: audio that names nothing
     /// keeps what it was heard as.
+    ///
+    /// A value `resolve_commands` made an entry of other words (`as_heard` holds the commands
+    /// before it: "panic" -> panko by sound) is heard again too, that entry among those near
+    /// the words: another replaces it only when the audio makes it likelier still.
     pub fn hear_names(
         &self,
         commands: &mut [IntentResult],
+        as_heard: &[IntentResult],
         lang: Lang,
         text: &str,
         margin: f32,
@@ -367,19 +377,29 @@ impl Catalog {
         if !self.applies_to(lang) {
             return;
         }
-        for c in commands.iter_mut() {
+        let as_heard = as_heard.iter().map(Some).chain(std::iter::repeat(None));
+        for (c, as_heard) in commands.iter_mut().zip(as_heard) {
             let allowed = c.intent.allowed_slots();
             for kind in NAME_KINDS.into_iter().filter(|k| allowed.contains(k)) {
-                let Some(value) = slot_text(&c.slots, kind).map(str::to_string) else {
+                let Some(mut value) = slot_text(&c.slots, kind).map(str::to_string) else {
                     continue;
                 };
+                let mut resolved = None;
                 if self.names_entry(kind, &value) {
-                    continue;
+                    let words = as_heard.and_then(|h| slot_text(&h.slots, kind));
+                    match words.and_then(|w| Some((w, self.entry(kind, self.resolve(kind, w)?)?))) {
+                        Some((w, e)) if e.value == value && w != value => {
+                            resolved = Some(e);
+                            value = w.to_string();
+                        }
+                        _ => continue,
+                    }
                 }
                 let Some(span) = span_of(text, &value) else {
                     continue;
                 };
-                if kind == SlotKind::Item
+                if resolved.is_none()
+                    && kind == SlotKind::Item
                     && c.slots.brand.is_none()
                     && allowed.contains(&SlotKind::Brand)
                     && self.hear_brand_in_front(&mut c.slots, text, span.clone(), margin, score)
@@ -387,7 +407,12 @@ impl Catalog {
                     continue;
                 }
                 let others = other_values(&c.slots, kind);
-                let near = self.near_with_words_after(kind, text, span.clone(), &others, lang);
+                let mut near = self.near_with_words_after(kind, text, span.clone(), &others, lang);
+                if let Some(r) = resolved {
+                    if !near.iter().any(|(e, _)| std::ptr::eq(*e, r)) {
+                        near.push((r, span.clone()));
+                    }
+                }
                 if near.is_empty() {
                     continue;
                 }
@@ -418,7 +443,7 @@ impl Catalog {
                 };
                 let entry = &near[best].0.value;
                 tracing::debug!(text, value, ?scores, entry, top, "name heard again");
-                if top >= scores[0] - margin {
+                if top >= scores[0] - margin && resolved.is_none_or(|r| r.value != *entry) {
                     *text_slot(&mut c.slots, kind) = Some(entry.clone());
                 }
             }
@@ -1420,7 +1445,7 @@ brands = ["sagrotan", "lotus"]"#,
                     evidence: readings.iter().map(by_reading).collect(),
                 })
             };
-            c.hear_names(&mut commands, Lang::En, text, 3.0, &mut score);
+            c.hear_names(&mut commands, &[], Lang::En, text, 3.0, &mut score);
             let [one] = commands;
             ((one.slots.brand, one.slots.item), asked)
         };
@@ -1534,7 +1559,7 @@ merchants = ["kruidvat", "coolblue"]"#,
                     evidence: readings.iter().map(by_reading).collect(),
                 })
             };
-            c.hear_names(&mut commands, Lang::En, text, 3.0, &mut score);
+            c.hear_names(&mut commands, &[], Lang::En, text, 3.0, &mut score);
             let [one] = commands;
             (one.slots.merchant.unwrap(), asked)
         };
@@ -1581,21 +1606,75 @@ merchants = ["kruidvat", "coolblue"]"#,
             &[(SlotKind::Brand, "edo"), (SlotKind::Item, "green tea")],
         )];
         let mut asked = Vec::new();
-        c.hear_names(&mut commands, Lang::En, text, 3.0, &mut |said, readings| {
-            asked.push(text[said.clone()].to_string());
-            (&text[said] != "Edo").then(|| ReadingScores {
-                heard_logprob: -3.0,
-                evidence: readings.iter().map(|_| 0.0).collect(),
-            })
-        });
+        c.hear_names(
+            &mut commands,
+            &[],
+            Lang::En,
+            text,
+            3.0,
+            &mut |said, readings| {
+                asked.push(text[said.clone()].to_string());
+                (&text[said] != "Edo").then(|| ReadingScores {
+                    heard_logprob: -3.0,
+                    evidence: readings.iter().map(|_| 0.0).collect(),
+                })
+            },
+        );
         assert_eq!(asked, ["Edo N"]);
         assert_eq!(commands[0].slots.brand.as_deref(), Some("ito en"));
         // An entry is not heard again; no audio to ask, the words stay.
         let (merchant, asked) = heard_again("kruidvat", 0.0, 0.0);
         assert_eq!((merchant.as_str(), asked.len()), ("kruidvat", 0));
         let mut commands = [command(Intent::Buy, &[(SlotKind::Merchant, "crewed bat")])];
-        c.hear_names(&mut commands, Lang::En, text, 3.0, &mut |_, _| None);
+        c.hear_names(&mut commands, &[], Lang::En, text, 3.0, &mut |_, _| None);
         assert_eq!(commands[0].slots.merchant.as_deref(), Some("crewed bat"));
+    }
+
+    #[test]
+    fn an_entry_made_of_other_words_is_heard_again_among_those_near_them() {
+        use crate::intent::Intent;
+        let c = Catalog::from_toml_str(r#"items = ["panko", "panettone"]"#).unwrap();
+        let text = "Remove the panic and from my list.";
+        let as_heard = [command(
+            Intent::RemoveFromList,
+            &[(SlotKind::Item, "panic")],
+        )];
+        // The item after resolution and hearing again, the audio giving `panettone` and
+        // `panko` in place of the words heard these scores (the words themselves -1).
+        let heard_again = |panettone: f32, panko: f32, as_heard: &[IntentResult]| {
+            let mut commands = as_heard.to_vec();
+            if commands.is_empty() {
+                commands.push(command(
+                    Intent::RemoveFromList,
+                    &[(SlotKind::Item, "panic")],
+                ));
+            }
+            c.resolve_commands(&mut commands, Lang::En, text);
+            assert_eq!(
+                commands[0].slots.item.as_deref(),
+                Some("panko"),
+                "by its sound"
+            );
+            let mut score = |_: std::ops::Range<usize>, readings: &[(String, usize)]| {
+                let by_reading = |(r, _): &(String, usize)| match r {
+                    r if r.contains("panettone") => panettone,
+                    r if r.contains("panko") => panko,
+                    _ => -1.0,
+                };
+                Some(ReadingScores {
+                    heard_logprob: -1.5,
+                    evidence: readings.iter().map(by_reading).collect(),
+                })
+            };
+            c.hear_names(&mut commands, as_heard, Lang::En, text, 3.0, &mut score);
+            commands[0].slots.item.clone().unwrap()
+        };
+        assert_eq!(heard_again(0.0, -20.0, &as_heard), "panettone");
+        // The entry resolution made stays unless the audio makes another likelier still.
+        assert_eq!(heard_again(-5.0, 0.0, &as_heard), "panko");
+        assert_eq!(heard_again(-40.0, -40.0, &as_heard), "panko");
+        // Without the words as heard, an entry is not heard again.
+        assert_eq!(heard_again(0.0, -20.0, &[]), "panko");
     }
 
     #[test]

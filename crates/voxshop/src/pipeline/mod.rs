@@ -696,6 +696,7 @@ impl Recognizer {
             .then_some(transcript.lang);
         let (mut commands, lang) = self.classify(&transcript.text, stt_lang);
         let catalog = self.catalog();
+        let as_heard = commands.clone();
         if let Some(catalog) = &catalog {
             catalog.resolve_commands(&mut commands, lang, &transcript.text);
         }
@@ -703,7 +704,7 @@ impl Recognizer {
         if let Some(catalog) = &catalog {
             // The speech model's work: timed with it.
             let t1 = Instant::now();
-            self.hear_names_again(catalog, &mut commands, lang, &transcript);
+            self.hear_names_again(catalog, &mut commands, &as_heard, lang, &transcript);
             stt_ms += t1.elapsed().as_secs_f64() * 1e3;
         }
         let u = Utterance {
@@ -743,6 +744,7 @@ impl Recognizer {
         &self,
         catalog: &Catalog,
         commands: &mut [IntentResult],
+        as_heard: &[IntentResult],
         lang: Lang,
         transcript: &Transcript,
     ) {
@@ -760,7 +762,14 @@ impl Recognizer {
                 None
             }
         };
-        catalog.hear_names(commands, lang, &transcript.text, margin, &mut score);
+        catalog.hear_names(
+            commands,
+            as_heard,
+            lang,
+            &transcript.text,
+            margin,
+            &mut score,
+        );
     }
 
     /// Recognises the utterances of a whole 16 kHz signal through the streaming path: every
