@@ -377,6 +377,9 @@ impl Catalog {
         if !self.applies_to(lang) {
             return;
         }
+        // A brand is looked for in words before an item of one command only, as in
+        // `resolve_commands`: those words may be another command's.
+        let one_command = commands.len() == 1;
         let as_heard = as_heard.iter().map(Some).chain(std::iter::repeat(None));
         for (c, as_heard) in commands.iter_mut().zip(as_heard) {
             let allowed = c.intent.allowed_slots();
@@ -447,6 +450,109 @@ impl Catalog {
                     *text_slot(&mut c.slots, kind) = Some(entry.clone());
                 }
             }
+            if one_command && c.slots.brand.is_none() && allowed.contains(&SlotKind::Brand) {
+                let item = [
+                    c.slots.item.as_deref(),
+                    as_heard.and_then(|h| h.slots.item.as_deref()),
+                ];
+                let item = item.into_iter().flatten().find_map(|v| span_of(text, v));
+                if let Some(item) = item {
+                    let others = other_values(&c.slots, SlotKind::Brand);
+                    self.hear_brand_before_item(
+                        &mut c.slots,
+                        text,
+                        item,
+                        &others,
+                        lang,
+                        margin,
+                        score,
+                    );
+                }
+            }
+        }
+    }
+
+    /// A brand said right before the item and left out of every slot, heard as words no
+    /// entry is spelled near enough for `brand_said_before_item` ("valley the | lactose-free
+    /// milk" for Valio, "lean and prawns | worcestershire sauce" for Lea & Perrins): the
+    /// brands near the last one to three words before the item, in its sentence and in no
+    /// other slot, are heard in their place, and the likeliest within `margin` of the words
+    /// heard is the brand. The audio alone decides, as in `hear_brand_in_front`.
+    #[allow(clippy::too_many_arguments)]
+    fn hear_brand_before_item(
+        &self,
+        slots: &mut Slots,
+        text: &str,
+        item: std::ops::Range<usize>,
+        others: &[String],
+        lang: Lang,
+        margin: f32,
+        score: &mut ScoreNames,
+    ) {
+        let domain = crate::intent::domain::domain();
+        let mut spans = Vec::new();
+        let mut start = item.start;
+        let end = text[..item.start].trim_end().len();
+        for _ in 0..MAX_BRAND_WORDS_BEFORE {
+            let rest = &text[..start];
+            let trimmed = rest.trim_end();
+            if trimmed.len() == rest.len() && !rest.is_empty() {
+                break; // punctuation before the item: a sentence or a clause ends there
+            }
+            let word_start = trimmed
+                .rfind(|c: char| !(c.is_alphanumeric() || c == '\'' || c == '-'))
+                .map_or(0, |i| {
+                    i + trimmed[i..].chars().next().map_or(1, char::len_utf8)
+                });
+            if word_start == trimmed.len() {
+                break;
+            }
+            let word = normalize(&trimmed[word_start..]);
+            if others.iter().any(|v| v.split(' ').any(|w| w == word)) {
+                break;
+            }
+            start = word_start;
+            // Nor at a sentence's first word, where the command's verb is ("I've used |
+            // storage boxes" for "Buy me"), as the steering begins no name there.
+            let opens = text[..start]
+                .trim_end()
+                .chars()
+                .next_back()
+                .is_none_or(|c| matches!(c, '.' | '?' | '!'));
+            if !domain.leads_on_in(&word, lang) && !opens {
+                spans.push(start..end);
+            }
+        }
+        let near = self.nearest_entries(SlotKind::Brand, text, spans);
+        if near.is_empty() {
+            return;
+        }
+        let readings = readings_in_place(text, &near);
+        let replaced = near.iter().map(|(_, w)| w.start).fold(end, usize::min)..end;
+        let Some(heard) =
+            score(replaced.clone(), &readings).filter(|h| h.evidence.len() == readings.len())
+        else {
+            return;
+        };
+        let scores = &heard.evidence;
+        let best = scores[1..]
+            .iter()
+            .zip(&near)
+            .map(|(s, (e, _))| (*s, e))
+            .max_by(|a, b| a.0.total_cmp(&b.0));
+        let Some((top, entry)) = best else {
+            return;
+        };
+        tracing::debug!(
+            text,
+            words = &text[replaced],
+            ?scores,
+            entry = entry.value,
+            top,
+            "brand heard again before an item"
+        );
+        if top >= scores[0] - margin {
+            slots.brand = Some(entry.value.clone());
         }
     }
 
@@ -553,6 +659,17 @@ impl Catalog {
         // Each entry with the words nearest it: by `entries_near_scored`, then by spelling, which tells
         // spans apart where sound keys, cut at `en_key`'s length, are alike ("made this in
         // sense | frontiers" for Médecins Sans Frontières).
+        self.nearest_entries(kind, text, spans)
+    }
+
+    /// The `NEAR_ENTRIES` entries of `kind` nearest one of the `spans` of `text`, each with
+    /// the span it is nearest.
+    fn nearest_entries(
+        &self,
+        kind: SlotKind,
+        text: &str,
+        spans: Vec<std::ops::Range<usize>>,
+    ) -> Vec<(&Entry, std::ops::Range<usize>)> {
         let mut near: Vec<((f64, f64), &Entry, std::ops::Range<usize>)> = Vec::new();
         for wide in spans {
             let heard = letters(&normalize(&text[wide.clone()]));
@@ -854,6 +971,8 @@ const NAME_KINDS: [SlotKind; 5] = [
 const MAX_WIDENING: usize = 2;
 /// Most words after a slot value that `near_with_words_after` hears with it.
 const MAX_HEARD_WIDENING: usize = 4;
+/// Most words before an item that `hear_brand_before_item` hears as a brand.
+const MAX_BRAND_WORDS_BEFORE: usize = 3;
 
 /// The slot of a name kind or the list (the item for any other kind: only those are asked).
 fn text_slot(slots: &mut Slots, kind: SlotKind) -> &mut Option<String> {
@@ -1675,6 +1794,51 @@ merchants = ["kruidvat", "coolblue"]"#,
         assert_eq!(heard_again(-40.0, -40.0, &as_heard), "panko");
         // Without the words as heard, an entry is not heard again.
         assert_eq!(heard_again(0.0, -20.0, &[]), "panko");
+    }
+
+    #[test]
+    fn a_brand_heard_as_other_words_before_the_item_is_heard_again() {
+        use crate::intent::Intent;
+        let c = Catalog::from_toml_str(
+            r#"brands = ["lea & perrins"]
+items = ["worcestershire sauce"]"#,
+        )
+        .unwrap();
+        // The brand after hearing again, the audio giving the brand in place of the words
+        // heard `brand` (the words themselves 0), and the words asked about.
+        let heard_again = |text: &str, brand: f32, commands: usize| {
+            let one = command(
+                Intent::AddToList,
+                &[(SlotKind::Item, "worcestershire sauce")],
+            );
+            let mut commands = vec![one; commands];
+            let mut asked = Vec::new();
+            let mut score = |said: std::ops::Range<usize>, readings: &[(String, usize)]| {
+                asked.push(text[said].to_string());
+                let by_reading = |(r, _): &(String, usize)| match r {
+                    r if r.contains("lea & perrins") => brand,
+                    _ => 0.0,
+                };
+                Some(ReadingScores {
+                    heard_logprob: -3.0,
+                    evidence: readings.iter().map(by_reading).collect(),
+                })
+            };
+            c.hear_names(&mut commands, &[], Lang::En, text, 3.0, &mut score);
+            (commands[0].slots.brand.clone(), asked)
+        };
+        let text = "Add a bottle of Lee in parents Worcestershire sauce to the list.";
+        let (brand, asked) = heard_again(text, -2.0, 1);
+        assert_eq!(brand.as_deref(), Some("lea & perrins"));
+        assert_eq!(asked, ["Lee in parents"]);
+        // Beyond the margin; in a command of several; at a sentence's first word, where the
+        // verb is; over punctuation: no brand.
+        assert_eq!(heard_again(text, -4.0, 1).0, None);
+        assert_eq!(heard_again(text, 0.0, 2), (None, vec![]));
+        let text = "Lee in parents Worcestershire sauce to the list.";
+        assert_eq!(heard_again(text, 0.0, 1), (None, vec![]));
+        let text = "Add a bottle of Lee in parents. Worcestershire sauce to the list.";
+        assert_eq!(heard_again(text, 0.0, 1), (None, vec![]));
     }
 
     #[test]
