@@ -266,7 +266,7 @@ impl Catalog {
                     || (sounds && spelling >= WITH_SOUND)
                     || (sounds_en && is_name(kind) && spelling >= NAME_WITH_SOUND)
                     || (is_name(kind) && near >= NAME_SOUNDS_NEAR && spelling >= WITH_SOUND)
-                    || (is_name(kind) && short_alike && spelling >= SHORT_NAME_WITH_SOUND);
+                    || (kind != SlotKind::Item && short_alike && spelling >= SHORT_NAME_WITH_SOUND);
                 let sound = if sounds || short_alike { 1.0 } else { near };
                 (close && !names_more_than(&words, e)).then_some((spelling + sound, e))
             })
@@ -1199,7 +1199,8 @@ const NAME_WITH_SOUND: f64 = 0.5;
 
 /// Similarity of spelling that makes a proper name an entry whose English key of two sounds
 /// it shares ("t-cheebo" / "tchibo", XP: 0.71). Keys of two sounds are too short to count
-/// alike alone ("valley" / "valio", FL: 0.5, stay apart).
+/// alike alone ("valley" / "valio", FL: 0.5, stay apart). A list's name too ("dewali" /
+/// "diwali", TL: 0.83), a household's own word as a proper name is.
 const SHORT_NAME_WITH_SOUND: f64 = 0.7;
 
 /// How near the English keys of a proper name must be (one sound in four apart: "litin" /
@@ -2118,6 +2119,10 @@ brands = ["lipton", "persil", "lea & perrins", "tchibo", "valio"]"#,
         assert_eq!(c.resolve(SlotKind::Item, "piles"), None);
         assert_eq!(c.resolve(SlotKind::Brand, "lip"), None);
         assert_eq!(c.resolve(SlotKind::Brand, "valley"), None);
+        // A list's name, two sounds alike (TL) and spelled near; not an ordinary word.
+        let c = Catalog::from_toml_str(r#"lists = ["diwali"]"#).unwrap();
+        assert_eq!(c.resolve(SlotKind::List, "dewali"), Some("diwali"));
+        assert_eq!(c.resolve(SlotKind::List, "daily"), None);
     }
 
     #[test]
