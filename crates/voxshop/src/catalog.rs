@@ -384,71 +384,17 @@ impl Catalog {
         for (c, as_heard) in commands.iter_mut().zip(as_heard) {
             let allowed = c.intent.allowed_slots();
             for kind in NAME_KINDS.into_iter().filter(|k| allowed.contains(k)) {
-                let Some(mut value) = slot_text(&c.slots, kind).map(str::to_string) else {
-                    continue;
-                };
-                let mut resolved = None;
-                if self.names_entry(kind, &value) {
-                    let words = as_heard.and_then(|h| slot_text(&h.slots, kind));
-                    match words.and_then(|w| Some((w, self.entry(kind, self.resolve(kind, w)?)?))) {
-                        Some((w, e)) if e.value == value && w != value => {
-                            resolved = Some(e);
-                            value = w.to_string();
-                        }
-                        _ => continue,
-                    }
-                }
-                let Some(span) = span_of(text, &value) else {
-                    continue;
-                };
-                if resolved.is_none()
-                    && kind == SlotKind::Item
-                    && c.slots.brand.is_none()
-                    && allowed.contains(&SlotKind::Brand)
-                    && self.hear_brand_in_front(&mut c.slots, text, span.clone(), margin, score)
-                {
-                    continue;
-                }
-                let others = other_values(&c.slots, kind);
-                let mut near = self.near_with_words_after(kind, text, span.clone(), &others, lang);
-                if let Some(r) = resolved {
-                    if !near.iter().any(|(e, _)| std::ptr::eq(*e, r)) {
-                        near.push((r, span.clone()));
-                    }
-                }
-                if near.is_empty() {
-                    continue;
-                }
-                let readings = readings_in_place(text, &near);
-                // How sure the model was is asked of every word an entry would replace: the
-                // tagger's value may be heard sure and the words after it not ("Edo | N").
-                let replaced =
-                    span.start..near.iter().map(|(_, w)| w.end).fold(span.end, usize::max);
-                let Some(heard) =
-                    score(replaced, &readings).filter(|h| h.evidence.len() == readings.len())
-                else {
-                    continue;
-                };
-                let scores = &heard.evidence;
-                // Each entry's audio evidence, plus what its sounds say: a hearing the model
-                // was unsure of that spells an entry's sounds its own way ("sopicate",
-                // Saupiquet) is likelier that entry than the audio alone says, as a noisy
-                // channel's prior would have it; a name heard near sure ("Gillette") is not.
-                let prior = SOUND_PRIOR * unsure(heard.heard_logprob);
-                let Some((best, top)) = scores[1..]
-                    .iter()
-                    .zip(&near)
-                    .map(|(s, (e, wide))| s + prior * sound_kinship(&text[wide.clone()], e) as f32)
-                    .enumerate()
-                    .max_by(|a, b| a.1.total_cmp(&b.1))
-                else {
-                    continue;
-                };
-                let entry = &near[best].0.value;
-                tracing::debug!(text, value, ?scores, entry, top, "name heard again");
-                if top >= scores[0] - margin && resolved.is_none_or(|r| r.value != *entry) {
-                    *text_slot(&mut c.slots, kind) = Some(entry.clone());
-                }
+                let heard = as_heard.and_then(|h| slot_text(&h.slots, kind));
+                self.hear_name_again(
+                    &mut c.slots,
+                    allowed,
+                    kind,
+                    heard,
+                    text,
+                    lang,
+                    margin,
+                    score,
+                );
             }
             if one_command && c.slots.brand.is_none() && allowed.contains(&SlotKind::Brand) {
                 let item = [
@@ -469,6 +415,84 @@ impl Catalog {
                     );
                 }
             }
+        }
+    }
+
+    /// The slot of `kind` heard again (`hear_names`), `heard` being its words before
+    /// resolution.
+    #[allow(clippy::too_many_arguments)]
+    fn hear_name_again(
+        &self,
+        slots: &mut Slots,
+        allowed: &[SlotKind],
+        kind: SlotKind,
+        heard: Option<&str>,
+        text: &str,
+        lang: Lang,
+        margin: f32,
+        score: &mut ScoreNames,
+    ) {
+        let Some(mut value) = slot_text(slots, kind).map(str::to_string) else {
+            return;
+        };
+        let mut resolved = None;
+        if self.names_entry(kind, &value) {
+            match heard.and_then(|w| Some((w, self.entry(kind, self.resolve(kind, w)?)?))) {
+                Some((w, e)) if e.value == value && w != value => {
+                    resolved = Some(e);
+                    value = w.to_string();
+                }
+                _ => return,
+            }
+        }
+        let Some(span) = span_of(text, &value) else {
+            return;
+        };
+        if resolved.is_none()
+            && kind == SlotKind::Item
+            && slots.brand.is_none()
+            && allowed.contains(&SlotKind::Brand)
+            && self.hear_brand_in_front(slots, text, span.clone(), margin, score)
+        {
+            return;
+        }
+        let others = other_values(slots, kind);
+        let mut near = self.near_with_words_after(kind, text, span.clone(), &others, lang);
+        if let Some(r) = resolved {
+            if !near.iter().any(|(e, _)| std::ptr::eq(*e, r)) {
+                near.push((r, span.clone()));
+            }
+        }
+        if near.is_empty() {
+            return;
+        }
+        let readings = readings_in_place(text, &near);
+        // How sure the model was is asked of every word an entry would replace: the tagger's
+        // value may be heard sure and the words after it not ("Edo | N").
+        let replaced = span.start..near.iter().map(|(_, w)| w.end).fold(span.end, usize::max);
+        let Some(heard) = score(replaced, &readings).filter(|h| h.evidence.len() == readings.len())
+        else {
+            return;
+        };
+        let scores = &heard.evidence;
+        // Each entry's audio evidence, plus what its sounds say: a hearing the model was unsure
+        // of that spells an entry's sounds its own way ("sopicate", Saupiquet) is likelier that
+        // entry than the audio alone says, as a noisy channel's prior would have it; a name
+        // heard near sure ("Gillette") is not.
+        let prior = SOUND_PRIOR * unsure(heard.heard_logprob);
+        let Some((best, top)) = scores[1..]
+            .iter()
+            .zip(&near)
+            .map(|(s, (e, wide))| s + prior * sound_kinship(&text[wide.clone()], e) as f32)
+            .enumerate()
+            .max_by(|a, b| a.1.total_cmp(&b.1))
+        else {
+            return;
+        };
+        let entry = &near[best].0.value;
+        tracing::debug!(text, value, ?scores, entry, top, "name heard again");
+        if top >= scores[0] - margin && resolved.is_none_or(|r| r.value != *entry) {
+            *text_slot(slots, kind) = Some(entry.clone());
         }
     }
 
