@@ -548,34 +548,8 @@ impl Catalog {
             }
         }
         let near = self.nearest_entries(SlotKind::Brand, text, spans);
-        if near.is_empty() {
-            return;
-        }
-        let readings = readings_in_place(text, &near);
         let replaced = near.iter().map(|(_, w)| w.start).fold(end, usize::min)..end;
-        let Some(heard) =
-            score(replaced.clone(), &readings).filter(|h| h.evidence.len() == readings.len())
-        else {
-            return;
-        };
-        let scores = &heard.evidence;
-        let best = scores[1..]
-            .iter()
-            .zip(&near)
-            .map(|(s, (e, _))| (*s, e))
-            .max_by(|a, b| a.0.total_cmp(&b.0));
-        let Some((top, entry)) = best else {
-            return;
-        };
-        tracing::debug!(
-            text,
-            words = &text[replaced],
-            ?scores,
-            entry = entry.value,
-            top,
-            "brand heard again before an item"
-        );
-        if top >= scores[0] - margin {
+        if let Some(entry) = likeliest_by_audio(text, &near, replaced, margin, score) {
             slots.brand = Some(entry.value.clone());
         }
     }
@@ -607,38 +581,9 @@ impl Catalog {
             .take(NEAR_ENTRIES)
             .map(|(_, e)| (e, front.clone()))
             .collect();
-        if near.is_empty() {
-            return false;
-        }
-        let readings = readings_in_place(text, &near);
-        let Some(heard) =
-            score(front.clone(), &readings).filter(|h| h.evidence.len() == readings.len())
-        else {
+        let Some(entry) = likeliest_by_audio(text, &near, front, margin, score) else {
             return false;
         };
-        // The audio alone decides, without the sounds' prior `hear_names` gives a value: a
-        // brand carved out of an item is a slot no one tagged, and the prior carried
-        // "lettuce jeans" to Lotus where Levi's was said (README, issue 12).
-        let scores = &heard.evidence;
-        let best = scores[1..]
-            .iter()
-            .zip(&near)
-            .map(|(s, (e, _))| (*s, e))
-            .max_by(|a, b| a.0.total_cmp(&b.0));
-        let Some((top, entry)) = best else {
-            return false;
-        };
-        tracing::debug!(
-            text,
-            front = &text[front],
-            ?scores,
-            entry = entry.value,
-            top,
-            "brand heard again in front of an item"
-        );
-        if top < scores[0] - margin {
-            return false;
-        }
         slots.brand = Some(entry.value.clone());
         slots.item = Some(item);
         true
@@ -966,6 +911,40 @@ fn readings_in_place(
             (reading, wide.start + e.spelling.len() + (end - wide.end))
         }))
         .collect()
+}
+
+/// The entry of `near` whose reading in its place the audio makes likeliest, when that is
+/// within `margin` of `text` as heard; `said` is the words replaced. The audio alone decides,
+/// without the sounds' prior `hear_names` gives a tagged value: this is a brand no one tagged
+/// (carved out of an item, or found in the words before it), and the prior carried "lettuce
+/// jeans" to Lotus where Levi's was said (README, issue 12).
+fn likeliest_by_audio<'e>(
+    text: &str,
+    near: &[(&'e Entry, std::ops::Range<usize>)],
+    said: std::ops::Range<usize>,
+    margin: f32,
+    score: &mut ScoreNames,
+) -> Option<&'e Entry> {
+    if near.is_empty() {
+        return None;
+    }
+    let readings = readings_in_place(text, near);
+    let heard = score(said.clone(), &readings).filter(|h| h.evidence.len() == readings.len())?;
+    let scores = &heard.evidence;
+    let (top, entry) = scores[1..]
+        .iter()
+        .zip(near)
+        .map(|(s, (e, _))| (*s, *e))
+        .max_by(|a, b| a.0.total_cmp(&b.0))?;
+    tracing::debug!(
+        text,
+        words = &text[said],
+        ?scores,
+        entry = entry.value,
+        top,
+        "brand heard again"
+    );
+    (top >= scores[0] - margin).then_some(entry)
 }
 
 /// Each way to cut a value in two between its words (at a space or a hyphen: the recogniser
