@@ -6,7 +6,7 @@ Whisper heard beside the labels, so that the intent model learns the errors the 
 really makes ("by" for buy, "leaders" for litres, dropped first words).
 
 The output is committed (data/asr/); training reads it like any corpus file and never needs
-the audio or the speech model, so the committed intent weights still reproduce byte for byte.
+the audio or the speech model, so the intent weights still reproduce byte for byte (scripts/setup).
 
 Usage: scripts/asr_corpus.py --input FILE.jsonl [--input ...] --n N --seed S --out data/asr/X.jsonl
 Input lines: {"text", "intent", "slots", "spans"} (the generator's records or data/slurp/*).

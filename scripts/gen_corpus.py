@@ -34,7 +34,8 @@ Choices made here where neither document is explicit:
   * English text is ASCII (accents stripped from gazetteer names, e.g. "president");
     French text keeps accents.
 Standard library only; deterministic for a given seed: every draw is in a fixed order, and
-the committed intent model is trained on this output byte for byte (tests/intent_model.rs).
+the intent model is trained on this output, byte for byte the weights whose checksum is
+committed (scripts/setup retrains and checks them).
 """
 
 import argparse

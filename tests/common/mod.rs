@@ -6,15 +6,32 @@ use voxshop::{ModelKind, Recognizer, RecognizerConfig};
 
 pub const LIBRIVOX: &str = "/usr/share/pocketsphinx/test/data/librivox";
 
-/// What `scripts/setup` puts on a machine for the model-backed tests: both converted models
-/// and the Debian packages of real recordings. The first one missing, if any.
-fn missing_setup() -> Option<String> {
+/// The models directory the tests read (`$VOXSHOP_MODELS`, else the checkout's `models/`).
+fn models_root() -> PathBuf {
     let dir = voxshop::pipeline::default_models_dir();
-    let dir = if dir.is_relative() {
+    if dir.is_relative() {
         Path::new(env!("CARGO_MANIFEST_DIR")).join(dir)
     } else {
         dir
-    };
+    }
+}
+
+/// The intent model's weights, which `scripts/setup` trains (they are not committed).
+fn missing_intent_model() -> Option<String> {
+    let weights = models_root().join("intent/intent.safetensors");
+    (!weights.exists()).then(|| {
+        format!(
+            "{} (`scripts/setup` trains it; `scripts/train-intent` alone does too)",
+            weights.display()
+        )
+    })
+}
+
+/// What `scripts/setup` puts on a machine for the model-backed tests: both converted models,
+/// the trained intent model and the Debian packages of real recordings. The first one
+/// missing, if any.
+fn missing_setup() -> Option<String> {
+    let dir = models_root();
     for kind in [ModelKind::TinyEn, ModelKind::Base] {
         if !kind.gguf_path(&dir).exists() {
             return Some(format!(
@@ -23,6 +40,9 @@ fn missing_setup() -> Option<String> {
                 kind.setup_command()
             ));
         }
+    }
+    if let Some(missing) = missing_intent_model() {
+        return Some(missing);
     }
     [
         LIBRIVOX,
@@ -38,7 +58,16 @@ fn missing_setup() -> Option<String> {
 /// it says what is missing and passes. `scripts/test` (what CI runs) sets
 /// VOXSHOP_REQUIRE_SETUP=1, and there a missing piece fails the test: CI runs everything.
 pub fn skip_without_setup() -> bool {
-    let Some(missing) = missing_setup() else {
+    skip_if_missing(missing_setup())
+}
+
+/// As `skip_without_setup`, for the tests that need only the trained intent model.
+pub fn skip_without_intent_model() -> bool {
+    skip_if_missing(missing_intent_model())
+}
+
+fn skip_if_missing(missing: Option<String>) -> bool {
+    let Some(missing) = missing else {
         return false;
     };
     assert!(
@@ -51,12 +80,7 @@ pub fn skip_without_setup() -> bool {
 
 /// The converted models; a missing model is a failure, not a skip.
 pub fn models_dir(kind: ModelKind) -> PathBuf {
-    let dir = voxshop::pipeline::default_models_dir();
-    let dir = if dir.is_relative() {
-        Path::new(env!("CARGO_MANIFEST_DIR")).join(dir)
-    } else {
-        dir
-    };
+    let dir = models_root();
     assert!(
         kind.gguf_path(&dir).exists(),
         "{} is missing: run `{}` before the model-backed tests",

@@ -98,13 +98,18 @@ fn errors_come_back_as_codes_and_messages() {
     std::fs::remove_file(settings).ok();
 }
 
-/// Whether the converted tiny.en model is there; without it the test says what makes it and
-/// passes, unless VOXSHOP_REQUIRE_SETUP is set (scripts/test, CI), where it fails.
+/// Whether the converted tiny.en model and the trained intent model are there; without them
+/// the test says what makes them and passes, unless VOXSHOP_REQUIRE_SETUP is set (scripts/test,
+/// CI), where it fails.
 fn have_models() -> bool {
-    if repo_root().join("models/tiny.en/model.gguf").exists() {
+    let needed = [
+        "models/tiny.en/model.gguf",
+        "models/intent/intent.safetensors",
+    ];
+    let Some(missing) = needed.iter().find(|f| !repo_root().join(f).exists()) else {
         return true;
-    }
-    let why = "models/tiny.en/model.gguf is missing; run `scripts/setup`";
+    };
+    let why = format!("{missing} is missing; run `scripts/setup`");
     assert!(
         std::env::var_os("VOXSHOP_REQUIRE_SETUP").is_none(),
         "VOXSHOP_REQUIRE_SETUP is set: {why}"

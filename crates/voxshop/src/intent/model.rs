@@ -19,7 +19,9 @@ use std::path::Path;
 /// Errors loading or saving the intent model.
 #[derive(Debug, thiserror::Error)]
 pub enum IntentError {
-    #[error("intent model {path}: {reason}; rebuild it with `scripts/train-intent`")]
+    #[error(
+        "intent model {path}: {reason}; `scripts/setup` trains it (or `scripts/train-intent`)"
+    )]
     Model { path: String, reason: String },
     #[error("intent data {path}: {reason}")]
     Data { path: String, reason: String },
