@@ -1,19 +1,19 @@
 //! Whisper's log-mel front-end: periodic Hann window, 400-point STFT every 160 samples,
 //! power spectrum, Slaney mel filters, log10 with the dynamic range clamped to 8 (80 dB).
 //!
-//! Hand-written over `realfft` (instead of candle's example front-end) so that we can compute
-//! exactly the frames a shortened encoder window needs, with sparse filters and reused buffers.
+//! Over `realfft` and `ndarray` (instead of candle's example front-end) so that we can compute
+//! exactly the frames a shortened encoder window needs, with reused plans.
 
 use super::mel_filters::{N_FFT, N_FREQS};
+use ndarray::Array2;
 use realfft::{RealFftPlanner, RealToComplex};
 use std::sync::Arc;
 
 pub const HOP: usize = 160;
 
 pub struct LogMel {
-    n_mels: usize,
-    /// Per filter: first non-zero bin and its weights (the filters are narrow triangles).
-    filters: Vec<(usize, Vec<f32>)>,
+    /// `[n_mels, N_FREQS]`
+    filters: Array2<f32>,
     window: Vec<f32>,
     fft: Arc<dyn RealToComplex<f32>>,
 }
@@ -21,20 +21,14 @@ pub struct LogMel {
 impl LogMel {
     /// `filters` is row-major `[n_mels, N_FREQS]`.
     pub fn new(filters: &[f32], n_mels: usize) -> Self {
-        let filters = filters
-            .chunks_exact(N_FREQS)
-            .map(|row| {
-                let first = row.iter().position(|&w| w != 0.0).unwrap_or(0);
-                let last = row.iter().rposition(|&w| w != 0.0).map_or(first, |l| l + 1);
-                (first, row[first..last].to_vec())
-            })
-            .collect();
+        let filters = Array2::from_shape_fn((n_mels, N_FREQS), |(m, f)| {
+            filters.get(m * N_FREQS + f).copied().unwrap_or(0.0)
+        });
         let window = (0..N_FFT)
             .map(|i| 0.5 * (1.0 - (2.0 * std::f32::consts::PI * i as f32 / N_FFT as f32).cos()))
             .collect();
         let fft = RealFftPlanner::<f32>::new().plan_fft_forward(N_FFT);
         Self {
-            n_mels,
             filters,
             window,
             fft,
@@ -54,11 +48,11 @@ impl LogMel {
         let n = samples.len().min(needed - half);
         padded[half..half + n].copy_from_slice(&samples[..n]);
 
-        let mut power = vec![vec![0f32; N_FREQS]; frames];
+        let mut power = Array2::<f32>::zeros((frames, N_FREQS));
         let mut input = self.fft.make_input_vec();
         let mut spectrum = self.fft.make_output_vec();
         let mut scratch = self.fft.make_scratch_vec();
-        for (t, p) in power.iter_mut().enumerate() {
+        for (t, mut p) in power.rows_mut().into_iter().enumerate() {
             let frame = &padded[t * HOP..t * HOP + N_FFT];
             for ((dst, &x), &w) in input.iter_mut().zip(frame).zip(&self.window) {
                 *dst = x * w;
@@ -72,22 +66,11 @@ impl LogMel {
             }
         }
 
-        let mut mel = vec![0f32; self.n_mels * frames];
-        let mut max = f32::NEG_INFINITY;
-        for (m, (first, weights)) in self.filters.iter().enumerate() {
-            let row = &mut mel[m * frames..(m + 1) * frames];
-            for (dst, p) in row.iter_mut().zip(&power) {
-                let e: f32 = weights.iter().zip(&p[*first..]).map(|(w, x)| w * x).sum();
-                let v = e.max(1e-10).log10();
-                max = max.max(v);
-                *dst = v;
-            }
-        }
-        let floor = max - 8.0;
-        for v in &mut mel {
-            *v = (v.max(floor) + 4.0) / 4.0;
-        }
-        mel
+        let mut mel = self.filters.dot(&power.t());
+        mel.mapv_inplace(|e| e.max(1e-10).log10());
+        let floor = mel.fold(f32::NEG_INFINITY, |m, &v| m.max(v)) - 8.0;
+        mel.mapv_inplace(|v| (v.max(floor) + 4.0) / 4.0);
+        mel.into_raw_vec_and_offset().0
     }
 }
 
