@@ -8,6 +8,14 @@ fn voxshop() -> Command {
     Command::new(env!("CARGO_BIN_EXE_voxshop"))
 }
 
+/// Runs `cmd`, which must fail with exit status 1 (an error, not a usage error): its stderr.
+fn fails(cmd: &mut Command) -> String {
+    let out = cmd.output().unwrap();
+    let err = String::from_utf8_lossy(&out.stderr).into_owned();
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    err
+}
+
 fn tmp_dir() -> std::path::PathBuf {
     let d = std::env::temp_dir().join(format!("voxshop-cli-{}", std::process::id()));
     std::fs::create_dir_all(&d).unwrap();
@@ -18,14 +26,12 @@ fn tmp_dir() -> std::path::PathBuf {
 fn missing_model_names_the_command_that_makes_it() {
     let empty = tmp_dir().join("no-models");
     std::fs::create_dir_all(&empty).unwrap();
-    let out = voxshop()
-        .args(["transcribe", "--models-dir"])
-        .arg(&empty)
-        .arg("samples/silence.wav")
-        .output()
-        .unwrap();
-    let err = String::from_utf8_lossy(&out.stderr);
-    assert_eq!(out.status.code(), Some(1), "{err}");
+    let err = fails(
+        voxshop()
+            .args(["transcribe", "--models-dir"])
+            .arg(&empty)
+            .arg("samples/silence.wav"),
+    );
     assert!(err.contains("scripts/setup --model tiny.en"), "{err}");
     assert!(!err.contains("panicked"), "{err}");
 }
@@ -37,14 +43,12 @@ fn corrupt_model_is_reported_not_loaded() {
     std::fs::create_dir_all(&model_dir).unwrap();
     std::fs::write(model_dir.join("model.gguf"), b"GGUF but not really").unwrap();
     std::fs::write(model_dir.join("tokenizer.json"), b"{}").unwrap();
-    let out = voxshop()
-        .args(["transcribe", "--models-dir"])
-        .arg(&dir)
-        .arg("samples/silence.wav")
-        .output()
-        .unwrap();
-    let err = String::from_utf8_lossy(&out.stderr);
-    assert_eq!(out.status.code(), Some(1), "{err}");
+    let err = fails(
+        voxshop()
+            .args(["transcribe", "--models-dir"])
+            .arg(&dir)
+            .arg("samples/silence.wav"),
+    );
     assert!(
         err.contains("corrupt") && err.contains("scripts/setup"),
         "{err}"
@@ -90,14 +94,12 @@ fn config_file_is_read_and_checked() {
     std::fs::create_dir_all(&dir).unwrap();
     let bad = dir.join("bad.toml");
     std::fs::write(&bad, "modle = \"base\"\n").unwrap();
-    let out = voxshop()
-        .arg("--config")
-        .arg(&bad)
-        .args(["transcribe", "samples/silence.wav"])
-        .output()
-        .unwrap();
-    let err = String::from_utf8_lossy(&out.stderr);
-    assert_eq!(out.status.code(), Some(1), "{err}");
+    let err = fails(
+        voxshop()
+            .arg("--config")
+            .arg(&bad)
+            .args(["transcribe", "samples/silence.wav"]),
+    );
     assert!(err.contains("bad.toml") && err.contains("modle"), "{err}");
 
     // A valid file is applied: its models_dir is where the model is looked for.
@@ -111,14 +113,12 @@ fn config_file_is_read_and_checked() {
         ),
     )
     .unwrap();
-    let out = voxshop()
-        .arg("--config")
-        .arg(&good)
-        .args(["transcribe", "samples/silence.wav"])
-        .output()
-        .unwrap();
-    let err = String::from_utf8_lossy(&out.stderr);
-    assert_eq!(out.status.code(), Some(1), "{err}");
+    let err = fails(
+        voxshop()
+            .arg("--config")
+            .arg(&good)
+            .args(["transcribe", "samples/silence.wav"]),
+    );
     assert!(
         err.contains("empty-models/base/model.gguf") && err.contains("scripts/setup --model base"),
         "{err}"
@@ -171,26 +171,19 @@ fn config_values_out_of_range_are_refused_by_name() {
     {
         let f = dir.join(format!("c{n}.toml"));
         std::fs::write(&f, body).unwrap();
-        let out = voxshop()
-            .arg("--config")
-            .arg(&f)
-            .args(["transcribe", "samples/silence.wav"])
-            .output()
-            .unwrap();
-        let err = String::from_utf8_lossy(&out.stderr);
-        assert_eq!(out.status.code(), Some(1), "{body}: {err}");
+        let err = fails(
+            voxshop()
+                .arg("--config")
+                .arg(&f)
+                .args(["transcribe", "samples/silence.wav"]),
+        );
         assert!(
             err.contains(&format!("c{n}.toml")) && err.contains(expect),
             "{body}: {err}"
         );
     }
     // A file without end is not read to its end.
-    let out = voxshop()
-        .args(["--config", "/dev/zero", "transcribe", "samples/silence.wav"])
-        .output()
-        .unwrap();
-    let err = String::from_utf8_lossy(&out.stderr);
-    assert_eq!(out.status.code(), Some(1), "{err}");
+    let err = fails(voxshop().args(["--config", "/dev/zero", "transcribe", "samples/silence.wav"]));
     assert!(err.contains("not a settings file"), "{err}");
 }
 
@@ -395,15 +388,13 @@ fn a_catalogue_spells_what_was_misheard_and_a_bad_one_is_refused() {
 
     let bad = dir.join("bad-household.toml");
     std::fs::write(&bad, "items = [\"oat milk\"]\nbrand = [\"duracell\"]\n").unwrap();
-    let out = voxshop()
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .arg("--catalog")
-        .arg(&bad)
-        .args(["classify", "buy milk"])
-        .output()
-        .unwrap();
-    let err = String::from_utf8_lossy(&out.stderr);
-    assert_eq!(out.status.code(), Some(1), "{err}");
+    let err = fails(
+        voxshop()
+            .current_dir(env!("CARGO_MANIFEST_DIR"))
+            .arg("--catalog")
+            .arg(&bad)
+            .args(["classify", "buy milk"]),
+    );
     assert!(
         err.contains("bad-household.toml") && err.contains("line 2") && err.contains("brand"),
         "{err}"
