@@ -385,3 +385,39 @@ fn the_rest_of_a_command_after_a_pause_amends_its_first_half() {
         Some("shopping")
     );
 }
+
+/// Issue 15: with an early end (`complete_end_ms`), a whole command said with a comma ("Read
+/// out my camping list, | please.") ends at the comma, and its last word, heard alone, is
+/// a few words that open no command, which would wait the longest hang-over (900 ms). What
+/// may continue the last utterance is judged with it, so it waits the ordinary one, and the
+/// joined command amends the first, live and from a file alike.
+#[test]
+fn a_last_word_after_an_early_end_waits_no_longer_than_the_command() {
+    if common::skip_without_setup() {
+        return;
+    }
+    let path = "samples/en/pause_please.wav";
+    let signal = wav(path);
+    let rec = common::recognizer_with(ModelKind::TinyEn, |s| s.complete_end_ms = Some(160));
+    let file = rec
+        .recognize_file(&std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(path))
+        .unwrap();
+    // The last 10 ms louder than -45 dBFS.
+    let hop = 160;
+    let loud = |w: &[f32]| (w.iter().map(|x| x * x).sum::<f32>() / w.len() as f32).sqrt() > 0.0056;
+    let last_audible_ms = (0..signal.len() / hop)
+        .rev()
+        .find(|&i| loud(&signal[i * hop..(i + 1) * hop]))
+        .map(|i| ((i + 1) * hop) as u64 / 16)
+        .unwrap();
+    for us in [stream_in_20ms_chunks(&rec, &signal), file] {
+        assert_eq!(us.len(), 2, "{us:?}");
+        assert!(us[1].amends.is_some(), "{us:?}");
+        let standing = voxshop::pipeline::standing(&us);
+        assert_eq!(standing.len(), 1, "{standing:?}");
+        assert_eq!(standing[0].intent, Some(voxshop::intent::Intent::ReadList));
+        let waited = standing[0].end_ms - last_audible_ms;
+        // The ordinary hang-over and the VAD's lag: ~380 ms; the longest one: ~980 ms.
+        assert!(waited < 600, "waited {waited} ms: {standing:?}");
+    }
+}

@@ -514,8 +514,12 @@ impl Session {
         let verdict = match spec.verdict {
             Some(v) => v,
             None => {
-                let v = *spec.verdict.insert(self.rec.verdict(&spec.transcript));
-                tracing::debug!(text = spec.transcript.text, verdict = ?v, "pause judged");
+                // What may finish the last utterance's command ("..., please", "for me")
+                // is judged with it: alone it is a few words that open no command, and
+                // would wait the longest hang-over.
+                let heard = spec.joined.as_ref().map_or(&spec.transcript, |(j, _)| j);
+                let v = *spec.verdict.insert(self.rec.verdict(heard));
+                tracing::debug!(text = heard.text, verdict = ?v, "pause judged");
                 v
             }
         };
