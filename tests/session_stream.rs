@@ -236,6 +236,20 @@ fn stream_in_20ms_chunks(rec: &voxshop::Recognizer, signal: &[f32]) -> Vec<voxsh
     utterances(&events)
 }
 
+/// The utterances of `signal`, the sample at `rel`, as a live stream in 20 ms chunks and as
+/// its file read: the session must give both the same result.
+fn live_and_from_file(
+    rec: &voxshop::Recognizer,
+    rel: &str,
+    signal: &[f32],
+) -> [Vec<voxshop::Utterance>; 2] {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(rel);
+    [
+        stream_in_20ms_chunks(rec, signal),
+        rec.recognize_file(&path).unwrap(),
+    ]
+}
+
 #[test]
 fn speculation_in_the_hang_over_gives_the_same_utterances_with_the_work_done_before_the_end() {
     if common::skip_without_setup() {
@@ -286,12 +300,7 @@ fn a_pause_to_think_inside_a_command_keeps_it_whole() {
     };
     let signal = wav("samples/en/pause_oat_milk.wav");
     let rec = load(true);
-    let file = rec
-        .recognize_file(
-            &std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("samples/en/pause_oat_milk.wav"),
-        )
-        .unwrap();
-    for us in [stream_in_20ms_chunks(&rec, &signal), file] {
+    for us in live_and_from_file(&rec, "samples/en/pause_oat_milk.wav", &signal) {
         assert_eq!(us.len(), 1, "{us:?}");
         let slots = us[0].slots.as_ref().unwrap();
         assert_eq!(us[0].intent, Some(voxshop::intent::Intent::AddToList));
@@ -317,11 +326,8 @@ fn a_pause_inside_an_utterance_is_not_heard_as_a_sentence_end() {
     let signal = wav(path);
     let load = |ms: u32| common::recognizer_with(ModelKind::TinyEn, |s| s.pause_kept_ms = ms);
     let rec = load(voxshop::pipeline::SessionConfig::default().pause_kept_ms);
-    let file = rec
-        .recognize_file(&std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(path))
-        .unwrap();
     let ends_inside = |t: &str| !voxshop::pipeline::one_sentence(t);
-    for us in [stream_in_20ms_chunks(&rec, &signal), file] {
+    for us in live_and_from_file(&rec, path, &signal) {
         assert_eq!(us.len(), 1, "{us:?}");
         assert_eq!(us[0].intent, Some(voxshop::intent::Intent::RemoveFromList));
         let slots = us[0].slots.as_ref().unwrap();
@@ -350,10 +356,7 @@ fn the_rest_of_a_command_after_a_pause_amends_its_first_half() {
     let path = "samples/en/pause_party_list.wav";
     let signal = wav(path);
     let rec = load(1_000);
-    let file = rec
-        .recognize_file(&std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(path))
-        .unwrap();
-    for us in [stream_in_20ms_chunks(&rec, &signal), file] {
+    for us in live_and_from_file(&rec, path, &signal) {
         // The first half as it was said, then the whole command replacing it.
         assert_eq!(us.len(), 2, "{us:?}");
         let first = &us[0];
@@ -399,9 +402,6 @@ fn a_last_word_after_an_early_end_waits_no_longer_than_the_command() {
     let path = "samples/en/pause_please.wav";
     let signal = wav(path);
     let rec = common::recognizer_with(ModelKind::TinyEn, |s| s.complete_end_ms = Some(160));
-    let file = rec
-        .recognize_file(&std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(path))
-        .unwrap();
     // The last 10 ms louder than -45 dBFS.
     let hop = 160;
     let loud = |w: &[f32]| (w.iter().map(|x| x * x).sum::<f32>() / w.len() as f32).sqrt() > 0.0056;
@@ -410,7 +410,7 @@ fn a_last_word_after_an_early_end_waits_no_longer_than_the_command() {
         .find(|&i| loud(&signal[i * hop..(i + 1) * hop]))
         .map(|i| ((i + 1) * hop) as u64 / 16)
         .unwrap();
-    for us in [stream_in_20ms_chunks(&rec, &signal), file] {
+    for us in live_and_from_file(&rec, path, &signal) {
         assert_eq!(us.len(), 2, "{us:?}");
         assert!(us[1].amends.is_some(), "{us:?}");
         let standing = voxshop::pipeline::standing(&us);
