@@ -249,6 +249,17 @@ fn normal_forms_of_slots() {
             "donate",
             r#"{"charity":"red cross","amount":5,"currency":"USD"}"#,
         ),
+        // An amount and its currency in one word (`[money_words]` in domain.toml).
+        (
+            "give a fiver to Oxfam",
+            "donate",
+            r#"{"charity":"oxfam","amount":5,"currency":"GBP"}"#,
+        ),
+        (
+            "I want to give Macmillan a tenner",
+            "donate",
+            r#"{"charity":"macmillan","amount":10,"currency":"GBP"}"#,
+        ),
         (
             "donne dix euros aux restos du coeur",
             "donate",

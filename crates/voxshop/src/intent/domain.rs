@@ -63,6 +63,9 @@ pub struct Domain {
     after_names: HashSet<String>,
     /// A word the speech model writes for a command verb -> the verb (`[misheard_verbs]`).
     misheard_verbs: HashMap<String, String>,
+    /// A word that is an amount and its currency at once -> what it is worth and the
+    /// currency word it is read with ("fiver" -> 5, "pounds"; `[money_words]`).
+    money_words: HashMap<String, (f64, String)>,
     /// Verbs that put something on a list, and the words that lead to that list
     /// (`[onto_list]`).
     verbs_onto_list: HashSet<String>,
@@ -242,6 +245,12 @@ impl Domain {
         self.misheard_verbs.get(word).map(String::as_str)
     }
 
+    /// What a word that is an amount and its currency at once is worth, and the currency
+    /// word it is read with ("fiver" -> (5, "pounds")).
+    pub fn money_word(&self, word: &str) -> Option<(f64, &str)> {
+        self.money_words.get(word).map(|(w, c)| (*w, c.as_str()))
+    }
+
     /// Whether `verb` puts something on a list ("add").
     pub fn puts_onto_list(&self, verb: &str) -> bool {
         self.verbs_onto_list.contains(verb)
@@ -337,6 +346,7 @@ impl Domain {
             written_as: written_as(raw.written_as)?,
             units: word_table("unit", &raw.unit)?,
             heard_units: heard_table("unit", &raw.unit)?,
+            money_words: money_words(raw.money_words, &word_table("currency", &raw.currency)?)?,
             currencies: word_table("currency", &raw.currency)?,
             numbers,
             lists: Lists {
@@ -556,6 +566,8 @@ struct RawDomain {
     #[serde(default)]
     misheard_verbs: BTreeMap<String, BTreeMap<String, String>>,
     #[serde(default)]
+    money_words: BTreeMap<String, BTreeMap<String, RawMoneyWord>>,
+    #[serde(default)]
     onto_list: RawOntoList,
     #[serde(default)]
     not_in_items: BTreeMap<String, Vec<String>>,
@@ -569,6 +581,45 @@ struct RawDomain {
     language_vote: BTreeMap<String, RawVote>,
     #[serde(default)]
     written_as: BTreeMap<String, Vec<String>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawMoneyWord {
+    worth: f64,
+    currency: String,
+}
+
+/// `[money_words]`: every language's words, each worth a positive amount no larger than the
+/// recogniser takes from speech and read with a currency word of the file.
+fn money_words(
+    raw: BTreeMap<String, BTreeMap<String, RawMoneyWord>>,
+    currencies: &HashMap<String, String>,
+) -> Result<HashMap<String, (f64, String)>, String> {
+    let mut out = HashMap::new();
+    for (lang, words) in raw {
+        for (word, m) in words {
+            let at = format!("money_words.{lang}.{word}");
+            if !(m.worth > 0.0 && m.worth <= crate::intent::normalize::MAX_AMOUNT) {
+                return Err(format!(
+                    "{at}: worth {} is not an amount (0, {}]",
+                    m.worth,
+                    crate::intent::normalize::MAX_AMOUNT
+                ));
+            }
+            if !currencies.contains_key(&m.currency) {
+                return Err(format!(
+                    "{at}: {:?} is no currency word of the file",
+                    m.currency
+                ));
+            }
+            if word.split_whitespace().count() != 1 || word != word.to_lowercase() {
+                return Err(format!("{at}: not one lower-case word"));
+            }
+            out.insert(word, (m.worth, m.currency));
+        }
+    }
+    Ok(out)
 }
 
 #[derive(Deserialize)]

@@ -8,7 +8,7 @@ use super::features::{
 };
 use super::lang::detect;
 use super::net::{softmax, SavedRows, Scratch, SparseNet, MAX_HIDDEN};
-use super::normalize::{normalize_slot, parse_number};
+use super::normalize::{normalize_slot, parse_number, MAX_AMOUNT};
 use super::schema::{Intent, IntentResult, SlotKind, Slots};
 use super::text::{join, tokenize, tokenize_with_breaks, Break};
 use crate::stt::Lang;
@@ -1047,7 +1047,29 @@ fn classified_tokens(text: &str) -> (Vec<String>, Vec<Break>) {
             .unwrap_or(tokens.len());
         read_misheard_verb(&mut tokens[start..end]);
     }
+    read_money_words(&mut tokens);
     (tokens, breaks)
+}
+
+/// A word that is an amount and its currency at once, after a count ("a fiver", "two
+/// tenners": `[money_words]` in domain.toml), is read as the amount it comes to and its
+/// currency word ("5 pounds", "20 pounds"): two words for two, so the breaks between words
+/// stay where they were. Without a count before it the word stays as it is.
+fn read_money_words(tokens: &mut [String]) {
+    let d = domain();
+    for i in 1..tokens.len() {
+        let Some((worth, currency)) = d.money_word(&tokens[i]) else {
+            continue;
+        };
+        let count = match tokens[i - 1].as_str() {
+            "a" | "an" => Some(1.0),
+            w => parse_number(w),
+        };
+        if let Some(n) = count.filter(|n| *n > 0.0 && n * worth <= MAX_AMOUNT) {
+            tokens[i - 1] = format!("{}", n * worth);
+            tokens[i] = currency.to_string();
+        }
+    }
 }
 
 /// Whether a span covers token `i`.
@@ -1741,6 +1763,26 @@ mod tests {
         assert_eq!(odds.as_deref(), Some("odds and ends"));
         let dangling = list_of("add hooks to odds ends and list", &cut);
         assert_eq!(dangling.as_deref(), Some("odds"));
+    }
+
+    #[test]
+    fn an_amount_and_its_currency_in_one_word_are_read_as_both() {
+        let read = |t: &str| {
+            let mut w = words(t);
+            read_money_words(&mut w);
+            w.join(" ")
+        };
+        assert_eq!(read("give a fiver to oxfam"), "give 5 pounds to oxfam");
+        assert_eq!(
+            read("i want to give macmillan a tenner"),
+            "i want to give macmillan 10 pounds"
+        );
+        assert_eq!(
+            read("send two tenners to shelter"),
+            "send 20 pounds to shelter"
+        );
+        // No count before it: left as said.
+        assert_eq!(read("fiver to oxfam"), "fiver to oxfam");
     }
 
     #[test]
