@@ -344,15 +344,14 @@ fn spending_needs_confirmation_and_chatter_is_rejected() {
 /// reorder, "Pour l'aide, appuyez sur ..." a buy_for_me): the Asterisk prompts' own texts,
 /// read as typed. Not held out: the training data has phone-menu negatives written after
 /// reading some of these false accepts (README, "Session 22"); it guards them. The model
-/// before them took 13 of the English prompts and 23 of the French ones (17 as spends);
-/// session 30's corpus takes 11 English ones, none as a spend (session 22's: 10, 4 spends).
+/// before them took 13 of the English prompts and 23 of the French ones (17 as spends).
 #[test]
 fn telephone_prompts_are_no_shopping_commands() {
     if common::skip_without_setup() {
         return;
     }
     let m = model();
-    for (lang, most, most_spends) in [("en", 0.035, 0.005), ("fr", 0.05, 0.03)] {
+    for (lang, most, most_spends) in [("en", 0.03, 0.015), ("fr", 0.05, 0.03)] {
         let prompts = common::asterisk_prompts(lang, 1, 1);
         let (taken, spends) = taken_for_commands(&m, prompts.iter().map(|(_, t)| t.as_str()));
         let n = prompts.len() as f64;

@@ -160,13 +160,11 @@ class CorpusData:
 
     def _read_speech(self):
         self.item_joiners, self.command_joiners, self.fillers = {}, {}, {}
-        self.item_modifiers = {}
         self.drop, self.homophones, self.numeric_homophones = {}, {}, {}
         for lang in LANGS:
             f = self.file("speech_%s.toml" % lang)
             self.item_joiners[lang] = pairs(f, "item_joiners")
             self.command_joiners[lang] = pairs(f, "command_joiners")
-            self.item_modifiers[lang] = pairs(f, "item_modifiers") if lang == "en" else []
             fillers = f.sub("fillers")
             self.fillers[lang] = {k: pairs(fillers, k) for k in
                                   ("pre", "post", "short_pre", "short_post")}

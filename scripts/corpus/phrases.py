@@ -225,27 +225,16 @@ def en_item_with_quantity(ctx):
             opts += [("a_sing", 16), ("a few", 6)]
         det = weighted_choice(rng, opts)
         name = p.name
-        mod = item_modifier(ctx, 0.1)
         if det == "a_sing":
             name = p.sing
-            first = mod or (b.split()[0] if b else name.split()[0])
+            first = b.split()[0] if b else name.split()[0]
             out.append([en_article(first), None])
         elif det:
             out += tokens(det)
-        out += tokens(mod or "")
     if b:
         out += brand_tokens(ctx, b)
     out += item_tokens(ctx, name)
     return out
-
-
-def item_modifier(ctx, p):
-    """A word said before an item that is not its name ("a **new** kettle"), with chance p;
-    "" otherwise."""
-    mods = DATA.item_modifiers[ctx.lang]
-    if not mods or ctx.rng.random() >= p:
-        return ""
-    return weighted_choice(ctx.rng, mods)
 
 
 def en_item_name(ctx, brand_prob=None):
@@ -259,15 +248,13 @@ def en_item_name(ctx, brand_prob=None):
 def en_item_the(ctx):
     """{ID}: "the" (two times in three) and a name."""
     det = ctx.rng.choice(["the", "the", ""])
-    mod = item_modifier(ctx, 0.06) if det else ""
-    return tokens(det) + tokens(mod) + en_item_name(ctx)
+    return tokens(det) + en_item_name(ctx)
 
 
 def en_item_mine(ctx):
     """{IR}: "the", "my" or nothing and a name ("my coffee pods")."""
     det = weighted_choice(ctx.rng, [("the", 35), ("my", 30), ("", 35)])
-    mod = item_modifier(ctx, 0.06) if det else ""
-    return tokens(det) + tokens(mod) + en_item_name(ctx)
+    return tokens(det) + en_item_name(ctx)
 
 
 def en_item_branded(ctx):
@@ -452,20 +439,17 @@ def en_list(ctx):
     """{L}: "my list" (the default list, no span), "my shopping list", "the party list"."""
     rng = ctx.rng
     det = weighted_choice(rng, [("my", 6), ("the", 3), ("our", 1)])
-    # "clear the whole list", "read me the entire party list"
-    if ctx.intent in ("clear_list", "read_list") and rng.random() < 0.1:
-        det += " " + rng.choice(["whole", "entire"])
     r = rng.random()
     if r < 0.28:
-        out = tokens(det) + [["list", None]]
+        out = [[det, None], ["list", None]]
         val = DOMAIN.default_list
     elif r < 0.55:
         name = weighted_choice(rng, [("shopping", 3), ("grocery", 2)])
-        out = tokens(det) + [[name, "list"], ["list", None]]
+        out = [[det, None], [name, "list"], ["list", None]]
         val = DOMAIN.default_list
     else:
         val = rng.choice(DATA.lists["en"])
-        out = tokens(det) + tokens(val, "list")
+        out = [[det, None]] + tokens(val, "list")
         if rng.random() < 0.08:
             out.append(["shopping", None])
         out.append(["list", None])

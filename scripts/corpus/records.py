@@ -108,12 +108,9 @@ def make_composed(rng, lang, noise_p):
     n = 3 if rng.random() < 0.12 else 2
     intents = [rng.choice(COMPOSABLE) for _ in range(n)]
     r = rng.random()
-    # Chatter beside a command ("set a timer for ten minutes and add pasta to my list"): a
-    # quarter of them, so that the splitter learns to cut it off (session 30: at 12 % whether
-    # it did turned on the training seed).
-    if r < 0.25:
+    if r < 0.12:
         intents[rng.randrange(n)] = "out_of_scope"
-    elif r < 0.31:
+    elif r < 0.18:
         intents[0] = rng.choice(("confirm", "deny"))
     parts, words = [], []
     for k, intent in enumerate(intents):

@@ -24,7 +24,7 @@ def spans_and_values(r):
 class GeneratedWords(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
-        cls.records = gen_corpus.generate(22, per_intent=1000, several_items=1000, composed=1000,
+        cls.records = gen_corpus.generate(21, per_intent=1000, several_items=1000, composed=1000,
                                           noise_p=0.3)
 
     def spans(self, kind):
