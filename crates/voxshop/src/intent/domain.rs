@@ -9,6 +9,7 @@ use std::sync::LazyLock;
 
 use serde::Deserialize;
 
+use super::normalize::MAX_AMOUNT;
 use super::schema::{Intent, SlotKind};
 use crate::stt::Lang;
 
@@ -312,6 +313,7 @@ impl Domain {
             .into_iter()
             .map(RawIntent::facts)
             .collect::<Result<_, _>>()?;
+        let currencies = word_table("currency", &raw.currency)?;
         let mut numbers = Numbers {
             words: HashMap::new(),
             scales: HashMap::new(),
@@ -346,8 +348,8 @@ impl Domain {
             written_as: written_as(raw.written_as)?,
             units: word_table("unit", &raw.unit)?,
             heard_units: heard_table("unit", &raw.unit)?,
-            money_words: money_words(raw.money_words, &word_table("currency", &raw.currency)?)?,
-            currencies: word_table("currency", &raw.currency)?,
+            money_words: money_words(raw.money_words, &currencies)?,
+            currencies,
             numbers,
             lists: Lists {
                 default: raw.lists.default,
@@ -600,11 +602,10 @@ fn money_words(
     for (lang, words) in raw {
         for (word, m) in words {
             let at = format!("money_words.{lang}.{word}");
-            if !(m.worth > 0.0 && m.worth <= crate::intent::normalize::MAX_AMOUNT) {
+            if !(m.worth > 0.0 && m.worth <= MAX_AMOUNT) {
                 return Err(format!(
-                    "{at}: worth {} is not an amount (0, {}]",
-                    m.worth,
-                    crate::intent::normalize::MAX_AMOUNT
+                    "{at}: worth {} is not an amount (0, {MAX_AMOUNT}]",
+                    m.worth
                 ));
             }
             if !currencies.contains_key(&m.currency) {
@@ -613,7 +614,7 @@ fn money_words(
                     m.currency
                 ));
             }
-            if word.split_whitespace().count() != 1 || word != word.to_lowercase() {
+            if !one_lower_case_word(&word) {
                 return Err(format!("{at}: not one lower-case word"));
             }
             out.insert(word, (m.worth, m.currency));
@@ -682,6 +683,11 @@ fn by_lang(tables: &[&BTreeMap<String, Vec<String>>]) -> HashMap<String, HashSet
     out
 }
 
+/// Whether a word of the file is one word, in lower case, as the tables hold them.
+fn one_lower_case_word(w: &str) -> bool {
+    !w.is_empty() && !w.contains(' ') && w == w.to_lowercase()
+}
+
 /// The words of a `[table]` of one-word lists by language, every language together.
 fn one_word_each(
     table: &str,
@@ -690,7 +696,7 @@ fn one_word_each(
     let mut all = HashSet::new();
     for (lang, words) in by_lang {
         for w in words {
-            if w.is_empty() || w.contains(' ') || *w != w.to_lowercase() {
+            if !one_lower_case_word(w) {
                 return Err(format!("{table}.{lang}: {w:?} is not one lower-case word"));
             }
             all.insert(w.clone());

@@ -1061,10 +1061,7 @@ fn read_money_words(tokens: &mut [String]) {
         let Some((worth, currency)) = d.money_word(&tokens[i]) else {
             continue;
         };
-        let count = match tokens[i - 1].as_str() {
-            "a" | "an" => Some(1.0),
-            w => parse_number(w),
-        };
+        let count = parse_number(&tokens[i - 1]);
         if let Some(n) = count.filter(|n| *n > 0.0 && n * worth <= MAX_AMOUNT) {
             tokens[i - 1] = format!("{}", n * worth);
             tokens[i] = currency.to_string();
