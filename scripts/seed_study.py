@@ -6,7 +6,8 @@ Trains the intent model from the corpus the templates make now (data/training.to
 generator and training files; extra generator flags after --) at each seed, then prints every
 held-out figure per model and the mean of each study, beside any models given with --also:
 
-  scripts/seed_study.py NAME [--seeds 42 7 1234] [--jobs 2] [--also DIR]... [-- gen_corpus flags]
+  scripts/seed_study.py NAME [--seeds 42 7 1234] [--jobs 2] [--also DIR]...
+                        [--train-args "voxshop train-intent flags"] [-- gen_corpus flags]
   scripts/seed_study.py --score DIR...        (only score trained models, e.g. models/intent)
 
 Models go to target/seed_study/NAME/SEED (about four minutes each, single-threaded; two run
@@ -111,6 +112,9 @@ def mean(rows, key):
     return tuple(sum(v[i] for v in vals) / len(vals) for i in range(len(vals[0])))
 
 
+TRAIN_ARGS = []
+
+
 def train(name, seed, plan, corpus):
     out = ROOT / f"target/seed_study/{name}/{seed}"
     cmd = [str(BIN), "train-intent", "--corpus", str(corpus)]
@@ -118,7 +122,10 @@ def train(name, seed, plan, corpus):
         cmd += ["--corpus", str(ROOT / f)]
     for f in plan["train"]["dev"]:
         cmd += ["--dev", str(ROOT / f)]
-    cmd += ["--seed", str(seed), "--out", str(out)]
+    if plan["train"].get("vectors"):
+        cmd += ["--vectors", str(ROOT / plan["train"]["vectors"]),
+                "--vector-scale", str(plan["train"].get("vector_scale", 1.0))]
+    cmd += ["--seed", str(seed), "--out", str(out), *TRAIN_ARGS]
     with open(f"{out}.log", "w") as log:
         subprocess.run(cmd, stdout=log, stderr=subprocess.STDOUT, check=True)
     return out
@@ -131,8 +138,11 @@ def main():
     ap.add_argument("--jobs", type=int, default=2)
     ap.add_argument("--also", action="append", default=[], help="a trained model to score beside")
     ap.add_argument("--score", nargs="+", help="only score these trained models")
+    ap.add_argument("--train-args", default="",
+                    help="more flags for voxshop train-intent, one string (they override)")
     ap.add_argument("gen", nargs="*", help="flags for scripts/gen_corpus.py (after --)")
     a = ap.parse_args()
+    TRAIN_ARGS[:] = a.train_args.split()
     columns = []  # (label, [rows])
     if a.score:
         columns += [(d, [score(pathlib.Path(d))]) for d in a.score]

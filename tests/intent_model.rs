@@ -470,6 +470,38 @@ fn the_intent_model_is_the_one_the_repository_trains() {
     );
 }
 
+/// A model whose networks read word vectors (`train-intent --vectors`) does not load
+/// without its table, and says which command makes it.
+#[test]
+fn a_model_trained_with_word_vectors_needs_its_table() {
+    if common::skip_without_intent_model() {
+        return;
+    }
+    let dir = std::env::temp_dir().join(format!("voxshop-vectors-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::copy(
+        root().join("models/intent/intent.safetensors"),
+        dir.join("intent.safetensors"),
+    )
+    .unwrap();
+    let mut settings: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(root().join("models/intent/intent.json")).unwrap(),
+    )
+    .unwrap();
+    settings["vectors"] = serde_json::json!({"file": "word_vectors.safetensors",
+        "sha256": "", "dims": 384, "scale": 2.0});
+    std::fs::write(dir.join("intent.json"), settings.to_string()).unwrap();
+    let Err(e) = IntentModel::load(&dir) else {
+        panic!("a model loaded without the word vectors its intent.json names");
+    };
+    let e = e.to_string();
+    assert!(
+        e.contains("word_vectors.safetensors") && e.contains("scripts/distill_vectors.py"),
+        "{e}"
+    );
+    std::fs::remove_dir_all(&dir).ok();
+}
+
 /// `calibrate-intent` refits the bars of a trained model: on the committed dev files it gives
 /// the committed settings, and other dev files move them. Only `intent.json` is written.
 #[test]

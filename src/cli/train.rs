@@ -51,6 +51,17 @@ pub struct TrainArgs {
     pub lr: f32,
     #[arg(long, default_value_t = TrainConfig::default().feature_dropout)]
     pub dropout: f32,
+    /// Word vectors for the intent networks to read beside their n-grams
+    /// (models/intent/word_vectors.safetensors; scripts/distill_vectors.py makes it).
+    #[arg(long, value_name = "FILE")]
+    pub vectors: Option<PathBuf>,
+    /// The length of the utterance's word vector as the intent networks read it.
+    #[arg(long, default_value_t = TrainConfig::default().vector_scale)]
+    pub vector_scale: f32,
+    /// Probability of hiding an example's n-grams from the intent networks (only with
+    /// --vectors), so that they learn to answer from the word vector alone.
+    #[arg(long, default_value_t = TrainConfig::default().bag_dropout)]
+    pub bag_dropout: f32,
 }
 
 pub fn run_train(args: TrainArgs) -> Result<ExitCode> {
@@ -66,6 +77,9 @@ pub fn run_train(args: TrainArgs) -> Result<ExitCode> {
         labellers: args.labellers,
         lr: args.lr,
         feature_dropout: args.dropout,
+        vectors: args.vectors,
+        vector_scale: args.vector_scale,
+        bag_dropout: args.bag_dropout,
     };
     let dev: Vec<&std::path::Path> = args.dev.iter().map(PathBuf::as_path).collect();
     let t0 = std::time::Instant::now();

@@ -11,6 +11,7 @@ pub(crate) mod normalize;
 pub(crate) mod schema;
 pub(crate) mod text;
 pub mod train;
+pub(crate) mod vectors;
 
 pub use model::{IntentError, IntentModel};
 pub use schema::{Intent, IntentResult, SlotKind, Slots};

@@ -11,6 +11,7 @@ use super::net::{softmax, SavedRows, Scratch, SparseNet, MAX_HIDDEN};
 use super::normalize::{normalize_slot, parse_number, MAX_AMOUNT};
 use super::schema::{Intent, IntentResult, SlotKind, Slots};
 use super::text::{join, tokenize, tokenize_with_breaks, Break};
+use super::vectors::WordVectors;
 use crate::stt::Lang;
 use candle_core::{DType, Device, Tensor};
 use std::collections::HashMap;
@@ -81,6 +82,47 @@ pub struct ModelSettings {
     /// file written before the field existed: no word is held back then.
     #[serde(default)]
     pub answers: Vec<String>,
+    /// The word vectors the intent networks read beside their n-grams (README, "Word
+    /// vectors"); absent for networks that read none.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub vectors: Option<VectorSettings>,
+}
+
+/// Which word-vector table the intent networks were trained with, and how they read it.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct VectorSettings {
+    /// The table, a file in the model's directory (`word_vectors.safetensors`).
+    pub file: String,
+    /// Its SHA-256: the networks were trained on exactly this table.
+    pub sha256: String,
+    /// Values per vector.
+    pub dims: usize,
+    /// The length of the utterance's vector as the networks read it.
+    pub scale: f32,
+}
+
+impl VectorSettings {
+    fn validate(&self) -> Result<(), String> {
+        let plain_name = !self.file.is_empty()
+            && !self.file.contains(['/', '\\'])
+            && self.file != ".."
+            && self.file != ".";
+        if !plain_name {
+            return Err(format!("vectors.file {:?} is not a file name", self.file));
+        }
+        if self.dims == 0 || self.dims > MAX_HIDDEN * 4 {
+            return Err(format!(
+                "vectors.dims {} is not in 1..={}",
+                self.dims,
+                MAX_HIDDEN * 4
+            ));
+        }
+        if !(self.scale.is_finite() && self.scale > 0.0 && self.scale <= 100.0) {
+            return Err(format!("vectors.scale {} is not in (0, 100]", self.scale));
+        }
+        Ok(())
+    }
 }
 
 /// At most this many one-word answers in `intent.json`.
@@ -131,6 +173,9 @@ impl ModelSettings {
             ));
         }
         check_network_counts(self.ensemble, self.labellers)?;
+        if let Some(v) = &self.vectors {
+            v.validate()?;
+        }
         for (name, h) in [
             ("intent_hidden", self.intent_hidden),
             ("tagger_hidden", self.tagger_hidden),
@@ -218,6 +263,8 @@ pub(crate) fn check_network_counts(ensemble: usize, labellers: usize) -> Result<
 
 pub struct IntentModel {
     pub settings: ModelSettings,
+    /// The word vectors of `settings.vectors`, if the intent networks read them.
+    pub vectors: Option<WordVectors>,
     /// `settings.ensemble` networks.
     pub intent_nets: Vec<SparseNet>,
     /// `settings.labellers` networks each, from here on.
@@ -244,6 +291,17 @@ fn mean_probs(nets: &[SparseNet], feats: &[String], s: &mut Scratch) -> Vec<f32>
         }
     }
     mean
+}
+
+/// What an intent network reads of `tokens` from the word vectors, in training and after: the
+/// table's pieces are English (uncased WordPiece), so French is read through its n-grams
+/// alone (a zero vector), where the pieces of its words moved French answers the wrong way
+/// (README, "Word vectors").
+pub(crate) fn utterance_vector(vectors: &WordVectors, tokens: &[String], scale: f32) -> Vec<f32> {
+    match detect(tokens) {
+        Lang::Fr => vec![0.0; vectors.dims()],
+        _ => vectors.sentence(tokens, scale),
+    }
 }
 
 /// Tensor names of a task's networks: the first is `name` (as in files written before there
@@ -301,13 +359,23 @@ impl IntentModel {
         // All members hash into the same `settings.buckets`: one set of ids serves them all.
         let feats = intent_features(tokens);
         let ids = first.ids(feats.iter().map(String::as_str));
+        let x = self.sentence_vector(tokens);
         self.intent_nets
             .iter()
             .map(|net| {
-                net.forward(&ids, s);
+                net.forward_with(&ids, &x, s);
                 s.logits.clone()
             })
             .collect()
+    }
+
+    /// What the intent networks read of `tokens` beside their n-grams: the scaled mean word
+    /// vector, or nothing for networks trained without one.
+    pub fn sentence_vector(&self, tokens: &[String]) -> Vec<f32> {
+        match (&self.vectors, &self.settings.vectors) {
+            (Some(v), Some(how)) => utterance_vector(v, tokens, how.scale),
+            _ => Vec::new(),
+        }
     }
 
     /// BIO-consistent spans (kind, start, end) for an utterance of `intent`; only the slots
@@ -576,6 +644,29 @@ impl IntentModel {
             .map_err(|e| err(format!("intent.safetensors: {e}")))?;
         let tensors = Saved::read(&map, std::sync::Arc::new(file))
             .map_err(|e| err(format!("intent.safetensors: {e}")))?;
+        let vectors = match &settings.vectors {
+            Some(how) => {
+                let v = WordVectors::load(&dir.join(&how.file)).map_err(|e| {
+                    err(format!(
+                        "{}: {e}; `scripts/distill_vectors.py --out {}` makes the table the \
+                         networks were trained with",
+                        how.file,
+                        dir.join(&how.file).display()
+                    ))
+                })?;
+                if v.dims() != how.dims {
+                    return Err(err(format!(
+                        "{} has vectors of {} values where intent.json says {}",
+                        how.file,
+                        v.dims(),
+                        how.dims
+                    )));
+                }
+                Some(v)
+            }
+            None => None,
+        };
+        let dense = settings.vectors.as_ref().map_or(0, |v| v.dims);
         let intent_nets = (0..settings.ensemble)
             .map(|k| {
                 read_net(
@@ -584,6 +675,7 @@ impl IntentModel {
                     settings.buckets,
                     settings.intent_hidden,
                     Intent::ALL.len(),
+                    dense,
                 )
                 .map_err(|e| err(e.to_string()))
             })
@@ -597,6 +689,7 @@ impl IntentModel {
                         settings.buckets,
                         hidden,
                         outputs,
+                        0,
                     )
                     .map_err(|e| err(e.to_string()))
                 })
@@ -607,6 +700,7 @@ impl IntentModel {
         let completers = members("completer", settings.completer_hidden, 2)?;
         Ok(Self {
             settings,
+            vectors,
             intent_nets,
             taggers,
             splitters,
@@ -670,7 +764,13 @@ pub fn ensemble_probs(logits: &[Vec<f32>], t: f32) -> Vec<f32> {
 
 /// Rounds every weight to f16, as saved, so a freshly trained model behaves like a loaded one.
 pub fn round_to_f16(net: &mut SparseNet) {
-    for v in [&mut net.emb, &mut net.b1, &mut net.w2, &mut net.b2] {
+    for v in [
+        &mut net.emb,
+        &mut net.b1,
+        &mut net.wd,
+        &mut net.w2,
+        &mut net.b2,
+    ] {
         for x in v.iter_mut() {
             *x = half::f16::from_f32(*x).to_f32();
         }
@@ -704,6 +804,9 @@ fn write_net(
     );
     out.insert(format!("{name}.emb"), f16(&data, &[rows.len(), hd])?);
     out.insert(format!("{name}.b1"), f16(&net.b1, &[hd])?);
+    if !net.wd.is_empty() {
+        out.insert(format!("{name}.wd"), f16(&net.wd, &[hd, net.dense()])?);
+    }
     out.insert(format!("{name}.w2"), f16(&net.w2, &[net.outputs, hd])?);
     out.insert(format!("{name}.b2"), f16(&net.b2, &[net.outputs])?);
     Ok(())
@@ -759,6 +862,7 @@ fn read_net(
     buckets: usize,
     hidden: usize,
     outputs: usize,
+    dense: usize,
 ) -> Result<SparseNet, String> {
     let key = |k: &str| format!("{name}.{k}");
     let rows = t.u32s(&key("rows"))?;
@@ -772,6 +876,13 @@ fn read_net(
     let (emb, start) = t.bytes(&key("emb"), safetensors::Dtype::F16)?;
     let w2 = t.f32s(&key("w2"))?;
     let b2 = t.f32s(&key("b2"))?;
+    let wd = match dense {
+        0 => Vec::new(),
+        _ => t.f32s(&key("wd"))?,
+    };
+    if wd.len() != hd * dense {
+        return Err(format!("{name}.wd does not hold {hd} x {dense} weights"));
+    }
     if emb.len() != rows.len() * hd * 2 || w2.len() != outputs * hd || b2.len() != outputs {
         return Err(format!("tensor shapes of {name} do not match"));
     }
@@ -785,6 +896,7 @@ fn read_net(
         emb: Vec::new(),
         saved,
         b1,
+        wd,
         w2,
         b2,
     })
@@ -1532,7 +1644,17 @@ mod tests {
             corpus_sha256: String::new(),
             features: FEATURES_VERSION,
             answers: vec!["no".into(), "yes".into()],
+            vectors: None,
         }
+    }
+
+    fn vectors(file: &str, dims: usize, scale: f32) -> Option<VectorSettings> {
+        Some(VectorSettings {
+            file: file.into(),
+            sha256: String::new(),
+            dims,
+            scale,
+        })
     }
 
     #[test]
@@ -1597,7 +1719,25 @@ mod tests {
                 features: FEATURES_VERSION + 1,
                 ..settings()
             },
+            // A table outside the model's directory, or of a size or scale that makes no sense.
+            ModelSettings {
+                vectors: vectors("../elsewhere.safetensors", 384, 1.0),
+                ..settings()
+            },
+            ModelSettings {
+                vectors: vectors("word_vectors.safetensors", 0, 1.0),
+                ..settings()
+            },
+            ModelSettings {
+                vectors: vectors("word_vectors.safetensors", 384, f32::INFINITY),
+                ..settings()
+            },
         ];
+        let with_vectors = ModelSettings {
+            vectors: vectors("word_vectors.safetensors", 384, 1.0),
+            ..settings()
+        };
+        assert!(with_vectors.validate().is_ok());
         for c in cases {
             assert!(c.validate().is_err(), "{c:?}");
         }

@@ -58,6 +58,9 @@ pub struct SparseNet {
     /// Rows given their random start (training only; not saved).
     pub touched: Vec<bool>,
     pub b1: Vec<f32>,
+    /// `[hidden, dense]`: the weights of a dense input beside the bag (the utterance's word
+    /// vector, `intent/vectors.rs`); empty for a net without one.
+    pub wd: Vec<f32>,
     /// `[outputs, hidden]`
     pub w2: Vec<f32>,
     pub b2: Vec<f32>,
@@ -167,12 +170,16 @@ impl SavedRows {
 }
 
 #[cfg(unix)]
-fn read_at(file: &std::fs::File, buf: &mut [u8], at: u64) -> std::io::Result<()> {
+pub(crate) fn read_at(file: &std::fs::File, buf: &mut [u8], at: u64) -> std::io::Result<()> {
     std::os::unix::fs::FileExt::read_exact_at(file, buf, at)
 }
 
 #[cfg(windows)]
-fn read_at(file: &std::fs::File, mut buf: &mut [u8], mut at: u64) -> std::io::Result<()> {
+pub(crate) fn read_at(
+    file: &std::fs::File,
+    mut buf: &mut [u8],
+    mut at: u64,
+) -> std::io::Result<()> {
     while !buf.is_empty() {
         match std::os::windows::fs::FileExt::seek_read(file, buf, at)? {
             0 => return Err(std::io::ErrorKind::UnexpectedEof.into()),
@@ -211,6 +218,7 @@ impl SparseNet {
             saved: SavedRows::default(),
             touched: vec![false; buckets],
             b1: vec![0.0; hidden],
+            wd: Vec::new(),
             w2: (0..outputs * hidden)
                 .map(|_| (rng.unit() * 2.0 - 1.0) * scale)
                 .collect(),
@@ -226,8 +234,28 @@ impl SparseNet {
             .collect()
     }
 
+    /// Gives the net a dense input of `dense` values, its weights drawn from `rng`.
+    pub fn with_dense(mut self, dense: usize, rng: &mut Rng) -> Self {
+        let scale = 1.0 / (dense.max(1) as f32).sqrt();
+        self.wd = (0..self.hidden * dense)
+            .map(|_| (rng.unit() * 2.0 - 1.0) * scale)
+            .collect();
+        self
+    }
+
+    /// Values of the dense input (0 without one).
+    pub fn dense(&self) -> usize {
+        self.wd.len() / self.hidden.max(1)
+    }
+
     /// Logits into `s.logits` (hidden activations kept in `s.h`).
     pub fn forward(&self, ids: &[u32], s: &mut Scratch) {
+        self.forward_with(ids, &[], s)
+    }
+
+    /// [`Self::forward`] with the dense input `x` (`self.dense()` values; ignored by a net
+    /// without one).
+    pub fn forward_with(&self, ids: &[u32], x: &[f32], s: &mut Scratch) {
         let hd = self.hidden;
         s.h.clear();
         s.h.resize(hd, 0.0);
@@ -244,8 +272,9 @@ impl SparseNet {
                 self.saved.add_row(id, &mut s.h, &mut s.rows);
             }
         }
-        for (h, b) in s.h.iter_mut().zip(&self.b1) {
-            *h = (*h * inv + b).max(0.0);
+        for (j, (h, b)) in s.h.iter_mut().zip(&self.b1).enumerate() {
+            *h = *h * inv + b + dense_input(&self.wd, j, x);
+            *h = h.max(0.0);
         }
         s.logits.clear();
         s.logits.extend(self.b2.iter().enumerate().map(|(o, b)| {
@@ -282,8 +311,21 @@ impl SparseNet {
         rng: &mut Rng,
         s: &mut Scratch,
     ) -> f32 {
+        self.train_step_with(ids, &[], target, lr, rng, s)
+    }
+
+    /// [`Self::train_step`] with the dense input `x`.
+    pub fn train_step_with(
+        &mut self,
+        ids: &[u32],
+        x: &[f32],
+        target: usize,
+        lr: f32,
+        rng: &mut Rng,
+        s: &mut Scratch,
+    ) -> f32 {
         self.init_rows(ids, rng);
-        self.forward(ids, s);
+        self.forward_with(ids, x, s);
         let probs = softmax(&s.logits);
         let hd = self.hidden;
         let mut grad_h = vec![0f32; hd];
@@ -309,8 +351,26 @@ impl SparseNet {
                 *e -= lr * g * inv;
             }
         }
+        let dense = self.dense();
+        if dense > 0 && x.len() == dense {
+            for (w, g) in self.wd.chunks_exact_mut(dense).zip(&grad_h) {
+                for (w, v) in w.iter_mut().zip(x) {
+                    *w -= lr * g * v;
+                }
+            }
+        }
         -probs[target].max(1e-12).ln()
     }
+}
+
+/// Hidden unit `j`'s share of the dense input `x` (0 without one, or for an `x` of another
+/// length).
+fn dense_input(wd: &[f32], j: usize, x: &[f32]) -> f32 {
+    if x.is_empty() || !wd.len().is_multiple_of(x.len()) {
+        return 0.0;
+    }
+    wd.get(j * x.len()..(j + 1) * x.len())
+        .map_or(0.0, |w| w.iter().zip(x).map(|(w, v)| w * v).sum())
 }
 
 /// Bag pooling: sum scaled by 1/sqrt(n), between a sum (long inputs blow up) and a mean
@@ -346,6 +406,28 @@ mod tests {
         net.forward(&b, &mut s);
         assert!(softmax(&s.logits)[1] > 0.9);
         assert_eq!(hash("abc"), 0xe71fa2190541574b);
+    }
+
+    /// Two inputs of the same n-grams told apart by their dense input alone.
+    #[test]
+    fn a_dense_input_is_learnt_beside_the_bag() {
+        let mut rng = Rng::new(11);
+        let mut net = SparseNet::new(1 << 10, 8, 2, &mut rng).with_dense(3, &mut rng);
+        assert_eq!(net.dense(), 3);
+        let mut s = Scratch::default();
+        let ids = net.ids(["w:when", "w:arrive"]);
+        let (a, b) = ([1.0, 0.0, 0.0], [0.0, 1.0, 0.0]);
+        for _ in 0..300 {
+            net.train_step_with(&ids, &a, 0, 0.2, &mut rng, &mut s);
+            net.train_step_with(&ids, &b, 1, 0.2, &mut rng, &mut s);
+        }
+        net.forward_with(&ids, &a, &mut s);
+        assert!(softmax(&s.logits)[0] > 0.9);
+        net.forward_with(&ids, &b, &mut s);
+        assert!(softmax(&s.logits)[1] > 0.9);
+        // Without its dense input the net reads the bag alone: neither answer sure.
+        net.forward(&ids, &mut s);
+        assert!(softmax(&s.logits)[0] < 0.9 && softmax(&s.logits)[1] < 0.9);
     }
 
     /// Two nets whose rows lie in one file, read through one scratch (as an utterance's

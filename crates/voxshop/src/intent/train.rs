@@ -10,11 +10,13 @@ use super::features::{
 };
 use super::model::{
     acceptance_bar, check_network_counts, ensemble_probs, label_b, label_i, label_kind, n_labels,
-    round_to_f16, Guess, IntentError, IntentModel, ModelSettings, SplitLabel, INCOMPLETE,
+    round_to_f16, utterance_vector, Guess, IntentError, IntentModel, ModelSettings, SplitLabel,
+    VectorSettings, INCOMPLETE,
 };
 use super::net::{Rng, Scratch, SparseNet};
 use super::schema::{Intent, SlotKind};
 use super::text::tokenize;
+use super::vectors::WordVectors;
 use sha2::{Digest, Sha256};
 use std::path::Path;
 
@@ -34,6 +36,15 @@ pub struct TrainConfig {
     pub lr: f32,
     /// Probability of dropping each feature in training (robustness to ASR dropped words).
     pub feature_dropout: f32,
+    /// A word-vector table for the intent networks to read beside their n-grams
+    /// (`models/intent/word_vectors.safetensors`), copied into the model's directory.
+    pub vectors: Option<std::path::PathBuf>,
+    /// The length of the utterance's vector as the networks read it.
+    pub vector_scale: f32,
+    /// Probability of hiding all of an example's n-grams from a network that reads word
+    /// vectors, so that it learns to answer from the vector alone (the n-grams alone fit the
+    /// corpus, and a phrasing it never wrote has few of them).
+    pub bag_dropout: f32,
 }
 
 impl Default for TrainConfig {
@@ -54,6 +65,9 @@ impl Default for TrainConfig {
             epochs: 12,
             lr: 0.2,
             feature_dropout: 0.1,
+            vectors: None,
+            vector_scale: 1.0,
+            bag_dropout: 0.0,
         }
     }
 }
@@ -263,20 +277,26 @@ fn drop_features(feats: &[String], p: f32, rng: &mut Rng) -> Vec<String> {
 fn train_intent(
     examples: &[Example],
     feats: &[Vec<String>],
+    vectors: &[Vec<f32>],
     cfg: &TrainConfig,
     rng: &mut Rng,
 ) -> SparseNet {
     let mut net = SparseNet::new(cfg.buckets, cfg.intent_hidden, Intent::ALL.len(), rng);
+    if let Some(x) = vectors.first().filter(|x| !x.is_empty()) {
+        net = net.with_dense(x.len(), rng);
+    }
     let targets: Vec<usize> = examples.iter().map(|e| e.intent.index()).collect();
-    fit_examples(&mut net, feats, &targets, cfg, rng, "intent");
+    fit_examples(&mut net, feats, vectors, &targets, cfg, rng, "intent");
     net
 }
 
 /// SGD over whole examples, each with its features computed once and its target class: a
 /// shuffled pass per epoch, features dropped at random, the learning rate decaying linearly.
+/// `vectors`: each example's dense input (none: empty).
 fn fit_examples(
     net: &mut SparseNet,
     feats: &[Vec<String>],
+    vectors: &[Vec<f32>],
     targets: &[usize],
     cfg: &TrainConfig,
     rng: &mut Rng,
@@ -291,9 +311,14 @@ fn fit_examples(
         let mut loss = 0.0;
         for &i in &order {
             let f = drop_features(&feats[i], cfg.feature_dropout, rng);
-            let ids = net.ids(f.iter().map(String::as_str));
+            let x = vectors.get(i).map_or(&[][..], Vec::as_slice);
+            let hide_bag = !x.is_empty() && cfg.bag_dropout > 0.0 && rng.unit() < cfg.bag_dropout;
+            let ids = match hide_bag {
+                true => Vec::new(),
+                false => net.ids(f.iter().map(String::as_str)),
+            };
             let lr = cfg.lr * (1.0 - step / total).max(0.01);
-            loss += net.train_step(&ids, targets[i], lr, rng, &mut s);
+            loss += net.train_step_with(&ids, x, targets[i], lr, rng, &mut s);
             step += 1.0;
         }
         tracing::info!(
@@ -436,7 +461,7 @@ fn train_completer(examples: &[Example], cfg: &TrainConfig, member: usize) -> Sp
     }
     let feats: Vec<Vec<String>> = items.iter().map(|(t, _)| completion_features(t)).collect();
     let targets: Vec<usize> = items.iter().map(|&(_, target)| target).collect();
-    fit_examples(&mut net, &feats, &targets, cfg, &mut rng, "completer");
+    fit_examples(&mut net, &feats, &[], &targets, cfg, &mut rng, "completer");
     net
 }
 
@@ -592,8 +617,21 @@ pub fn train(
         .iter()
         .map(|e| intent_features(&e.tokens))
         .collect();
+    let (vectors, vector_settings) = match &cfg.vectors {
+        Some(path) => {
+            let (v, how) = vectors_for_training(path, out_dir, cfg.vector_scale)?;
+            (Some(v), Some(how))
+        }
+        None => (None, None),
+    };
+    let xs: Vec<Vec<f32>> = match &vectors {
+        Some(v) => (examples.iter())
+            .map(|e| utterance_vector(v, &e.tokens, cfg.vector_scale))
+            .collect(),
+        None => Vec::new(),
+    };
     let mut intent_nets: Vec<SparseNet> = (0..cfg.ensemble)
-        .map(|_| train_intent(&examples, &feats, cfg, &mut rng))
+        .map(|_| train_intent(&examples, &feats, &xs, cfg, &mut rng))
         .collect();
     // The splitter before the tagger: the tagger's features (and so its draws) change more
     // often, and the splitter should not move with them.
@@ -631,7 +669,9 @@ pub fn train(
             corpus_sha256: sha,
             features: FEATURES_VERSION,
             answers: one_word_answers(&examples),
+            vectors: vector_settings,
         },
+        vectors,
         intent_nets,
         taggers,
         splitters,
@@ -640,6 +680,39 @@ pub fn train(
     calibrate(&mut model, dev)?;
     model.save(out_dir)?;
     Ok(model)
+}
+
+/// The word vectors at `path`, copied into `out_dir` (the model's directory holds its table),
+/// and the settings that name them.
+fn vectors_for_training(
+    path: &Path,
+    out_dir: &Path,
+    scale: f32,
+) -> Result<(WordVectors, VectorSettings), IntentError> {
+    let err = |reason: String| IntentError::Data {
+        path: path.display().to_string(),
+        reason,
+    };
+    let bytes = std::fs::read(path).map_err(|e| err(e.to_string()))?;
+    let file = path
+        .file_name()
+        .and_then(|n| n.to_str())
+        .ok_or_else(|| err("not a file name".into()))?
+        .to_string();
+    std::fs::create_dir_all(out_dir).map_err(|e| err(e.to_string()))?;
+    let copy = out_dir.join(&file);
+    let same = matches!((path.canonicalize(), copy.canonicalize()), (Ok(a), Ok(b)) if a == b);
+    if !same {
+        std::fs::write(&copy, &bytes).map_err(|e| err(format!("{}: {e}", copy.display())))?;
+    }
+    let vectors = WordVectors::load(&copy).map_err(err)?;
+    let how = VectorSettings {
+        file,
+        sha256: format!("{:x}", Sha256::digest(&bytes)),
+        dims: vectors.dims(),
+        scale,
+    };
+    Ok((vectors, how))
 }
 
 /// Fits the temperature and the two acceptance bars of `model` on the labelled `dev` files
