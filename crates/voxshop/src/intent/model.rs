@@ -103,7 +103,7 @@ pub struct VectorSettings {
 }
 
 impl VectorSettings {
-    fn validate(&self) -> Result<(), String> {
+    pub(crate) fn validate(&self) -> Result<(), String> {
         let plain_name = !self.file.is_empty()
             && !self.file.contains(['/', '\\'])
             && self.file != ".."

@@ -617,6 +617,12 @@ pub fn train(
         .iter()
         .map(|e| intent_features(&e.tokens))
         .collect();
+    if !(0.0..1.0).contains(&cfg.bag_dropout) {
+        return Err(IntentError::Data {
+            path: "training settings".into(),
+            reason: format!("bag dropout {} is not in [0, 1)", cfg.bag_dropout),
+        });
+    }
     let (vectors, vector_settings) = match &cfg.vectors {
         Some(path) => {
             let (v, how) = vectors_for_training(path, out_dir, cfg.vector_scale)?;
@@ -683,7 +689,7 @@ pub fn train(
 }
 
 /// The word vectors at `path`, copied into `out_dir` (the model's directory holds its table),
-/// and the settings that name them.
+/// and the settings that name them, checked before training rather than at the first load.
 fn vectors_for_training(
     path: &Path,
     out_dir: &Path,
@@ -699,19 +705,20 @@ fn vectors_for_training(
         .and_then(|n| n.to_str())
         .ok_or_else(|| err("not a file name".into()))?
         .to_string();
-    std::fs::create_dir_all(out_dir).map_err(|e| err(e.to_string()))?;
-    let copy = out_dir.join(&file);
-    let same = matches!((path.canonicalize(), copy.canonicalize()), (Ok(a), Ok(b)) if a == b);
-    if !same {
-        std::fs::write(&copy, &bytes).map_err(|e| err(format!("{}: {e}", copy.display())))?;
-    }
-    let vectors = WordVectors::load(&copy).map_err(err)?;
+    let vectors = WordVectors::load(path).map_err(err)?;
     let how = VectorSettings {
         file,
         sha256: format!("{:x}", Sha256::digest(&bytes)),
         dims: vectors.dims(),
         scale,
     };
+    how.validate().map_err(err)?;
+    std::fs::create_dir_all(out_dir).map_err(|e| err(e.to_string()))?;
+    let copy = out_dir.join(&how.file);
+    let same = matches!((path.canonicalize(), copy.canonicalize()), (Ok(a), Ok(b)) if a == b);
+    if !same {
+        std::fs::write(&copy, &bytes).map_err(|e| err(format!("{}: {e}", copy.display())))?;
+    }
     Ok((vectors, how))
 }
 
