@@ -112,10 +112,7 @@ def mean(rows, key):
     return tuple(sum(v[i] for v in vals) / len(vals) for i in range(len(vals[0])))
 
 
-TRAIN_ARGS = []
-
-
-def train(name, seed, plan, corpus):
+def train(name, seed, plan, corpus, extra):
     out = ROOT / f"target/seed_study/{name}/{seed}"
     cmd = [str(BIN), "train-intent", "--corpus", str(corpus)]
     for f in plan["train"]["corpus"]:
@@ -125,7 +122,7 @@ def train(name, seed, plan, corpus):
     if plan["train"].get("vectors"):
         cmd += ["--vectors", str(ROOT / plan["train"]["vectors"]),
                 "--vector-scale", str(plan["train"].get("vector_scale", 1.0))]
-    cmd += ["--seed", str(seed), "--out", str(out), *TRAIN_ARGS]
+    cmd += ["--seed", str(seed), "--out", str(out), *extra]
     with open(f"{out}.log", "w") as log:
         subprocess.run(cmd, stdout=log, stderr=subprocess.STDOUT, check=True)
     return out
@@ -139,10 +136,10 @@ def main():
     ap.add_argument("--also", action="append", default=[], help="a trained model to score beside")
     ap.add_argument("--score", nargs="+", help="only score these trained models")
     ap.add_argument("--train-args", default="",
-                    help="more flags for voxshop train-intent, one string (they override)")
+                    help="more flags for voxshop train-intent, one string (none that "
+                         "data/training.toml already sets: train-intent takes each once)")
     ap.add_argument("gen", nargs="*", help="flags for scripts/gen_corpus.py (after --)")
     a = ap.parse_args()
-    TRAIN_ARGS[:] = a.train_args.split()
     columns = []  # (label, [rows])
     if a.score:
         columns += [(d, [score(pathlib.Path(d))]) for d in a.score]
@@ -158,7 +155,8 @@ def main():
                         "--per-intent", str(g["per_intent"]), "--several-items", str(g["several_items"]),
                         "--composed", str(g["composed"]), "--out", str(corpus), *a.gen], check=True)
         with ThreadPoolExecutor(a.jobs) as pool:
-            models = list(pool.map(lambda s: train(a.name, s, plan, corpus), a.seeds))
+            models = list(pool.map(lambda s: train(a.name, s, plan, corpus, a.train_args.split()),
+                                   a.seeds))
         rows = [score(m) for m in models]
         columns += [(f"{a.name} seed {s}", [r]) for s, r in zip(a.seeds, rows)]
         columns.append((f"{a.name} mean of {len(rows)}", rows))

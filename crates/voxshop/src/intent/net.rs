@@ -248,6 +248,15 @@ impl SparseNet {
         self.wd.len() / self.hidden.max(1)
     }
 
+    /// `x` if it is this net's dense input, else none (a net without one, or an `x` of
+    /// another length, reads the bag alone).
+    fn dense_input<'x>(&self, x: &'x [f32]) -> &'x [f32] {
+        match self.dense() {
+            n if n > 0 && x.len() == n => x,
+            _ => &[],
+        }
+    }
+
     /// Logits into `s.logits` (hidden activations kept in `s.h`).
     pub fn forward(&self, ids: &[u32], s: &mut Scratch) {
         self.forward_with(ids, &[], s)
@@ -272,9 +281,15 @@ impl SparseNet {
                 self.saved.add_row(id, &mut s.h, &mut s.rows);
             }
         }
+        let x = self.dense_input(x);
         for (j, (h, b)) in s.h.iter_mut().zip(&self.b1).enumerate() {
-            *h = *h * inv + b + dense_input(&self.wd, j, x);
-            *h = h.max(0.0);
+            let from_x = match x.len() {
+                0 => 0.0,
+                n => (self.wd[j * n..(j + 1) * n].iter().zip(x))
+                    .map(|(w, v)| w * v)
+                    .sum(),
+            };
+            *h = (*h * inv + b + from_x).max(0.0);
         }
         s.logits.clear();
         s.logits.extend(self.b2.iter().enumerate().map(|(o, b)| {
@@ -351,9 +366,9 @@ impl SparseNet {
                 *e -= lr * g * inv;
             }
         }
-        let dense = self.dense();
-        if dense > 0 && x.len() == dense {
-            for (w, g) in self.wd.chunks_exact_mut(dense).zip(&grad_h) {
+        let x = self.dense_input(x);
+        if !x.is_empty() {
+            for (w, g) in self.wd.chunks_exact_mut(x.len()).zip(&grad_h) {
                 for (w, v) in w.iter_mut().zip(x) {
                     *w -= lr * g * v;
                 }
@@ -361,16 +376,6 @@ impl SparseNet {
         }
         -probs[target].max(1e-12).ln()
     }
-}
-
-/// Hidden unit `j`'s share of the dense input `x` (0 without one, or for an `x` of another
-/// length).
-fn dense_input(wd: &[f32], j: usize, x: &[f32]) -> f32 {
-    if x.is_empty() || !wd.len().is_multiple_of(x.len()) {
-        return 0.0;
-    }
-    wd.get(j * x.len()..(j + 1) * x.len())
-        .map_or(0.0, |w| w.iter().zip(x).map(|(w, v)| w * v).sum())
 }
 
 /// Bag pooling: sum scaled by 1/sqrt(n), between a sum (long inputs blow up) and a mean

@@ -41,13 +41,11 @@ impl WordVectors {
         let file = std::fs::File::open(path).map_err(|e| e.to_string())?;
         // SAFETY: read only while loading; the file is replaced by renaming a new one over it.
         let map = unsafe { memmap2::Mmap::map(&file) }.map_err(|e| e.to_string())?;
-        let (_, meta) =
+        // The header alone: `read_metadata` also checks that the tensors fill the file.
+        let (header, meta) =
             safetensors::SafeTensors::read_metadata(&map[..]).map_err(|e| e.to_string())?;
-        let tensors = safetensors::SafeTensors::deserialize(&map[..]).map_err(|e| e.to_string())?;
-        let t = tensors
-            .tensor("vectors")
-            .map_err(|_| "tensor vectors missing".to_string())?;
-        let (pieces, dims) = match (t.dtype(), t.shape()) {
+        let t = meta.info("vectors").ok_or("tensor vectors missing")?;
+        let (pieces, dims) = match (t.dtype, t.shape.as_slice()) {
             (safetensors::Dtype::F16, &[p, d]) => (p, d),
             (dtype, shape) => {
                 return Err(format!(
@@ -70,7 +68,7 @@ impl WordVectors {
         if vocab.len() != pieces {
             return Err(format!("{} pieces in vocab for {pieces} rows", vocab.len()));
         }
-        let start = t.data().as_ptr() as usize - map.as_ptr() as usize;
+        let start = 8 + header + t.data_offsets.0;
         Ok(Self {
             tokenizer: wordpiece(&vocab)?,
             file: Arc::new(file),
