@@ -26,6 +26,10 @@ pub struct SetupArgs {
     /// Storage of the encoder's (and cross-attention key/value) matmul weights.
     #[arg(long, value_enum, default_value = "f16")]
     pub encoder_quant: QuantArg,
+    /// Convert the intent networks' sentence encoder (`[encoder]` in the manifest) instead of
+    /// a Whisper model.
+    #[arg(long)]
+    pub encoder: bool,
     /// Storage of the decoder's matmul weights.
     #[arg(long, value_enum, default_value = "q8_0")]
     pub decoder_quant: QuantArg,
@@ -35,6 +39,20 @@ pub fn run(args: SetupArgs, models_dir: PathBuf) -> Result<ExitCode> {
     let kind: ModelKind = args.model.into();
     let manifest = Manifest::load(&args.manifest)?;
     let cache = args.cache.unwrap_or_else(|| models_dir.join("cache"));
+    if args.encoder {
+        // `out` is relative to the repository, which holds the manifest's folder.
+        let root = args
+            .manifest
+            .parent()
+            .and_then(|models| models.parent())
+            .map(PathBuf::from)
+            .unwrap_or_default();
+        let out = voxshop::intent::encoder::prepare(&manifest, &cache, &root, args.force)
+            .map_err(anyhow::Error::msg)
+            .context("preparing the sentence encoder")?;
+        println!("sentence encoder ready: {}", out.display());
+        return Ok(ExitCode::SUCCESS);
+    }
     let bar = indicatif::ProgressBar::new(1).with_style(
         indicatif::ProgressStyle::with_template("{msg} [{bar:30}] {pos}/{len}")
             .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar())

@@ -16,9 +16,23 @@ fn models_root() -> PathBuf {
     }
 }
 
-/// The intent model's weights, which `scripts/setup` trains (they are not committed).
+/// The intent model's directory.
+pub fn intent_model_dir() -> PathBuf {
+    models_root().join("intent")
+}
+
+/// The intent model's weights, which `scripts/setup` trains (they are not committed), and
+/// the sentence encoder its networks read, which it converts.
 fn missing_intent_model() -> Option<String> {
-    let weights = models_root().join("intent/intent.safetensors");
+    let dir = intent_model_dir();
+    let weights = dir.join("intent.safetensors");
+    let encoder = dir.join("sentence_encoder.safetensors");
+    if !encoder.exists() {
+        return Some(format!(
+            "{} (`scripts/setup` converts it; `voxshop setup --encoder` alone does too)",
+            encoder.display()
+        ));
+    }
     (!weights.exists()).then(|| {
         format!(
             "{} (`scripts/setup` trains it; `scripts/train-intent` alone does too)",

@@ -2,6 +2,7 @@
 //! deterministic normal forms for slot values (DOMAIN.md).
 
 pub(crate) mod domain;
+pub mod encoder;
 pub mod eval;
 pub mod features;
 pub(crate) mod lang;

@@ -11,7 +11,7 @@ use super::net::{softmax, SavedRows, Scratch, SparseNet, MAX_HIDDEN};
 use super::normalize::{normalize_slot, parse_number, MAX_AMOUNT};
 use super::schema::{Intent, IntentResult, SlotKind, Slots};
 use super::text::{join, tokenize, tokenize_with_breaks, Break};
-use super::vectors::WordVectors;
+use super::vectors::DenseInput;
 use crate::stt::Lang;
 use candle_core::{DType, Device, Tensor};
 use std::collections::HashMap;
@@ -124,6 +124,9 @@ impl VectorSettings {
         Ok(())
     }
 }
+
+/// Dense inputs an utterance's scratch remembers (its whole, sentences and parts).
+const DENSE_MEMO: usize = 32;
 
 /// At most this many one-word answers in `intent.json`.
 const MAX_ANSWERS: usize = 10_000;
@@ -264,7 +267,7 @@ pub(crate) fn check_network_counts(ensemble: usize, labellers: usize) -> Result<
 pub struct IntentModel {
     pub settings: ModelSettings,
     /// The word vectors of `settings.vectors`, if the intent networks read them.
-    pub vectors: Option<WordVectors>,
+    pub vectors: Option<DenseInput>,
     /// `settings.ensemble` networks.
     pub intent_nets: Vec<SparseNet>,
     /// `settings.labellers` networks each, from here on.
@@ -297,10 +300,17 @@ fn mean_probs(nets: &[SparseNet], feats: &[String], s: &mut Scratch) -> Vec<f32>
 /// table's pieces are English (uncased WordPiece), so French is read through its n-grams
 /// alone (a zero vector), where the pieces of its words moved French answers the wrong way
 /// (README, "Word vectors").
-pub(crate) fn utterance_vector(vectors: &WordVectors, tokens: &[String], scale: f32) -> Vec<f32> {
-    match detect(tokens) {
-        Lang::Fr => vec![0.0; vectors.dims()],
-        _ => vectors.sentence(tokens, scale),
+pub(crate) fn utterance_vector(vectors: &DenseInput, tokens: &[String], scale: f32) -> Vec<f32> {
+    match vectors {
+        DenseInput::Sentences(encoder) => {
+            let mut v = encoder.embed(&tokens.join(" "));
+            v.iter_mut().for_each(|x| *x *= scale);
+            v
+        }
+        DenseInput::Words(words) => match detect(tokens) {
+            Lang::Fr => vec![0.0; words.dims()],
+            _ => words.sentence(tokens, scale),
+        },
     }
 }
 
@@ -359,7 +369,18 @@ impl IntentModel {
         // All members hash into the same `settings.buckets`: one set of ids serves them all.
         let feats = intent_features(tokens);
         let ids = first.ids(feats.iter().map(String::as_str));
-        let x = self.sentence_vector(tokens);
+        let x = match s.dense.iter().find(|(words, _)| words.as_slice() == tokens) {
+            Some((_, x)) => x.clone(),
+            None => {
+                let x: std::sync::Arc<[f32]> = self.sentence_vector(tokens).into();
+                // A scratch that serves many utterances (calibration) keeps a few.
+                if s.dense.len() >= DENSE_MEMO {
+                    s.dense.clear();
+                }
+                s.dense.push((tokens.to_vec(), x.clone()));
+                x
+            }
+        };
         self.intent_nets
             .iter()
             .map(|net| {
@@ -646,7 +667,7 @@ impl IntentModel {
             .map_err(|e| err(format!("intent.safetensors: {e}")))?;
         let vectors = match &settings.vectors {
             Some(how) => {
-                let v = WordVectors::load(&dir.join(&how.file)).map_err(|e| {
+                let v = DenseInput::load(&dir.join(&how.file)).map_err(|e| {
                     err(format!(
                         "{}: {e}; `scripts/distill_vectors.py --out {}` makes the table the \
                          networks were trained with",

@@ -205,6 +205,10 @@ pub struct Scratch {
     /// again each time, they were most of a long utterance's time (README, "Speed"). Dropped
     /// with the scratch, so the process still holds no rows between utterances.
     rows: RowCache,
+    /// The dense inputs this utterance's readings computed, by their words: the whole, its
+    /// sentences and its parts read the same words more than once, and the sentence encoder
+    /// is most of the intent step's time.
+    pub dense: Vec<(Vec<String>, std::sync::Arc<[f32]>)>,
 }
 
 impl SparseNet {

