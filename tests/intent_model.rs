@@ -377,7 +377,7 @@ fn telephone_prompts_are_no_shopping_commands() {
         return;
     }
     let m = model();
-    for (lang, most, most_spends) in [("en", 0.03, 0.015), ("fr", 0.05, 0.03)] {
+    for (lang, most, most_spends) in [("en", 0.02, 0.01), ("fr", 0.02, 0.01)] {
         let prompts = common::asterisk_prompts(lang, 1, 1);
         let (taken, spends) = taken_for_commands(&m, prompts.iter().map(|(_, t)| t.as_str()));
         let n = prompts.len() as f64;
@@ -407,7 +407,10 @@ fn overheard_speech_is_no_shopping_command() {
         return;
     }
     let m = model();
-    for (lang, most, most_spends) in [("en", 11, 2), ("fr", 6, 1)] {
+    // French: 8 and 3 since the sentence encoder (recipes read aloud and a shop's
+    // announcements read as shopping); phone prompts 15 -> 1 taken (README, "The sentence
+    // encoder in the product").
+    for (lang, most, most_spends) in [("en", 11, 2), ("fr", 8, 3)] {
         let lines =
             read_labelled(&root().join(format!("tests/data/overheard_{lang}.jsonl"))).unwrap();
         let (taken, spends) = taken_for_commands(&m, lines.iter().map(|l| l.text.as_str()));
@@ -517,6 +520,13 @@ fn calibration_alone_refits_the_committed_bars() {
     for f in ["intent.safetensors", "intent.json"] {
         std::fs::copy(root().join("models/intent").join(f), dir.join(f)).unwrap();
     }
+    // The networks' sentence encoder (59 MB), linked rather than copied.
+    let encoder = "sentence_encoder.safetensors";
+    std::os::unix::fs::symlink(
+        root().join("models/intent").join(encoder),
+        dir.join(encoder),
+    )
+    .unwrap();
     let dev: Vec<PathBuf> = plan.train.dev.iter().map(|f| root().join(f)).collect();
     let dev: Vec<&Path> = dev.iter().map(PathBuf::as_path).collect();
     let mut m = IntentModel::load(&dir).unwrap();

@@ -51,15 +51,17 @@ pub struct TrainArgs {
     pub lr: f32,
     #[arg(long, default_value_t = TrainConfig::default().feature_dropout)]
     pub dropout: f32,
-    /// Word vectors for the intent networks to read beside their n-grams
-    /// (models/intent/word_vectors.safetensors; scripts/distill_vectors.py makes it).
+    /// What the intent networks read beside their n-grams: the sentence encoder
+    /// (models/intent/sentence_encoder.safetensors; `voxshop setup --encoder` makes it, and
+    /// data/training.toml names it) or a word-vector table (scripts/distill_vectors.py).
     #[arg(long, value_name = "FILE")]
     pub vectors: Option<PathBuf>,
-    /// The length of the utterance's word vector as the intent networks read it.
+    /// The length of the utterance's dense input (embedding or mean word vector) as the intent
+    /// networks read it.
     #[arg(long, default_value_t = TrainConfig::default().vector_scale)]
     pub vector_scale: f32,
     /// Probability of hiding an example's n-grams from the intent networks (only with
-    /// --vectors), so that they learn to answer from the word vector alone.
+    /// --vectors), so that they learn to answer from the dense input alone.
     #[arg(long, default_value_t = TrainConfig::default().bag_dropout)]
     pub bag_dropout: f32,
 }

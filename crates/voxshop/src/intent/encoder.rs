@@ -17,17 +17,17 @@ use std::path::Path;
 
 use safetensors::tensor::TensorView;
 use safetensors::Dtype;
-use tokenizers::models::unigram::Unigram;
-use tokenizers::normalizers::{Precompiled, Replace, Sequence, Strip};
-use tokenizers::pre_tokenizers::metaspace::{Metaspace, PrependScheme};
-use tokenizers::Tokenizer;
+use tokenizers::normalizers::Precompiled;
+use tokenizers::Normalizer;
 
 /// What `convert_wheel` writes, checked at load: a file of another layout is refused.
-pub const FORMAT: &str = "voxshop-use-m3 1";
+pub const FORMAT: &str = "voxshop-use-m3 2";
 const EMB: usize = 512;
 const CNN: usize = 256;
 const FEAT: usize = EMB + 3 * CNN;
 const OUT: usize = 512;
+/// Values of an embedding.
+pub const DIMS: usize = OUT;
 const HEAD: usize = 320;
 /// The three convolutions: (width in pieces, pieces to the left of the one it is at).
 const ORDERS: [(usize, usize); 3] = [(2, 0), (3, 1), (5, 2)];
@@ -78,7 +78,7 @@ const DENSE_TAIL: [(&str, &[usize]); 3] = [
 /// The encoder: its tokenizer, the 8-bit piece table (mapped; a command reads a few dozen
 /// rows) and the dense layers (resident).
 pub struct SentenceEncoder {
-    tokenizer: Tokenizer,
+    splitter: PieceSplitter,
     map: memmap2::Mmap,
     table_at: usize,
     rows: usize,
@@ -109,14 +109,19 @@ impl SentenceEncoder {
         if metadata.get("format").map(String::as_str) != Some(FORMAT) {
             return Err(format!("not a sentence encoder of format {FORMAT:?}"));
         }
-        let eps: f32 = metadata
-            .get("eps")
-            .and_then(|e| e.parse().ok())
-            .filter(|e: &f32| e.is_finite() && *e > 0.0 && *e < 1.0)
-            .ok_or("metadata eps missing or not in (0, 1)")?;
-        let pieces: Vec<&str> = metadata
-            .get("pieces")
-            .ok_or("metadata pieces missing")?
+        // Everything but the table is read with `pread` rather than through the mapping:
+        // pages read through it would stay in the process's memory beside the copies.
+        let read = |name: &str| -> Result<(safetensors::tensor::TensorView, Vec<u8>), String> {
+            let t = st.tensor(name).map_err(|e| format!("{name}: {e}"))?;
+            let mut bytes = vec![0u8; t.data().len()];
+            let at = t.data().as_ptr() as usize - map.as_ptr() as usize;
+            super::net::read_at(&file, &mut bytes, at as u64)
+                .map_err(|e| format!("{name}: {e}"))?;
+            Ok((t, bytes))
+        };
+        let pieces_text = read("pieces")?.1;
+        let pieces: Vec<&str> = std::str::from_utf8(&pieces_text)
+            .map_err(|e| format!("pieces: {e}"))?
             .split('\n')
             .collect();
         let rows = pieces.len();
@@ -133,7 +138,7 @@ impl SentenceEncoder {
         }
         let table_at = table.data().as_ptr() as usize - map.as_ptr() as usize;
         let f32s = |name: &str, shape: &[usize]| -> Result<Vec<f32>, String> {
-            let t = st.tensor(name).map_err(|e| format!("{name}: {e}"))?;
+            let (t, bytes) = read(name)?;
             if t.dtype() != Dtype::F32 || t.shape() != shape {
                 return Err(format!(
                     "{name} is {:?} {:?}, not F32 {shape:?}",
@@ -141,22 +146,24 @@ impl SentenceEncoder {
                     t.shape()
                 ));
             }
-            Ok(t.data()
+            Ok(bytes
                 .chunks_exact(4)
                 .map(|b| f32::from_le_bytes([b[0], b[1], b[2], b[3]]))
                 .collect())
         };
+        let eps = f32s("eps", &[1])?[0];
+        if !(eps.is_finite() && eps > 0.0 && eps < 1.0) {
+            return Err(format!("eps {eps} is not in (0, 1)"));
+        }
         let mut dense = std::collections::HashMap::new();
         for (name, shape) in DENSE.iter().chain(DENSE_TAIL.iter()) {
             dense.insert(*name, f32s(name, shape)?);
         }
         let scores = f32s("piece_scores", &[rows])?;
-        let charsmap = st
-            .tensor("charsmap")
-            .map_err(|e| format!("charsmap: {e}"))?;
-        let tokenizer = unigram(&pieces, &scores, charsmap.data())?;
+        let charsmap = read("charsmap")?.1;
+        let splitter = PieceSplitter::new(&pieces, &scores, &charsmap)?;
         Ok(Self {
-            tokenizer,
+            splitter,
             row_scale: f32s("row_scale", &[rows])?,
             row_lo: f32s("row_lo", &[rows])?,
             map,
@@ -166,7 +173,93 @@ impl SentenceEncoder {
             eps,
         })
     }
+}
 
+/// The encoder, loaded on a thread of its own: building its tokeniser (85 k pieces) and
+/// reading its layers is most of the intent model's load, and a one-shot `transcribe` has its
+/// speech to decode before it needs it. The file's kind and format are checked before the
+/// thread starts; a file that fails later leaves the networks the bag alone (a warning says
+/// what to run).
+pub struct LazyEncoder {
+    loading: std::sync::Mutex<Option<std::thread::JoinHandle<Result<SentenceEncoder, String>>>>,
+    ready: std::sync::OnceLock<Option<SentenceEncoder>>,
+    path: std::path::PathBuf,
+}
+
+impl std::fmt::Debug for LazyEncoder {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "LazyEncoder({})", self.path.display())
+    }
+}
+
+impl LazyEncoder {
+    pub fn start(path: &Path) -> Result<Self, String> {
+        check_format(path)?;
+        let owned = path.to_path_buf();
+        let handle = std::thread::Builder::new()
+            .name("sentence-encoder-load".into())
+            .spawn(move || SentenceEncoder::load(&owned))
+            .map_err(|e| e.to_string())?;
+        Ok(Self {
+            loading: std::sync::Mutex::new(Some(handle)),
+            ready: std::sync::OnceLock::new(),
+            path: path.to_path_buf(),
+        })
+    }
+
+    /// The encoder, once loaded (waits for the thread the first time).
+    pub fn get(&self) -> Option<&SentenceEncoder> {
+        self.ready
+            .get_or_init(|| {
+                let handle = self.loading.lock().ok()?.take()?;
+                match handle.join() {
+                    Ok(Ok(encoder)) => Some(encoder),
+                    Ok(Err(e)) => {
+                        tracing::warn!(
+                            "{}: {e}; intents are judged without the sentence encoder until \
+                             `voxshop setup --encoder --force` makes it again",
+                            self.path.display()
+                        );
+                        None
+                    }
+                    Err(_) => None,
+                }
+            })
+            .as_ref()
+    }
+}
+
+impl Drop for LazyEncoder {
+    /// A recogniser dropped while its encoder still loads waits for that thread (under a
+    /// tenth of a second) rather than leave it running behind the next one.
+    fn drop(&mut self) {
+        if let Some(handle) = self.loading.get_mut().ok().and_then(Option::take) {
+            let _ = handle.join();
+        }
+    }
+}
+
+/// The header of `path` names this format (read without the tensors).
+fn check_format(path: &Path) -> Result<(), String> {
+    match file_format(path)? {
+        Some(f) if f == FORMAT => Ok(()),
+        _ => Err(format!("not a sentence encoder of format {FORMAT:?}")),
+    }
+}
+
+/// The `format` a safetensors file's header names, if any (word-vector tables name none).
+pub fn file_format(path: &Path) -> Result<Option<String>, String> {
+    let file = std::fs::File::open(path).map_err(|e| e.to_string())?;
+    // SAFETY: read only while reading the header.
+    let map = unsafe { memmap2::Mmap::map(&file) }.map_err(|e| e.to_string())?;
+    let (_, meta) = safetensors::SafeTensors::read_metadata(&map[..]).map_err(|e| e.to_string())?;
+    Ok(meta
+        .metadata()
+        .as_ref()
+        .and_then(|m| m.get("format").cloned()))
+}
+
+impl SentenceEncoder {
     /// Output values per sentence.
     pub fn dims(&self) -> usize {
         OUT
@@ -175,9 +268,7 @@ impl SentenceEncoder {
     /// The pieces of `text` as the encoder reads them: `<s>`, the pieces, `</s>`.
     pub fn pieces(&self, text: &str) -> Vec<u32> {
         let mut ids = vec![BOS];
-        if let Ok(enc) = self.tokenizer.encode(text, false) {
-            ids.extend(enc.get_ids().iter().take(MAX_PIECES));
-        }
+        ids.extend(self.splitter.split(text).into_iter().take(MAX_PIECES));
         if ids.len() == 1 {
             ids.push(UNK);
         }
@@ -269,39 +360,123 @@ impl SentenceEncoder {
     }
 }
 
-/// `rows` x `k` times `k` x `m`, accumulated over `k` in order (the inner loop runs along
-/// the output row, so it vectorises without reordering any sum). With AVX2 the same loop runs
-/// eight lanes wide: the same multiplies and adds in the same order (no FMA is enabled), so
-/// the same bits as on a CPU without it.
+/// `rows` x `k` times `k` x `m`, accumulated over `k` in order. Hand-written rather than
+/// candle's GEMM, whose kernels change the order of the sums with the CPU: here each sum is
+/// added to in the order of `k` on every CPU, so AVX-512, AVX2 and plain x86-64 give the same
+/// bits (no FMA is enabled; `the_wide_product_gives_the_plain_products_bits`).
 fn matmul(x: &[f32], rows: usize, w: &[f32], k: usize, m: usize) -> Vec<f32> {
     let mut out = vec![0f32; rows * m];
     #[cfg(target_arch = "x86_64")]
-    if std::arch::is_x86_feature_detected!("avx2") {
-        // SAFETY: the CPU has AVX2, checked on the line above.
-        unsafe { accumulate_avx2(x, rows, w, k, m, &mut out) };
-        return out;
+    {
+        if std::arch::is_x86_feature_detected!("avx512f") {
+            // SAFETY: the CPU has AVX-512F, checked on the line above.
+            unsafe { accumulate_avx512(x, rows, w, k, m, &mut out) };
+            return out;
+        }
+        if std::arch::is_x86_feature_detected!("avx2") {
+            // SAFETY: the CPU has AVX2, checked on the line above.
+            unsafe { accumulate_avx2(x, rows, w, k, m, &mut out) };
+            return out;
+        }
     }
-    accumulate(x, rows, w, k, m, &mut out);
+    accumulate::<16>(x, rows, w, k, m, &mut out);
     out
+}
+
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx512f")]
+unsafe fn accumulate_avx512(
+    x: &[f32],
+    rows: usize,
+    w: &[f32],
+    k: usize,
+    m: usize,
+    out: &mut [f32],
+) {
+    accumulate::<32>(x, rows, w, k, m, out)
 }
 
 #[cfg(target_arch = "x86_64")]
 #[target_feature(enable = "avx2")]
 unsafe fn accumulate_avx2(x: &[f32], rows: usize, w: &[f32], k: usize, m: usize, out: &mut [f32]) {
-    accumulate(x, rows, w, k, m, out)
+    accumulate::<16>(x, rows, w, k, m, out)
 }
 
+/// Rows one block reads at once: each weight is loaded once per block of rows, and its sums
+/// (rows x `L` lanes, eight registers' worth: enough independent additions to keep the
+/// adders busy) stay in registers over the whole of `k`. A row alone takes four times the
+/// lanes, for as many independent sums.
+const ROWS: usize = 4;
+
 #[inline(always)]
-fn accumulate(x: &[f32], rows: usize, w: &[f32], k: usize, m: usize, out: &mut [f32]) {
-    for (i, wrow) in w.chunks_exact(m).enumerate().take(k) {
-        for r in 0..rows {
-            let a = x[r * k + i];
-            if a == 0.0 {
-                continue;
+fn accumulate<const L: usize>(
+    x: &[f32],
+    rows: usize,
+    w: &[f32],
+    k: usize,
+    m: usize,
+    out: &mut [f32],
+) {
+    let mut r0 = 0;
+    while r0 + ROWS <= rows {
+        let rows_out = &mut out[r0 * m..(r0 + ROWS) * m];
+        block::<ROWS, L>(&x[r0 * k..(r0 + ROWS) * k], w, k, m, rows_out);
+        r0 += ROWS;
+    }
+    for r in r0..rows {
+        match L {
+            16 => block::<1, 64>(
+                &x[r * k..(r + 1) * k],
+                w,
+                k,
+                m,
+                &mut out[r * m..(r + 1) * m],
+            ),
+            _ => block::<1, 128>(
+                &x[r * k..(r + 1) * k],
+                w,
+                k,
+                m,
+                &mut out[r * m..(r + 1) * m],
+            ),
+        }
+    }
+}
+
+/// `R` rows of `x` times `w`, `L` outputs at a time (a tail narrower than `L`, one output at
+/// a time).
+#[inline(always)]
+fn block<const R: usize, const L: usize>(
+    x: &[f32],
+    w: &[f32],
+    k: usize,
+    m: usize,
+    out: &mut [f32],
+) {
+    let mut j0 = 0;
+    while j0 + L <= m {
+        let mut acc = [[0f32; L]; R];
+        for i in 0..k {
+            let wv: &[f32; L] = w[i * m + j0..i * m + j0 + L].try_into().expect("L values");
+            for (r, acc) in acc.iter_mut().enumerate() {
+                let a = x[r * k + i];
+                for (o, &wl) in acc.iter_mut().zip(wv) {
+                    *o += a * wl;
+                }
             }
-            for (o, &wv) in out[r * m..(r + 1) * m].iter_mut().zip(wrow) {
-                *o += a * wv;
+        }
+        for (r, acc) in acc.iter().enumerate() {
+            out[r * m + j0..r * m + j0 + L].copy_from_slice(acc);
+        }
+        j0 += L;
+    }
+    for j in j0..m {
+        for r in 0..R {
+            let mut o = 0f32;
+            for i in 0..k {
+                o += x[r * k + i] * w[i * m + j];
             }
+            out[r * m + j] = o;
         }
     }
 }
@@ -362,36 +537,95 @@ fn residual_conv(x: &[f32], n: usize, width: usize, left: usize, w: &[f32], b: &
     add(h, x)
 }
 
-/// SentencePiece's unigram segmentation as the `tokenizers` crate implements it: the
-/// model's own normaliser (its precompiled NFKC map), spaces to U+2581 with one in front,
-/// the most probable split of each word into pieces.
-fn unigram(pieces: &[&str], scores: &[f32], charsmap: &[u8]) -> Result<Tokenizer, String> {
-    let vocab = pieces
-        .iter()
-        .zip(scores)
-        .map(|(p, &s)| (p.to_string(), s as f64))
-        .collect();
-    let model = Unigram::from(vocab, Some(UNK as usize), false).map_err(|e| e.to_string())?;
-    let precompiled = Precompiled::from(charsmap).map_err(|e| format!("charsmap: {e}"))?;
-    let spaces = Replace::new(
-        tokenizers::normalizers::replace::ReplacePattern::Regex(" {2,}".into()),
-        " ",
-    )
-    .map_err(|e| e.to_string())?;
-    let mut tokenizer = Tokenizer::new(model);
-    tokenizer
-        .with_normalizer(Some(Sequence::new(vec![
-            precompiled.into(),
-            spaces.into(),
-            Strip::new(true, true).into(),
-        ])))
-        .map_err(|e| e.to_string())?;
-    tokenizer.with_pre_tokenizer(Some(Metaspace::new(
-        '\u{2581}',
-        PrependScheme::Always,
-        true,
-    )));
-    Ok(tokenizer)
+/// SentencePiece's unigram segmentation, written out rather than built as a `tokenizers`
+/// Unigram model, whose trie of 85 k pieces (a hash map per node) took 85 MB and most of the
+/// encoder's load: the model's own normaliser (its precompiled NFKC map, from `tokenizers`),
+/// runs of spaces as one U+2581 with one in front, then the most probable split into pieces
+/// (Viterbi over characters, ties to the earliest start as SentencePiece breaks them), a
+/// character no piece holds read as the unknown piece.
+struct PieceSplitter {
+    ids: ahash::AHashMap<Box<str>, u32>,
+    scores: Vec<f32>,
+    longest: usize,
+    unknown_score: f64,
+    normaliser: Precompiled,
+}
+
+impl PieceSplitter {
+    fn new(pieces: &[&str], scores: &[f32], charsmap: &[u8]) -> Result<Self, String> {
+        let ids = pieces
+            .iter()
+            .enumerate()
+            .map(|(id, p)| (Box::from(*p), id as u32))
+            .collect::<ahash::AHashMap<_, _>>();
+        if ids.len() != pieces.len() {
+            return Err("pieces repeat".into());
+        }
+        let lowest = scores.iter().copied().fold(f32::INFINITY, f32::min);
+        Ok(Self {
+            ids,
+            scores: scores.to_vec(),
+            longest: pieces.iter().map(|p| p.chars().count()).max().unwrap_or(1),
+            unknown_score: lowest as f64 - 10.0,
+            normaliser: Precompiled::from(charsmap).map_err(|e| format!("charsmap: {e}"))?,
+        })
+    }
+
+    fn split(&self, text: &str) -> Vec<u32> {
+        let mut normalised = tokenizers::NormalizedString::from(text);
+        if self.normaliser.normalize(&mut normalised).is_err() {
+            return Vec::new();
+        }
+        let words: Vec<&str> = normalised
+            .get()
+            .split(' ')
+            .filter(|w| !w.is_empty())
+            .collect();
+        if words.is_empty() {
+            return Vec::new();
+        }
+        let marked: String = words
+            .iter()
+            .flat_map(|w| std::iter::once("\u{2581}").chain([*w]))
+            .collect();
+        // Byte offset of each character, and the end.
+        let at: Vec<usize> = marked
+            .char_indices()
+            .map(|(i, _)| i)
+            .chain([marked.len()])
+            .collect();
+        let n = at.len() - 1;
+        let mut best = vec![f64::NEG_INFINITY; n + 1];
+        let mut from = vec![(0usize, UNK); n + 1];
+        best[0] = 0.0;
+        for i in 0..n {
+            let mut single = false;
+            for j in i + 1..=(i + self.longest).min(n) {
+                let Some(&id) = self.ids.get(&marked[at[i]..at[j]]) else {
+                    continue;
+                };
+                let score = best[i] + self.scores[id as usize] as f64;
+                if score > best[j] {
+                    best[j] = score;
+                    from[j] = (i, id);
+                }
+                single |= j == i + 1;
+            }
+            if !single && best[i] + self.unknown_score > best[i + 1] {
+                best[i + 1] = best[i] + self.unknown_score;
+                from[i + 1] = (i, UNK);
+            }
+        }
+        let mut ids = Vec::new();
+        let mut j = n;
+        while j > 0 {
+            let (i, id) = from[j];
+            ids.push(id);
+            j = i;
+        }
+        ids.reverse();
+        ids
+    }
 }
 
 /// Pieces of these scripts are kept: Latin (ASCII, Latin-1, Extended A/B and Additional),
@@ -525,7 +759,7 @@ pub fn convert_wheel(wheel: &Path, out: &Path) -> Result<(), String> {
         let a = take(&src, shape)?;
         dense.push((name.to_string(), shape.to_vec(), cat(vec![a], 1)?));
     }
-    let eps = take("eps", &[])?.f32s()?[0];
+    let eps = take("eps", &[])?.f32s()?[0].to_le_bytes();
     let charsmap_len = [charsmap.len()];
     let mut views: Vec<(String, TensorView)> = vec![
         (
@@ -556,11 +790,16 @@ pub fn convert_wheel(wheel: &Path, out: &Path) -> Result<(), String> {
     if kept_pieces.iter().any(|p| p.contains('\n')) {
         return Err("a piece holds a line break".into());
     }
-    let metadata = std::collections::HashMap::from([
-        ("format".to_string(), FORMAT.to_string()),
-        ("eps".to_string(), format!("{eps:e}")),
-        ("pieces".to_string(), kept_pieces.join("\n")),
-    ]);
+    // The pieces as a tensor, not metadata: the metadata is a hash map, written in no fixed
+    // order, and the file must be the same bytes on every machine (the intent model records
+    // its SHA-256).
+    let pieces_text = kept_pieces.join("\n").into_bytes();
+    views.push((
+        "pieces".into(),
+        view(Dtype::U8, vec![pieces_text.len()], &pieces_text)?,
+    ));
+    views.push(("eps".into(), view(Dtype::F32, vec![1], &eps)?));
+    let metadata = std::collections::HashMap::from([("format".to_string(), FORMAT.to_string())]);
     let tmp = out.with_extension("safetensors.tmp");
     if let Some(dir) = out.parent() {
         std::fs::create_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
@@ -876,18 +1115,30 @@ mod tests {
     #[test]
     fn the_wide_product_gives_the_plain_products_bits() {
         let mut rng = super::super::net::Rng::new(5);
-        let (rows, k, m) = (7, 96, 40);
+        let (rows, k, m) = (7, 96, 200);
         let x: Vec<f32> = (0..rows * k).map(|_| rng.unit() * 2.0 - 1.0).collect();
         let w: Vec<f32> = (0..k * m).map(|_| rng.unit() * 2.0 - 1.0).collect();
         let mut plain = vec![0f32; rows * m];
-        accumulate(&x, rows, &w, k, m, &mut plain);
-        let wide = matmul(&x, rows, &w, k, m);
-        assert!(plain
-            .iter()
-            .zip(&wide)
-            .all(|(a, b)| a.to_bits() == b.to_bits()));
-        let naive: f32 = (0..k).map(|i| x[i] * w[i * m]).sum();
-        assert!((naive - plain[0]).abs() < 1e-4);
+        for r in 0..rows {
+            for j in 0..m {
+                plain[r * m + j] = (0..k).fold(0f32, |o, i| o + x[r * k + i] * w[i * m + j]);
+            }
+        }
+        let same = |got: &[f32]| {
+            plain
+                .iter()
+                .zip(got)
+                .all(|(a, b)| a.to_bits() == b.to_bits())
+        };
+        assert!(same(&matmul(&x, rows, &w, k, m)), "the CPU's own path");
+        for lanes in [16, 32] {
+            let mut got = vec![0f32; rows * m];
+            match lanes {
+                16 => accumulate::<16>(&x, rows, &w, k, m, &mut got),
+                _ => accumulate::<32>(&x, rows, &w, k, m, &mut got),
+            }
+            assert!(same(&got), "{lanes} lanes");
+        }
     }
 
     #[test]

@@ -296,17 +296,21 @@ fn mean_probs(nets: &[SparseNet], feats: &[String], s: &mut Scratch) -> Vec<f32>
     mean
 }
 
-/// What an intent network reads of `tokens` from the word vectors, in training and after: the
-/// table's pieces are English (uncased WordPiece), so French is read through its n-grams
-/// alone (a zero vector), where the pieces of its words moved French answers the wrong way
-/// (README, "Word vectors").
+/// What an intent network reads of `tokens` beside its n-grams, in training and after: the
+/// sentence encoder's embedding of their text (both languages; zeros if it could not be
+/// loaded), or the word vectors' mean, whose pieces are English (uncased WordPiece), so
+/// French is read through its n-grams alone (a zero vector), where the pieces of its words
+/// moved French answers the wrong way (README, "Word vectors").
 pub(crate) fn utterance_vector(vectors: &DenseInput, tokens: &[String], scale: f32) -> Vec<f32> {
     match vectors {
-        DenseInput::Sentences(encoder) => {
-            let mut v = encoder.embed(&tokens.join(" "));
-            v.iter_mut().for_each(|x| *x *= scale);
-            v
-        }
+        DenseInput::Sentences(encoder) => match encoder.get() {
+            Some(encoder) => {
+                let mut v = encoder.embed(&tokens.join(" "));
+                v.iter_mut().for_each(|x| *x *= scale);
+                v
+            }
+            None => vec![0.0; vectors.dims()],
+        },
         DenseInput::Words(words) => match detect(tokens) {
             Lang::Fr => vec![0.0; words.dims()],
             _ => words.sentence(tokens, scale),
@@ -669,8 +673,9 @@ impl IntentModel {
             Some(how) => {
                 let v = DenseInput::load(&dir.join(&how.file)).map_err(|e| {
                     err(format!(
-                        "{}: {e}; `scripts/distill_vectors.py --out {}` makes the table the \
-                         networks were trained with",
+                        "{}: {e}; `voxshop setup --encoder` makes the sentence encoder the \
+                         networks read (`scripts/distill_vectors.py --out {}` a word-vector \
+                         table)",
                         how.file,
                         dir.join(&how.file).display()
                     ))

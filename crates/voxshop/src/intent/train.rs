@@ -713,6 +713,12 @@ fn vectors_for_training(
         .ok_or_else(|| err("not a file name".into()))?
         .to_string();
     let vectors = DenseInput::load(path).map_err(err)?;
+    // Training waits for the encoder: one that fails to load must stop it, not give zeros.
+    if let DenseInput::Sentences(encoder) = &vectors {
+        encoder
+            .get()
+            .ok_or_else(|| err("the sentence encoder could not be loaded".into()))?;
+    }
     let how = VectorSettings {
         file,
         sha256: format!("{:x}", Sha256::digest(&bytes)),

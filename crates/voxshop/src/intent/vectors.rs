@@ -118,33 +118,26 @@ impl WordVectors {
 /// sentence encoder (told apart by the file's `format`).
 #[derive(Debug)]
 pub enum DenseInput {
-    Words(WordVectors),
-    Sentences(super::encoder::SentenceEncoder),
+    Words(Box<WordVectors>),
+    Sentences(Box<super::encoder::LazyEncoder>),
 }
 
 impl DenseInput {
+    /// The encoder for a file that names a format (what `voxshop setup --encoder` writes),
+    /// else a word-vector table.
     pub fn load(path: &Path) -> Result<Self, String> {
-        let file = std::fs::File::open(path).map_err(|e| e.to_string())?;
-        // SAFETY: read only while loading the header.
-        let map = unsafe { memmap2::Mmap::map(&file) }.map_err(|e| e.to_string())?;
-        let (_, meta) =
-            safetensors::SafeTensors::read_metadata(&map[..]).map_err(|e| e.to_string())?;
-        let format = meta
-            .metadata()
-            .as_ref()
-            .and_then(|m| m.get("format").cloned());
-        match format {
-            Some(f) if f == super::encoder::FORMAT => {
-                super::encoder::SentenceEncoder::load(path).map(Self::Sentences)
+        match super::encoder::file_format(path)? {
+            Some(_) => {
+                super::encoder::LazyEncoder::start(path).map(|e| Self::Sentences(Box::new(e)))
             }
-            _ => WordVectors::load(path).map(Self::Words),
+            None => WordVectors::load(path).map(|w| Self::Words(Box::new(w))),
         }
     }
 
     pub fn dims(&self) -> usize {
         match self {
             Self::Words(w) => w.dims(),
-            Self::Sentences(e) => e.dims(),
+            Self::Sentences(_) => super::encoder::DIMS,
         }
     }
 }
