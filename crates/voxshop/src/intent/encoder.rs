@@ -302,23 +302,12 @@ impl SentenceEncoder {
                 .chunks_exact(3 * CNN)
                 .flat_map(|r| r[k * CNN..(k + 1) * CNN].iter().copied())
                 .collect();
-            let suffix = [2, 3, 5][k];
-            let h = residual_conv(
-                &xs,
-                n,
-                width,
-                left,
-                w(&format!("w1_{suffix}")),
-                w(&format!("b1_{suffix}")),
-            );
-            let c = residual_conv(
-                &h,
-                n,
-                width,
-                left,
-                w(&format!("w2_{suffix}")),
-                w(&format!("b2_{suffix}")),
-            );
+            // Two convolutions, each with its residual; their weights are named by the width.
+            let mut c = xs;
+            for layer in 1..=2 {
+                let (wk, bk) = (format!("w{layer}_{width}"), format!("b{layer}_{width}"));
+                c = residual_conv(&c, n, width, left, w(&wk), w(&bk));
+            }
             for (t, row) in feats.chunks_exact_mut(FEAT).enumerate() {
                 row[EMB + k * CNN..EMB + (k + 1) * CNN].copy_from_slice(&c[t * CNN..(t + 1) * CNN]);
             }
@@ -424,21 +413,10 @@ fn accumulate<const L: usize>(
         r0 += ROWS;
     }
     for r in r0..rows {
+        let (row, row_out) = (&x[r * k..(r + 1) * k], &mut out[r * m..(r + 1) * m]);
         match L {
-            16 => block::<1, 64>(
-                &x[r * k..(r + 1) * k],
-                w,
-                k,
-                m,
-                &mut out[r * m..(r + 1) * m],
-            ),
-            _ => block::<1, 128>(
-                &x[r * k..(r + 1) * k],
-                w,
-                k,
-                m,
-                &mut out[r * m..(r + 1) * m],
-            ),
+            16 => block::<1, 64>(row, w, k, m, row_out),
+            _ => block::<1, 128>(row, w, k, m, row_out),
         }
     }
 }
