@@ -405,11 +405,16 @@ fn a_transcript_that_reads_as_no_command_is_heard_again_by_beam_search() {
         assert_eq!(u.len(), 1, "{name}: {u:?}");
         (u[0].intent, u[0].transcript.clone())
     };
+    // Since the sentence encoder (session 32) the intent model reads the greedy mishearing
+    // itself as the reorder it was ("Repeat my last version of the tarmac is coffee."), so
+    // this sample no longer needs the second hearing: both read it as a reorder. The second
+    // hearing of a reading that is no command has no recording of its own left (README,
+    // "The sentence encoder in the product").
     let (intent, text) = heard(&plain, "rescue_reorder.wav");
-    assert_eq!(intent, Some(voxshop::intent::Intent::OutOfScope), "{text}");
+    assert!(text.to_lowercase().contains("tarmac"), "{text}");
+    assert_eq!(intent, Some(voxshop::intent::Intent::Reorder), "{text}");
     let (intent, text) = heard(&rescued, "rescue_reorder.wav");
     assert_eq!(intent, Some(voxshop::intent::Intent::Reorder), "{text}");
-    assert!(text.to_lowercase().contains("purchase"), "{text}");
     // A request that is no command is heard again too, and stays what it was.
     assert_eq!(heard(&rescued, "weather.wav"), heard(&plain, "weather.wav"));
     // A clear command is never heard again: the greedy reading stands.
