@@ -409,7 +409,7 @@ fn overheard_speech_is_no_shopping_command() {
     let m = model();
     // French: 8 and 3 since the sentence encoder (recipes read aloud and a shop's
     // announcements read as shopping); phone prompts 15 -> 1 taken (README, "The sentence
-    // encoder in the product").
+    // encoder in the product"). Session 33's model takes 8 (2) and 5 (2).
     for (lang, most, most_spends) in [("en", 11, 2), ("fr", 8, 3)] {
         let lines =
             read_labelled(&root().join(format!("tests/data/overheard_{lang}.jsonl"))).unwrap();

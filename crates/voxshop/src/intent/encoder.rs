@@ -21,7 +21,7 @@ use tokenizers::normalizers::Precompiled;
 use tokenizers::Normalizer;
 
 /// What `convert_wheel` writes, checked at load: a file of another layout is refused.
-pub const FORMAT: &str = "voxshop-use-m3 3";
+pub const FORMAT: &str = "voxshop-use-m3 4";
 const EMB: usize = 512;
 const CNN: usize = 256;
 const FEAT: usize = EMB + 3 * CNN;
@@ -76,7 +76,7 @@ const DENSE_TAIL: [(&str, &[usize]); 3] = [
 ];
 
 /// The encoder: its tokenizer, the 8-bit piece table (mapped; a command reads a few dozen
-/// rows) and the dense layers (resident).
+/// rows) and the dense layers (f16 in the file, widened and resident).
 pub struct SentenceEncoder {
     splitter: PieceSplitter,
     map: memmap2::Mmap,
@@ -89,11 +89,11 @@ pub struct SentenceEncoder {
 }
 
 /// One convolution layer's weights and biases.
-type Conv = (Vec<f32>, Vec<f32>);
+type Conv = (Packed, Vec<f32>);
 
 /// The dense layers, by role (names as [`DENSE`] has them).
 struct Layers {
-    proj_w: Vec<f32>,
+    proj_w: Packed,
     proj_b: Vec<f32>,
     proj_ln_g: Vec<f32>,
     proj_ln_b: Vec<f32>,
@@ -101,50 +101,73 @@ struct Layers {
     conv: [[Conv; 2]; 3],
     ln_g: Vec<f32>,
     ln_b: Vec<f32>,
-    cnn_w: Vec<f32>,
+    cnn_w: Packed,
     cnn_b: Vec<f32>,
-    d0: Vec<f32>,
-    d1: Vec<f32>,
-    p1: Vec<f32>,
-    d2: Vec<f32>,
-    d3: Vec<f32>,
-    p3: Vec<f32>,
+    d0: Packed,
+    d1: Packed,
+    p1: Packed,
+    d2: Packed,
+    d3: Packed,
+    p3: Packed,
 }
 
 impl Layers {
     /// Takes each layer out of `dense` (every name of [`DENSE`] and [`DENSE_TAIL`]).
-    fn take(mut dense: std::collections::HashMap<&'static str, Vec<f32>>) -> Result<Self, String> {
-        let mut take = |name: &str| dense.remove(name).ok_or(format!("{name} missing"));
-        let mut conv_of = |width: usize| -> Result<[Conv; 2], String> {
+    fn take(mut dense: Dense) -> Result<Self, String> {
+        let d = &mut dense;
+        let conv_of = |d: &mut Dense, width: usize| -> Result<[Conv; 2], String> {
             Ok([
-                (take(&format!("w1_{width}"))?, take(&format!("b1_{width}"))?),
-                (take(&format!("w2_{width}"))?, take(&format!("b2_{width}"))?),
+                (
+                    matrix(d, &format!("w1_{width}"))?,
+                    vector(d, &format!("b1_{width}"))?,
+                ),
+                (
+                    matrix(d, &format!("w2_{width}"))?,
+                    vector(d, &format!("b2_{width}"))?,
+                ),
             ])
         };
-        let conv = [
-            conv_of(ORDERS[0].0)?,
-            conv_of(ORDERS[1].0)?,
-            conv_of(ORDERS[2].0)?,
-        ];
-        let mut take = |name: &str| dense.remove(name).ok_or(format!("{name} missing"));
         Ok(Self {
-            proj_w: take("proj_w")?,
-            proj_b: take("proj_b")?,
-            proj_ln_g: take("proj_ln_g")?,
-            proj_ln_b: take("proj_ln_b")?,
-            conv,
-            ln_g: take("ln_g")?,
-            ln_b: take("ln_b")?,
-            cnn_w: take("cnn_w")?,
-            cnn_b: take("cnn_b")?,
-            d0: take("d0")?,
-            d1: take("d1")?,
-            p1: take("p1")?,
-            d2: take("d2")?,
-            d3: take("d3")?,
-            p3: take("p3")?,
+            conv: [
+                conv_of(d, ORDERS[0].0)?,
+                conv_of(d, ORDERS[1].0)?,
+                conv_of(d, ORDERS[2].0)?,
+            ],
+            proj_w: matrix(d, "proj_w")?,
+            proj_b: vector(d, "proj_b")?,
+            proj_ln_g: vector(d, "proj_ln_g")?,
+            proj_ln_b: vector(d, "proj_ln_b")?,
+            ln_g: vector(d, "ln_g")?,
+            ln_b: vector(d, "ln_b")?,
+            cnn_w: matrix(d, "cnn_w")?,
+            cnn_b: vector(d, "cnn_b")?,
+            d0: matrix(d, "d0")?,
+            d1: matrix(d, "d1")?,
+            p1: matrix(d, "p1")?,
+            d2: matrix(d, "d2")?,
+            d3: matrix(d, "d3")?,
+            p3: matrix(d, "p3")?,
         })
     }
+}
+
+/// The dense layers as read, by name.
+type Dense = std::collections::HashMap<&'static str, Vec<f32>>;
+
+fn vector(dense: &mut Dense, name: &str) -> Result<Vec<f32>, String> {
+    dense.remove(name).ok_or(format!("{name} missing"))
+}
+
+/// Layer `name`, packed, with the shape [`DENSE`] gives it.
+fn matrix(dense: &mut Dense, name: &str) -> Result<Packed, String> {
+    let Some((_, &[k, m])) = DENSE
+        .iter()
+        .chain(DENSE_TAIL.iter())
+        .find(|(n, _)| *n == name)
+    else {
+        return Err(format!("{name} is no matrix"));
+    };
+    Packed::new(&vector(dense, name)?, k, m).map_err(|e| format!("{name}: {e}"))
 }
 
 impl std::fmt::Debug for SentenceEncoder {
@@ -214,9 +237,25 @@ impl SentenceEncoder {
         if !(eps.is_finite() && eps > 0.0 && eps < 1.0) {
             return Err(format!("eps {eps} is not in (0, 1)"));
         }
+        // The layers are stored as f16 and widened here (exactly): half the file, and the
+        // products run on float32 as before.
+        let widened = |name: &str, shape: &[usize]| -> Result<Vec<f32>, String> {
+            let (t, bytes) = read(name)?;
+            if t.dtype() != Dtype::F16 || t.shape() != shape {
+                return Err(format!(
+                    "{name} is {:?} {:?}, not F16 {shape:?}",
+                    t.dtype(),
+                    t.shape()
+                ));
+            }
+            Ok(bytes
+                .chunks_exact(2)
+                .map(|b| half::f16::from_le_bytes([b[0], b[1]]).to_f32())
+                .collect())
+        };
         let mut dense = std::collections::HashMap::new();
         for (name, shape) in DENSE.iter().chain(DENSE_TAIL.iter()) {
-            dense.insert(*name, f32s(name, shape)?);
+            dense.insert(*name, widened(name, shape)?);
         }
         let scores = f32s("piece_scores", &[rows])?;
         let charsmap = read("charsmap")?.1;
@@ -350,7 +389,7 @@ impl SentenceEncoder {
                 *v = q as f32 * scale + lo;
             }
         }
-        let mut x = affine(&emb, n, &l.proj_w, &l.proj_b, EMB, 3 * CNN);
+        let mut x = affine(&emb, n, &l.proj_w, &l.proj_b);
         layer_norm(&mut x, 3 * CNN, &l.proj_ln_g, &l.proj_ln_b, self.eps);
         let mut feats = vec![0f32; n * FEAT];
         for (t, row) in feats.chunks_exact_mut(FEAT).enumerate() {
@@ -377,22 +416,16 @@ impl SentenceEncoder {
                 *s += v;
             }
         }
-        let mut mean = matmul(&sum, 1, &l.cnn_w, FEAT, OUT);
+        let mut mean = matmul(&sum, 1, &l.cnn_w);
         let (len, root) = (n as f32, (n as f32).sqrt());
         for (m, b) in mean.iter_mut().zip(&l.cnn_b) {
             *m += len * b;
             *m /= root;
         }
-        let y0 = relu(matmul(&mean, 1, &l.d0, OUT, HEAD));
-        let y1 = relu(add(
-            matmul(&mean, 1, &l.p1, OUT, HEAD),
-            &matmul(&y0, 1, &l.d1, HEAD, HEAD),
-        ));
-        let y2 = relu(matmul(&y1, 1, &l.d2, HEAD, OUT));
-        let mut z = add(
-            matmul(&y1, 1, &l.p3, HEAD, OUT),
-            &matmul(&y2, 1, &l.d3, OUT, OUT),
-        );
+        let y0 = relu(matmul(&mean, 1, &l.d0));
+        let y1 = relu(add(matmul(&mean, 1, &l.p1), &matmul(&y0, 1, &l.d1)));
+        let y2 = relu(matmul(&y1, 1, &l.d2));
+        let mut z = add(matmul(&y1, 1, &l.p3), &matmul(&y2, 1, &l.d3));
         let mut norm = 0f32;
         for v in &mut z {
             *v = v.tanh();
@@ -414,42 +447,67 @@ impl SentenceEncoder {
 /// the products take half the instructions of a multiply and an add; an x86-64 CPU without
 /// FMA (none made since 2013) takes the plain loop, whose `mul_add` is a libm call: right,
 /// and slow.
-fn matmul(x: &[f32], rows: usize, w: &[f32], k: usize, m: usize) -> Vec<f32> {
-    let mut out = vec![0f32; rows * m];
+fn matmul(x: &[f32], rows: usize, w: &Packed) -> Vec<f32> {
+    let mut out = vec![0f32; rows * w.m];
     #[cfg(target_arch = "x86_64")]
     {
-        if std::arch::is_x86_feature_detected!("avx512f") {
-            // SAFETY: the CPU has AVX-512F, checked on the line above.
-            unsafe { accumulate_avx512(x, rows, w, k, m, &mut out) };
+        let fma = std::arch::is_x86_feature_detected!("fma");
+        if fma && std::arch::is_x86_feature_detected!("avx512f") {
+            // SAFETY: the CPU has AVX-512F and FMA, checked on the line above.
+            unsafe { accumulate_avx512(x, rows, w, &mut out) };
             return out;
         }
-        if std::arch::is_x86_feature_detected!("avx2") {
-            // SAFETY: the CPU has AVX2, checked on the line above.
-            unsafe { accumulate_avx2(x, rows, w, k, m, &mut out) };
+        if fma && std::arch::is_x86_feature_detected!("avx2") {
+            // SAFETY: the CPU has AVX2 and FMA, checked on the line above.
+            unsafe { accumulate_avx2(x, rows, w, &mut out) };
             return out;
         }
     }
-    accumulate::<16>(x, rows, w, k, m, &mut out);
+    accumulate::<16>(x, rows, w, &mut out);
     out
 }
 
-#[cfg(target_arch = "x86_64")]
-#[target_feature(enable = "avx512f")]
-unsafe fn accumulate_avx512(
-    x: &[f32],
-    rows: usize,
-    w: &[f32],
+/// Columns of a panel (a multiple of every lane count below).
+const PANEL: usize = 16;
+
+/// A `k` x `m` weight matrix stored by panels of [`PANEL`] columns, each panel's `k` rows one
+/// after another: a block of rows reads its weights as a few contiguous streams rather than
+/// `k` short reads `m` apart, which the prefetcher does not follow as well. Same values, same
+/// order of summation.
+struct Packed {
+    data: Vec<f32>,
     k: usize,
     m: usize,
-    out: &mut [f32],
-) {
-    accumulate::<32>(x, rows, w, k, m, out)
+}
+
+impl Packed {
+    fn new(w: &[f32], k: usize, m: usize) -> Result<Self, String> {
+        if !m.is_multiple_of(PANEL) || w.len() != k * m {
+            return Err(format!(
+                "{} values for {k} x {m} (columns a multiple of {PANEL})",
+                w.len()
+            ));
+        }
+        let mut data = Vec::with_capacity(k * m);
+        for p in 0..m / PANEL {
+            for i in 0..k {
+                data.extend_from_slice(&w[i * m + p * PANEL..i * m + (p + 1) * PANEL]);
+            }
+        }
+        Ok(Self { data, k, m })
+    }
 }
 
 #[cfg(target_arch = "x86_64")]
-#[target_feature(enable = "avx2")]
-unsafe fn accumulate_avx2(x: &[f32], rows: usize, w: &[f32], k: usize, m: usize, out: &mut [f32]) {
-    accumulate::<16>(x, rows, w, k, m, out)
+#[target_feature(enable = "avx512f,fma")]
+unsafe fn accumulate_avx512(x: &[f32], rows: usize, w: &Packed, out: &mut [f32]) {
+    accumulate::<32>(x, rows, w, out)
+}
+
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2,fma")]
+unsafe fn accumulate_avx2(x: &[f32], rows: usize, w: &Packed, out: &mut [f32]) {
+    accumulate::<16>(x, rows, w, out)
 }
 
 /// Rows one block reads at once: each weight is loaded once per block of rows, and its sums
@@ -459,70 +517,64 @@ unsafe fn accumulate_avx2(x: &[f32], rows: usize, w: &[f32], k: usize, m: usize,
 const ROWS: usize = 4;
 
 #[inline(always)]
-fn accumulate<const L: usize>(
-    x: &[f32],
-    rows: usize,
-    w: &[f32],
-    k: usize,
-    m: usize,
-    out: &mut [f32],
-) {
+fn accumulate<const L: usize>(x: &[f32], rows: usize, w: &Packed, out: &mut [f32]) {
+    let (k, m) = (w.k, w.m);
     let mut r0 = 0;
     while r0 + ROWS <= rows {
         let rows_out = &mut out[r0 * m..(r0 + ROWS) * m];
-        block::<ROWS, L>(&x[r0 * k..(r0 + ROWS) * k], w, k, m, rows_out);
+        block::<ROWS, L>(&x[r0 * k..(r0 + ROWS) * k], w, rows_out);
         r0 += ROWS;
     }
     for r in r0..rows {
         let (row, row_out) = (&x[r * k..(r + 1) * k], &mut out[r * m..(r + 1) * m]);
         match L {
-            16 => block::<1, 64>(row, w, k, m, row_out),
-            _ => block::<1, 128>(row, w, k, m, row_out),
+            16 => block::<1, 64>(row, w, row_out),
+            _ => block::<1, 128>(row, w, row_out),
         }
     }
 }
 
-/// `R` rows of `x` times `w`, `L` outputs at a time (a tail narrower than `L`, one output at
-/// a time).
+/// `R` rows of `x` times `w`, `L` outputs at a time, then a panel at a time.
 #[inline(always)]
-fn block<const R: usize, const L: usize>(
-    x: &[f32],
-    w: &[f32],
-    k: usize,
-    m: usize,
-    out: &mut [f32],
-) {
+fn block<const R: usize, const L: usize>(x: &[f32], w: &Packed, out: &mut [f32]) {
     let mut j0 = 0;
-    while j0 + L <= m {
-        let mut acc = [[0f32; L]; R];
-        for i in 0..k {
-            let wv: &[f32; L] = w[i * m + j0..i * m + j0 + L].try_into().expect("L values");
-            for (r, acc) in acc.iter_mut().enumerate() {
-                let a = x[r * k + i];
-                for (o, &wl) in acc.iter_mut().zip(wv) {
-                    *o += a * wl;
-                }
-            }
-        }
-        for (r, acc) in acc.iter().enumerate() {
-            out[r * m + j0..r * m + j0 + L].copy_from_slice(acc);
-        }
+    while j0 + L <= w.m {
+        columns::<R, L>(x, w, j0, out);
         j0 += L;
     }
-    for j in j0..m {
-        for r in 0..R {
-            let mut o = 0f32;
-            for i in 0..k {
-                o += x[r * k + i] * w[i * m + j];
-            }
-            out[r * m + j] = o;
-        }
+    while j0 < w.m {
+        columns::<R, PANEL>(x, w, j0, out);
+        j0 += PANEL;
     }
 }
 
-fn affine(x: &[f32], rows: usize, w: &[f32], b: &[f32], k: usize, m: usize) -> Vec<f32> {
-    let mut out = matmul(x, rows, w, k, m);
-    for row in out.chunks_exact_mut(m) {
+/// Outputs `j0 .. j0 + L` of `R` rows (`j0` and `L` multiples of [`PANEL`]).
+#[inline(always)]
+fn columns<const R: usize, const L: usize>(x: &[f32], w: &Packed, j0: usize, out: &mut [f32]) {
+    let (k, m) = (w.k, w.m);
+    let p0 = j0 / PANEL;
+    let mut acc = [[0f32; L]; R];
+    for i in 0..k {
+        let mut wv = [0f32; L];
+        for (c, lanes) in wv.chunks_exact_mut(PANEL).enumerate() {
+            let at = ((p0 + c) * k + i) * PANEL;
+            lanes.copy_from_slice(&w.data[at..at + PANEL]);
+        }
+        for (r, acc) in acc.iter_mut().enumerate() {
+            let a = x[r * k + i];
+            for (o, &wl) in acc.iter_mut().zip(&wv) {
+                *o = a.mul_add(wl, *o);
+            }
+        }
+    }
+    for (r, acc) in acc.iter().enumerate() {
+        out[r * m + j0..r * m + j0 + L].copy_from_slice(acc);
+    }
+}
+
+fn affine(x: &[f32], rows: usize, w: &Packed, b: &[f32]) -> Vec<f32> {
+    let mut out = matmul(x, rows, w);
+    for row in out.chunks_exact_mut(w.m) {
         for (o, bv) in row.iter_mut().zip(b) {
             *o += bv;
         }
@@ -561,7 +613,14 @@ fn layer_norm(x: &mut [f32], width: usize, g: &[f32], b: &[f32], eps: f32) {
 
 /// One convolution over the pieces with a residual: relu(window @ w + b) + x, where piece t's
 /// window is pieces t - left .. t - left + width (zeros outside the sentence).
-fn residual_conv(x: &[f32], n: usize, width: usize, left: usize, w: &[f32], b: &[f32]) -> Vec<f32> {
+fn residual_conv(
+    x: &[f32],
+    n: usize,
+    width: usize,
+    left: usize,
+    w: &Packed,
+    b: &[f32],
+) -> Vec<f32> {
     let mut windows = vec![0f32; n * width * CNN];
     for t in 0..n {
         for j in 0..width {
@@ -572,7 +631,7 @@ fn residual_conv(x: &[f32], n: usize, width: usize, left: usize, w: &[f32], b: &
             windows[at..at + CNN].copy_from_slice(&x[src * CNN..(src + 1) * CNN]);
         }
     }
-    let h = relu(affine(&windows, n, w, b, width * CNN, CNN));
+    let h = relu(affine(&windows, n, w, b));
     add(h, x)
 }
 
@@ -788,7 +847,7 @@ pub fn convert_wheel(wheel: &Path, out: &Path) -> Result<(), String> {
             for p in &parts {
                 let width = p.len() / rows;
                 for v in &p[r * width..(r + 1) * width] {
-                    out.extend_from_slice(&v.to_le_bytes());
+                    out.extend_from_slice(&half::f16::from_f32(*v).to_le_bytes());
                 }
             }
         }
@@ -841,7 +900,7 @@ pub fn convert_wheel(wheel: &Path, out: &Path) -> Result<(), String> {
         ),
     ];
     for (name, shape, data) in &dense {
-        views.push((name.clone(), view(Dtype::F32, shape.clone(), data)?));
+        views.push((name.clone(), view(Dtype::F16, shape.clone(), data)?));
     }
     let kept_pieces: Vec<&str> = kept.iter().map(|&id| pieces[id].as_str()).collect();
     if kept_pieces.iter().any(|p| p.contains('\n')) {
@@ -1193,13 +1252,14 @@ mod tests {
     #[test]
     fn the_wide_product_gives_the_plain_products_bits() {
         let mut rng = super::super::net::Rng::new(5);
-        let (rows, k, m) = (7, 96, 200);
+        // 208 columns: blocks of 32 and 128 lanes leave panels over.
+        let (rows, k, m) = (7, 96, 208);
         let x: Vec<f32> = (0..rows * k).map(|_| rng.unit() * 2.0 - 1.0).collect();
         let w: Vec<f32> = (0..k * m).map(|_| rng.unit() * 2.0 - 1.0).collect();
         let mut plain = vec![0f32; rows * m];
         for r in 0..rows {
             for j in 0..m {
-                plain[r * m + j] = (0..k).fold(0f32, |o, i| o + x[r * k + i] * w[i * m + j]);
+                plain[r * m + j] = (0..k).fold(0f32, |o, i| x[r * k + i].mul_add(w[i * m + j], o));
             }
         }
         let same = |got: &[f32]| {
@@ -1208,12 +1268,13 @@ mod tests {
                 .zip(got)
                 .all(|(a, b)| a.to_bits() == b.to_bits())
         };
-        assert!(same(&matmul(&x, rows, &w, k, m)), "the CPU's own path");
+        let w = Packed::new(&w, k, m).unwrap();
+        assert!(same(&matmul(&x, rows, &w)), "the CPU's own path");
         for lanes in [16, 32] {
             let mut got = vec![0f32; rows * m];
             match lanes {
-                16 => accumulate::<16>(&x, rows, &w, k, m, &mut got),
-                _ => accumulate::<32>(&x, rows, &w, k, m, &mut got),
+                16 => accumulate::<16>(&x, rows, &w, &mut got),
+                _ => accumulate::<32>(&x, rows, &w, &mut got),
             }
             assert!(same(&got), "{lanes} lanes");
         }
@@ -1228,6 +1289,7 @@ mod tests {
         let mut w = vec![0f32; 2 * CNN * CNN];
         w[0] = 1.0; // output 0 = input 0 of the first piece of the window
         w[CNN * CNN] = 10.0; // + 10 x input 0 of the second
+        let w = Packed::new(&w, 2 * CNN, CNN).unwrap();
         let out = residual_conv(&x, 2, 2, 0, &w, &[0.0; CNN]);
         assert_eq!(out[0], 1.0 + 1.0 + 10.0 * 2.0);
         assert_eq!(out[CNN], 2.0 + 2.0);

@@ -7,7 +7,7 @@ use super::features::{
     FEATURES_VERSION,
 };
 use super::lang::detect;
-use super::net::{softmax, SavedRows, Scratch, SparseNet, MAX_HIDDEN};
+use super::net::{row_bytes, softmax, SavedRows, Scratch, SparseNet, MAX_HIDDEN};
 use super::normalize::{normalize_slot, parse_number, MAX_AMOUNT};
 use super::schema::{Intent, IntentResult, SlotKind, Slots};
 use super::text::{join, tokenize, tokenize_with_breaks, Break};
@@ -788,15 +788,16 @@ pub fn ensemble_probs(logits: &[Vec<f32>], t: f32) -> Vec<f32> {
     mean
 }
 
-/// Rounds every weight to f16, as saved, so a freshly trained model behaves like a loaded one.
-pub fn round_to_f16(net: &mut SparseNet) {
-    for v in [
-        &mut net.emb,
-        &mut net.b1,
-        &mut net.wd,
-        &mut net.w2,
-        &mut net.b2,
-    ] {
+/// Rounds every weight as it is saved (embedding rows to 8 bits, [`super::net::round_row`];
+/// the rest to f16), so a freshly trained model behaves like a loaded one.
+pub fn round_as_saved(net: &mut SparseNet) {
+    let hd = net.hidden;
+    let mut discard = Vec::new();
+    for row in net.emb.chunks_exact_mut(hd.max(1)) {
+        super::net::round_row(row, &mut discard);
+        discard.clear();
+    }
+    for v in [&mut net.b1, &mut net.wd, &mut net.w2, &mut net.b2] {
         for x in v.iter_mut() {
             *x = half::f16::from_f32(*x).to_f32();
         }
@@ -814,21 +815,22 @@ fn write_net(
         .filter(|&r| net.emb[r * hd..(r + 1) * hd].iter().any(|&x| x != 0.0))
         .map(|r| r as u32)
         .collect();
-    let data: Vec<f32> = rows
-        .iter()
-        .flat_map(|&r| {
-            net.emb[r as usize * hd..(r as usize + 1) * hd]
-                .iter()
-                .copied()
-        })
-        .collect();
+    // Rows as `round_as_saved` left them: rounding them again gives their bytes.
+    let mut data: Vec<u8> = Vec::with_capacity(rows.len() * row_bytes(hd));
+    for &r in &rows {
+        let mut row = net.emb[r as usize * hd..(r as usize + 1) * hd].to_vec();
+        super::net::round_row(&mut row, &mut data);
+    }
     let dev = &Device::Cpu;
     let f16 = |v: &[f32], shape: &[usize]| Tensor::from_slice(v, shape, dev)?.to_dtype(DType::F16);
     out.insert(
         format!("{name}.rows"),
         Tensor::from_slice(&rows, rows.len(), dev)?,
     );
-    out.insert(format!("{name}.emb"), f16(&data, &[rows.len(), hd])?);
+    out.insert(
+        format!("{name}.emb"),
+        Tensor::from_vec(data, (rows.len(), row_bytes(hd)), dev)?,
+    );
     out.insert(format!("{name}.b1"), f16(&net.b1, &[hd])?);
     if !net.wd.is_empty() {
         out.insert(format!("{name}.wd"), f16(&net.wd, &[hd, net.dense()])?);
@@ -899,7 +901,9 @@ fn read_net(
             "{name}.b1 has {hd} units where intent.json says {hidden}"
         ));
     }
-    let (emb, start) = t.bytes(&key("emb"), safetensors::Dtype::F16)?;
+    let (emb, start) = t.bytes(&key("emb"), safetensors::Dtype::U8).map_err(|e| {
+        format!("{e} (a model that stores its rows as f16 is older than this build: `scripts/train-intent` retrains it)")
+    })?;
     let w2 = t.f32s(&key("w2"))?;
     let b2 = t.f32s(&key("b2"))?;
     let wd = match dense {
@@ -909,7 +913,7 @@ fn read_net(
     if wd.len() != hd * dense {
         return Err(format!("{name}.wd does not hold {hd} x {dense} weights"));
     }
-    if emb.len() != rows.len() * hd * 2 || w2.len() != outputs * hd || b2.len() != outputs {
+    if emb.len() != rows.len() * row_bytes(hd) || w2.len() != outputs * hd || b2.len() != outputs {
         return Err(format!("tensor shapes of {name} do not match"));
     }
     let saved = SavedRows::new(t.file.clone(), t.map.len(), start, &rows, buckets, hd)

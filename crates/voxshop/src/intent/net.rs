@@ -66,7 +66,62 @@ pub struct SparseNet {
     pub b2: Vec<f32>,
 }
 
-/// A loaded net's embedding rows: the f16 rows of the model file, read from it row by row
+/// Bytes a saved embedding row takes: its `hidden` values in 8 bits and the exponent of
+/// its scale.
+pub fn row_bytes(hidden: usize) -> usize {
+    hidden + 1
+}
+
+/// `2^e`, exactly (`e` in -126..=127).
+fn pow2(e: i32) -> f32 {
+    f32::from_bits(((e + 127) as u32) << 23)
+}
+
+/// The smallest `e` with `max <= 127 * 2^e`: the row's largest value lands on 64..=127, so a
+/// rounded row gives its own `e` back.
+fn row_exponent(max: f32) -> i32 {
+    let mut e = ((max / 127.0).log2().ceil() as i32).clamp(-126, 127);
+    while e > -126 && max <= 127.0 * pow2(e - 1) {
+        e -= 1;
+    }
+    while e < 127 && max > 127.0 * pow2(e) {
+        e += 1;
+    }
+    e
+}
+
+/// Rounds an embedding row to what is saved of it, in place, and appends the saved bytes to
+/// `out`: each value a multiple of the row's power-of-two scale in -127..=127 (one byte, two's
+/// complement), then the scale's exponent (one byte). Half the f16 rows' size; the bag sums
+/// a few dozen rows, which averages the rounding out (README, "The sentence encoder in the
+/// product": the same accuracy). A rounded row rounds to itself.
+pub fn round_row(row: &mut [f32], out: &mut Vec<u8>) {
+    let max = row.iter().fold(0f32, |m, v| m.max(v.abs()));
+    let e = row_exponent(max);
+    let scale = pow2(e);
+    for v in row.iter_mut() {
+        let q = (*v / scale).round().clamp(-127.0, 127.0) as i8;
+        *v = q as f32 * scale;
+        out.push(q as u8);
+    }
+    out.push(e as i8 as u8);
+}
+
+/// A saved row's values (as [`round_row`] left them in memory), or why the bytes are none.
+fn widen_row(bytes: &[u8], row: &mut [f32]) -> Result<(), String> {
+    let (values, e) = bytes.split_at(row.len());
+    let e = e[0] as i8 as i32;
+    if !(-126..=127).contains(&e) {
+        return Err(format!("a row's scale exponent {e} is out of range"));
+    }
+    let scale = pow2(e);
+    for (v, &q) in row.iter_mut().zip(values) {
+        *v = q as i8 as f32 * scale;
+    }
+    Ok(())
+}
+
+/// A loaded net's embedding rows: the 8-bit rows of the model file, read from it row by row
 /// as features need them. Loading copies nothing, and the process holds none of them: a
 /// memory map counted every page its features touched, and the kernel maps 16 pages around
 /// each one, so one command put 14 MB of the file in the process's resident memory (README,
@@ -85,13 +140,13 @@ pub struct SavedRows {
 /// Most hidden units a network may have (`intent.json` is checked against it at load).
 pub const MAX_HIDDEN: usize = 1024;
 
-/// The widest row a model may have: [`MAX_HIDDEN`] values of f16.
-const MAX_ROW_BYTES: usize = MAX_HIDDEN * 2;
+/// The widest row a model may have.
+const MAX_ROW_BYTES: usize = MAX_HIDDEN + 1;
 
 impl SavedRows {
     /// `rows[i]` is the bucket of the `i`-th stored row; `start` must leave room in a file
-    /// of `file_len` bytes for `rows.len()` rows of `hidden` f16 values, and every row must
-    /// be below `buckets`.
+    /// of `file_len` bytes for `rows.len()` rows of [`row_bytes`]`(hidden)`, and every row
+    /// must be below `buckets`.
     pub fn new(
         file: std::sync::Arc<std::fs::File>,
         file_len: usize,
@@ -100,14 +155,14 @@ impl SavedRows {
         buckets: usize,
         hidden: usize,
     ) -> Result<Self, String> {
-        if hidden * 2 > MAX_ROW_BYTES {
+        if row_bytes(hidden) > MAX_ROW_BYTES {
             return Err(format!(
                 "rows of {hidden} values are wider than {MAX_ROW_BYTES} bytes"
             ));
         }
         let end = rows
             .len()
-            .checked_mul(hidden * 2)
+            .checked_mul(row_bytes(hidden))
             .and_then(|n| n.checked_add(start));
         if end.is_none_or(|end| end > file_len) {
             return Err(format!("{} rows run past the end of the file", rows.len()));
@@ -150,20 +205,19 @@ impl SavedRows {
     fn read_row(&self, file: &std::fs::File, r: u32, hidden: usize) -> Box<[f32]> {
         let mut row = vec![0.0; hidden].into_boxed_slice();
         let mut buf = [0u8; MAX_ROW_BYTES];
-        let buf = &mut buf[..hidden * 2];
+        let buf = &mut buf[..row_bytes(hidden)];
         let at = self.start + r as u64 * buf.len() as u64;
-        if let Err(e) = read_at(file, buf, at) {
-            // The file is held open, so only its truncation in place gets here; a missing
-            // row reads as a feature never seen, and says so.
+        if let Err(e) = read_at(file, buf, at)
+            .map_err(|e| e.to_string())
+            .and_then(|()| widen_row(buf, &mut row))
+        {
+            // The file is held open, so only its truncation or overwriting in place gets
+            // here; such a row reads as a feature never seen, and says so.
             // Once per process: a truncated file fails every row of every utterance.
             static WARNED: std::sync::Once = std::sync::Once::new();
             WARNED.call_once(|| {
                 tracing::warn!("intent.safetensors: a row could not be read ({e}); its rows read as zero until the model is retrained or reinstalled (scripts/train-intent)");
             });
-            return row;
-        }
-        for (v, b) in row.iter_mut().zip(buf.chunks_exact(2)) {
-            *v = half::f16::from_le_bytes([b[0], b[1]]).to_f32();
         }
         row
     }
@@ -439,9 +493,35 @@ mod tests {
         assert!(softmax(&s.logits)[0] < 0.9 && softmax(&s.logits)[1] < 0.9);
     }
 
+    #[test]
+    fn a_rounded_row_is_within_half_a_step_and_rounds_to_itself() {
+        let mut rng = Rng::new(9);
+        for magnitude in [1e-3f32, 0.05, 1.0, 37.0] {
+            let row: Vec<f32> = (0..48)
+                .map(|_| (rng.unit() * 2.0 - 1.0) * magnitude)
+                .collect();
+            let (mut rounded, mut bytes) = (row.clone(), Vec::new());
+            round_row(&mut rounded, &mut bytes);
+            assert_eq!(bytes.len(), row_bytes(48));
+            let max = row.iter().fold(0f32, |m, v| m.max(v.abs()));
+            for (a, b) in row.iter().zip(&rounded) {
+                assert!((a - b).abs() <= max / 127.0, "{a} -> {b}");
+            }
+            let (mut again, mut bytes_again) = (rounded.clone(), Vec::new());
+            round_row(&mut again, &mut bytes_again);
+            assert_eq!((&again, &bytes_again), (&rounded, &bytes));
+            let mut widened = vec![0f32; 48];
+            widen_row(&bytes, &mut widened).unwrap();
+            assert_eq!(widened, rounded);
+        }
+        let mut bad = vec![0u8; row_bytes(4)];
+        bad[4] = (-127i8) as u8;
+        assert!(widen_row(&bad, &mut [0.0; 4]).is_err());
+    }
+
     /// Two nets whose rows lie in one file, read through one scratch (as an utterance's
     /// networks share one): each gets its own rows, the same on every call, and the logits
-    /// of the saved (f16) weights summed in memory.
+    /// of the saved (8-bit) rows summed in memory.
     #[test]
     fn rows_read_from_the_file_are_each_nets_own_on_every_call() {
         let mut rng = Rng::new(3);
@@ -452,11 +532,9 @@ mod tests {
         for net in &mut nets {
             net.b1 = (0..hidden).map(|_| rng.unit()).collect();
             for &r in &rows {
-                for e in &mut net.emb[r as usize * hidden..(r as usize + 1) * hidden] {
-                    let v = half::f16::from_f32(rng.unit() * 2.0 - 1.0);
-                    *e = v.to_f32();
-                    bytes.extend_from_slice(&v.to_le_bytes());
-                }
+                let row = &mut net.emb[r as usize * hidden..(r as usize + 1) * hidden];
+                row.iter_mut().for_each(|e| *e = rng.unit() * 2.0 - 1.0);
+                round_row(row, &mut bytes);
             }
         }
         let path = std::env::temp_dir().join(format!("voxshop-rows-{}", std::process::id()));

@@ -10,7 +10,7 @@ use super::features::{
 };
 use super::model::{
     acceptance_bar, check_network_counts, ensemble_probs, label_b, label_i, label_kind, n_labels,
-    round_to_f16, utterance_vector, Guess, IntentError, IntentModel, ModelSettings, SplitLabel,
+    round_as_saved, utterance_vector, Guess, IntentError, IntentModel, ModelSettings, SplitLabel,
     VectorSettings, INCOMPLETE,
 };
 use super::net::{Rng, Scratch, SparseNet};
@@ -576,20 +576,29 @@ fn false_accepts(guesses: &[(Intent, f32, Intent)], th: f32, spend_th: f32) -> (
     (any as f64 / n, spend as f64 / n)
 }
 
+/// Least margin of the spend bar over the general one, in hundredths. The dev set's ~540
+/// negatives hold too few spend-like lines to place the spend bar by itself (at 0.25 % one
+/// line decides): where they placed it, it was 0.16 to 0.23 above the general bar, and once
+/// they did not (session 33's retraining: both at 0.64) the held-out overheard French took 4
+/// spends of 146 where 0.80 took 2 (README, "Smaller and faster").
+const MIN_SPEND_MARGIN: usize = 15;
+
 /// The lowest thresholds that meet the false-accept targets on the dev set: the general one
-/// first, then the spend bar at or above it (the risk tier). Lowest, because every step up
-/// turns more real commands into "out_of_scope".
+/// first, then the spend bar at least [`MIN_SPEND_MARGIN`] above it (the risk tier). Lowest,
+/// because every step up turns more real commands into "out_of_scope".
 fn fit_thresholds(model: &IntentModel, dev: &[(Vec<String>, Intent)]) -> (f32, f32) {
-    let guesses = dev_guesses(model, dev);
-    let grid = || (0..=99).map(|i| i as f32 * 0.01);
-    let th = grid()
-        .find(|&t| false_accepts(&guesses, t, t).0 <= MAX_DEV_FALSE_ACCEPT)
-        .unwrap_or(0.99);
-    let spend = grid()
-        .filter(|&s| s >= th)
-        .find(|&s| false_accepts(&guesses, th, s).1 <= MAX_DEV_SPEND_FALSE_ACCEPT)
-        .unwrap_or(0.99);
-    (th, spend)
+    bars_for(&dev_guesses(model, dev))
+}
+
+fn bars_for(guesses: &[(Intent, f32, Intent)]) -> (f32, f32) {
+    let bar = |i: usize| i as f32 * 0.01;
+    let th = (0..=99)
+        .find(|&t| false_accepts(guesses, bar(t), bar(t)).0 <= MAX_DEV_FALSE_ACCEPT)
+        .unwrap_or(99);
+    let spend = (th + MIN_SPEND_MARGIN..=99)
+        .find(|&s| false_accepts(guesses, bar(th), bar(s)).1 <= MAX_DEV_SPEND_FALSE_ACCEPT)
+        .unwrap_or(99);
+    (bar(th), bar(spend))
 }
 
 /// Trains on `corpus`, calibrates on `dev` files, saves to `out_dir`.
@@ -664,7 +673,7 @@ pub fn train(
         .chain(&mut splitters)
         .chain(&mut completers)
     {
-        round_to_f16(net);
+        round_as_saved(net);
     }
     let mut model = IntentModel {
         settings: ModelSettings {
@@ -834,15 +843,19 @@ mod tests {
             (Intent::OutOfScope, 0.9, Intent::OutOfScope, 390),
             (Intent::Buy, 0.99, Intent::Buy, 50),
         ]);
-        let th = (0..=99)
-            .map(|i| i as f32 * 0.01)
-            .find(|&t| false_accepts(&g, t, t).0 <= MAX_DEV_FALSE_ACCEPT)
-            .unwrap();
-        // 10/400 = 2.5 % accepted below 0.7; 2/400 = 0.5 % once 0.7 is passed.
+        // 10/400 = 2.5 % accepted below 0.7; 2/400 = 0.5 % once 0.7 is passed, all spends,
+        // which the spend bar turns away from 0.86.
+        let (th, spend) = bars_for(&g);
         assert!((th - 0.71).abs() < 1e-6, "{th}");
-        let (_, spend) = false_accepts(&g, th, th);
-        assert!(spend > MAX_DEV_SPEND_FALSE_ACCEPT);
-        assert_eq!(false_accepts(&g, th, 0.86).1, 0.0);
+        assert!((spend - 0.86).abs() < 1e-6, "{spend}");
+        // Without spend-like negatives the spend bar still stands its margin above.
+        let g = guesses(&[
+            (Intent::ReadList, 0.7, Intent::OutOfScope, 8),
+            (Intent::OutOfScope, 0.9, Intent::OutOfScope, 392),
+        ]);
+        let (th, spend) = bars_for(&g);
+        assert!((th - 0.71).abs() < 1e-6, "{th}");
+        assert!((spend - th - 0.15).abs() < 1e-6, "{spend}");
     }
 
     #[test]
