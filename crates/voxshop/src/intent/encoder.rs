@@ -152,10 +152,20 @@ impl Layers {
 }
 
 /// The dense layers as read, by name.
-type Dense = std::collections::HashMap<&'static str, Vec<f32>>;
+type Dense = std::collections::HashMap<&'static str, Vec<u8>>;
+
+/// Layer `name`'s f16 bytes, taken out of `dense`.
+fn f16_bytes(dense: &mut Dense, name: &str) -> Result<Vec<u8>, String> {
+    dense.remove(name).ok_or(format!("{name} missing"))
+}
+
+fn widen(bytes: &[u8], i: usize) -> f32 {
+    half::f16::from_le_bytes([bytes[2 * i], bytes[2 * i + 1]]).to_f32()
+}
 
 fn vector(dense: &mut Dense, name: &str) -> Result<Vec<f32>, String> {
-    dense.remove(name).ok_or(format!("{name} missing"))
+    let bytes = f16_bytes(dense, name)?;
+    Ok((0..bytes.len() / 2).map(|i| widen(&bytes, i)).collect())
 }
 
 /// Layer `name`, packed, with the shape [`DENSE`] gives it.
@@ -167,7 +177,8 @@ fn matrix(dense: &mut Dense, name: &str) -> Result<Packed, String> {
     else {
         return Err(format!("{name} is no matrix"));
     };
-    Packed::new(&vector(dense, name)?, k, m).map_err(|e| format!("{name}: {e}"))
+    let bytes = f16_bytes(dense, name)?;
+    Packed::build(k, m, bytes.len() / 2, |i| widen(&bytes, i)).map_err(|e| format!("{name}: {e}"))
 }
 
 impl std::fmt::Debug for SentenceEncoder {
@@ -237,9 +248,9 @@ impl SentenceEncoder {
         if !(eps.is_finite() && eps > 0.0 && eps < 1.0) {
             return Err(format!("eps {eps} is not in (0, 1)"));
         }
-        // The layers are stored as f16 and widened here (exactly): half the file, and the
-        // products run on float32 as before.
-        let widened = |name: &str, shape: &[usize]| -> Result<Vec<f32>, String> {
+        // The layers are stored as f16 and widened as they are laid out (exactly): half the
+        // file, and the products run on float32 as before.
+        let f16s = |name: &str, shape: &[usize]| -> Result<Vec<u8>, String> {
             let (t, bytes) = read(name)?;
             if t.dtype() != Dtype::F16 || t.shape() != shape {
                 return Err(format!(
@@ -248,14 +259,11 @@ impl SentenceEncoder {
                     t.shape()
                 ));
             }
-            Ok(bytes
-                .chunks_exact(2)
-                .map(|b| half::f16::from_le_bytes([b[0], b[1]]).to_f32())
-                .collect())
+            Ok(bytes)
         };
         let mut dense = std::collections::HashMap::new();
         for (name, shape) in DENSE.iter().chain(DENSE_TAIL.iter()) {
-            dense.insert(*name, widened(name, shape)?);
+            dense.insert(*name, f16s(name, shape)?);
         }
         let scores = f32s("piece_scores", &[rows])?;
         let charsmap = read("charsmap")?.1;
@@ -481,17 +489,22 @@ struct Packed {
 }
 
 impl Packed {
+    #[cfg(test)]
     fn new(w: &[f32], k: usize, m: usize) -> Result<Self, String> {
-        if !m.is_multiple_of(PANEL) || w.len() != k * m {
+        Self::build(k, m, w.len(), |i| w[i])
+    }
+
+    /// The `k` x `m` matrix of `len` values whose value `i` (row-major) is `at(i)`.
+    fn build(k: usize, m: usize, len: usize, at: impl Fn(usize) -> f32) -> Result<Self, String> {
+        if !m.is_multiple_of(PANEL) || len != k * m {
             return Err(format!(
-                "{} values for {k} x {m} (columns a multiple of {PANEL})",
-                w.len()
+                "{len} values for {k} x {m} (columns a multiple of {PANEL})"
             ));
         }
         let mut data = Vec::with_capacity(k * m);
         for p in 0..m / PANEL {
             for i in 0..k {
-                data.extend_from_slice(&w[i * m + p * PANEL..i * m + (p + 1) * PANEL]);
+                data.extend((i * m + p * PANEL..i * m + (p + 1) * PANEL).map(&at));
             }
         }
         Ok(Self { data, k, m })
@@ -642,7 +655,12 @@ fn residual_conv(
 /// (Viterbi over characters, ties to the earliest start as SentencePiece breaks them), a
 /// character no piece holds read as the unknown piece.
 struct PieceSplitter {
-    ids: ahash::AHashMap<Box<str>, u32>,
+    /// The pieces end to end, and where each ends: one allocation, not one per piece.
+    text: String,
+    ends: Vec<u32>,
+    /// Piece ids by the hash of their text.
+    ids: hashbrown::HashTable<u32>,
+    hasher: ahash::RandomState,
     scores: Vec<f32>,
     longest: usize,
     unknown_score: f64,
@@ -651,22 +669,42 @@ struct PieceSplitter {
 
 impl PieceSplitter {
     fn new(pieces: &[&str], scores: &[f32], charsmap: &[u8]) -> Result<Self, String> {
-        let ids = pieces
-            .iter()
-            .enumerate()
-            .map(|(id, p)| (Box::from(*p), id as u32))
-            .collect::<ahash::AHashMap<_, _>>();
-        if ids.len() != pieces.len() {
-            return Err("pieces repeat".into());
+        let text: String = pieces.concat();
+        let mut ends = Vec::with_capacity(pieces.len());
+        let mut end = 0usize;
+        for p in pieces {
+            end += p.len();
+            ends.push(u32::try_from(end).map_err(|_| "pieces longer than 4 GB in all")?);
+        }
+        let hasher = ahash::RandomState::with_seeds(1, 2, 3, 4);
+        let piece = |id: u32| piece_of(&text, &ends, id);
+        let mut ids = hashbrown::HashTable::with_capacity(pieces.len());
+        for (id, p) in pieces.iter().enumerate() {
+            let hash = hasher.hash_one(p);
+            if ids.find(hash, |&other| piece(other) == *p).is_some() {
+                return Err(format!("piece {p:?} repeats"));
+            }
+            ids.insert_unique(hash, id as u32, |&other| hasher.hash_one(piece(other)));
         }
         let lowest = scores.iter().copied().fold(f32::INFINITY, f32::min);
         Ok(Self {
-            ids,
-            scores: scores.to_vec(),
             longest: pieces.iter().map(|p| p.chars().count()).max().unwrap_or(1),
+            text,
+            ends,
+            ids,
+            hasher,
+            scores: scores.to_vec(),
             unknown_score: lowest as f64 - 10.0,
             normaliser: Precompiled::from(charsmap).map_err(|e| format!("charsmap: {e}"))?,
         })
+    }
+
+    /// The id of the piece `s`, if it is one.
+    fn id_of(&self, s: &str) -> Option<u32> {
+        let hash = self.hasher.hash_one(s);
+        self.ids
+            .find(hash, |&id| piece_of(&self.text, &self.ends, id) == s)
+            .copied()
     }
 
     fn split(&self, text: &str) -> Vec<u32> {
@@ -699,7 +737,7 @@ impl PieceSplitter {
         for i in 0..n {
             let mut single = false;
             for j in i + 1..=(i + self.longest).min(n) {
-                let Some(&id) = self.ids.get(&marked[at[i]..at[j]]) else {
+                let Some(id) = self.id_of(&marked[at[i]..at[j]]) else {
                     continue;
                 };
                 let score = best[i] + self.scores[id as usize] as f64;
@@ -744,6 +782,13 @@ fn kept_pieces(pieces: &[String], scores: &[f32]) -> Vec<usize> {
                 || (readable(id) && pieces[id].chars().all(|c| !c.is_uppercase()))
         })
         .collect()
+}
+
+/// Piece `id` of pieces laid end to end in `text`, ending at `ends`.
+fn piece_of<'a>(text: &'a str, ends: &[u32], id: u32) -> &'a str {
+    let id = id as usize;
+    let start = if id == 0 { 0 } else { ends[id - 1] as usize };
+    &text[start..ends[id] as usize]
 }
 
 /// Pieces of these scripts are kept: Latin (ASCII, Latin-1, Extended A/B and Additional),
