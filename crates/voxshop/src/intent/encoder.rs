@@ -178,7 +178,10 @@ fn matrix(dense: &mut Dense, name: &str) -> Result<Packed, String> {
         return Err(format!("{name} is no matrix"));
     };
     let bytes = f16_bytes(dense, name)?;
-    Packed::build(k, m, bytes.len() / 2, |i| widen(&bytes, i)).map_err(|e| format!("{name}: {e}"))
+    Packed::build(k, m, bytes.len() / 2, |i| {
+        u16::from_le_bytes([bytes[2 * i], bytes[2 * i + 1]])
+    })
+    .map_err(|e| format!("{name}: {e}"))
 }
 
 impl std::fmt::Debug for SentenceEncoder {
@@ -459,43 +462,47 @@ fn matmul(x: &[f32], rows: usize, w: &Packed) -> Vec<f32> {
     let mut out = vec![0f32; rows * w.m];
     #[cfg(target_arch = "x86_64")]
     {
-        let fma = std::arch::is_x86_feature_detected!("fma");
-        if fma && std::arch::is_x86_feature_detected!("avx512f") {
-            // SAFETY: the CPU has AVX-512F and FMA, checked on the line above.
+        use std::arch::is_x86_feature_detected as has;
+        let (fma, f16c) = (has!("fma"), has!("f16c"));
+        if fma && f16c && has!("avx512f") {
+            // SAFETY: the CPU has AVX-512F, F16C and FMA, checked on the line above.
             unsafe { accumulate_avx512(x, rows, w, &mut out) };
             return out;
         }
-        if fma && std::arch::is_x86_feature_detected!("avx2") {
-            // SAFETY: the CPU has AVX2 and FMA, checked on the line above.
+        if fma && f16c && has!("avx2") {
+            // SAFETY: the CPU has AVX2, F16C and FMA, checked on the line above.
             unsafe { accumulate_avx2(x, rows, w, &mut out) };
             return out;
         }
     }
-    accumulate::<16>(x, rows, w, &mut out);
+    accumulate::<16, PlainWiden>(x, rows, w, &mut out);
     out
 }
 
 /// Columns of a panel (a multiple of every lane count below).
 const PANEL: usize = 16;
 
-/// A `k` x `m` weight matrix stored by panels of [`PANEL`] columns, each panel's `k` rows one
-/// after another: a block of rows reads its weights as a few contiguous streams rather than
-/// `k` short reads `m` apart, which the prefetcher does not follow as well. Same values, same
-/// order of summation.
+/// A `k` x `m` weight matrix of f16 values (as the file stores them: half the resident
+/// memory of float32, and half the bytes each product streams), stored by panels of
+/// [`PANEL`] columns, each panel's `k` rows one after another: a block of rows reads its
+/// weights as a few contiguous streams rather than `k` short reads `m` apart, which the
+/// prefetcher does not follow as well. Each value is widened (exactly) as it is used.
 struct Packed {
-    data: Vec<f32>,
+    data: Vec<u16>,
     k: usize,
     m: usize,
 }
 
 impl Packed {
+    /// `w` rounded to f16 (tests: values that are f16 already stay what they are).
     #[cfg(test)]
     fn new(w: &[f32], k: usize, m: usize) -> Result<Self, String> {
-        Self::build(k, m, w.len(), |i| w[i])
+        Self::build(k, m, w.len(), |i| half::f16::from_f32(w[i]).to_bits())
     }
 
-    /// The `k` x `m` matrix of `len` values whose value `i` (row-major) is `at(i)`.
-    fn build(k: usize, m: usize, len: usize, at: impl Fn(usize) -> f32) -> Result<Self, String> {
+    /// The `k` x `m` matrix of `len` values whose value `i` (row-major) has the f16 bits
+    /// `at(i)`.
+    fn build(k: usize, m: usize, len: usize, at: impl Fn(usize) -> u16) -> Result<Self, String> {
         if !m.is_multiple_of(PANEL) || len != k * m {
             return Err(format!(
                 "{len} values for {k} x {m} (columns a multiple of {PANEL})"
@@ -511,16 +518,55 @@ impl Packed {
     }
 }
 
+/// Widens a panel's row of f16 values to float32 (exactly, however it is done).
+trait Widen {
+    fn widen(src: &[u16], dst: &mut [f32]);
+}
+
+/// One value at a time (`half`): the path of CPUs without F16C.
+struct PlainWiden;
+
+impl Widen for PlainWiden {
+    #[inline(always)]
+    fn widen(src: &[u16], dst: &mut [f32]) {
+        for (d, &h) in dst.iter_mut().zip(src) {
+            *d = half::f16::from_bits(h).to_f32();
+        }
+    }
+}
+
+/// Eight values per instruction (F16C's `vcvtph2ps`); only inside the kernels entered
+/// after F16C was detected.
 #[cfg(target_arch = "x86_64")]
-#[target_feature(enable = "avx512f,fma")]
-unsafe fn accumulate_avx512(x: &[f32], rows: usize, w: &Packed, out: &mut [f32]) {
-    accumulate::<32>(x, rows, w, out)
+struct F16cWiden;
+
+#[cfg(target_arch = "x86_64")]
+impl Widen for F16cWiden {
+    #[inline(always)]
+    fn widen(src: &[u16], dst: &mut [f32]) {
+        use std::arch::x86_64::{__m128i, _mm256_cvtph_ps, _mm256_storeu_ps, _mm_loadu_si128};
+        assert!(src.len() >= PANEL && dst.len() >= PANEL);
+        for half in 0..PANEL / 8 {
+            // SAFETY: 8 values read and written within the lengths asserted above; F16C is
+            // present (this type is used only by kernels entered after detecting it).
+            unsafe {
+                let v = _mm_loadu_si128(src.as_ptr().add(half * 8) as *const __m128i);
+                _mm256_storeu_ps(dst.as_mut_ptr().add(half * 8), _mm256_cvtph_ps(v));
+            }
+        }
+    }
 }
 
 #[cfg(target_arch = "x86_64")]
-#[target_feature(enable = "avx2,fma")]
+#[target_feature(enable = "avx512f,f16c,fma")]
+unsafe fn accumulate_avx512(x: &[f32], rows: usize, w: &Packed, out: &mut [f32]) {
+    accumulate::<32, F16cWiden>(x, rows, w, out)
+}
+
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2,f16c,fma")]
 unsafe fn accumulate_avx2(x: &[f32], rows: usize, w: &Packed, out: &mut [f32]) {
-    accumulate::<16>(x, rows, w, out)
+    accumulate::<16, F16cWiden>(x, rows, w, out)
 }
 
 /// Rows one block reads at once: each weight is loaded once per block of rows, and its sums
@@ -530,40 +576,45 @@ unsafe fn accumulate_avx2(x: &[f32], rows: usize, w: &Packed, out: &mut [f32]) {
 const ROWS: usize = 4;
 
 #[inline(always)]
-fn accumulate<const L: usize>(x: &[f32], rows: usize, w: &Packed, out: &mut [f32]) {
+fn accumulate<const L: usize, W: Widen>(x: &[f32], rows: usize, w: &Packed, out: &mut [f32]) {
     let (k, m) = (w.k, w.m);
     let mut r0 = 0;
     while r0 + ROWS <= rows {
         let rows_out = &mut out[r0 * m..(r0 + ROWS) * m];
-        block::<ROWS, L>(&x[r0 * k..(r0 + ROWS) * k], w, rows_out);
+        block::<ROWS, L, W>(&x[r0 * k..(r0 + ROWS) * k], w, rows_out);
         r0 += ROWS;
     }
     for r in r0..rows {
         let (row, row_out) = (&x[r * k..(r + 1) * k], &mut out[r * m..(r + 1) * m]);
         match L {
-            16 => block::<1, 64>(row, w, row_out),
-            _ => block::<1, 128>(row, w, row_out),
+            16 => block::<1, 64, W>(row, w, row_out),
+            _ => block::<1, 128, W>(row, w, row_out),
         }
     }
 }
 
 /// `R` rows of `x` times `w`, `L` outputs at a time, then a panel at a time.
 #[inline(always)]
-fn block<const R: usize, const L: usize>(x: &[f32], w: &Packed, out: &mut [f32]) {
+fn block<const R: usize, const L: usize, W: Widen>(x: &[f32], w: &Packed, out: &mut [f32]) {
     let mut j0 = 0;
     while j0 + L <= w.m {
-        columns::<R, L>(x, w, j0, out);
+        columns::<R, L, W>(x, w, j0, out);
         j0 += L;
     }
     while j0 < w.m {
-        columns::<R, PANEL>(x, w, j0, out);
+        columns::<R, PANEL, W>(x, w, j0, out);
         j0 += PANEL;
     }
 }
 
 /// Outputs `j0 .. j0 + L` of `R` rows (`j0` and `L` multiples of [`PANEL`]).
 #[inline(always)]
-fn columns<const R: usize, const L: usize>(x: &[f32], w: &Packed, j0: usize, out: &mut [f32]) {
+fn columns<const R: usize, const L: usize, W: Widen>(
+    x: &[f32],
+    w: &Packed,
+    j0: usize,
+    out: &mut [f32],
+) {
     let (k, m) = (w.k, w.m);
     let p0 = j0 / PANEL;
     let mut acc = [[0f32; L]; R];
@@ -571,7 +622,7 @@ fn columns<const R: usize, const L: usize>(x: &[f32], w: &Packed, j0: usize, out
         let mut wv = [0f32; L];
         for (c, lanes) in wv.chunks_exact_mut(PANEL).enumerate() {
             let at = ((p0 + c) * k + i) * PANEL;
-            lanes.copy_from_slice(&w.data[at..at + PANEL]);
+            W::widen(&w.data[at..at + PANEL], lanes);
         }
         for (r, acc) in acc.iter_mut().enumerate() {
             let a = x[r * k + i];
@@ -1300,7 +1351,10 @@ mod tests {
         // 208 columns: blocks of 32 and 128 lanes leave panels over.
         let (rows, k, m) = (7, 96, 208);
         let x: Vec<f32> = (0..rows * k).map(|_| rng.unit() * 2.0 - 1.0).collect();
-        let w: Vec<f32> = (0..k * m).map(|_| rng.unit() * 2.0 - 1.0).collect();
+        // f16 values, as the layers are stored.
+        let w: Vec<f32> = (0..k * m)
+            .map(|_| half::f16::from_f32(rng.unit() * 2.0 - 1.0).to_f32())
+            .collect();
         let mut plain = vec![0f32; rows * m];
         for r in 0..rows {
             for j in 0..m {
@@ -1318,10 +1372,26 @@ mod tests {
         for lanes in [16, 32] {
             let mut got = vec![0f32; rows * m];
             match lanes {
-                16 => accumulate::<16>(&x, rows, &w, &mut got),
-                _ => accumulate::<32>(&x, rows, &w, &mut got),
+                16 => accumulate::<16, PlainWiden>(&x, rows, &w, &mut got),
+                _ => accumulate::<32, PlainWiden>(&x, rows, &w, &mut got),
             }
             assert!(same(&got), "{lanes} lanes");
+        }
+        #[cfg(target_arch = "x86_64")]
+        {
+            use std::arch::is_x86_feature_detected as has;
+            if has!("avx2") && has!("f16c") && has!("fma") {
+                let mut got = vec![0f32; rows * m];
+                // SAFETY: the CPU has AVX2, F16C and FMA, checked on the line above.
+                unsafe { accumulate_avx2(&x, rows, &w, &mut got) };
+                assert!(same(&got), "AVX2");
+            }
+            if has!("avx512f") && has!("f16c") && has!("fma") {
+                let mut got = vec![0f32; rows * m];
+                // SAFETY: the CPU has AVX-512F, F16C and FMA, checked on the line above.
+                unsafe { accumulate_avx512(&x, rows, &w, &mut got) };
+                assert!(same(&got), "AVX-512");
+            }
         }
     }
 
