@@ -233,16 +233,20 @@ impl SentenceEncoder {
             ));
         }
         let table_at = table.data().as_ptr() as usize - map.as_ptr() as usize;
-        let f32s = |name: &str, shape: &[usize]| -> Result<Vec<f32>, String> {
+        // A tensor's bytes, once its type and shape are those expected.
+        let checked = |name: &str, dtype: Dtype, shape: &[usize]| -> Result<Vec<u8>, String> {
             let (t, bytes) = read(name)?;
-            if t.dtype() != Dtype::F32 || t.shape() != shape {
+            if t.dtype() != dtype || t.shape() != shape {
                 return Err(format!(
-                    "{name} is {:?} {:?}, not F32 {shape:?}",
+                    "{name} is {:?} {:?}, not {dtype:?} {shape:?}",
                     t.dtype(),
                     t.shape()
                 ));
             }
-            Ok(bytes
+            Ok(bytes)
+        };
+        let f32s = |name: &str, shape: &[usize]| -> Result<Vec<f32>, String> {
+            Ok(checked(name, Dtype::F32, shape)?
                 .chunks_exact(4)
                 .map(|b| f32::from_le_bytes([b[0], b[1], b[2], b[3]]))
                 .collect())
@@ -251,19 +255,8 @@ impl SentenceEncoder {
         if !(eps.is_finite() && eps > 0.0 && eps < 1.0) {
             return Err(format!("eps {eps} is not in (0, 1)"));
         }
-        // The layers are stored as f16 and widened as they are laid out (exactly): half the
-        // file, and the products run on float32 as before.
-        let f16s = |name: &str, shape: &[usize]| -> Result<Vec<u8>, String> {
-            let (t, bytes) = read(name)?;
-            if t.dtype() != Dtype::F16 || t.shape() != shape {
-                return Err(format!(
-                    "{name} is {:?} {:?}, not F16 {shape:?}",
-                    t.dtype(),
-                    t.shape()
-                ));
-            }
-            Ok(bytes)
-        };
+        // The layers stay f16, as stored: the products widen each value as they read it.
+        let f16s = |name: &str, shape: &[usize]| checked(name, Dtype::F16, shape);
         let mut dense = std::collections::HashMap::new();
         for (name, shape) in DENSE.iter().chain(DENSE_TAIL.iter()) {
             dense.insert(*name, f16s(name, shape)?);
