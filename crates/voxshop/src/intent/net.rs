@@ -93,8 +93,8 @@ fn row_exponent(max: f32) -> i32 {
 /// Rounds an embedding row to what is saved of it, in place, and appends the saved bytes to
 /// `out`: each value a multiple of the row's power-of-two scale in -127..=127 (one byte, two's
 /// complement), then the scale's exponent (one byte). Half the f16 rows' size; the bag sums
-/// a few dozen rows, which averages the rounding out (README, "The sentence encoder in the
-/// product": the same accuracy). A rounded row rounds to itself.
+/// a few dozen rows, which averages the rounding out (README, "Smaller and faster"). A
+/// rounded row rounds to itself.
 pub fn round_row(row: &mut [f32], out: &mut Vec<u8>) {
     let max = row.iter().fold(0f32, |m, v| m.max(v.abs()));
     let e = row_exponent(max);

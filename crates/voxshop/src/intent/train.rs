@@ -576,11 +576,10 @@ fn false_accepts(guesses: &[(Intent, f32, Intent)], th: f32, spend_th: f32) -> (
     (any as f64 / n, spend as f64 / n)
 }
 
-/// Least margin of the spend bar over the general one, in hundredths. The dev set's ~540
-/// negatives hold too few spend-like lines to place the spend bar by itself (at 0.25 % one
-/// line decides): where they placed it, it was 0.16 to 0.23 above the general bar, and once
-/// they did not (session 33's retraining: both at 0.64) the held-out overheard French took 4
-/// spends of 146 where 0.80 took 2 (README, "Smaller and faster").
+/// Least margin of the spend bar over the general one, in hundredths. The dev set holds too
+/// few spend-like negatives to place the spend bar by itself (at 0.25 % one line decides),
+/// and once it did not, the two bars met and held-out spends doubled; where it did place it,
+/// the margin was about this or more (README, "Smaller and faster").
 const MIN_SPEND_MARGIN: usize = 15;
 
 /// The lowest thresholds that meet the false-accept targets on the dev set: the general one
