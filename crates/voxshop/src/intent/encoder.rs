@@ -43,7 +43,7 @@ const BOS: u32 = 1;
 const EOS: u32 = 2;
 
 /// Dense weights, by the names `convert_wheel` writes and their shapes.
-const DENSE: [(&str, &[usize]); 23] = [
+const DENSE: [(&str, &[usize]); 26] = [
     ("proj_w", &[EMB, 3 * CNN]),
     ("proj_b", &[3 * CNN]),
     ("proj_ln_g", &[3 * CNN]),
@@ -67,9 +67,6 @@ const DENSE: [(&str, &[usize]); 23] = [
     ("d0", &[OUT, HEAD]),
     ("d1", &[HEAD, HEAD]),
     ("p1", &[OUT, HEAD]),
-];
-/// The last two layers (kept apart: `DENSE` is an array of one length).
-const DENSE_TAIL: [(&str, &[usize]); 3] = [
     ("d2", &[HEAD, OUT]),
     ("d3", &[OUT, OUT]),
     ("p3", &[HEAD, OUT]),
@@ -112,7 +109,7 @@ struct Layers {
 }
 
 impl Layers {
-    /// Takes each layer out of `dense` (every name of [`DENSE`] and [`DENSE_TAIL`]).
+    /// Takes each layer out of `dense` (every name of [`DENSE`]).
     fn take(mut dense: Dense) -> Result<Self, String> {
         let d = &mut dense;
         let conv_of = |d: &mut Dense, width: usize| -> Result<[Conv; 2], String> {
@@ -151,33 +148,27 @@ impl Layers {
     }
 }
 
-/// The dense layers as read, by name.
-type Dense = std::collections::HashMap<&'static str, Vec<u8>>;
+/// The dense layers as read, by name: their shape (checked against [`DENSE`]) and f16 bytes.
+type Dense = std::collections::HashMap<&'static str, (&'static [usize], Vec<u8>)>;
 
-/// Layer `name`'s f16 bytes, taken out of `dense`.
-fn f16_bytes(dense: &mut Dense, name: &str) -> Result<Vec<u8>, String> {
+/// Layer `name`'s shape and f16 bytes, taken out of `dense`.
+fn f16_bytes(dense: &mut Dense, name: &str) -> Result<(&'static [usize], Vec<u8>), String> {
     dense.remove(name).ok_or(format!("{name} missing"))
 }
 
-fn widen(bytes: &[u8], i: usize) -> f32 {
-    half::f16::from_le_bytes([bytes[2 * i], bytes[2 * i + 1]]).to_f32()
-}
-
 fn vector(dense: &mut Dense, name: &str) -> Result<Vec<f32>, String> {
-    let bytes = f16_bytes(dense, name)?;
-    Ok((0..bytes.len() / 2).map(|i| widen(&bytes, i)).collect())
+    let (_, bytes) = f16_bytes(dense, name)?;
+    Ok(bytes
+        .chunks_exact(2)
+        .map(|b| half::f16::from_le_bytes([b[0], b[1]]).to_f32())
+        .collect())
 }
 
-/// Layer `name`, packed, with the shape [`DENSE`] gives it.
+/// Layer `name`, packed.
 fn matrix(dense: &mut Dense, name: &str) -> Result<Packed, String> {
-    let Some((_, &[k, m])) = DENSE
-        .iter()
-        .chain(DENSE_TAIL.iter())
-        .find(|(n, _)| *n == name)
-    else {
+    let (&[k, m], bytes) = f16_bytes(dense, name)? else {
         return Err(format!("{name} is no matrix"));
     };
-    let bytes = f16_bytes(dense, name)?;
     Packed::build(k, m, bytes.len() / 2, |i| {
         u16::from_le_bytes([bytes[2 * i], bytes[2 * i + 1]])
     })
@@ -258,8 +249,8 @@ impl SentenceEncoder {
         // The layers stay f16, as stored: the products widen each value as they read it.
         let f16s = |name: &str, shape: &[usize]| checked(name, Dtype::F16, shape);
         let mut dense = std::collections::HashMap::new();
-        for (name, shape) in DENSE.iter().chain(DENSE_TAIL.iter()) {
-            dense.insert(*name, f16s(name, shape)?);
+        for (name, shape) in DENSE {
+            dense.insert(name, (shape, f16s(name, shape)?));
         }
         let scores = f32s("piece_scores", &[rows])?;
         let charsmap = read("charsmap")?.1;
@@ -959,7 +950,7 @@ pub fn convert_wheel(wheel: &Path, out: &Path) -> Result<(), String> {
             .collect::<Result<_, _>>()?;
         dense.push((dst.into(), vec![3 * CNN], cat(parts, 1)?));
     }
-    for (name, shape) in DENSE.iter().chain(DENSE_TAIL.iter()).skip(4) {
+    for (name, shape) in DENSE.iter().skip(4) {
         let src = name.replace("cnn_w", "cnn_W");
         let a = take(&src, shape)?;
         dense.push((name.to_string(), shape.to_vec(), cat(vec![a], 1)?));
