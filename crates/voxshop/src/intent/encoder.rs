@@ -459,7 +459,7 @@ fn matmul(x: &[f32], rows: usize, w: &Packed) -> Vec<f32> {
             return out;
         }
     }
-    accumulate::<16, PlainWiden>(x, rows, w, &mut out);
+    accumulate::<4, 16, PlainWiden>(x, rows, w, &mut out);
     out
 }
 
@@ -541,39 +541,129 @@ impl Widen for F16cWiden {
     }
 }
 
+/// AVX-512 written out with its intrinsics: from the portable loop below the compiler makes
+/// 256-bit code even where 512-bit registers are there (its preference on these CPUs), so
+/// eight rows' sums no longer fit in registers and spill. Here a block's sums are `R` x `P`
+/// 512-bit registers, each weight panel row is widened once (`vcvtph2ps`) for the block's
+/// rows, and each sum is still one fused multiply-add at a time in the order of `k`: the
+/// same bits as every other path.
 #[cfg(target_arch = "x86_64")]
 #[target_feature(enable = "avx512f,f16c,fma")]
 unsafe fn accumulate_avx512(x: &[f32], rows: usize, w: &Packed, out: &mut [f32]) {
-    accumulate::<32, F16cWiden>(x, rows, w, out)
+    let (k, m) = (w.k, w.m);
+    let mut r0 = 0;
+    while r0 < rows {
+        let n = (rows - r0).min(8);
+        let n = if n > 4 && n < 8 { 4 } else { n };
+        let (x, out) = (&x[r0 * k..(r0 + n) * k], &mut out[r0 * m..(r0 + n) * m]);
+        // SAFETY (each arm): AVX-512F, F16C and FMA are enabled on this function, whose
+        // callers detected them; `x` and `out` hold exactly `n` rows.
+        unsafe {
+            match n {
+                8 => zmm_block::<8, 2>(x, w, out),
+                4 => zmm_block::<4, 4>(x, w, out),
+                3 => zmm_block::<3, 4>(x, w, out),
+                2 => zmm_block::<2, 4>(x, w, out),
+                _ => zmm_block::<1, 8>(x, w, out),
+            }
+        }
+        r0 += n;
+    }
+}
+
+/// `R` rows of `x` times `w`, `P` panels at a time, then one panel at a time.
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx512f,f16c,fma")]
+#[inline]
+unsafe fn zmm_block<const R: usize, const P: usize>(x: &[f32], w: &Packed, out: &mut [f32]) {
+    let mut j0 = 0;
+    while j0 + P * PANEL <= w.m {
+        // SAFETY: the features are enabled here; the columns are within `w.m`.
+        unsafe { zmm_columns::<R, P>(x, w, j0, out) };
+        j0 += P * PANEL;
+    }
+    while j0 < w.m {
+        // SAFETY: as above.
+        unsafe { zmm_columns::<R, 1>(x, w, j0, out) };
+        j0 += PANEL;
+    }
+}
+
+/// Outputs `j0 .. j0 + P` panels of `R` rows.
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx512f,f16c,fma")]
+#[inline]
+unsafe fn zmm_columns<const R: usize, const P: usize>(
+    x: &[f32],
+    w: &Packed,
+    j0: usize,
+    out: &mut [f32],
+) {
+    use std::arch::x86_64::*;
+    let (k, m) = (w.k, w.m);
+    let p0 = j0 / PANEL;
+    assert!(x.len() >= R * k && out.len() >= R * m && j0 + P * PANEL <= m);
+    assert!(j0.is_multiple_of(PANEL) && w.data.len() >= (p0 + P) * k * PANEL);
+    let mut acc = [[_mm512_setzero_ps(); P]; R];
+    for i in 0..k {
+        let mut wv = [_mm512_setzero_ps(); P];
+        for (c, v) in wv.iter_mut().enumerate() {
+            // SAFETY: panel p0 + c's row i lies within `w.data` (asserted above).
+            let at = unsafe { w.data.as_ptr().add(((p0 + c) * k + i) * PANEL) };
+            *v = _mm512_cvtph_ps(unsafe { _mm256_loadu_si256(at as *const __m256i) });
+        }
+        for (r, acc) in acc.iter_mut().enumerate() {
+            let a = _mm512_set1_ps(x[r * k + i]);
+            for (o, &wl) in acc.iter_mut().zip(&wv) {
+                *o = _mm512_fmadd_ps(a, wl, *o);
+            }
+        }
+    }
+    for (r, acc) in acc.iter().enumerate() {
+        for (c, v) in acc.iter().enumerate() {
+            // SAFETY: row r's outputs j0 + 16c .. + 16 lie within `out` (asserted above).
+            unsafe { _mm512_storeu_ps(out.as_mut_ptr().add(r * m + j0 + c * PANEL), *v) };
+        }
+    }
 }
 
 #[cfg(target_arch = "x86_64")]
 #[target_feature(enable = "avx2,f16c,fma")]
 unsafe fn accumulate_avx2(x: &[f32], rows: usize, w: &Packed, out: &mut [f32]) {
-    accumulate::<16, F16cWiden>(x, rows, w, out)
+    accumulate::<4, 16, F16cWiden>(x, rows, w, out)
 }
 
-/// Rows one block reads at once: each weight is loaded once per block of rows, and its sums
-/// (rows x `L` lanes, eight registers' worth: enough independent additions to keep the
-/// adders busy) stay in registers over the whole of `k`. A row alone takes four times the
-/// lanes, for as many independent sums.
-const ROWS: usize = 4;
-
+/// `R` rows at a time, then what is left in blocks of fewer. Each widened weight serves a
+/// block's rows, and the block's sums (`R` x `L` lanes: half the registers AVX-512 or AVX2
+/// has) stay in registers over the whole of `k`; the fewer the rows, the wider the block, so
+/// that a lone row still has enough independent additions to keep the adders busy.
 #[inline(always)]
-fn accumulate<const L: usize, W: Widen>(x: &[f32], rows: usize, w: &Packed, out: &mut [f32]) {
+fn accumulate<const R: usize, const L: usize, W: Widen>(
+    x: &[f32],
+    rows: usize,
+    w: &Packed,
+    out: &mut [f32],
+) {
     let (k, m) = (w.k, w.m);
     let mut r0 = 0;
-    while r0 + ROWS <= rows {
-        let rows_out = &mut out[r0 * m..(r0 + ROWS) * m];
-        block::<ROWS, L, W>(&x[r0 * k..(r0 + ROWS) * k], w, rows_out);
-        r0 += ROWS;
-    }
-    for r in r0..rows {
-        let (row, row_out) = (&x[r * k..(r + 1) * k], &mut out[r * m..(r + 1) * m]);
-        match L {
-            16 => block::<1, 64, W>(row, w, row_out),
-            _ => block::<1, 128, W>(row, w, row_out),
+    while r0 < rows {
+        let n = match rows - r0 {
+            left if left >= R => R,
+            left if left >= 4 => 4,
+            left => left,
+        };
+        let (x, out) = (&x[r0 * k..(r0 + n) * k], &mut out[r0 * m..(r0 + n) * m]);
+        match (n, L) {
+            (8, _) => block::<8, L, W>(x, w, out),
+            (4, _) => block::<4, L, W>(x, w, out),
+            (3, 16) => block::<3, 16, W>(x, w, out),
+            (3, _) => block::<3, 64, W>(x, w, out),
+            (2, 16) => block::<2, 32, W>(x, w, out),
+            (2, _) => block::<2, 64, W>(x, w, out),
+            (_, 16) => block::<1, 64, W>(x, w, out),
+            _ => block::<1, 128, W>(x, w, out),
         }
+        r0 += n;
     }
 }
 
@@ -1327,54 +1417,54 @@ mod tests {
         assert_eq!(kept_pieces(&pieces, &scores), [0, 1, 2, 3, 7]);
     }
 
-    /// The claim the training's reproducibility rests on: the AVX2 loop gives the plain
-    /// loop's bits.
+    /// The claim the training's reproducibility rests on: every path and every block of rows
+    /// gives the plain loop's bits.
     #[test]
     fn the_wide_product_gives_the_plain_products_bits() {
         let mut rng = super::super::net::Rng::new(5);
-        // 208 columns: blocks of 32 and 128 lanes leave panels over.
-        let (rows, k, m) = (7, 96, 208);
-        let x: Vec<f32> = (0..rows * k).map(|_| rng.unit() * 2.0 - 1.0).collect();
+        // 208 columns: blocks of 32 and 128 lanes leave panels over; 9, 10 and 15 rows leave
+        // one, two and four + three after blocks of eight (three, two, one after fours).
+        let (k, m) = (96, 208);
         // f16 values, as the layers are stored.
         let w: Vec<f32> = (0..k * m)
             .map(|_| half::f16::from_f32(rng.unit() * 2.0 - 1.0).to_f32())
             .collect();
-        let mut plain = vec![0f32; rows * m];
-        for r in 0..rows {
-            for j in 0..m {
-                plain[r * m + j] = (0..k).fold(0f32, |o, i| x[r * k + i].mul_add(w[i * m + j], o));
+        for rows in [9, 10, 15] {
+            let x: Vec<f32> = (0..rows * k).map(|_| rng.unit() * 2.0 - 1.0).collect();
+            let mut plain = vec![0f32; rows * m];
+            for r in 0..rows {
+                for j in 0..m {
+                    plain[r * m + j] =
+                        (0..k).fold(0f32, |o, i| x[r * k + i].mul_add(w[i * m + j], o));
+                }
             }
-        }
-        let same = |got: &[f32]| {
-            plain
-                .iter()
-                .zip(got)
-                .all(|(a, b)| a.to_bits() == b.to_bits())
-        };
-        let w = Packed::new(&w, k, m).unwrap();
-        assert!(same(&matmul(&x, rows, &w)), "the CPU's own path");
-        for lanes in [16, 32] {
+            let same = |got: &[f32], path: &str| {
+                let ok = plain
+                    .iter()
+                    .zip(got)
+                    .all(|(a, b)| a.to_bits() == b.to_bits());
+                assert!(ok, "{path}, {rows} rows");
+            };
+            let w = Packed::new(&w, k, m).unwrap();
+            same(&matmul(&x, rows, &w), "the CPU's own path");
             let mut got = vec![0f32; rows * m];
-            match lanes {
-                16 => accumulate::<16, PlainWiden>(&x, rows, &w, &mut got),
-                _ => accumulate::<32, PlainWiden>(&x, rows, &w, &mut got),
-            }
-            assert!(same(&got), "{lanes} lanes");
-        }
-        #[cfg(target_arch = "x86_64")]
-        {
-            use std::arch::is_x86_feature_detected as has;
-            if has!("avx2") && has!("f16c") && has!("fma") {
-                let mut got = vec![0f32; rows * m];
-                // SAFETY: the CPU has AVX2, F16C and FMA, checked on the line above.
-                unsafe { accumulate_avx2(&x, rows, &w, &mut got) };
-                assert!(same(&got), "AVX2");
-            }
-            if has!("avx512f") && has!("f16c") && has!("fma") {
-                let mut got = vec![0f32; rows * m];
-                // SAFETY: the CPU has AVX-512F, F16C and FMA, checked on the line above.
-                unsafe { accumulate_avx512(&x, rows, &w, &mut got) };
-                assert!(same(&got), "AVX-512");
+            accumulate::<4, 16, PlainWiden>(&x, rows, &w, &mut got);
+            same(&got, "4 rows of 16 lanes");
+            accumulate::<8, 32, PlainWiden>(&x, rows, &w, &mut got);
+            same(&got, "8 rows of 32 lanes");
+            #[cfg(target_arch = "x86_64")]
+            {
+                use std::arch::is_x86_feature_detected as has;
+                if has!("avx2") && has!("f16c") && has!("fma") {
+                    // SAFETY: the CPU has AVX2, F16C and FMA, checked on the line above.
+                    unsafe { accumulate_avx2(&x, rows, &w, &mut got) };
+                    same(&got, "AVX2");
+                }
+                if has!("avx512f") && has!("f16c") && has!("fma") {
+                    // SAFETY: the CPU has AVX-512F, F16C and FMA, checked on the line above.
+                    unsafe { accumulate_avx512(&x, rows, &w, &mut got) };
+                    same(&got, "AVX-512");
+                }
             }
         }
     }

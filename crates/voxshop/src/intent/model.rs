@@ -927,9 +927,11 @@ fn read_net(
         saved,
         b1,
         wd,
+        wd_by_input: Vec::new(),
         w2,
         b2,
-    })
+    }
+    .for_inference())
 }
 
 /// Best label path under BIO constraints (I-x only after B-x or I-x); returns spans.

@@ -59,8 +59,14 @@ pub struct SparseNet {
     pub touched: Vec<bool>,
     pub b1: Vec<f32>,
     /// `[hidden, dense]`: the weights of a dense input beside the bag (the utterance's word
-    /// vector, `intent/vectors.rs`); empty for a net without one.
+    /// vector, `intent/vectors.rs`); empty for a net without one, and in a loaded net, which
+    /// holds them by input instead (`wd_by_input`).
     pub wd: Vec<f32>,
+    /// `[dense, hidden]`: a loaded net's `wd`, one input's weights to every hidden unit side
+    /// by side, so that all the units' sums advance together in vector lanes. Each sum is
+    /// still taken in the order of the inputs: the bits of training's `wd` (see
+    /// [`dense_sums`]). Empty while training.
+    pub wd_by_input: Vec<f32>,
     /// `[outputs, hidden]`
     pub w2: Vec<f32>,
     pub b2: Vec<f32>,
@@ -263,6 +269,8 @@ pub struct Scratch {
     /// sentences and its parts read the same words more than once, and the sentence encoder
     /// is most of the intent step's time.
     pub dense: Vec<(Vec<String>, std::sync::Arc<[f32]>)>,
+    /// The hidden units' sums of the dense input.
+    dense_sums: Vec<f32>,
 }
 
 impl SparseNet {
@@ -277,6 +285,7 @@ impl SparseNet {
             touched: vec![false; buckets],
             b1: vec![0.0; hidden],
             wd: Vec::new(),
+            wd_by_input: Vec::new(),
             w2: (0..outputs * hidden)
                 .map(|_| (rng.unit() * 2.0 - 1.0) * scale)
                 .collect(),
@@ -303,7 +312,19 @@ impl SparseNet {
 
     /// Values of the dense input (0 without one).
     pub fn dense(&self) -> usize {
-        self.wd.len() / self.hidden.max(1)
+        (self.wd.len() + self.wd_by_input.len()) / self.hidden.max(1)
+    }
+
+    /// The net as inference reads it: its dense weights by input.
+    pub fn for_inference(mut self) -> Self {
+        let (hd, n) = (self.hidden, self.dense());
+        if n > 0 && self.wd_by_input.is_empty() {
+            self.wd_by_input = (0..n * hd)
+                .map(|at| self.wd[(at % hd) * n + at / hd])
+                .collect();
+            self.wd = Vec::new();
+        }
+        self
     }
 
     /// `x` if it is this net's dense input, else none (a net without one, or an `x` of
@@ -340,15 +361,36 @@ impl SparseNet {
             }
         }
         let x = self.dense_input(x);
-        for (j, (h, b)) in s.h.iter_mut().zip(&self.b1).enumerate() {
-            let from_x = match x.len() {
-                0 => 0.0,
-                n => (self.wd[j * n..(j + 1) * n].iter().zip(x))
-                    .map(|(w, v)| w * v)
-                    .sum(),
-            };
-            *h = (*h * inv + b + from_x).max(0.0);
+        let n = x.len();
+        if n > 0 && !self.wd_by_input.is_empty() {
+            s.dense_sums.clear();
+            s.dense_sums.resize(hd, -0.0);
+            for (&v, weights) in x.iter().zip(self.wd_by_input.chunks_exact(hd)) {
+                for (sum, w) in s.dense_sums.iter_mut().zip(weights) {
+                    *sum += w * v;
+                }
+            }
+            for ((h, b), f) in s.h.iter_mut().zip(&self.b1).zip(&s.dense_sums) {
+                *h = (*h * inv + b + f).max(0.0);
+            }
+            return self.logits(s);
         }
+        let units = s.h.chunks_mut(LANES).zip(self.b1.chunks(LANES));
+        for (block, (hs, bs)) in units.enumerate() {
+            let from_x = match n {
+                0 => [0.0; LANES],
+                n => dense_sums(&self.wd[block * LANES * n..], x, hs.len()),
+            };
+            for ((h, b), f) in hs.iter_mut().zip(bs).zip(from_x) {
+                *h = (*h * inv + b + f).max(0.0);
+            }
+        }
+        self.logits(s)
+    }
+
+    /// The output layer: logits of `s.h` into `s.logits`.
+    fn logits(&self, s: &mut Scratch) {
+        let hd = self.hidden;
         s.logits.clear();
         s.logits.extend(self.b2.iter().enumerate().map(|(o, b)| {
             b + self.w2[o * hd..(o + 1) * hd]
@@ -436,6 +478,35 @@ impl SparseNet {
     }
 }
 
+/// Hidden units whose dense sums [`dense_sums`] takes side by side.
+const LANES: usize = 8;
+
+/// `x` times the first `rows` (at most [`LANES`]) of the rows of `w` (`x.len()` weights
+/// each). Each sum is taken as `Iterator::sum` takes it, which training's bits were made
+/// with: from -0.0, in the order of `x`, a multiply then an add; taken side by side, eight
+/// independent sums keep the adder busy where one sum waited on each addition in turn.
+fn dense_sums(w: &[f32], x: &[f32], rows: usize) -> [f32; LANES] {
+    let n = x.len();
+    let mut sums = [-0.0f32; LANES];
+    if rows == LANES {
+        let w: [&[f32]; LANES] = std::array::from_fn(|j| &w[j * n..(j + 1) * n]);
+        for (i, &v) in x.iter().enumerate() {
+            for (sum, row) in sums.iter_mut().zip(&w) {
+                *sum += row[i] * v;
+            }
+        }
+    } else {
+        for (j, sum) in sums.iter_mut().take(rows).enumerate() {
+            *sum = w[j * n..(j + 1) * n]
+                .iter()
+                .zip(x)
+                .map(|(w, v)| w * v)
+                .sum();
+        }
+    }
+    sums
+}
+
 /// Bag pooling: sum scaled by 1/sqrt(n), between a sum (long inputs blow up) and a mean
 /// (each feature's gradient vanishes).
 fn pool_scale(n: usize) -> f32 {
@@ -452,6 +523,50 @@ pub fn softmax(logits: &[f32]) -> Vec<f32> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The committed weights were trained with one `Iterator::sum` per hidden unit: the
+    /// sums side by side must give its bits, for a whole block and for the units left over.
+    #[test]
+    fn dense_sums_side_by_side_give_the_iterators_bits() {
+        let mut rng = Rng::new(11);
+        let n = 37;
+        let w: Vec<f32> = (0..LANES * n).map(|_| rng.unit() * 2.0 - 1.0).collect();
+        let x: Vec<f32> = (0..n).map(|_| rng.unit() * 2.0 - 1.0).collect();
+        for rows in [LANES, 3] {
+            let got = dense_sums(&w, &x, rows);
+            for (j, g) in got.iter().take(rows).enumerate() {
+                let want: f32 = w[j * n..(j + 1) * n]
+                    .iter()
+                    .zip(&x)
+                    .map(|(w, v)| w * v)
+                    .sum();
+                assert_eq!(g.to_bits(), want.to_bits(), "unit {j} of {rows}");
+            }
+        }
+        // Empty input: the iterator's -0.0, the sign the hidden unit's sum has always added.
+        assert_eq!(
+            dense_sums(&[], &[], LANES)[0].to_bits(),
+            (-0.0f32).to_bits()
+        );
+        let empty: f32 = std::iter::empty::<f32>().sum();
+        assert_eq!(empty.to_bits(), (-0.0f32).to_bits());
+    }
+
+    #[test]
+    fn a_net_read_by_input_gives_the_training_layouts_bits() {
+        let mut rng = Rng::new(3);
+        let net = SparseNet::new(1 << 8, 20, 4, &mut rng).with_dense(37, &mut rng);
+        let ids = net.ids(["w:buy", "w:milk"]);
+        let x: Vec<f32> = (0..37).map(|_| rng.unit() * 2.0 - 1.0).collect();
+        let mut s = Scratch::default();
+        net.forward_with(&ids, &x, &mut s);
+        let trained = s.logits.clone();
+        let loaded = net.for_inference();
+        assert_eq!(loaded.dense(), 37);
+        loaded.forward_with(&ids, &x, &mut s);
+        let bits = |v: &[f32]| v.iter().map(|x| x.to_bits()).collect::<Vec<_>>();
+        assert_eq!(bits(&s.logits), bits(&trained));
+    }
 
     #[test]
     fn learns_a_separable_toy_task() {
