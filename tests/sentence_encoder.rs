@@ -82,6 +82,37 @@ fn a_phrasing_lands_near_its_kind_in_both_languages() {
     assert!(enc.embed("牛奶").iter().all(|v| v.is_finite()));
 }
 
+/// A long utterance's readings are embedded together, sharing their pieces' projections
+/// (`embed_many_with`): each must have the bits it has alone, which the committed intent
+/// model was trained with, whatever the memo held before and however the readings are batched.
+#[test]
+fn readings_embedded_together_have_the_bits_each_has_alone() {
+    let Some(enc) = encoder() else { return };
+    let texts = [
+        "pour activer ou désactiver le mode sourdine veuillez appuyer sur 1 pour quitter la \
+         conférence appuyez sur dièse",
+        "pour activer ou désactiver le mode sourdine",
+        "appuyez sur dièse",
+        "add two litres of oat milk to my shopping list",
+        "appuyez sur dièse",
+        "",
+    ];
+    let alone: Vec<Vec<u32>> = texts
+        .iter()
+        .map(|t| enc.embed(t).iter().map(|v| v.to_bits()).collect())
+        .collect();
+    let mut memo = voxshop::intent::encoder::PieceMemo::default();
+    for batch in [&texts[..], &texts[2..4], &texts[..1]] {
+        let together = enc.embed_many_with(batch, &mut memo);
+        assert_eq!(together.len(), batch.len());
+        for (v, text) in together.iter().zip(batch) {
+            let at = texts.iter().position(|t| t == text).unwrap();
+            let bits: Vec<u32> = v.iter().map(|v| v.to_bits()).collect();
+            assert!(bits == alone[at], "{text:?}");
+        }
+    }
+}
+
 #[test]
 fn a_file_of_another_kind_is_refused() {
     let Some(_) = encoder() else { return };

@@ -12,6 +12,7 @@
 //! embedded with it, and training must reproduce the committed weights byte for byte on any
 //! x86-64 machine.
 
+use std::collections::HashMap;
 use std::io::{Cursor, Read};
 use std::path::Path;
 
@@ -371,24 +372,78 @@ impl SentenceEncoder {
 
     /// The unit-length embedding of `text`.
     pub fn embed(&self, text: &str) -> Vec<f32> {
-        let ids = self.pieces(text);
-        let n = ids.len();
-        let l = &self.layers;
-        // The pieces' vectors, dequantised as the wheel's numpy port does.
-        let mut emb = vec![0f32; n * EMB];
-        for (row, &id) in emb.chunks_exact_mut(EMB).zip(&ids) {
-            let id = (id as usize).min(self.rows - 1);
-            let at = self.table_at + id * EMB;
-            let (scale, lo) = (self.row_scale[id], self.row_lo[id]);
-            for (v, &q) in row.iter_mut().zip(&self.map[at..at + EMB]) {
-                *v = q as f32 * scale + lo;
+        self.embed_many(&[text]).pop().unwrap_or_default()
+    }
+
+    /// The embeddings of `texts`, each as [`Self::embed`] gives it (the same bits): the
+    /// pieces of each text are read on their own, then the sentence-level layers take all the
+    /// texts at once, which reads their weights once rather than once per text (the readings
+    /// of a long utterance are a dozen texts).
+    pub fn embed_many(&self, texts: &[&str]) -> Vec<Vec<f32>> {
+        self.embed_many_with(texts, &mut PieceMemo::default())
+    }
+
+    /// [`Self::embed_many`], reading the pieces' projections from `memo` where an earlier
+    /// text of the same utterance computed them, and keeping there those it computes.
+    pub fn embed_many_with(&self, texts: &[&str], memo: &mut PieceMemo) -> Vec<Vec<f32>> {
+        let mut sums = Vec::with_capacity(texts.len() * FEAT);
+        let mut lens = Vec::with_capacity(texts.len());
+        for text in texts {
+            let (sum, n) = self.pooled(text, memo);
+            sums.extend_from_slice(&sum);
+            lens.push(n);
+        }
+        self.head(&sums, &lens)
+    }
+
+    /// The vector and projection of each piece of `ids`, from `memo`, where those it lacked
+    /// are computed (in one product) and kept.
+    fn project<'m>(&self, ids: &[u32], memo: &'m mut PieceMemo) -> Vec<&'m [f32]> {
+        let mut unique = ids.to_vec();
+        unique.sort_unstable();
+        unique.dedup();
+        if memo.rows.len() + unique.len() > MEMO_PIECES {
+            memo.rows.clear();
+        }
+        unique.retain(|id| !memo.rows.contains_key(id));
+        let missing = unique;
+        if !missing.is_empty() {
+            let l = &self.layers;
+            let m = missing.len();
+            // The pieces' vectors, dequantised as the wheel's numpy port does.
+            let mut emb = vec![0f32; m * EMB];
+            for (row, &id) in emb.chunks_exact_mut(EMB).zip(&missing) {
+                let id = (id as usize).min(self.rows - 1);
+                let at = self.table_at + id * EMB;
+                let (scale, lo) = (self.row_scale[id], self.row_lo[id]);
+                for (v, &q) in row.iter_mut().zip(&self.map[at..at + EMB]) {
+                    *v = q as f32 * scale + lo;
+                }
+            }
+            let mut x = affine(&emb, m, &l.proj_w, &l.proj_b);
+            layer_norm(&mut x, 3 * CNN, &l.proj_ln_g, &l.proj_ln_b, self.eps);
+            let rows = emb.chunks_exact(EMB).zip(x.chunks_exact(3 * CNN));
+            for (&id, (e, p)) in missing.iter().zip(rows) {
+                memo.rows.insert(id, [e, p].concat().into());
             }
         }
-        let mut x = affine(&emb, n, &l.proj_w, &l.proj_b);
-        layer_norm(&mut x, 3 * CNN, &l.proj_ln_g, &l.proj_ln_b, self.eps);
+        let memo = &*memo;
+        ids.iter()
+            .filter_map(|id| memo.rows.get(id).map(|r| &r[..]))
+            .collect()
+    }
+
+    /// The sum over `text`'s pieces of their features (embedding, three stacks of
+    /// convolutions, layer norm), and the number of pieces.
+    fn pooled(&self, text: &str, memo: &mut PieceMemo) -> (Vec<f32>, usize) {
+        let rows = self.project(&self.pieces(text), memo);
+        let n = rows.len();
+        let l = &self.layers;
+        let mut x = Vec::with_capacity(n * 3 * CNN);
         let mut feats = vec![0f32; n * FEAT];
-        for (t, row) in feats.chunks_exact_mut(FEAT).enumerate() {
-            row[..EMB].copy_from_slice(&emb[t * EMB..(t + 1) * EMB]);
+        for (row, piece) in feats.chunks_exact_mut(FEAT).zip(&rows) {
+            row[..EMB].copy_from_slice(&piece[..EMB]);
+            x.extend_from_slice(&piece[EMB..]);
         }
         for (k, (&(width, left), layers)) in ORDERS.iter().zip(&l.conv).enumerate() {
             let mut c: Vec<f32> = x
@@ -411,28 +466,54 @@ impl SentenceEncoder {
                 *s += v;
             }
         }
-        let mut mean = matmul(&sum, 1, &l.cnn_w);
-        let (len, root) = (n as f32, (n as f32).sqrt());
-        for (m, b) in mean.iter_mut().zip(&l.cnn_b) {
-            *m += len * b;
-            *m /= root;
+        (sum, n)
+    }
+
+    /// The sentence-level layers, for the sums of `lens.len()` texts at once.
+    fn head(&self, sums: &[f32], lens: &[usize]) -> Vec<Vec<f32>> {
+        let l = &self.layers;
+        let rows = lens.len();
+        // The projection is linear: the sum projected is the projections summed.
+        let mut mean = matmul(sums, rows, &l.cnn_w);
+        for (row, &n) in mean.chunks_exact_mut(OUT).zip(lens) {
+            let (len, root) = (n as f32, (n as f32).sqrt());
+            for (m, b) in row.iter_mut().zip(&l.cnn_b) {
+                *m += len * b;
+                *m /= root;
+            }
         }
-        let y0 = relu(matmul(&mean, 1, &l.d0));
-        let y1 = relu(add(matmul(&mean, 1, &l.p1), &matmul(&y0, 1, &l.d1)));
-        let y2 = relu(matmul(&y1, 1, &l.d2));
-        let mut z = add(matmul(&y1, 1, &l.p3), &matmul(&y2, 1, &l.d3));
-        let mut norm = 0f32;
-        for v in &mut z {
-            *v = v.tanh();
-            norm += *v * *v;
-        }
-        let norm = norm.max(self.eps).sqrt();
-        for v in &mut z {
-            *v /= norm;
-        }
-        z
+        let y0 = relu(matmul(&mean, rows, &l.d0));
+        let y1 = relu(add(matmul(&mean, rows, &l.p1), &matmul(&y0, rows, &l.d1)));
+        let y2 = relu(matmul(&y1, rows, &l.d2));
+        let z = add(matmul(&y1, rows, &l.p3), &matmul(&y2, rows, &l.d3));
+        z.chunks_exact(OUT)
+            .map(|row| {
+                let mut z = row.to_vec();
+                let mut norm = 0f32;
+                for v in &mut z {
+                    *v = v.tanh();
+                    norm += *v * *v;
+                }
+                let norm = norm.max(self.eps).sqrt();
+                for v in &mut z {
+                    *v /= norm;
+                }
+                z
+            })
+            .collect()
     }
 }
+
+/// Pieces one utterance's readings share, projected once: the whole, its sentences and its
+/// parts read the same pieces, and a piece's vector and projection depend on it alone.
+#[derive(Debug, Default, Clone)]
+pub struct PieceMemo {
+    /// A piece's vector ([`EMB`] values), then its projection (3 x [`CNN`]).
+    rows: HashMap<u32, Box<[f32]>>,
+}
+
+/// Most pieces a memo keeps (a scratch that serves many utterances starts over past it).
+const MEMO_PIECES: usize = 1024;
 
 /// `rows` x `k` times `k` x `m`, accumulated over `k` in order. Hand-written rather than
 /// candle's GEMM, whose kernels change the order of the sums with the CPU: here each sum is

@@ -2,6 +2,7 @@
 //! rejection, and its on-disk form (`models/intent/`: f16 safetensors + JSON settings).
 
 use super::domain::domain;
+use super::encoder::PieceMemo;
 use super::features::{
     completion_features, intent_features, split_features, token_features, Gazetteer, NameMark,
     FEATURES_VERSION,
@@ -279,6 +280,15 @@ pub struct IntentModel {
     pub completers: Vec<SparseNet>,
 }
 
+/// Keeps the dense input of `words` for the utterance's later readings of them; a scratch
+/// that serves many utterances (calibration) keeps a few.
+fn remember_dense(s: &mut Scratch, words: &[String], x: std::sync::Arc<[f32]>) {
+    if s.dense.len() >= DENSE_MEMO {
+        s.dense.clear();
+    }
+    s.dense.push((words.to_vec(), x));
+}
+
 /// The mean of `nets`' softmax for one set of feature ids: all of a task's networks hash
 /// into the same buckets, so the ids are computed once.
 fn mean_probs(nets: &[SparseNet], feats: &[String], s: &mut Scratch) -> Vec<f32> {
@@ -296,25 +306,37 @@ fn mean_probs(nets: &[SparseNet], feats: &[String], s: &mut Scratch) -> Vec<f32>
     mean
 }
 
-/// What an intent network reads of `tokens` beside its n-grams, in training and after: the
-/// sentence encoder's embedding of their text (both languages; zeros if it could not be
-/// loaded), or the word vectors' mean, whose pieces are English (uncased WordPiece), so
-/// French is read through its n-grams alone (a zero vector), where the pieces of its words
-/// moved French answers the wrong way (README, "Word vectors").
-pub(crate) fn utterance_vector(vectors: &DenseInput, tokens: &[String], scale: f32) -> Vec<f32> {
+/// What an intent network reads of each of `readings` beside its n-grams, in training and
+/// after: the sentence encoder's embedding of their text (both languages; zeros if it could
+/// not be loaded; the readings taken at once, sharing `memo`'s pieces), or the word vectors'
+/// mean, whose pieces are English (uncased WordPiece), so French is read through its n-grams
+/// alone (a zero vector), where the pieces of its words moved French answers the wrong way
+/// (README, "Word vectors").
+pub(crate) fn utterance_vectors(
+    vectors: &DenseInput,
+    readings: &[&[String]],
+    scale: f32,
+    memo: &mut PieceMemo,
+) -> Vec<Vec<f32>> {
     match vectors {
         DenseInput::Sentences(encoder) => match encoder.get() {
             Some(encoder) => {
-                let mut v = encoder.embed(&tokens.join(" "));
-                v.iter_mut().for_each(|x| *x *= scale);
-                v
+                let texts: Vec<String> = readings.iter().map(|tokens| tokens.join(" ")).collect();
+                let texts: Vec<&str> = texts.iter().map(String::as_str).collect();
+                let mut all = encoder.embed_many_with(&texts, memo);
+                for v in &mut all {
+                    v.iter_mut().for_each(|x| *x *= scale);
+                }
+                all
             }
-            None => vec![0.0; vectors.dims()],
+            None => vec![vec![0.0; vectors.dims()]; readings.len()],
         },
-        DenseInput::Words(words) => match detect(tokens) {
-            Lang::Fr => vec![0.0; words.dims()],
-            _ => words.sentence(tokens, scale),
-        },
+        DenseInput::Words(words) => (readings.iter())
+            .map(|tokens| match detect(tokens) {
+                Lang::Fr => vec![0.0; words.dims()],
+                _ => words.sentence(tokens, scale),
+            })
+            .collect(),
     }
 }
 
@@ -376,12 +398,9 @@ impl IntentModel {
         let x = match s.dense.iter().find(|(words, _)| words.as_slice() == tokens) {
             Some((_, x)) => x.clone(),
             None => {
-                let x: std::sync::Arc<[f32]> = self.sentence_vector(tokens).into();
-                // A scratch that serves many utterances (calibration) keeps a few.
-                if s.dense.len() >= DENSE_MEMO {
-                    s.dense.clear();
-                }
-                s.dense.push((tokens.to_vec(), x.clone()));
+                let x = self.dense_vectors(&[tokens], s).pop().unwrap_or_default();
+                let x: std::sync::Arc<[f32]> = x.into();
+                remember_dense(s, tokens, x.clone());
                 x
             }
         };
@@ -394,12 +413,31 @@ impl IntentModel {
             .collect()
     }
 
-    /// What the intent networks read of `tokens` beside their n-grams: the scaled mean word
-    /// vector, or nothing for networks trained without one.
-    pub fn sentence_vector(&self, tokens: &[String]) -> Vec<f32> {
+    /// Computes the dense inputs of `readings` in one batch, for the calls to
+    /// [`Self::intent_logits`] on them that follow (the same vectors as one by one: see
+    /// `SentenceEncoder::embed_many`).
+    fn prefetch_dense<'t>(&self, readings: impl Iterator<Item = &'t [String]>, s: &mut Scratch) {
+        let mut missing: Vec<&[String]> = Vec::new();
+        for words in readings {
+            let known = |w: &[String]| w == words;
+            if !missing.iter().any(|m| known(m)) && !s.dense.iter().any(|(w, _)| known(w)) {
+                missing.push(words);
+            }
+        }
+        if missing.len() < 2 {
+            return;
+        }
+        for (words, x) in missing.iter().zip(self.dense_vectors(&missing, s)) {
+            remember_dense(s, words, x.into());
+        }
+    }
+
+    /// What the intent networks read of each of `readings` beside their n-grams: the scaled
+    /// sentence embedding or mean word vector, or nothing for networks trained without one.
+    fn dense_vectors(&self, readings: &[&[String]], s: &mut Scratch) -> Vec<Vec<f32>> {
         match (&self.vectors, &self.settings.vectors) {
-            (Some(v), Some(how)) => utterance_vector(v, tokens, how.scale),
-            _ => Vec::new(),
+            (Some(v), Some(how)) => utterance_vectors(v, readings, how.scale, &mut s.pieces),
+            _ => vec![Vec::new(); readings.len()],
         }
     }
 
@@ -525,15 +563,16 @@ impl IntentModel {
         s: &mut Scratch,
     ) -> bool {
         let all = 0..tokens.len();
-        cut_at(std::slice::from_ref(&all), breaks, at)
-            .into_iter()
-            .all(|r| {
-                let words = &tokens[r];
-                !domain().is_fragment(words) || {
-                    let probs = self.intent_probs(words, s);
-                    self.answer_words_only(words, self.decide(&probs)).0 == Intent::OutOfScope
-                }
-            })
+        let parts = cut_at(std::slice::from_ref(&all), breaks, at);
+        let fragments = parts.iter().map(|r| &tokens[r.clone()]);
+        self.prefetch_dense(fragments.filter(|w| domain().is_fragment(w)), s);
+        parts.into_iter().all(|r| {
+            let words = &tokens[r];
+            !domain().is_fragment(words) || {
+                let probs = self.intent_probs(words, s);
+                self.answer_words_only(words, self.decide(&probs)).0 == Intent::OutOfScope
+            }
+        })
     }
 
     /// The commands of `segments`, read one by one; the whole of `tokens` read as one
@@ -547,6 +586,7 @@ impl IntentModel {
         s: &mut Scratch,
     ) -> Vec<IntentResult> {
         if segments.len() > 1 {
+            self.prefetch_dense(segments.iter().map(|r| &tokens[r.clone()]), s);
             let mut found = Vec::new();
             // "clear my party list and then add balloons to it": a list command that names
             // no list acts on the list the utterance named last.

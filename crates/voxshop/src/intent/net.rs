@@ -271,6 +271,8 @@ pub struct Scratch {
     pub dense: Vec<(Vec<String>, std::sync::Arc<[f32]>)>,
     /// The hidden units' sums of the dense input.
     dense_sums: Vec<f32>,
+    /// The sentence encoder's projections of the pieces this utterance's readings read.
+    pub pieces: super::encoder::PieceMemo,
 }
 
 impl SparseNet {

@@ -3,6 +3,7 @@
 //! dev set. The same corpus and seed give the same bytes on disk.
 
 use super::domain::domain;
+use super::encoder::PieceMemo;
 use super::eval::{read_labelled, Labelled};
 use super::features::{
     completion_features, intent_features, split_features, token_features, NameMark,
@@ -10,7 +11,7 @@ use super::features::{
 };
 use super::model::{
     acceptance_bar, check_network_counts, ensemble_probs, label_b, label_i, label_kind, n_labels,
-    round_as_saved, utterance_vector, Guess, IntentError, IntentModel, ModelSettings, SplitLabel,
+    round_as_saved, utterance_vectors, Guess, IntentError, IntentModel, ModelSettings, SplitLabel,
     VectorSettings, INCOMPLETE,
 };
 use super::net::{Rng, Scratch, SparseNet};
@@ -19,6 +20,10 @@ use super::text::tokenize;
 use super::vectors::DenseInput;
 use sha2::{Digest, Sha256};
 use std::path::Path;
+
+/// Examples whose sentence vectors are computed at once (the encoder's sentence-level layers
+/// then read their weights once per batch; the vectors are the same one by one).
+const VECTOR_BATCH: usize = 16;
 
 #[derive(Debug, Clone)]
 pub struct TrainConfig {
@@ -646,9 +651,15 @@ pub fn train(
         None => (None, None),
     };
     let xs: Vec<Vec<f32>> = match &vectors {
-        Some(v) => (examples.iter())
-            .map(|e| utterance_vector(v, &e.tokens, cfg.vector_scale))
-            .collect(),
+        Some(v) => {
+            let mut memo = PieceMemo::default();
+            (examples.chunks(VECTOR_BATCH))
+                .flat_map(|batch| {
+                    let readings: Vec<&[String]> = batch.iter().map(|e| &e.tokens[..]).collect();
+                    utterance_vectors(v, &readings, cfg.vector_scale, &mut memo)
+                })
+                .collect()
+        }
         None => Vec::new(),
     };
     let mut intent_nets: Vec<SparseNet> = (0..cfg.ensemble)
