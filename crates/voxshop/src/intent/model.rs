@@ -2005,6 +2005,9 @@ mod tests {
         assert_eq!(first("bye for cans of tuna"), "buy");
         assert_eq!(first("by 12 cans of beer please"), "buy");
         assert_eq!(first("by two leaders of milk"), "buy");
+        // "I" for a "Buy" said first, which English never follows with a number.
+        assert_eq!(first("i 12 cans of chrominberg beer please"), "buy");
+        assert_eq!(first("i three bottles of perrier sparkling water"), "buy");
         // A verb that puts something on a list, before the list it goes to.
         assert_eq!(first("at heinz ketchup to my party list"), "add");
         assert_eq!(first("at birthday candles on the list"), "add");
@@ -2019,6 +2022,9 @@ mod tests {
             "at what time does the store close",
             "at edge here into my road trip playlist",
             "at the end of the list",
+            "i think three bottles of wine is enough",
+            "i have two bottles of milk",
+            "i 2 and a half hours ago",
         ] {
             assert_eq!(first(t), t.split(' ').next().unwrap(), "{t}");
         }
