@@ -540,7 +540,7 @@ fn matmul(x: &[f32], rows: usize, w: &Packed) -> Vec<f32> {
             return out;
         }
     }
-    accumulate::<4, 16, PlainWiden>(x, rows, w, &mut out);
+    accumulate::<16, PlainWiden>(x, rows, w, &mut out);
     out
 }
 
@@ -711,31 +711,21 @@ unsafe fn zmm_columns<const R: usize, const P: usize>(
 #[cfg(target_arch = "x86_64")]
 #[target_feature(enable = "avx2,f16c,fma")]
 unsafe fn accumulate_avx2(x: &[f32], rows: usize, w: &Packed, out: &mut [f32]) {
-    accumulate::<4, 16, F16cWiden>(x, rows, w, out)
+    accumulate::<16, F16cWiden>(x, rows, w, out)
 }
 
-/// `R` rows at a time, then what is left in blocks of fewer. Each widened weight serves a
-/// block's rows, and the block's sums (`R` x `L` lanes: half the registers AVX-512 or AVX2
-/// has) stay in registers over the whole of `k`; the fewer the rows, the wider the block, so
-/// that a lone row still has enough independent additions to keep the adders busy.
+/// Four rows at a time, then what is left in one block of fewer. Each widened weight serves a
+/// block's rows, and the block's sums (four rows x `L` lanes: half the registers AVX2 has)
+/// stay in registers over the whole of `k`; the fewer the rows, the wider the block, so that
+/// a lone row still has enough independent additions to keep the adders busy.
 #[inline(always)]
-fn accumulate<const R: usize, const L: usize, W: Widen>(
-    x: &[f32],
-    rows: usize,
-    w: &Packed,
-    out: &mut [f32],
-) {
+fn accumulate<const L: usize, W: Widen>(x: &[f32], rows: usize, w: &Packed, out: &mut [f32]) {
     let (k, m) = (w.k, w.m);
     let mut r0 = 0;
     while r0 < rows {
-        let n = match rows - r0 {
-            left if left >= R => R,
-            left if left >= 4 => 4,
-            left => left,
-        };
+        let n = (rows - r0).min(4);
         let (x, out) = (&x[r0 * k..(r0 + n) * k], &mut out[r0 * m..(r0 + n) * m]);
         match (n, L) {
-            (8, _) => block::<8, L, W>(x, w, out),
             (4, _) => block::<4, L, W>(x, w, out),
             (3, 16) => block::<3, 16, W>(x, w, out),
             (3, _) => block::<3, 64, W>(x, w, out),
@@ -1529,10 +1519,10 @@ mod tests {
             let w = Packed::new(&w, k, m).unwrap();
             same(&matmul(&x, rows, &w), "the CPU's own path");
             let mut got = vec![0f32; rows * m];
-            accumulate::<4, 16, PlainWiden>(&x, rows, &w, &mut got);
-            same(&got, "4 rows of 16 lanes");
-            accumulate::<8, 32, PlainWiden>(&x, rows, &w, &mut got);
-            same(&got, "8 rows of 32 lanes");
+            accumulate::<16, PlainWiden>(&x, rows, &w, &mut got);
+            same(&got, "16 lanes");
+            accumulate::<32, PlainWiden>(&x, rows, &w, &mut got);
+            same(&got, "32 lanes");
             #[cfg(target_arch = "x86_64")]
             {
                 use std::arch::is_x86_feature_detected as has;
