@@ -873,7 +873,9 @@ fn write_net(
     );
     out.insert(format!("{name}.b1"), f16(&net.b1, &[hd])?);
     if !net.wd.is_empty() {
-        out.insert(format!("{name}.wd"), f16(&net.wd, &[hd, net.dense()])?);
+        let dense = net.dense();
+        let by_unit = super::net::transpose(&net.wd, dense, hd);
+        out.insert(format!("{name}.wd"), f16(&by_unit, &[hd, dense])?);
     }
     out.insert(format!("{name}.w2"), f16(&net.w2, &[net.outputs, hd])?);
     out.insert(format!("{name}.b2"), f16(&net.b2, &[net.outputs])?);
@@ -953,6 +955,7 @@ fn read_net(
     if wd.len() != hd * dense {
         return Err(format!("{name}.wd does not hold {hd} x {dense} weights"));
     }
+    let wd = super::net::transpose(&wd, hd, dense);
     if emb.len() != rows.len() * row_bytes(hd) || w2.len() != outputs * hd || b2.len() != outputs {
         return Err(format!("tensor shapes of {name} do not match"));
     }
@@ -967,11 +970,9 @@ fn read_net(
         saved,
         b1,
         wd,
-        wd_by_input: Vec::new(),
         w2,
         b2,
-    }
-    .for_inference())
+    })
 }
 
 /// Best label path under BIO constraints (I-x only after B-x or I-x); returns spans.

@@ -58,15 +58,12 @@ pub struct SparseNet {
     /// Rows given their random start (training only; not saved).
     pub touched: Vec<bool>,
     pub b1: Vec<f32>,
-    /// `[hidden, dense]`: the weights of a dense input beside the bag (the utterance's word
-    /// vector, `intent/vectors.rs`); empty for a net without one, and in a loaded net, which
-    /// holds them by input instead (`wd_by_input`).
+    /// `[dense, hidden]`: the weights of a dense input beside the bag (the utterance's word
+    /// vector, `intent/vectors.rs`), empty for a net without one. Held by input, one input's
+    /// weights to every hidden unit side by side, so that all the units' sums advance
+    /// together in vector lanes; the file holds them by unit (`[hidden, dense]`, [`transpose`]
+    /// at writing and reading).
     pub wd: Vec<f32>,
-    /// `[dense, hidden]`: a loaded net's `wd`, one input's weights to every hidden unit side
-    /// by side, so that all the units' sums advance together in vector lanes. Each sum is
-    /// still taken in the order of the inputs: the bits of training's `wd` (see
-    /// [`dense_sums`]). Empty while training.
-    pub wd_by_input: Vec<f32>,
     /// `[outputs, hidden]`
     pub w2: Vec<f32>,
     pub b2: Vec<f32>,
@@ -287,7 +284,6 @@ impl SparseNet {
             touched: vec![false; buckets],
             b1: vec![0.0; hidden],
             wd: Vec::new(),
-            wd_by_input: Vec::new(),
             w2: (0..outputs * hidden)
                 .map(|_| (rng.unit() * 2.0 - 1.0) * scale)
                 .collect(),
@@ -303,30 +299,20 @@ impl SparseNet {
             .collect()
     }
 
-    /// Gives the net a dense input of `dense` values, its weights drawn from `rng`.
+    /// Gives the net a dense input of `dense` values, its weights drawn from `rng` unit by
+    /// unit (the order the committed weights were drawn in).
     pub fn with_dense(mut self, dense: usize, rng: &mut Rng) -> Self {
         let scale = 1.0 / (dense.max(1) as f32).sqrt();
-        self.wd = (0..self.hidden * dense)
+        let by_unit: Vec<f32> = (0..self.hidden * dense)
             .map(|_| (rng.unit() * 2.0 - 1.0) * scale)
             .collect();
+        self.wd = transpose(&by_unit, self.hidden, dense);
         self
     }
 
     /// Values of the dense input (0 without one).
     pub fn dense(&self) -> usize {
-        (self.wd.len() + self.wd_by_input.len()) / self.hidden.max(1)
-    }
-
-    /// The net as inference reads it: its dense weights by input.
-    pub fn for_inference(mut self) -> Self {
-        let (hd, n) = (self.hidden, self.dense());
-        if n > 0 && self.wd_by_input.is_empty() {
-            self.wd_by_input = (0..n * hd)
-                .map(|at| self.wd[(at % hd) * n + at / hd])
-                .collect();
-            self.wd = Vec::new();
-        }
-        self
+        self.wd.len() / self.hidden.max(1)
     }
 
     /// `x` if it is this net's dense input, else none (a net without one, or an `x` of
@@ -363,29 +349,20 @@ impl SparseNet {
             }
         }
         let x = self.dense_input(x);
-        let n = x.len();
-        if n > 0 && !self.wd_by_input.is_empty() {
-            s.dense_sums.clear();
-            s.dense_sums.resize(hd, -0.0);
-            for (&v, weights) in x.iter().zip(self.wd_by_input.chunks_exact(hd)) {
-                for (sum, w) in s.dense_sums.iter_mut().zip(weights) {
-                    *sum += w * v;
-                }
+        // Each unit's sum of the dense input as `Iterator::sum` takes it (the committed
+        // weights' bits): from -0.0, in the order of the inputs, a multiply then an add; the
+        // units side by side keep the adder busy where one sum waited on each addition. A net
+        // without a dense input adds 0.0, as it always has.
+        s.dense_sums.clear();
+        s.dense_sums
+            .resize(hd, if x.is_empty() { 0.0 } else { -0.0 });
+        for (&v, weights) in x.iter().zip(self.wd.chunks_exact(hd)) {
+            for (sum, w) in s.dense_sums.iter_mut().zip(weights) {
+                *sum += w * v;
             }
-            for ((h, b), f) in s.h.iter_mut().zip(&self.b1).zip(&s.dense_sums) {
-                *h = (*h * inv + b + f).max(0.0);
-            }
-            return self.logits(s);
         }
-        let units = s.h.chunks_mut(LANES).zip(self.b1.chunks(LANES));
-        for (block, (hs, bs)) in units.enumerate() {
-            let from_x = match n {
-                0 => [0.0; LANES],
-                n => dense_sums(&self.wd[block * LANES * n..], x, hs.len()),
-            };
-            for ((h, b), f) in hs.iter_mut().zip(bs).zip(from_x) {
-                *h = (*h * inv + b + f).max(0.0);
-            }
+        for ((h, b), f) in s.h.iter_mut().zip(&self.b1).zip(&s.dense_sums) {
+            *h = (*h * inv + b + f).max(0.0);
         }
         self.logits(s)
     }
@@ -469,44 +446,20 @@ impl SparseNet {
             }
         }
         let x = self.dense_input(x);
-        if !x.is_empty() {
-            for (w, g) in self.wd.chunks_exact_mut(x.len()).zip(&grad_h) {
-                for (w, v) in w.iter_mut().zip(x) {
-                    *w -= lr * g * v;
-                }
+        for (weights, v) in self.wd.chunks_exact_mut(hd).zip(x) {
+            for (w, g) in weights.iter_mut().zip(&grad_h) {
+                *w -= lr * g * v;
             }
         }
         -probs[target].max(1e-12).ln()
     }
 }
 
-/// Hidden units whose dense sums [`dense_sums`] takes side by side.
-const LANES: usize = 8;
-
-/// `x` times the first `rows` (at most [`LANES`]) of the rows of `w` (`x.len()` weights
-/// each). Each sum is taken as `Iterator::sum` takes it, which training's bits were made
-/// with: from -0.0, in the order of `x`, a multiply then an add; taken side by side, eight
-/// independent sums keep the adder busy where one sum waited on each addition in turn.
-fn dense_sums(w: &[f32], x: &[f32], rows: usize) -> [f32; LANES] {
-    let n = x.len();
-    let mut sums = [-0.0f32; LANES];
-    if rows == LANES {
-        let w: [&[f32]; LANES] = std::array::from_fn(|j| &w[j * n..(j + 1) * n]);
-        for (i, &v) in x.iter().enumerate() {
-            for (sum, row) in sums.iter_mut().zip(&w) {
-                *sum += row[i] * v;
-            }
-        }
-    } else {
-        for (j, sum) in sums.iter_mut().take(rows).enumerate() {
-            *sum = w[j * n..(j + 1) * n]
-                .iter()
-                .zip(x)
-                .map(|(w, v)| w * v)
-                .sum();
-        }
-    }
-    sums
+/// `v` (`rows` x `cols`, row by row) column by column.
+pub fn transpose(v: &[f32], rows: usize, cols: usize) -> Vec<f32> {
+    (0..rows * cols)
+        .map(|at| v[(at % rows) * cols + at / rows])
+        .collect()
 }
 
 /// Bag pooling: sum scaled by 1/sqrt(n), between a sum (long inputs blow up) and a mean
@@ -526,48 +479,29 @@ pub fn softmax(logits: &[f32]) -> Vec<f32> {
 mod tests {
     use super::*;
 
-    /// The committed weights were trained with one `Iterator::sum` per hidden unit: the
-    /// sums side by side must give its bits, for a whole block and for the units left over.
+    /// The committed weights were trained with one `Iterator::sum` per hidden unit over the
+    /// weights held by unit: the sums side by side over the weights held by input must give
+    /// its bits.
     #[test]
-    fn dense_sums_side_by_side_give_the_iterators_bits() {
-        let mut rng = Rng::new(11);
-        let n = 37;
-        let w: Vec<f32> = (0..LANES * n).map(|_| rng.unit() * 2.0 - 1.0).collect();
-        let x: Vec<f32> = (0..n).map(|_| rng.unit() * 2.0 - 1.0).collect();
-        for rows in [LANES, 3] {
-            let got = dense_sums(&w, &x, rows);
-            for (j, g) in got.iter().take(rows).enumerate() {
-                let want: f32 = w[j * n..(j + 1) * n]
-                    .iter()
-                    .zip(&x)
-                    .map(|(w, v)| w * v)
-                    .sum();
-                assert_eq!(g.to_bits(), want.to_bits(), "unit {j} of {rows}");
-            }
-        }
-        // Empty input: the iterator's -0.0, the sign the hidden unit's sum has always added.
-        assert_eq!(
-            dense_sums(&[], &[], LANES)[0].to_bits(),
-            (-0.0f32).to_bits()
-        );
-        let empty: f32 = std::iter::empty::<f32>().sum();
-        assert_eq!(empty.to_bits(), (-0.0f32).to_bits());
-    }
-
-    #[test]
-    fn a_net_read_by_input_gives_the_training_layouts_bits() {
+    fn dense_sums_give_the_iterators_bits_per_unit() {
         let mut rng = Rng::new(3);
-        let net = SparseNet::new(1 << 8, 20, 4, &mut rng).with_dense(37, &mut rng);
+        let (hidden, dense) = (20, 37);
+        let net = SparseNet::new(1 << 8, hidden, 4, &mut rng).with_dense(dense, &mut rng);
+        assert_eq!(net.dense(), dense);
         let ids = net.ids(["w:buy", "w:milk"]);
-        let x: Vec<f32> = (0..37).map(|_| rng.unit() * 2.0 - 1.0).collect();
+        let x: Vec<f32> = (0..dense).map(|_| rng.unit() * 2.0 - 1.0).collect();
         let mut s = Scratch::default();
         net.forward_with(&ids, &x, &mut s);
-        let trained = s.logits.clone();
-        let loaded = net.for_inference();
-        assert_eq!(loaded.dense(), 37);
-        loaded.forward_with(&ids, &x, &mut s);
-        let bits = |v: &[f32]| v.iter().map(|x| x.to_bits()).collect::<Vec<_>>();
-        assert_eq!(bits(&s.logits), bits(&trained));
+        let by_unit = transpose(&net.wd, dense, hidden);
+        for (j, sum) in s.dense_sums.iter().enumerate() {
+            let want: f32 = by_unit[j * dense..(j + 1) * dense]
+                .iter()
+                .zip(&x)
+                .map(|(w, v)| w * v)
+                .sum();
+            assert_eq!(sum.to_bits(), want.to_bits(), "unit {j}");
+        }
+        assert_eq!(transpose(&by_unit, hidden, dense), net.wd);
     }
 
     #[test]
