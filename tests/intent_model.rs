@@ -91,6 +91,22 @@ fn commands_as_people_phrase_them() {
     }
 }
 
+/// Devices a smart home also controls (tv, radio, phone, heater; télé, radio, téléphone):
+/// an order to one is no command, and a command naming one is read where the model stands
+/// (README, "Session 35, found and not yet mended": the corpus's negatives say these nouns,
+/// its commands rarely), so that a retrained model that reads them worse, or takes "turn on
+/// the tv" for a command, does not land unnoticed.
+#[test]
+fn orders_to_devices_are_no_commands() {
+    if common::skip_without_intent_model() {
+        return;
+    }
+    let r = report(&["devices_test.jsonl"]);
+    assert!(r.total >= 39, "{} lines", r.total);
+    assert!(r.false_accept_rate() == 0.0, "an order to a device taken");
+    assert!(r.accuracy() >= 0.70, "accuracy {:.3}", r.accuracy());
+}
+
 #[test]
 fn out_of_scope_false_accepts_are_rare() {
     if common::skip_without_intent_model() {
