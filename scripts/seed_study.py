@@ -140,8 +140,12 @@ def main():
     ap.add_argument("--train-args", default="",
                     help="more flags for voxshop train-intent, one string (none that "
                          "data/training.toml already sets: train-intent takes each once)")
-    ap.add_argument("gen", nargs="*", help="flags for scripts/gen_corpus.py (after --)")
-    a = ap.parse_args()
+    # The generator's flags follow "--" whatever comes before (argparse alone refuses
+    # "NAME --seeds ... -- --seed 43": a positional list after an option list).
+    argv = sys.argv[1:]
+    cut = argv.index("--") if "--" in argv else len(argv)
+    a = ap.parse_args(argv[:cut])
+    a.gen = argv[cut + 1:]
     columns = []  # (label, [rows])
     if a.score:
         columns += [(d, [score(pathlib.Path(d))]) for d in a.score]
