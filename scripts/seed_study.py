@@ -6,12 +6,16 @@ Trains the intent model from the corpus the templates make now (data/training.to
 generator and training files; extra generator flags after --) at each seed, then prints every
 held-out figure per model and the mean of each study, beside any models given with --also:
 
-  scripts/seed_study.py NAME [--seeds 42 7 1234] [--jobs 2] [--also DIR]...
+  scripts/seed_study.py NAME [--seeds 42 7 1234] [--draws 42 43] [--jobs 2] [--also DIR]...
                         [--train-args "voxshop train-intent flags"] [-- gen_corpus flags]
   scripts/seed_study.py --score DIR...        (only score trained models, e.g. models/intent)
 
-Models go to target/seed_study/NAME/SEED (about four minutes each, single-threaded; two run
-at once on two cores). Columns: intent accuracy / slot F1, and for the sets of negatives how
+--draws: the generator's seeds (default: data/training.toml's). One draw of the templates is
+as lucky or unlucky as a change is good or bad (README, "How much of that is the draw"): judge
+a change against the committed templates drawn as often, with the same --draws.
+
+Models go to target/seed_study/NAME/SEED, or NAME/dDRAW-SEED with several draws (about four
+minutes each, single-threaded; two run at once on two cores). Columns: intent accuracy / slot F1, and for the sets of negatives how
 many lines were taken for a shopping command (an answer alone is none) and how many of those
 as spends. Needs a release build (cargo build --release) and, for the telephone rows, the
 Asterisk prompt packages scripts/setup installs.
@@ -114,8 +118,8 @@ def mean(rows, key):
     return tuple(sum(v[i] for v in vals) / len(vals) for i in range(len(vals[0])))
 
 
-def train(name, seed, plan, corpus, extra):
-    out = ROOT / f"target/seed_study/{name}/{seed}"
+def train(name, model, seed, plan, corpus, extra):
+    out = ROOT / f"target/seed_study/{name}/{model}"
     cmd = [str(BIN), "train-intent", "--corpus", str(corpus)]
     for f in plan["train"]["corpus"]:
         cmd += ["--corpus", str(ROOT / f)]
@@ -134,6 +138,8 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("name", nargs="?")
     ap.add_argument("--seeds", type=int, nargs="+", default=[42, 7, 1234])
+    ap.add_argument("--draws", type=int, nargs="+", help="generator seeds (default: one, "
+                    "data/training.toml's)")
     ap.add_argument("--jobs", type=int, default=2)
     ap.add_argument("--also", action="append", default=[], help="a trained model to score beside")
     ap.add_argument("--score", nargs="+", help="only score these trained models")
@@ -156,15 +162,23 @@ def main():
         g = plan["generator"]
         base = ROOT / f"target/seed_study/{a.name}"
         base.mkdir(parents=True, exist_ok=True)
-        corpus = base / "corpus.jsonl"
-        subprocess.run([sys.executable, str(ROOT / "scripts/gen_corpus.py"), "--seed", str(g["seed"]),
-                        "--per-intent", str(g["per_intent"]), "--several-items", str(g["several_items"]),
-                        "--composed", str(g["composed"]), "--out", str(corpus), *a.gen], check=True)
+        draws = a.draws or [g["seed"]]
+        runs = []  # (label, model directory name, training seed, corpus)
+        for d in draws:
+            # One draw keeps the layout of studies made before --draws.
+            tag = "" if a.draws is None else f"d{d}-"
+            corpus = base / f"{tag}corpus.jsonl"
+            subprocess.run([sys.executable, str(ROOT / "scripts/gen_corpus.py"), "--seed", str(d),
+                            "--per-intent", str(g["per_intent"]), "--several-items",
+                            str(g["several_items"]), "--composed", str(g["composed"]), "--out",
+                            str(corpus), *a.gen], check=True)
+            label = "" if a.draws is None else f" draw {d}"
+            runs += [(f"{a.name}{label} seed {s}", f"{tag}{s}", s, corpus) for s in a.seeds]
         with ThreadPoolExecutor(a.jobs) as pool:
-            models = list(pool.map(lambda s: train(a.name, s, plan, corpus, a.train_args.split()),
-                                   a.seeds))
+            models = list(pool.map(lambda r: train(a.name, r[1], r[2], plan, r[3],
+                                                   a.train_args.split()), runs))
         rows = [score(m) for m in models]
-        columns += [(f"{a.name} seed {s}", [r]) for s, r in zip(a.seeds, rows)]
+        columns += [(label, [r]) for (label, *_), r in zip(runs, rows)]
         columns.append((f"{a.name} mean of {len(rows)}", rows))
     columns += [(d, [score(pathlib.Path(d))]) for d in a.also]
     keys = list(columns[0][1][0])
