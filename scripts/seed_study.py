@@ -15,9 +15,9 @@ as lucky or unlucky as a change is good or bad (README, "How much of that is the
 a change against the committed templates drawn as often, with the same --draws.
 
 Models go to target/seed_study/NAME/SEED, or NAME/dDRAW-SEED with several draws (about four
-minutes each, single-threaded; two run at once on two cores). Columns: intent accuracy / slot F1, and for the sets of negatives how
-many lines were taken for a shopping command (an answer alone is none) and how many of those
-as spends. Needs a release build (cargo build --release) and, for the telephone rows, the
+minutes each, single-threaded; two run at once on two cores). Columns: intent accuracy / slot
+F1, and for the sets of negatives how many lines were taken for a shopping command (an answer
+alone is none) and how many of those as spends. Needs a release build (cargo build --release) and, for the telephone rows, the
 Asterisk prompt packages scripts/setup installs.
 """
 import argparse, json, pathlib, re, subprocess, sys, tomllib
