@@ -1511,12 +1511,25 @@ const MAX_NAME_TAIL: usize = 2;
 /// names it has not seen after their first words ("the ronald | mcdonald house", "uncle |
 /// ray", "électro | dépôt"). Only words that may be in a name, and only when nothing but
 /// the end of the command, a pause or a word that opens the rest of one follows them
-/// ("to uncle ray right now" keeps "uncle").
+/// ("to uncle ray right now" keeps "uncle"). A word the tagger read as a second item there,
+/// after the name and with the command's item said before it, is the name's too: no command
+/// names its item, then its shop, then another item with nothing to join them ("shower gel
+/// from crewed | bat": Kruidvat misheard).
 fn names_run_to_the_end(tokens: &[String], pauses: &[bool], spans: &[Span]) -> Vec<Span> {
     let d = domain();
     let ends_at = |i: usize| command_stops_at(tokens, pauses, i);
-    let free = |i: usize| !tagged(spans, i) && d.may_be_in_item(&tokens[i]);
-    spans
+    let item_at = |i: usize| {
+        spans
+            .iter()
+            .any(|s| s.kind == SlotKind::Item && s.start <= i && i < s.end)
+    };
+    let free = |i: usize, name: &Span| {
+        let item_before = spans
+            .iter()
+            .any(|s| s.kind == SlotKind::Item && s.end <= name.start);
+        d.may_be_in_item(&tokens[i]) && (!tagged(spans, i) || (item_before && item_at(i)))
+    };
+    let ran: Vec<Span> = spans
         .iter()
         .map(|&sp| {
             if !matches!(
@@ -1528,7 +1541,7 @@ fn names_run_to_the_end(tokens: &[String], pauses: &[bool], spans: &[Span]) -> V
             }
             let tail = (sp.end..tokens.len())
                 .take(MAX_NAME_TAIL)
-                .take_while(|&i| free(i) && pauses.get(i) != Some(&true))
+                .take_while(|&i| free(i, &sp) && pauses.get(i) != Some(&true))
                 .count();
             match (1..=tail).rev().find(|&n| ends_at(sp.end + n)) {
                 Some(n) => Span {
@@ -1538,6 +1551,16 @@ fn names_run_to_the_end(tokens: &[String], pauses: &[bool], spans: &[Span]) -> V
                 None => sp,
             }
         })
+        .collect();
+    // The items a name took in are gone.
+    ran.iter()
+        .filter(|s| {
+            s.kind != SlotKind::Item
+                || !ran
+                    .iter()
+                    .any(|n| n.kind != SlotKind::Item && n.start < s.start && s.end <= n.end)
+        })
+        .copied()
         .collect()
 }
 
@@ -2198,6 +2221,30 @@ mod tests {
             &[span(SlotKind::Contact, 3, 4)],
         );
         assert_eq!(contact.contact.as_deref(), Some("uncle"));
+        // A second item after the shop, the command's item said before it: the shop's name.
+        let misheard = slots(
+            Intent::Buy,
+            "get me some shower gel from crewed bat",
+            &[
+                span(SlotKind::Item, 3, 5),
+                span(SlotKind::Merchant, 6, 7),
+                span(SlotKind::Item, 7, 8),
+            ],
+        );
+        assert_eq!(
+            (misheard.item.as_deref(), misheard.merchant.as_deref()),
+            (Some("shower gel"), Some("crewed bat"))
+        );
+        // Without an item before it, the word after the shop is the command's item.
+        let after = slots(
+            Intent::Buy,
+            "order from tesco bananas",
+            &[span(SlotKind::Merchant, 2, 3), span(SlotKind::Item, 3, 4)],
+        );
+        assert_eq!(
+            (after.item.as_deref(), after.merchant.as_deref()),
+            (Some("bananas"), Some("tesco"))
+        );
     }
 
     #[test]
