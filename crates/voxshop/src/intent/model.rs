@@ -1695,7 +1695,14 @@ pub fn assemble_slots(intent: Intent, tokens: &[String], spans: &[Span]) -> Slot
         if !allowed.contains(&sp.kind) || slots.get(sp.kind).is_some() {
             continue;
         }
-        if let Some(value) = normalize_slot(sp.kind, &join(&tokens[sp.start..sp.end])) {
+        // A shop or brand said only in words no name ends on names none ("on their own
+        // website": the brand's, unnamed); not "little", which a catalogue may hear as Lidl.
+        let words = &tokens[sp.start..sp.end];
+        let named = |w: &String| !domain().ends_no_name(w);
+        if matches!(sp.kind, SlotKind::Merchant | SlotKind::Brand) && !words.iter().any(named) {
+            continue;
+        }
+        if let Some(value) = normalize_slot(sp.kind, &join(words)) {
             slots.set(sp.kind, value);
         }
     }
@@ -2221,6 +2228,16 @@ mod tests {
             &[span(SlotKind::Contact, 3, 4)],
         );
         assert_eq!(contact.contact.as_deref(), Some("uncle"));
+        // A shop said only in words no name is made of is none.
+        let theirs = slots(
+            Intent::BuyForMe,
+            "buy me a casserole dish on their own website",
+            &[span(SlotKind::Item, 3, 5), span(SlotKind::Merchant, 7, 8)],
+        );
+        assert_eq!(
+            (theirs.item.as_deref(), theirs.merchant.as_deref()),
+            (Some("casserole dish"), None)
+        );
         // A second item after the shop, the command's item said before it: the shop's name.
         let misheard = slots(
             Intent::Buy,
