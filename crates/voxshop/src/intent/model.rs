@@ -1523,10 +1523,7 @@ fn names_run_to_the_end(tokens: &[String], pauses: &[bool], spans: &[Span]) -> V
             .iter()
             .any(|s| s.kind == SlotKind::Item && s.start <= i && i < s.end)
     };
-    let free = |i: usize, name: &Span| {
-        let item_before = spans
-            .iter()
-            .any(|s| s.kind == SlotKind::Item && s.end <= name.start);
+    let free = |i: usize, item_before: bool| {
         d.may_be_in_item(&tokens[i]) && (!tagged(spans, i) || (item_before && item_at(i)))
     };
     let ran: Vec<Span> = spans
@@ -1539,9 +1536,12 @@ fn names_run_to_the_end(tokens: &[String], pauses: &[bool], spans: &[Span]) -> V
             {
                 return sp;
             }
+            let item_before = spans
+                .iter()
+                .any(|s| s.kind == SlotKind::Item && s.end <= sp.start);
             let tail = (sp.end..tokens.len())
                 .take(MAX_NAME_TAIL)
-                .take_while(|&i| free(i, &sp) && pauses.get(i) != Some(&true))
+                .take_while(|&i| free(i, item_before) && pauses.get(i) != Some(&true))
                 .count();
             match (1..=tail).rev().find(|&n| ends_at(sp.end + n)) {
                 Some(n) => Span {
@@ -2228,39 +2228,41 @@ mod tests {
             &[span(SlotKind::Contact, 3, 4)],
         );
         assert_eq!(contact.contact.as_deref(), Some("uncle"));
-        // A shop said only in words no name is made of is none.
-        let theirs = slots(
-            Intent::BuyForMe,
-            "buy me a casserole dish on their own website",
-            &[span(SlotKind::Item, 3, 5), span(SlotKind::Merchant, 7, 8)],
-        );
+        let item_and_shop = |intent: Intent, t: &str, spans: &[Span]| {
+            let s = slots(intent, t, spans);
+            (s.item, s.merchant)
+        };
+        let said = |v: &str| Some(v.to_string());
+        // A shop said only in words no name ends on is none.
         assert_eq!(
-            (theirs.item.as_deref(), theirs.merchant.as_deref()),
-            (Some("casserole dish"), None)
+            item_and_shop(
+                Intent::BuyForMe,
+                "buy me a casserole dish on their own website",
+                &[span(SlotKind::Item, 3, 5), span(SlotKind::Merchant, 7, 8)],
+            ),
+            (said("casserole dish"), None)
         );
         // A second item after the shop, the command's item said before it: the shop's name.
-        let misheard = slots(
-            Intent::Buy,
-            "get me some shower gel from crewed bat",
-            &[
-                span(SlotKind::Item, 3, 5),
-                span(SlotKind::Merchant, 6, 7),
-                span(SlotKind::Item, 7, 8),
-            ],
-        );
         assert_eq!(
-            (misheard.item.as_deref(), misheard.merchant.as_deref()),
-            (Some("shower gel"), Some("crewed bat"))
+            item_and_shop(
+                Intent::Buy,
+                "get me some shower gel from crewed bat",
+                &[
+                    span(SlotKind::Item, 3, 5),
+                    span(SlotKind::Merchant, 6, 7),
+                    span(SlotKind::Item, 7, 8),
+                ],
+            ),
+            (said("shower gel"), said("crewed bat"))
         );
         // Without an item before it, the word after the shop is the command's item.
-        let after = slots(
-            Intent::Buy,
-            "order from tesco bananas",
-            &[span(SlotKind::Merchant, 2, 3), span(SlotKind::Item, 3, 4)],
-        );
         assert_eq!(
-            (after.item.as_deref(), after.merchant.as_deref()),
-            (Some("bananas"), Some("tesco"))
+            item_and_shop(
+                Intent::Buy,
+                "order from tesco bananas",
+                &[span(SlotKind::Merchant, 2, 3), span(SlotKind::Item, 3, 4)],
+            ),
+            (said("bananas"), said("tesco"))
         );
     }
 
