@@ -673,6 +673,15 @@ fn several_commands_in_one_utterance() {
         said("No, don't order it. Add two litres of milk to my list."),
         [(Deny, None), (AddToList, item("milk"))]
     );
+    // But not where neither the whole nor a sentence holds a command of ours: clauses of
+    // talk or a phone menu read alone are no commands (each was one before).
+    for talk in [
+        "n'oublie pas ton manteau, il fait froid dehors",
+        "press one to track your order, press two to speak to an agent",
+        "I already gave to the school fundraiser, they keep sending those envelopes home.",
+    ] {
+        assert_eq!(said(talk), [(OutOfScope, None)], "{talk}");
+    }
 }
 
 /// The household's catalogue on typed French (issue 12): the tagger told where its names are

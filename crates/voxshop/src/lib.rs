@@ -11,6 +11,7 @@
 
 pub mod audio;
 pub mod catalog;
+mod compute;
 pub mod error;
 pub mod intent;
 pub mod pipeline;

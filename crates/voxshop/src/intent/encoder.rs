@@ -386,11 +386,34 @@ impl SentenceEncoder {
     /// [`Self::embed_many`], reading the pieces' projections from `memo` where an earlier
     /// text of the same utterance computed them, and keeping there those it computes.
     pub fn embed_many_with(&self, texts: &[&str], memo: &mut PieceMemo) -> Vec<Vec<f32>> {
+        let inputs: Vec<StackInput> = texts.iter().map(|t| self.stack_input(t, memo)).collect();
+        // The convolution stacks are most of the work and independent of one another: they
+        // run on rayon's pool, two cores' worth of them at once (the same sums in the same
+        // order, so the same bits). The widest stack goes first, which rayon's halving of
+        // one text's three stacks puts alone against the two narrower ones (about the same
+        // work).
+        let stacks: Vec<(usize, usize)> = (0..inputs.len())
+            .flat_map(|i| [2, 0, 1].map(|k| (i, k)))
+            .collect();
+        let outs: Vec<Vec<f32>> = {
+            use rayon::prelude::*;
+            stacks
+                .par_iter()
+                .map(|&(i, k)| self.conv_stack(&inputs[i], k))
+                .collect()
+        };
         let mut sums = Vec::with_capacity(texts.len() * FEAT);
         let mut lens = Vec::with_capacity(texts.len());
-        for text in texts {
-            let (sum, n) = self.pooled(text, memo);
-            sums.extend_from_slice(&sum);
+        for (input, outs) in inputs.into_iter().zip(outs.chunks_exact(ORDERS.len())) {
+            let n = input.n;
+            let mut feats = input.feats;
+            for (&(_, k), c) in stacks.iter().zip(outs) {
+                for (t, row) in feats.chunks_exact_mut(FEAT).enumerate() {
+                    row[EMB + k * CNN..EMB + (k + 1) * CNN]
+                        .copy_from_slice(&c[t * CNN..(t + 1) * CNN]);
+                }
+            }
+            sums.extend_from_slice(&self.pooled(feats));
             lens.push(n);
         }
         self.head(&sums, &lens)
@@ -433,31 +456,37 @@ impl SentenceEncoder {
             .collect()
     }
 
-    /// The sum over `text`'s pieces of their features (embedding, three stacks of
-    /// convolutions, layer norm), and the number of pieces.
-    fn pooled(&self, text: &str, memo: &mut PieceMemo) -> (Vec<f32>, usize) {
+    /// `text`'s pieces as the convolutions read them: each piece's vector (in its features'
+    /// first [`EMB`] values) and its projection.
+    fn stack_input(&self, text: &str, memo: &mut PieceMemo) -> StackInput {
         let rows = self.project(&self.pieces(text), memo);
         let n = rows.len();
-        let l = &self.layers;
         let mut x = Vec::with_capacity(n * 3 * CNN);
         let mut feats = vec![0f32; n * FEAT];
         for (row, piece) in feats.chunks_exact_mut(FEAT).zip(&rows) {
             row[..EMB].copy_from_slice(&piece[..EMB]);
             x.extend_from_slice(&piece[EMB..]);
         }
-        for (k, (&(width, left), layers)) in ORDERS.iter().zip(&l.conv).enumerate() {
-            let mut c: Vec<f32> = x
-                .chunks_exact(3 * CNN)
-                .flat_map(|r| r[k * CNN..(k + 1) * CNN].iter().copied())
-                .collect();
-            // Two convolutions, each with its residual.
-            for (wk, bk) in layers {
-                c = residual_conv(&c, n, width, left, wk, bk);
-            }
-            for (t, row) in feats.chunks_exact_mut(FEAT).enumerate() {
-                row[EMB + k * CNN..EMB + (k + 1) * CNN].copy_from_slice(&c[t * CNN..(t + 1) * CNN]);
-            }
+        StackInput { n, x, feats }
+    }
+
+    /// Convolution stack `k` of [`ORDERS`] over `input`'s pieces: two convolutions, each
+    /// with its residual.
+    fn conv_stack(&self, input: &StackInput, k: usize) -> Vec<f32> {
+        let (width, left) = ORDERS[k];
+        let mut c: Vec<f32> = (input.x.chunks_exact(3 * CNN))
+            .flat_map(|r| r[k * CNN..(k + 1) * CNN].iter().copied())
+            .collect();
+        for (wk, bk) in &self.layers.conv[k] {
+            c = residual_conv(&c, input.n, width, left, wk, bk);
         }
+        c
+    }
+
+    /// The sum over a text's pieces of their features (embedding, three stacks of
+    /// convolutions), layer-normed.
+    fn pooled(&self, mut feats: Vec<f32>) -> Vec<f32> {
+        let l = &self.layers;
         layer_norm(&mut feats, FEAT, &l.ln_g, &l.ln_b, self.eps);
         // Sum, then project: the projection is linear, so one row instead of n.
         let mut sum = vec![0f32; FEAT];
@@ -466,7 +495,7 @@ impl SentenceEncoder {
                 *s += v;
             }
         }
-        (sum, n)
+        sum
     }
 
     /// The sentence-level layers, for the sums of `lens.len()` texts at once.
@@ -510,6 +539,15 @@ impl SentenceEncoder {
 pub struct PieceMemo {
     /// A piece's vector ([`EMB`] values), then its projection (3 x [`CNN`]).
     rows: HashMap<u32, Box<[f32]>>,
+}
+
+/// One text's pieces, read for the convolution stacks ([`SentenceEncoder::stack_input`]).
+struct StackInput {
+    n: usize,
+    /// Each piece's projection (3 x [`CNN`] values, one block per stack).
+    x: Vec<f32>,
+    /// Each piece's features ([`FEAT`] values), its vector filled in.
+    feats: Vec<f32>,
 }
 
 /// Most pieces a memo keeps (a scratch that serves many utterances starts over past it).

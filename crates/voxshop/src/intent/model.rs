@@ -525,7 +525,10 @@ impl IntentModel {
     /// then also at its commas, when that one finds more whole commands: "Cross off the light
     /// bulbs from my list. Remove wrapping paper from my Christmas list." and "Order 3 kilos
     /// of rice from Tesco, please buy 4 cans of cat food." are two commands the splitter,
-    /// which never sees punctuation, reads as one.
+    /// which never sees punctuation, reads as one. The commas are a second command's cue
+    /// only where the whole or its sentences hold a command of ours: clauses between commas
+    /// read alone found commands in talk ("n'oublie pas ton manteau, il fait froid dehors")
+    /// and phone menus ("press one to track your order, press two ..."); README, "Session 37".
     fn commands_of(
         &self,
         tokens: &[String],
@@ -535,11 +538,26 @@ impl IntentModel {
         if tokens.is_empty() {
             return Vec::new();
         }
+        // On the pool: the sentence encoder's stacks run on both cores (`embed_many_with`).
+        crate::compute::on_pool(|| self.read_utterance(tokens, breaks, marks))
+    }
+
+    /// [`Self::commands_of`], on the compute pool.
+    fn read_utterance(
+        &self,
+        tokens: &[String],
+        breaks: &[Break],
+        marks: &[Option<NameMark>],
+    ) -> Vec<IntentResult> {
         let pauses: Vec<bool> = breaks.iter().map(|b| *b != Break::Word).collect();
         let mut s = Scratch::default();
         let segments = self.split(tokens, &mut s);
         let read = self.read_segments(tokens, &pauses, marks, &segments, &mut s);
+        let mut heard_ours = commands_in(&read) > 0;
         for at in [Break::Sentence, Break::Pause] {
+            if at == Break::Pause && !heard_ours {
+                break;
+            }
             let cut = cut_at(&segments, breaks, at);
             if cut.len() == segments.len() || !self.parts_stand_alone(tokens, breaks, at, &mut s) {
                 continue;
@@ -548,6 +566,7 @@ impl IntentModel {
             if by_parts.iter().all(is_whole) && commands_in(&by_parts) > commands_in(&read) {
                 return by_parts;
             }
+            heard_ours |= commands_in(&by_parts) > 0;
         }
         read
     }

@@ -463,13 +463,6 @@ pub(crate) fn size_compute_pool(threads: Option<usize>) {
     }
 }
 
-/// Runs `f` on rayon's pool (inline when already there): the GEMMs' and kernels' parallel
-/// loops then split without a hand-off from the calling thread each time (dozens per encoder
-/// pass, each a futex wake-up).
-pub(crate) fn on_pool<R: Send>(f: impl FnOnce() -> R + Send) -> R {
-    rayon::scope(|_| f())
-}
-
 pub fn rms(samples: &[f32]) -> f32 {
     if samples.is_empty() {
         return 0.0;

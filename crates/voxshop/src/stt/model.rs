@@ -838,7 +838,7 @@ impl Whisper {
     /// Encodes a log-mel spectrogram `[n_mels, frames]` (frames even, at most 2 * n_audio_ctx)
     /// into audio features `[1, frames / 2, d_model]`.
     pub fn encode(&self, mel: &[f32], frames: usize) -> candle_core::Result<Tensor> {
-        super::on_pool(|| self.encode_here(mel, frames))
+        crate::compute::on_pool(|| self.encode_here(mel, frames))
     }
 
     fn encode_here(&self, mel: &[f32], frames: usize) -> candle_core::Result<Tensor> {
@@ -877,7 +877,7 @@ impl Whisper {
     /// decoder attends to them, followed (if `padding`) by the padding memory up to the full
     /// 30 s window.
     pub fn start(&self, audio: &Tensor, padding: bool) -> candle_core::Result<DecoderState> {
-        super::on_pool(|| self.start_here(audio, padding))
+        crate::compute::on_pool(|| self.start_here(audio, padding))
     }
 
     fn start_here(&self, audio: &Tensor, padding: bool) -> candle_core::Result<DecoderState> {
