@@ -473,3 +473,47 @@ fn beam_search_readings_are_distinct_and_the_best_is_greedy_on_a_clear_command()
         .windows(2)
         .all(|w| w[0].avg_logprob >= w[1].avg_logprob));
 }
+
+/// Issue 12: a name heard again has its readings scored side by side in one decoder pass
+/// (`Whisper::decode_side_by_side`); each ending's logits are those it gets decoded alone
+/// after the same tokens, to float rounding, endings of different lengths included.
+#[test]
+fn endings_decoded_side_by_side_are_each_decoded_alone() {
+    if skip_without_setup() {
+        return;
+    }
+    let rec = recognizer(ModelKind::TinyEn);
+    let stt = rec.stt();
+    let (model, tok) = (stt.model(), stt.tokenizer());
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("samples/en/add_milk.wav");
+    let pcm = load_wav_16k(&path).unwrap();
+    let frames = 2 * stt
+        .window
+        .ctx_for(pcm.samples.len(), stt.config().n_audio_ctx);
+    let mel = stt.log_mel().compute(&pcm.samples, frames);
+    let audio = model.encode(&mel, frames).unwrap();
+    let mut state = model.start(&audio, true).unwrap();
+    let prompt = [tok.sot, tok.no_timestamps];
+    model.decode(&mut state, &prompt, &[1]).unwrap();
+    let endings: Vec<Vec<u32>> = [" Add milk to my list.", " And", " Had milk, too"]
+        .iter()
+        .map(|text| tok.encode(text))
+        .collect();
+    let endings: Vec<&[u32]> = endings.iter().map(Vec::as_slice).collect();
+    let together = model.decode_side_by_side(&state, &endings).unwrap();
+    let together = together.to_vec2::<f32>().unwrap();
+    let mut row = 0;
+    for ending in &endings {
+        let mut alone = state.fork().unwrap();
+        let all: Vec<usize> = (0..ending.len()).collect();
+        let logits = model.decode(&mut alone, ending, &all).unwrap();
+        for own in logits.to_vec2::<f32>().unwrap() {
+            let worst = (own.iter().zip(&together[row]))
+                .map(|(a, b)| (a - b).abs())
+                .fold(0f32, f32::max);
+            assert!(worst < 1e-3, "ending {ending:?}: logits {worst} apart");
+            row += 1;
+        }
+    }
+    assert_eq!(row, together.len());
+}

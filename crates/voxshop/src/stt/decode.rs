@@ -370,8 +370,9 @@ impl<'a> Decoder<'a> {
 
     /// The model's log-probability of each of `endings` said after `prefix`, from a decoder
     /// `started` on some audio (teacher forcing: the audio judges readings the greedy walk
-    /// did not take). The prefix is fed once; each ending goes through a fork of that state
-    /// in one step. An ending that closes the transcript ends on end-of-text.
+    /// did not take). The prefix is fed once; the endings then go through the decoder side
+    /// by side in one pass (`Whisper::decode_side_by_side`), each seeing only the prefix and
+    /// itself. An ending that closes the transcript ends on end-of-text.
     pub fn score_endings(
         &self,
         Hearing { state, first }: &Hearing,
@@ -387,35 +388,44 @@ impl<'a> Decoder<'a> {
                 .squeeze(0)?,
         };
         let after_prefix = self.suppressed(&last, prefix.is_empty())?;
-        let mut row = Vec::new();
-        endings
-            .iter()
-            .map(|ending| {
-                let Some((&head, _)) = ending.split_first() else {
-                    return Ok(0.0);
-                };
-                let fed = &ending[..ending.len() - 1];
-                if state.len() + fed.len() >= self.model.config.n_text_ctx {
-                    return Ok(f32::NEG_INFINITY);
-                }
-                let mut sum = log_prob_of(&after_prefix, head);
-                if fed.is_empty() {
-                    return Ok(sum);
-                }
-                let mut fork = state.fork()?;
-                let positions: Vec<usize> = (0..fed.len()).collect();
-                let logits = self.model.decode(&mut fork, fed, &positions)?;
-                for (i, &next) in ending[1..].iter().enumerate() {
-                    row.clear();
-                    row.extend(logits.get(i)?.to_vec1::<f32>()?);
-                    for (x, s) in row.iter_mut().zip(&self.suppress) {
-                        *x += s;
-                    }
-                    sum += log_prob_of(&row, next);
-                }
-                Ok(sum)
+        // What each ending feeds after its first token (read from `after_prefix`): all of
+        // them in one pass; one past the context is scored -inf.
+        let ctx = self.model.config.n_text_ctx;
+        let fits = |e: &Vec<u32>| state.len() + e.len().saturating_sub(1) < ctx;
+        let fed: Vec<&[u32]> = (endings.iter())
+            .map(|e| match fits(e) {
+                true => &e[..e.len().saturating_sub(1)],
+                false => &[],
             })
-            .collect()
+            .collect();
+        let logits = match fed.iter().any(|f| !f.is_empty()) {
+            true => self
+                .model
+                .decode_side_by_side(&state, &fed)?
+                .to_vec2::<f32>()?,
+            false => Vec::new(),
+        };
+        let mut rows = logits.into_iter();
+        let mut scores = Vec::with_capacity(endings.len());
+        for (ending, fed) in endings.iter().zip(&fed) {
+            let Some((&head, rest)) = ending.split_first() else {
+                scores.push(0.0);
+                continue;
+            };
+            if !fits(ending) {
+                scores.push(f32::NEG_INFINITY);
+                continue;
+            }
+            let mut sum = log_prob_of(&after_prefix, head);
+            for (&next, mut row) in rest.iter().zip(rows.by_ref().take(fed.len())) {
+                for (x, s) in row.iter_mut().zip(&self.suppress) {
+                    *x += s;
+                }
+                sum += log_prob_of(&row, next);
+            }
+            scores.push(sum);
+        }
+        Ok(scores)
     }
 
     /// The logits of the next token with the tokens never produced at -inf (and, first, the

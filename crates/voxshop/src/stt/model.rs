@@ -936,14 +936,62 @@ impl Whisper {
                 self.config.n_text_ctx
             );
         }
-        let ids = Tensor::from_slice(tokens, (1, n), &self.device)?;
-        let emb = self.token_emb.embedding(&ids)?;
-        let mut x = emb.broadcast_add(&self.dec_pos.narrow(0, state.pos, n)?)?;
         let mask = if n > 1 {
             Some(causal_mask(n, state.pos, &self.device)?)
         } else {
             None
         };
+        let at = self.dec_pos.narrow(0, state.pos, n)?;
+        let x = self.through_blocks(state, tokens, &at, mask.as_ref(), true)?;
+        state.pos += n;
+        self.logits(&x, positions)
+    }
+
+    /// The logits `[total, vocab]` of every token of `endings`, each ending fed after
+    /// `state`'s tokens as if alone (its own positions; it sees the state's tokens and its
+    /// own earlier ones, not the other endings'), in one pass: the weights are read once for
+    /// all of them, not once per ending (a name heard again scores nine readings). `state` is
+    /// left as it was.
+    pub fn decode_side_by_side(
+        &self,
+        state: &DecoderState,
+        endings: &[&[u32]],
+    ) -> candle_core::Result<Tensor> {
+        let longest = endings.iter().map(|e| e.len()).max().unwrap_or(0);
+        if state.pos + longest > self.config.n_text_ctx {
+            candle_core::bail!(
+                "decoder context of {} tokens exceeded",
+                self.config.n_text_ctx
+            );
+        }
+        let tokens = endings.concat();
+        let at: Vec<u32> = (endings.iter())
+            .flat_map(|e| (0..e.len()).map(|j| (state.pos + j) as u32))
+            .collect();
+        let at = self
+            .dec_pos
+            .index_select(&Tensor::from_slice(&at, at.len(), &self.device)?, 0)?;
+        let mask = side_by_side_mask(endings, state.pos, &self.device)?;
+        let mut fork = state.fork()?;
+        let x = self.through_blocks(&mut fork, &tokens, &at, Some(&mask), false)?;
+        let all: Vec<usize> = (0..tokens.len()).collect();
+        self.logits(&x, &all)
+    }
+
+    /// `tokens` at positional embeddings `at` through the decoder's blocks, their keys and
+    /// values appended to `state`'s cache; self-attention by `mask` (`[n, past + n]`), or by
+    /// the causal kernel where `causal` and the CPU allows.
+    fn through_blocks(
+        &self,
+        state: &mut DecoderState,
+        tokens: &[u32],
+        at: &Tensor,
+        mask: Option<&Tensor>,
+        causal: bool,
+    ) -> candle_core::Result<Tensor> {
+        let ids = Tensor::from_slice(tokens, (1, tokens.len()), &self.device)?;
+        let emb = self.token_emb.embedding(&ids)?;
+        let mut x = emb.broadcast_add(at)?;
         let d = self.config.d_model;
         for (i, b) in self.dec_blocks.iter().enumerate() {
             let qkv = x.apply(&b.attn_ln)?.apply(&b.qkv)?;
@@ -951,17 +999,24 @@ impl Whisper {
             let k = split_heads(&qkv.narrow(D::Minus1, d, d)?, b.heads)?;
             let v = split_heads(&qkv.narrow(D::Minus1, 2 * d, d)?, b.heads)?;
             let (k, v) = state.self_kv[i].append(&k, &v)?;
-            let self_attended = kernels::attend(&q, &[(k.clone(), v.clone(), 0.0)], true)?;
+            let self_attended = match causal {
+                true => kernels::attend(&q, &[(k.clone(), v.clone(), 0.0)], true)?,
+                false => None,
+            };
             let self_attended = match self_attended {
                 Some(out) => out,
-                None => attention(&q, &k, &v, mask.as_ref())?,
+                None => attention(&q, &k, &v, mask)?,
             };
             x = (&x + self_attended.apply(&b.out)?)?;
             let q = split_heads(&x.apply(&b.cross_ln)?.apply(&b.cross_q)?, b.heads)?;
             x = (&x + self.cross_attend(state, i, &q)?.apply(&b.cross_out)?)?;
             x = (&x + mlp(&x, &b.mlp_ln, &b.fc1, &b.fc2)?)?;
         }
-        state.pos += n;
+        Ok(x)
+    }
+
+    /// The logits of `x`'s rows at `positions`.
+    fn logits(&self, x: &Tensor, positions: &[usize]) -> candle_core::Result<Tensor> {
         let idx: Vec<u32> = positions.iter().map(|&p| p as u32).collect();
         let idx = Tensor::from_slice(&idx, idx.len(), &self.device)?;
         let x = x.i(0)?.index_select(&idx, 0)?.apply(&self.dec_ln)?;
@@ -1038,6 +1093,27 @@ fn pad_kv_per_layer(
     (0..config.dec_layers)
         .map(|i| Ok((stored.narrow(0, 2 * i, 1)?, stored.narrow(0, 2 * i + 1, 1)?)))
         .collect()
+}
+
+/// Mask for `endings` side by side after `past` cached tokens: `[n, past + n]`, each token
+/// seeing the cached ones and its own ending's up to itself.
+fn side_by_side_mask(
+    endings: &[&[u32]],
+    past: usize,
+    device: &Device,
+) -> candle_core::Result<Tensor> {
+    let n: usize = endings.iter().map(|e| e.len()).sum();
+    let mut m = vec![f32::NEG_INFINITY; n * (past + n)];
+    let mut start = 0;
+    for e in endings {
+        for i in 0..e.len() {
+            let row = &mut m[(start + i) * (past + n)..(start + i + 1) * (past + n)];
+            row[..past].fill(0.0);
+            row[past + start..=past + start + i].fill(0.0);
+        }
+        start += e.len();
+    }
+    Tensor::from_vec(m, (n, past + n), device)
 }
 
 /// Mask for `n` new tokens after `past` cached ones: `[n, past + n]`.
