@@ -1355,14 +1355,22 @@ fn stretch_list_names(tokens: &[String], spans: &[Span]) -> Vec<Span> {
         .collect()
 }
 
-/// An untagged word that the speech model writes for a unit ("two leaders of milk", `heard`
-/// in domain.toml's `[[unit]]`) is that unit right after a quantity, or between "a" and "of"
-/// ("a leader of oat drink"): the tagger never saw it as one (training transcripts label
-/// the unit said, not the one heard).
+/// A word that the speech model writes for a unit ("two leaders of milk", `heard` in
+/// domain.toml's `[[unit]]`) is that unit right after a quantity, or between "a" and "of"
+/// ("a leader of oat drink"), when the tagger left it out or took it alone for an item
+/// before "of" ("leaders" | "of" | "milk"): it never saw it as a unit (training transcripts
+/// label the unit said, not the one heard).
 fn units_heard_after_quantities(tokens: &[String], spans: &[Span]) -> Vec<Span> {
     let d = domain();
+    let item_alone_before_of = |i: usize| {
+        tokens.get(i + 1).is_some_and(|w| w == "of")
+            && (spans.iter())
+                .any(|sp| sp.kind == SlotKind::Item && (sp.start, sp.end) == (i, i + 1))
+    };
     let heard = |i: usize| {
-        !tagged(spans, i) && d.unit(&tokens[i]).is_none() && d.heard_unit(&tokens[i]).is_some()
+        (!tagged(spans, i) || item_alone_before_of(i))
+            && d.unit(&tokens[i]).is_none()
+            && d.heard_unit(&tokens[i]).is_some()
     };
     let after_quantity = |i: usize| {
         spans
@@ -1377,6 +1385,7 @@ fn units_heard_after_quantities(tokens: &[String], spans: &[Span]) -> Vec<Span> 
     let mut out = spans.to_vec();
     for i in 0..tokens.len() {
         if heard(i) && (after_quantity(i) || after_article(i)) {
+            out.retain(|sp| (sp.start, sp.end) != (i, i + 1));
             // Less sure than any unit the tagger found: that one is the slot's value.
             out.push(Span {
                 kind: SlotKind::Unit,
@@ -2118,6 +2127,19 @@ mod tests {
         assert_eq!((item.unit, item.item.as_deref()), (None, Some("leaders")));
         let band = slots_of("add the leader of the band", &[span(SlotKind::Item, 5, 6)]);
         assert_eq!(band.unit, None);
+        // Taken alone for an item before "of" (the tagger of session 36's model does).
+        let alone = slots_of(
+            "add two leaders of milk",
+            &[
+                span(SlotKind::Quantity, 1, 2),
+                span(SlotKind::Item, 2, 3),
+                span(SlotKind::Item, 4, 5),
+            ],
+        );
+        assert_eq!(
+            (alone.quantity, alone.unit.as_deref(), alone.item.as_deref()),
+            (Some(2.0), Some("l"), Some("milk"))
+        );
     }
 
     #[test]
