@@ -266,6 +266,28 @@ impl<'a> Weights<'a> {
         }
     }
 
+    /// A `[rows, cols]` f16 or f32 table left in the map, its checksum verified and its
+    /// pages let go (see [`PositionRows`]).
+    fn position_rows(&mut self, name: &str) -> candle_core::Result<PositionRows> {
+        let t = self.read(name, |_| {})?;
+        let f16 = match t.ggml_dtype {
+            GgmlDType::F16 => true,
+            GgmlDType::F32 => false,
+            other => candle_core::bail!("tensor {name} is {other:?}, not f16 or f32"),
+        };
+        let &[rows, cols] = t.shape.dims() else {
+            candle_core::bail!("tensor {name} is {:?}, not rows", t.shape.dims());
+        };
+        let (_, bytes) = self.bytes_of(name)?;
+        Ok(PositionRows {
+            map: Arc::clone(self.map),
+            at: bytes.as_ptr() as usize - self.map.as_ptr() as usize,
+            f16,
+            rows,
+            cols,
+        })
+    }
+
     /// A linear layer: f16/f32 weights widened once for candle's f32 GEMM, quantised ones
     /// kept in their blocks.
     fn linear(&mut self, name: &str) -> candle_core::Result<Linear> {
@@ -518,12 +540,42 @@ impl DecoderState {
     }
 }
 
+/// The encoder's positional embedding, left in the file's map: a window reads its first
+/// rows only (a few hundred of the 1,500 for a command), widened for each pass, where the
+/// whole table widened at load stayed 2.3 MB of the process's memory (README, "Speed": peak
+/// memory).
+struct PositionRows {
+    map: Arc<memmap2::Mmap>,
+    /// Where the table starts in the map (its extent was checked against the file's length).
+    at: usize,
+    f16: bool,
+    rows: usize,
+    cols: usize,
+}
+
+impl PositionRows {
+    /// The first `t` rows, `[t, cols]`.
+    fn first(&self, t: usize, device: &Device) -> candle_core::Result<Tensor> {
+        if t > self.rows {
+            candle_core::bail!("{t} positions, but the encoder has {}", self.rows);
+        }
+        let unit = if self.f16 { 2 } else { 4 };
+        let bytes = &self.map[self.at..self.at + t * self.cols * unit];
+        let mut values = Vec::with_capacity(t * self.cols);
+        match self.f16 {
+            true => widen_f16(bytes, &mut values),
+            false => append_f32_bytes(bytes, &mut values),
+        }
+        Tensor::from_vec(values, (t, self.cols), device)
+    }
+}
+
 /// The loaded model. Immutable after load, so one instance can be shared between sessions.
 pub struct Whisper {
     pub config: WhisperConfig,
     conv1: candle_nn::Conv1d,
     conv2: candle_nn::Conv1d,
-    enc_pos: Tensor,
+    enc_pos: PositionRows,
     enc_blocks: Vec<EncoderBlock>,
     enc_ln: LayerNorm,
     token_emb: Arc<QTensor>,
@@ -812,10 +864,21 @@ impl Whisper {
         if mel_filters.len() != config.n_mels * super::mel_filters::N_FREQS {
             candle_core::bail!("mel filter bank has {} values", mel_filters.len());
         }
+        let enc_pos = w.position_rows(layout::ENC_POS)?;
+        if enc_pos.rows < config.n_audio_ctx || enc_pos.cols != config.d_model {
+            candle_core::bail!(
+                "{} is [{}, {}] where the header says [{}, {}]",
+                layout::ENC_POS,
+                enc_pos.rows,
+                enc_pos.cols,
+                config.n_audio_ctx,
+                config.d_model
+            );
+        }
         Ok(Self {
             conv1,
             conv2,
-            enc_pos: w.f32(layout::ENC_POS)?,
+            enc_pos,
             enc_blocks,
             enc_ln: w.norm(layout::ENC_LN)?,
             token_emb,
@@ -846,7 +909,7 @@ impl Whisper {
         let x = kernels::gelu_erf(&self.conv1.forward(&x)?)?;
         let x = kernels::gelu_erf(&self.conv2.forward(&x)?)?.transpose(1, 2)?;
         let t = x.dim(1)?;
-        let mut x = x.broadcast_add(&self.enc_pos.narrow(0, 0, t)?)?;
+        let mut x = x.broadcast_add(&self.enc_pos.first(t, &self.device)?)?;
         for b in &self.enc_blocks {
             x = b.forward(&x)?;
         }
