@@ -32,6 +32,9 @@ pub const DIMS: usize = OUT;
 const HEAD: usize = 320;
 /// The three convolutions: (width in pieces, pieces to the left of the one it is at).
 const ORDERS: [(usize, usize); 3] = [(2, 0), (3, 1), (5, 2)];
+/// [`ORDERS`]' indices as their stacks are handed to the pool: the widest first, whose work
+/// is about that of the other two together (5 against 2 + 3).
+const WIDEST_FIRST: [usize; 3] = [2, 0, 1];
 /// The wheel's table: 17 blocks, piece `id` at row `id / 17` of block `id % 17`, each block
 /// 8-bit with its own scale and offset.
 const BLOCKS: usize = 17;
@@ -389,11 +392,10 @@ impl SentenceEncoder {
         let inputs: Vec<StackInput> = texts.iter().map(|t| self.stack_input(t, memo)).collect();
         // The convolution stacks are most of the work and independent of one another: they
         // run on rayon's pool, two cores' worth of them at once (the same sums in the same
-        // order, so the same bits). The widest stack goes first, which rayon's halving of
-        // one text's three stacks puts alone against the two narrower ones (about the same
-        // work).
+        // order, so the same bits). Rayon's halving of one text's three stacks puts the
+        // widest, handed first, alone against the other two.
         let stacks: Vec<(usize, usize)> = (0..inputs.len())
-            .flat_map(|i| [2, 0, 1].map(|k| (i, k)))
+            .flat_map(|i| WIDEST_FIRST.map(|k| (i, k)))
             .collect();
         let outs: Vec<Vec<f32>> = {
             use rayon::prelude::*;
@@ -1417,6 +1419,15 @@ fn proto_fields(mut b: &[u8]) -> Result<Vec<(u64, Field<'_>)>, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_widest_stack_is_handed_first_and_every_stack_once() {
+        let widest = ORDERS.iter().map(|o| o.0).max();
+        assert_eq!(Some(ORDERS[WIDEST_FIRST[0]].0), widest);
+        let mut all = WIDEST_FIRST.to_vec();
+        all.sort_unstable();
+        assert_eq!(all, (0..ORDERS.len()).collect::<Vec<_>>());
+    }
 
     fn npy(descr: &str, shape: &str, data: &[u8]) -> Vec<u8> {
         let mut header =

@@ -399,13 +399,10 @@ impl<'a> Decoder<'a> {
             })
             .collect();
         let logits = match fed.iter().any(|f| !f.is_empty()) {
-            true => self
-                .model
-                .decode_side_by_side(&state, &fed)?
-                .to_vec2::<f32>()?,
-            false => Vec::new(),
+            true => Some(self.model.decode_side_by_side(&state, &fed)?),
+            false => None,
         };
-        let mut rows = logits.into_iter();
+        let (mut at, mut row) = (0, Vec::new());
         let mut scores = Vec::with_capacity(endings.len());
         for (ending, fed) in endings.iter().zip(&fed) {
             let Some((&head, rest)) = ending.split_first() else {
@@ -417,11 +414,18 @@ impl<'a> Decoder<'a> {
                 continue;
             }
             let mut sum = log_prob_of(&after_prefix, head);
-            for (&next, mut row) in rest.iter().zip(rows.by_ref().take(fed.len())) {
-                for (x, s) in row.iter_mut().zip(&self.suppress) {
-                    *x += s;
+            // Each fed token's logits score the token after it (none were made when no
+            // ending fed any).
+            if let Some(logits) = &logits {
+                for &next in &rest[..fed.len()] {
+                    row.clear();
+                    row.extend(logits.get(at)?.to_vec1::<f32>()?);
+                    at += 1;
+                    for (x, s) in row.iter_mut().zip(&self.suppress) {
+                        *x += s;
+                    }
+                    sum += log_prob_of(&row, next);
                 }
-                sum += log_prob_of(&row, next);
             }
             scores.push(sum);
         }

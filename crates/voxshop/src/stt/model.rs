@@ -1028,6 +1028,9 @@ impl Whisper {
             );
         }
         let tokens = endings.concat();
+        if tokens.is_empty() {
+            candle_core::bail!("no tokens to decode side by side");
+        }
         let at: Vec<u32> = (endings.iter())
             .flat_map(|e| (0..e.len()).map(|j| (state.pos + j) as u32))
             .collect();
