@@ -409,7 +409,7 @@ impl SentenceEncoder {
         for (input, outs) in inputs.into_iter().zip(outs.chunks_exact(ORDERS.len())) {
             let n = input.n;
             let mut feats = input.feats;
-            for (&(_, k), c) in stacks.iter().zip(outs) {
+            for (&k, c) in WIDEST_FIRST.iter().zip(outs) {
                 for (t, row) in feats.chunks_exact_mut(FEAT).enumerate() {
                     row[EMB + k * CNN..EMB + (k + 1) * CNN]
                         .copy_from_slice(&c[t * CNN..(t + 1) * CNN]);

@@ -259,22 +259,15 @@ impl<'a> Weights<'a> {
         name: &str,
         values: &mut Vec<f32>,
     ) -> candle_core::Result<&'a gguf_file::TensorInfo> {
-        match self.kind(name).0 {
-            Some(GgmlDType::F32) => self.read(name, |piece| append_f32_bytes(piece, values)),
-            Some(GgmlDType::F16) => self.read(name, |piece| widen_f16(piece, values)),
-            other => candle_core::bail!("tensor {name} is {other:?}, not f16 or f32"),
-        }
+        let widen = f32_widener(name, self.kind(name).0)?;
+        self.read(name, |piece| widen(piece, values))
     }
 
     /// A `[rows, cols]` f16 or f32 table left in the map, its checksum verified and its
     /// pages let go (see [`PositionRows`]).
     fn position_rows(&mut self, name: &str) -> candle_core::Result<PositionRows> {
         let t = self.read(name, |_| {})?;
-        let f16 = match t.ggml_dtype {
-            GgmlDType::F16 => true,
-            GgmlDType::F32 => false,
-            other => candle_core::bail!("tensor {name} is {other:?}, not f16 or f32"),
-        };
+        let widen = f32_widener(name, Some(t.ggml_dtype))?;
         let &[rows, cols] = t.shape.dims() else {
             candle_core::bail!("tensor {name} is {:?}, not rows", t.shape.dims());
         };
@@ -282,7 +275,8 @@ impl<'a> Weights<'a> {
         Ok(PositionRows {
             map: Arc::clone(self.map),
             at: bytes.as_ptr() as usize - self.map.as_ptr() as usize,
-            f16,
+            row_bytes: cols * t.ggml_dtype.type_size(),
+            widen,
             rows,
             cols,
         })
@@ -548,7 +542,8 @@ struct PositionRows {
     map: Arc<memmap2::Mmap>,
     /// Where the table starts in the map (its extent was checked against the file's length).
     at: usize,
-    f16: bool,
+    row_bytes: usize,
+    widen: Widener,
     rows: usize,
     cols: usize,
 }
@@ -559,13 +554,9 @@ impl PositionRows {
         if t > self.rows {
             candle_core::bail!("{t} positions, but the encoder has {}", self.rows);
         }
-        let unit = if self.f16 { 2 } else { 4 };
-        let bytes = &self.map[self.at..self.at + t * self.cols * unit];
+        let bytes = &self.map[self.at..self.at + t * self.row_bytes];
         let mut values = Vec::with_capacity(t * self.cols);
-        match self.f16 {
-            true => widen_f16(bytes, &mut values),
-            false => append_f32_bytes(bytes, &mut values),
-        }
+        (self.widen)(bytes, &mut values);
         Tensor::from_vec(values, (t, self.cols), device)
     }
 }
@@ -592,6 +583,18 @@ pub struct Whisper {
     pad_kv: Vec<(Tensor, Tensor)>,
     pub mel_filters: Vec<f32>,
     device: Device,
+}
+
+/// Appends little-endian values of one type to a vector of f32.
+type Widener = fn(&[u8], &mut Vec<f32>);
+
+/// How tensor `name`'s values of type `dtype` are appended as f32 (f16 or f32 only).
+fn f32_widener(name: &str, dtype: Option<GgmlDType>) -> candle_core::Result<Widener> {
+    match dtype {
+        Some(GgmlDType::F32) => Ok(append_f32_bytes),
+        Some(GgmlDType::F16) => Ok(widen_f16),
+        other => candle_core::bail!("tensor {name} is {other:?}, not f16 or f32"),
+    }
 }
 
 /// f16 values (little-endian bytes) widened to f32 and appended to `out`, with the CPU's
