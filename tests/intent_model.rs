@@ -673,6 +673,20 @@ fn several_commands_in_one_utterance() {
         said("No, don't order it. Add two litres of milk to my list."),
         [(Deny, None), (AddToList, item("milk"))]
     );
+    // A command said again with nothing new, pointing back at it, is one; a second question
+    // of the same kind, or one after "and", is its own.
+    assert_eq!(
+        said("Can you stop the delivery of the desk lamp? I want to cancel it."),
+        [(CancelOrder, item("desk lamp"))]
+    );
+    assert_eq!(
+        said("What's on my shopping list? Read me the grocery list."),
+        [(ReadList, None), (ReadList, None)]
+    );
+    assert_eq!(
+        said("how much cashback do I have and what deals apply to my party list").len(),
+        2
+    );
     // But not where neither the whole nor a sentence holds a command of ours: clauses of
     // talk or a phone menu read alone are no commands (each was one before).
     for talk in [

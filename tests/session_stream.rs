@@ -405,6 +405,47 @@ fn the_rest_of_a_command_after_a_pause_amends_its_first_half() {
     );
 }
 
+/// Issue 15: a command said again after a pause, with nothing new ("Can you stop the
+/// delivery of the desk lamp?" ... "I want to cancel it."), is one cancel, the desk lamp's, as
+/// first heard; a rest whose joined audio the speech model hears worse ("order three kilos of
+/// basmati rice" ... "from Tesco", heard together "... of Bismarri's from Tesco") joins as the
+/// two transcripts were written. Live and from a file alike.
+#[test]
+fn a_command_said_again_or_its_rest_heard_worse_together_stays_one() {
+    if common::skip_without_setup() {
+        return;
+    }
+    use voxshop::intent::Intent;
+    let rec = common::recognizer_with(ModelKind::TinyEn, |_| {});
+    for (path, intent, item, merchant) in [
+        (
+            "samples/en/pause_said_again.wav",
+            Intent::CancelOrder,
+            "desk lamp",
+            None,
+        ),
+        // tiny.en spells basmati as it hears it.
+        (
+            "samples/en/pause_from_tesco.wav",
+            Intent::Buy,
+            "rice",
+            Some("tesco"),
+        ),
+    ] {
+        for us in live_and_from_file(&rec, path, &wav(path)) {
+            assert_eq!(us.len(), 2, "{path}: {us:?}");
+            assert!(us[1].amends.is_some(), "{path}: {us:?}");
+            let standing = voxshop::pipeline::standing(&us);
+            assert_eq!(standing.len(), 1, "{path}: {standing:?}");
+            let slots = standing[0].slots.clone().unwrap_or_default();
+            assert_eq!(standing[0].intent, Some(intent), "{path}");
+            let heard = slots.item.unwrap_or_default();
+            assert!(heard.ends_with(item), "{path}: {heard}");
+            assert_eq!(slots.merchant.as_deref(), merchant, "{path}");
+        }
+    }
+}
+
 /// Issue 15: with an early end (`complete_end_ms`), a whole command said with a comma ("Read
 /// out my camping list, | please.") ends at the comma, and its last word, heard alone, is
 /// a few words that open no command, which would wait the longest hang-over (900 ms). What

@@ -57,6 +57,8 @@ pub struct Domain {
     pub lists: Lists,
     /// Words that begin the rest of a command (every language).
     continuation: HashSet<String>,
+    /// Words by which a command points back at the one just said.
+    refers_back: HashSet<String>,
     /// Words that a command does not end on: besides the continuation words, determiners
     /// and possessives (every language).
     leads_on: HashSet<String>,
@@ -135,6 +137,12 @@ impl Domain {
     /// Whether `word` (lower case) begins the rest of a command, never a request of its own.
     pub fn begins_continuation(&self, word: &str) -> bool {
         self.continuation.contains(word)
+    }
+
+    /// Whether `words` point back at a command just said ("I want to cancel it"): one of
+    /// them is a `[refers_back]` word.
+    pub fn refers_back(&self, words: &[String]) -> bool {
+        words.iter().any(|w| self.refers_back.contains(w))
     }
 
     /// The more likely language of `words` (lower case) by `[language_vote]`: two for each of
@@ -333,6 +341,7 @@ impl Domain {
         Ok(Domain {
             intents,
             continuation: one_word_each("continuation", &raw.continuation)?,
+            refers_back: one_word_each("refers_back", &raw.refers_back)?,
             leads_on: one_word_each("leads_on", &raw.leads_on)?,
             after_names: one_word_each("after_names", &raw.after_names)?,
             misheard_verbs: raw.misheard_verbs.into_values().flatten().collect(),
@@ -561,6 +570,8 @@ struct RawDomain {
     lists: RawLists,
     #[serde(default)]
     continuation: BTreeMap<String, Vec<String>>,
+    #[serde(default)]
+    refers_back: BTreeMap<String, Vec<String>>,
     #[serde(default)]
     leads_on: BTreeMap<String, Vec<String>>,
     #[serde(default)]

@@ -14,7 +14,7 @@ pub(crate) mod text;
 pub mod train;
 pub(crate) mod vectors;
 
-pub use model::{IntentError, IntentModel};
+pub use model::{says_again, IntentError, IntentModel};
 pub use schema::{Intent, IntentResult, SlotKind, Slots};
 
 use std::path::{Path, PathBuf};

@@ -610,7 +610,12 @@ impl IntentModel {
             // "clear my party list and then add balloons to it": a list command that names
             // no list acts on the list the utterance named last.
             let mut named_list: Option<String> = None;
+            let mut last_end = None;
             for r in segments {
+                // "... and what deals apply to my party list": a joiner says another command
+                // follows, not the same one again.
+                let after_joiner = last_end.is_some_and(|end| r.start > end);
+                last_end = Some(r.end);
                 // A one-word part is an answer or nothing ("list | and play all songs"): the
                 // bar is fitted on whole utterances, not on such scraps.
                 let one_word = r.len() == 1;
@@ -621,13 +626,18 @@ impl IntentModel {
                     c.intent != Intent::OutOfScope
                         && (!one_word || matches!(c.intent, Intent::Confirm | Intent::Deny))
                 });
-                for mut c in kept {
+                for (k, mut c) in kept.enumerate() {
                     if spoken_list {
                         named_list.clone_from(&c.slots.list);
                     } else if c.intent.defaults_list() && named_list.is_some() {
                         c.slots.list.clone_from(&named_list);
                     }
-                    found.push(c);
+                    let c = if k == 0 && !after_joiner {
+                        fold_restatement(&mut found, c, &tokens[r.clone()])
+                    } else {
+                        Some(c)
+                    };
+                    found.extend(c);
                 }
             }
             if !found.is_empty() {
@@ -1127,6 +1137,39 @@ fn cut_at(
 /// Whether `c` is an answer, out of scope, or a command with what DOMAIN.md requires.
 fn is_whole(c: &IntentResult) -> bool {
     domain().intent(c.intent).is_complete(&c.slots)
+}
+
+/// Folds `c`, read from `words`, into the last of `found` when it says that command again
+/// ([`says_again`]); else gives it back.
+fn fold_restatement(
+    found: &mut [IntentResult],
+    c: IntentResult,
+    words: &[String],
+) -> Option<IntentResult> {
+    match found.last_mut() {
+        Some(last) if says_again(last.intent, &last.slots, c.intent, &c.slots, words) => {
+            last.confidence = last.confidence.max(c.confidence);
+            None
+        }
+        _ => Some(c),
+    }
+}
+
+/// Whether a command of `intent` with `slots`, read from `words`, says again the one just
+/// said (`said`, `said_slots`): the same intent with no value of its own, and an answer, or
+/// words that point back at it ("Can you stop the delivery of the desk lamp? I want to cancel
+/// it.", "No. Don't order it."). Without a word pointing back, a second question of the same
+/// kind is one of its own ("What's on my shopping list? Read me the grocery list.").
+pub fn says_again(
+    said: Intent,
+    said_slots: &Slots,
+    intent: Intent,
+    slots: &Slots,
+    words: &[String],
+) -> bool {
+    said == intent
+        && said_slots.holds(slots)
+        && (matches!(intent, Intent::Confirm | Intent::Deny) || domain().refers_back(words))
 }
 
 /// How many of `read` are commands of ours.

@@ -149,6 +149,11 @@ pub enum SlotValue {
 }
 
 impl Slots {
+    /// Whether every value `other` has is one of these.
+    pub fn holds(&self, other: &Slots) -> bool {
+        (SlotKind::ALL.iter()).all(|&k| other.get(k).is_none() || other.get(k) == self.get(k))
+    }
+
     pub fn get(&self, kind: SlotKind) -> Option<SlotValue> {
         let text = |v: &Option<String>| v.clone().map(SlotValue::Text);
         match kind {

@@ -5,7 +5,7 @@ use super::dialog::{Dialog, Pending, DEFAULT_CONFIRM_WINDOW_MS};
 use super::{Recognizer, Span, Utterance};
 use crate::audio::{downmix, StreamResampler, TARGET_RATE};
 use crate::error::Result;
-use crate::intent::{domain::domain, Intent, SlotKind, Slots};
+use crate::intent::{domain::domain, says_again, Intent, Slots};
 use crate::stt::{Lang, SttTimings, Transcript};
 use crate::vad::{self, Segment, Vad, VadConfig, VadEvent};
 use std::borrow::Cow;
@@ -191,12 +191,17 @@ struct Said {
     audio: Vec<f32>,
     transcript: String,
     /// Its commands, to tell whether a continuation changes them.
-    commands: Vec<(Option<Intent>, Option<Slots>)>,
+    commands: Vec<Utterance>,
     complete: usize,
     /// The spending dialog as it was before it.
     dialog_before: Dialog,
     /// It settled a pending action: the consumer may be spending already, so it stands.
     settled: bool,
+    /// An action waited for an answer after it: a "yes" or "no" then is that answer, an
+    /// utterance of its own. With none waiting, one resolves nothing and may be the rest of
+    /// this one ("Show me my total cash back." ... "So far.") or say it again ("No." ...
+    /// "Don't order it.").
+    answer_binds: bool,
 }
 
 /// The complete shopping commands among `commands` (DOMAIN.md: a command is complete when
@@ -233,12 +238,12 @@ fn is_fragment(commands: &[Utterance]) -> bool {
 impl Said {
     /// Whether an utterance with commands `alone`, `heard` samples of audio, starting at
     /// `start`, may continue this one: soon enough, nothing spent on its word, and not a
-    /// "yes" or "no" (an answer is its own utterance).
+    /// "yes" or "no" that answers a waiting action (that is its own utterance).
     fn may_continue(&self, within: usize, start: u64, heard: usize, alone: &[Utterance]) -> bool {
         start.saturating_sub(self.voiced_end) <= within as u64
             && !self.settled
             && !alone.is_empty()
-            && !alone.iter().any(is_answer)
+            && (!self.answer_binds || !alone.iter().any(is_answer))
             && self.audio.len() + heard <= MAX_JOINED_SAMPLES
     }
 
@@ -275,7 +280,7 @@ impl Said {
             && joined
                 .first()
                 .is_some_and(|u| u.transcript != self.transcript)
-            && (summary(joined) != self.commands || fragment || nothing)
+            && (summary(joined) != summary(&self.commands) || fragment || nothing)
     }
 
     /// `joined` is one sentence holding one whole command that goes on with this one's
@@ -286,19 +291,53 @@ impl Said {
             return false;
         };
         let slots = one.slots.clone().unwrap_or_default();
-        let mut halves = (self.commands.iter().filter_map(|(_, s)| s.as_ref()))
+        let mut halves = (self.commands.iter().filter_map(|u| u.slots.as_ref()))
             .chain(alone.iter().filter_map(|u| u.slots.as_ref()));
         complete_commands(joined) == 1
             && one.transcript != self.transcript
             && one_sentence(&one.transcript)
-            && self.commands.first().is_some_and(|(i, _)| *i == one.intent)
-            && halves.all(|h| keeps(&slots, h))
+            && self
+                .commands
+                .first()
+                .is_some_and(|u| u.intent == one.intent)
+            && halves.all(|h| slots.holds(h))
     }
-}
 
-/// Whether `slots` holds every value `half` has.
-fn keeps(slots: &Slots, half: &Slots) -> bool {
-    (SlotKind::ALL.iter()).all(|&k| half.get(k).is_none() || half.get(k) == slots.get(k))
+    /// This one's commands said again, when `alone` says nothing else (`says_again`: "Can
+    /// you stop the delivery of the desk lamp?" ... "I want to cancel it.", "No." ... "Don't
+    /// order it."): one command said twice, its words and values as first heard, spanning both
+    /// utterances (`end_ms`). Whisper's reading of both together is not asked: it hears the
+    /// name worse as often as better ("desk plan").
+    fn said_again(&self, alone: &[Utterance], end_ms: u64) -> Option<Vec<Utterance>> {
+        let restates = |u: &Utterance| {
+            let words = crate::intent::text::tokenize(&u.transcript);
+            let slots = u.slots.clone().unwrap_or_default();
+            (self.commands.iter()).any(|said| match (said.intent, u.intent) {
+                (Some(i), Some(j)) => says_again(
+                    i,
+                    &said.slots.clone().unwrap_or_default(),
+                    j,
+                    &slots,
+                    &words,
+                ),
+                _ => false,
+            })
+        };
+        let last = alone.first()?;
+        if !alone.iter().all(restates) {
+            return None;
+        }
+        let transcript = format!("{} {}", self.transcript, last.transcript);
+        let again = (self.commands.iter().cloned())
+            .map(|u| Utterance {
+                transcript: transcript.clone(),
+                end_ms,
+                timings_ms: last.timings_ms,
+                ..u
+            })
+            .collect();
+        Some(again)
+    }
 }
 
 /// Whether the recogniser wrote `text` as one sentence: no word before the last ends in
@@ -604,6 +643,9 @@ impl Session {
         if within == 0 || !said.may_continue(within, seg.start, len, alone) {
             return Ok(None);
         }
+        if let Some(again) = said.said_again(alone, seg.end_ms()) {
+            return Ok(self.said.take().map(|said| (again, said)));
+        }
         let (transcript, timings) = match speculated {
             Some(j) => j,
             None => (self.rec).transcribe(&[&said.audio[..], audio].concat())?,
@@ -615,10 +657,25 @@ impl Session {
             joined = joined.first().map(|u| u.transcript.as_str()),
             "continuation heard"
         );
-        if !said.continued_by(alone, &joined) {
+        if said.continued_by(alone, &joined) {
+            return Ok(self.said.take().map(|said| (joined, said)));
+        }
+        // Heard together, a half is heard worse as often as better ("besmati rice" ... "from
+        // Tesco" -> "Bismarri's from Tesco"): the two transcripts as written, read as one.
+        let Some(last) = alone.first() else {
+            return Ok(None);
+        };
+        let written = Transcript {
+            text: format!("{} {}", said.transcript, last.transcript),
+            lang: last.lang,
+            ..Transcript::default()
+        };
+        let (start_ms, end_ms) = (said.span.start_ms, seg.end_ms());
+        let by_text = (self.rec).utterance_from(written, SttTimings::default(), start_ms, end_ms);
+        if !said.continued_by(alone, &by_text) {
             return Ok(None);
         }
-        Ok(self.said.take().map(|said| (joined, said)))
+        Ok(self.said.take().map(|said| (by_text, said)))
     }
 
     /// Samples of `seg` given to the speech model.
@@ -738,12 +795,13 @@ impl Session {
                         .first()
                         .map(|u| u.transcript.clone())
                         .unwrap_or_default(),
-                    commands: summary(&commands),
+                    commands: commands.clone(),
                     complete: complete_commands(&commands),
                     dialog_before,
                     settled: commands
                         .iter()
                         .any(|u| matches!(u.dialog.resolves, Some(Some(_)))),
+                    answer_binds: self.dialog.pending().is_some(),
                 });
                 if let Some(first) = commands.first() {
                     events.push(Event::FinalTranscript {
@@ -829,10 +887,11 @@ mod tests {
             voiced_end: 1_000,
             audio: vec![0.0; 16_000],
             transcript: commands[0].transcript.clone(),
-            commands: summary(commands),
+            commands: commands.to_vec(),
             complete: complete_commands(commands),
             dialog_before: Dialog::new(DEFAULT_CONFIRM_WINDOW_MS),
             settled: false,
+            answer_binds: false,
         }
     }
 
@@ -918,8 +977,13 @@ mod tests {
             "printer ink",
         )];
         assert!(!order.continued_by(&ink, &run_on), "loses the headphones");
+        // A "yes" answers the action waiting after a spend; after a list command it
+        // resolves nothing, and may be heard with it.
         let yes = [command("Yes, go ahead.", Confirm, Slots::default())];
-        assert!(!add.may_continue(WITHIN, 1_200, 16_000, &yes));
+        assert!(add.may_continue(WITHIN, 1_200, 16_000, &yes));
+        let mut buy = said(&[command("Buy milk.", Buy, item("milk", "shopping"))]);
+        buy.answer_binds = true;
+        assert!(!buy.may_continue(WITHIN, 1_200, 16_000, &yes));
         let mut spent = said(&[command("Yes.", Confirm, Slots::default())]);
         spent.settled = true;
         let rest = [command("the order", OutOfScope, Slots::default())];
@@ -953,6 +1017,43 @@ mod tests {
         // The second half dropped from the joined audio: the first one's reading again.
         let dropped = [command("What savings?", CheckSavings, none())];
         assert!(!what.continued_by(&rest, &dropped));
+    }
+
+    #[test]
+    fn a_command_said_again_with_nothing_new_is_one_command() {
+        use Intent::*;
+        let lamp = item("desk lamp", "shopping");
+        let first = said(&[command("Stop the desk lamp's delivery.", CancelOrder, lamp)]);
+        let again = [command(
+            "I want to cancel it.",
+            CancelOrder,
+            Slots::default(),
+        )];
+        assert!(first.may_continue(WITHIN, 1_200, 16_000, &again));
+        let one = first.said_again(&again, 3_000).expect("said again");
+        assert_eq!(one.len(), 1);
+        assert_eq!(
+            one[0].transcript,
+            "Stop the desk lamp's delivery. I want to cancel it."
+        );
+        assert_eq!(
+            one[0].slots, first.commands[0].slots,
+            "the values as first heard"
+        );
+        assert_eq!((one[0].start_ms, one[0].end_ms), (0, 3_000));
+        // A value of its own, no word pointing back, or another intent: a command of its own.
+        let kettle = item("kettle", "shopping");
+        let other = [command("Cancel the kettle order.", CancelOrder, kettle)];
+        assert!(first.said_again(&other, 3_000).is_none());
+        let unpointed = [command("Cancel my order.", CancelOrder, Slots::default())];
+        assert!(first.said_again(&unpointed, 3_000).is_none());
+        let track = [command("Where is it?", TrackOrder, Slots::default())];
+        assert!(first.said_again(&track, 3_000).is_none());
+        // "No." ... "Don't order it.", nothing waiting for the answer.
+        let no = said(&[command("No.", Deny, Slots::default())]);
+        let dont = [command("Don't order it.", Deny, Slots::default())];
+        assert!(no.may_continue(WITHIN, 1_200, 16_000, &dont));
+        assert!(no.said_again(&dont, 3_000).is_some());
     }
 
     #[test]
