@@ -172,6 +172,11 @@ impl Source {
                 if *pos >= samples.len() {
                     return Ok(None);
                 }
+                // The clock starts with the first chunk, not at load: `serve --wait-client`
+                // waits for its client in between, and the file must not then catch up.
+                if *pos == 0 {
+                    *started = Instant::now();
+                }
                 // 20 ms chunks, like a capture callback.
                 let n = (*rate as usize / 50) * *channels as usize;
                 let end = (*pos + n).min(samples.len());

@@ -15,7 +15,7 @@ pub mod train;
 pub(crate) mod vectors;
 
 pub use model::{says_again, IntentError, IntentModel};
-pub use schema::{Intent, IntentResult, SlotKind, Slots};
+pub use schema::{Intent, IntentResult, SlotKind, SlotValue, Slots};
 
 use std::path::{Path, PathBuf};
 

@@ -5,7 +5,7 @@ use super::dialog::{Dialog, Pending, DEFAULT_CONFIRM_WINDOW_MS};
 use super::{Recognizer, Span, Utterance};
 use crate::audio::{downmix, StreamResampler, TARGET_RATE};
 use crate::error::Result;
-use crate::intent::{domain::domain, says_again, Intent, Slots};
+use crate::intent::{domain::domain, says_again, Intent, SlotKind, SlotValue, Slots};
 use crate::stt::{Lang, SttTimings, Transcript};
 use crate::vad::{self, Segment, Vad, VadConfig, VadEvent};
 use std::borrow::Cow;
@@ -284,8 +284,9 @@ impl Said {
     }
 
     /// `joined` is one sentence holding one whole command that goes on with this one's
-    /// intent and keeps every slot value of both utterances (two commands heard as a
-    /// run-on sentence lose one's values, or take the second's intent).
+    /// intent and keeps every slot value of both utterances, whole or as words of its own
+    /// ("cross off the light" ... "bulbs from my list": "light bulbs"); two commands heard as
+    /// a run-on sentence lose one's values, or take the second's intent.
     fn heard_as_one(&self, alone: &[Utterance], joined: &[Utterance]) -> bool {
         let [one] = joined else {
             return false;
@@ -300,7 +301,7 @@ impl Said {
                 .commands
                 .first()
                 .is_some_and(|u| u.intent == one.intent)
-            && halves.all(|h| slots.holds(h))
+            && halves.all(|h| holds_words(&slots, h))
     }
 
     /// This one's commands said again, when `alone` says nothing else (`says_again`: "Can
@@ -338,6 +339,17 @@ impl Said {
             .collect();
         Some(again)
     }
+}
+
+/// Whether `slots` holds every value `half` has, a text value as the same words or among
+/// its own ("light" in "light bulbs").
+fn holds_words(slots: &Slots, half: &Slots) -> bool {
+    let padded = |t: &str| format!(" {t} ");
+    (SlotKind::ALL.iter()).all(|&k| match (half.get(k), slots.get(k)) {
+        (None, _) => true,
+        (Some(SlotValue::Text(h)), Some(SlotValue::Text(j))) => padded(&j).contains(&padded(&h)),
+        (h, j) => h == j,
+    })
 }
 
 /// Whether the recogniser wrote `text` as one sentence: no word before the last ends in
@@ -1017,6 +1029,29 @@ mod tests {
         // The second half dropped from the joined audio: the first one's reading again.
         let dropped = [command("What savings?", CheckSavings, none())];
         assert!(!what.continued_by(&rest, &dropped));
+        // A name cut in two: each half's value is words of the joined one.
+        let light = said(&[command(
+            "Cross off the light.",
+            RemoveFromList,
+            item("light", "shopping"),
+        )]);
+        let bulbs = [command(
+            "bulbs from my list.",
+            RemoveFromList,
+            item("bulbs", "shopping"),
+        )];
+        let joined = [command(
+            "Cross off the light bulbs from my list.",
+            RemoveFromList,
+            item("light bulbs", "shopping"),
+        )];
+        assert!(light.continued_by(&bulbs, &joined));
+        let lamp = [command(
+            "Cross off the lamp.",
+            RemoveFromList,
+            item("lamp", "shopping"),
+        )];
+        assert!(!light.continued_by(&bulbs, &lamp));
     }
 
     #[test]

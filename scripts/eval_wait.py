@@ -1,0 +1,77 @@
+#!/usr/bin/env python3
+"""The wait after the last word as a user feels it (issue 15): whole spoken commands played in
+real time through `voxshop serve --input F --realtime`, from the last audible sample (-45 dBFS
+over 10 ms, as scripts/eval_pauses.py) to the first intent line on the socket. Unlike
+eval_pauses.py's wait (stream timestamps), this includes the work done after the pause's
+transcript is asked for, so it needs an idle machine.
+
+Usage: scripts/eval_wait.py [--limit N] [--bin B] [-- voxshop args, e.g. --config FILE]
+Reads the whole commands scripts/eval_pauses.py made (target/pause_eval/whole-*.wav; run it
+once first), the first N by name.
+"""
+import argparse, json, os, socket, statistics, subprocess, sys, tempfile, time, wave
+import pathlib
+
+import numpy as np
+
+sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent))
+from asr_corpus import ROOT  # noqa: E402
+from eval_pauses import last_audible_ms  # noqa: E402
+
+
+def samples(path):
+    with wave.open(str(path)) as w:
+        return np.frombuffer(w.readframes(w.getnframes()), dtype=np.int16) / 32768.0
+
+
+def first_intent_after_start(binary, extra, path, sock):
+    """Seconds from the client's connection (the file starts playing) to the first object."""
+    p = subprocess.Popen([binary, "serve", "--socket", sock, "--input", str(path), "--realtime",
+                          "--wait-client", "--exit-when-done", *extra],
+                         stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    while not os.path.exists(sock):
+        if p.poll() is not None:
+            sys.exit(p.stderr.read())
+        time.sleep(0.01)
+    c = socket.socket(socket.AF_UNIX)
+    c.connect(sock)
+    t0, buf, got = time.monotonic(), b"", None
+    c.settimeout(30)
+    while got is None:
+        data = c.recv(65536)
+        if not data:
+            break
+        buf += data
+        while b"\n" in buf and got is None:
+            line, buf = buf.split(b"\n", 1)
+            if "intent" in json.loads(line):
+                got = time.monotonic() - t0
+    c.close()
+    p.wait()
+    return got
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--limit", type=int, default=40)
+    ap.add_argument("--bin", default=str(ROOT / "target/release/voxshop"))
+    ap.add_argument("extra", nargs="*")
+    a = ap.parse_args()
+    files = sorted((ROOT / "target/pause_eval").glob("whole-*.wav"))[: a.limit]
+    if not files:
+        sys.exit("no target/pause_eval/whole-*.wav: run scripts/eval_pauses.py first")
+    waits = []
+    with tempfile.TemporaryDirectory() as tmp:
+        for i, f in enumerate(files):
+            got = first_intent_after_start(a.bin, a.extra, f, f"{tmp}/s{i}.sock")
+            if got is not None:
+                waits.append(got * 1000 - last_audible_ms(samples(f), 0))
+    waits.sort()
+    p95 = waits[min(len(waits) - 1, round(0.95 * (len(waits) - 1)))]
+    print(f"{len(waits)} of {len(files)} whole commands, played in real time: last audible "
+          f"sample -> first intent line, median {statistics.median(waits):.0f} ms, p95 "
+          f"{p95:.0f} ms")
+
+
+if __name__ == "__main__":
+    main()
