@@ -1535,6 +1535,10 @@ items = ["bbq sauce"]"#,
             c.resolve(SlotKind::Item, "barbecue sauce"),
             Some("bbq sauce")
         );
+        // Whisper writes "tea" said last as the letter: "Grab me a box of Twinings T."
+        let c = Catalog::from_toml_str(r#"items = ["tea", "iced tea"]"#).unwrap();
+        assert_eq!(c.resolve(SlotKind::Item, "t"), Some("tea"));
+        assert_eq!(c.resolve(SlotKind::Item, "iced t"), Some("iced tea"));
         // Each entry keeps its own spelling when the household has both.
         let c = Catalog::from_toml_str(r#"lists = ["bbq", "barbecue"]"#).unwrap();
         assert_eq!(c.resolve(SlotKind::List, "bbq"), Some("bbq"));
