@@ -324,16 +324,16 @@ impl Said {
                 _ => false,
             })
         };
-        let last = alone.first()?;
+        let new = alone.first()?;
         if !alone.iter().all(restates) {
             return None;
         }
-        let transcript = format!("{} {}", self.transcript, last.transcript);
+        let transcript = format!("{} {}", self.transcript, new.transcript);
         let again = (self.commands.iter().cloned())
             .map(|u| Utterance {
                 transcript: transcript.clone(),
                 end_ms,
-                timings_ms: last.timings_ms,
+                timings_ms: new.timings_ms,
                 ..u
             })
             .collect();
@@ -674,12 +674,12 @@ impl Session {
         }
         // Heard together, a half is heard worse as often as better ("besmati rice" ... "from
         // Tesco" -> "Bismarri's from Tesco"): the two transcripts as written, read as one.
-        let Some(last) = alone.first() else {
+        let Some(new) = alone.first() else {
             return Ok(None);
         };
         let written = Transcript {
-            text: format!("{} {}", said.transcript, last.transcript),
-            lang: last.lang,
+            text: format!("{} {}", said.transcript, new.transcript),
+            lang: new.lang,
             ..Transcript::default()
         };
         let (start_ms, end_ms) = (said.span.start_ms, seg.end_ms());
