@@ -189,10 +189,8 @@ struct Said {
     voiced_end: u64,
     /// The audio its transcript was made from.
     audio: Vec<f32>,
-    transcript: String,
-    /// Its commands, to tell whether a continuation changes them.
+    /// Its commands (one at least), to tell whether a continuation changes them.
     commands: Vec<Utterance>,
-    complete: usize,
     /// The spending dialog as it was before it.
     dialog_before: Dialog,
     /// It settled a pending action: the consumer may be spending already, so it stands.
@@ -236,6 +234,11 @@ fn is_fragment(commands: &[Utterance]) -> bool {
 }
 
 impl Said {
+    /// Its transcript (every command of an utterance carries it).
+    fn transcript(&self) -> &str {
+        self.commands.first().map_or("", |u| u.transcript.as_str())
+    }
+
     /// Whether an utterance with commands `alone`, `heard` samples of audio, starting at
     /// `start`, may continue this one: soon enough, nothing spent on its word, and not a
     /// "yes" or "no" that answers a waiting action (that is its own utterance).
@@ -250,7 +253,7 @@ impl Said {
     /// Whether this utterance and `alone` are two whole commands in a row (a fragment
     /// counts as none).
     fn two_whole(&self, alone: &[Utterance]) -> bool {
-        self.complete > 0 && complete_commands(alone) > 0 && !is_fragment(alone)
+        complete_commands(&self.commands) > 0 && complete_commands(alone) > 0 && !is_fragment(alone)
     }
 
     /// Whether the reading of both utterances together, `joined`, replaces this one's and
@@ -268,7 +271,7 @@ impl Said {
         // one heard in a half is as often a mishearing ("donate" -> "don't make").
         let j = complete_commands(joined) + joined.iter().filter(|u| is_answer(u)).count();
         let fragment = is_fragment(alone);
-        let theirs = self.complete
+        let theirs = complete_commands(&self.commands)
             + if fragment {
                 0
             } else {
@@ -279,7 +282,7 @@ impl Said {
             && j >= theirs
             && joined
                 .first()
-                .is_some_and(|u| u.transcript != self.transcript)
+                .is_some_and(|u| u.transcript != self.transcript())
             && (summary(joined) != summary(&self.commands) || fragment || nothing)
     }
 
@@ -295,7 +298,7 @@ impl Said {
         let mut halves = (self.commands.iter().filter_map(|u| u.slots.as_ref()))
             .chain(alone.iter().filter_map(|u| u.slots.as_ref()));
         complete_commands(joined) == 1
-            && one.transcript != self.transcript
+            && one.transcript != self.transcript()
             && one_sentence(&one.transcript)
             && self
                 .commands
@@ -328,7 +331,7 @@ impl Said {
         if !alone.iter().all(restates) {
             return None;
         }
-        let transcript = format!("{} {}", self.transcript, new.transcript);
+        let transcript = format!("{} {}", self.transcript(), new.transcript);
         let again = (self.commands.iter().cloned())
             .map(|u| Utterance {
                 transcript: transcript.clone(),
@@ -665,7 +668,7 @@ impl Session {
         let joined =
             (self.rec).utterance_from(transcript, timings, said.span.start_ms, seg.end_ms());
         tracing::debug!(
-            said = said.transcript,
+            said = said.transcript(),
             joined = joined.first().map(|u| u.transcript.as_str()),
             "continuation heard"
         );
@@ -678,7 +681,7 @@ impl Session {
             return Ok(None);
         };
         let written = Transcript {
-            text: format!("{} {}", said.transcript, new.transcript),
+            text: format!("{} {}", said.transcript(), new.transcript),
             lang: new.lang,
             ..Transcript::default()
         };
@@ -803,12 +806,7 @@ impl Session {
                     span,
                     voiced_end: seg.voiced_end,
                     audio,
-                    transcript: commands
-                        .first()
-                        .map(|u| u.transcript.clone())
-                        .unwrap_or_default(),
                     commands: commands.clone(),
-                    complete: complete_commands(&commands),
                     dialog_before,
                     settled: commands
                         .iter()
@@ -898,9 +896,7 @@ mod tests {
             },
             voiced_end: 1_000,
             audio: vec![0.0; 16_000],
-            transcript: commands[0].transcript.clone(),
             commands: commands.to_vec(),
-            complete: complete_commands(commands),
             dialog_before: Dialog::new(DEFAULT_CONFIRM_WINDOW_MS),
             settled: false,
             answer_binds: false,
