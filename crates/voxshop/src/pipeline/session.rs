@@ -680,8 +680,14 @@ impl Session {
         let Some(new) = alone.first() else {
             return Ok(None);
         };
+        let text = format!("{} {}", said.transcript(), new.transcript);
+        // Two whole commands join only as one sentence (`heard_as_one`): as written, two
+        // sentences never are, and reading them is work after the end of speech for nothing.
+        if said.two_whole(alone) && !one_sentence(&text) {
+            return Ok(None);
+        }
         let written = Transcript {
-            text: format!("{} {}", said.transcript(), new.transcript),
+            text,
             lang: new.lang,
             ..Transcript::default()
         };
