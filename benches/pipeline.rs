@@ -208,7 +208,16 @@ fn stages(c: &mut Criterion) {
     g.bench_function("live_end_of_speech_to_intent_3s", |b| {
         b.iter_custom(|iters| {
             (0..iters)
-                .map(|_| live_latency(&rec, &live, |_| true))
+                .map(|_| live_latency(&rec, &live, |_| true).after_end)
+                .sum()
+        })
+    });
+    // Issue 15: what the user waits for after the last word, live: from the capture of the
+    // last audible sample to the intent, the pause the endpointer waits out included.
+    g.bench_function("live_last_word_to_intent_3s", |b| {
+        b.iter_custom(|iters| {
+            (0..iters)
+                .map(|_| live_latency(&rec, &live, |_| true).after_last_word)
                 .sum()
         })
     });
@@ -220,7 +229,7 @@ fn stages(c: &mut Criterion) {
     g.bench_function("live_continuation_to_intent", |b| {
         b.iter_custom(|iters| {
             (0..iters)
-                .map(|_| live_latency(&rec, &paused, |u| u.amends.is_some()))
+                .map(|_| live_latency(&rec, &paused, |u| u.amends.is_some()).after_end)
                 .sum()
         })
     });
@@ -257,26 +266,49 @@ fn live_stream(command: &[f32]) -> Vec<f32> {
     s
 }
 
+/// When the first intent object of a live stream was out.
+struct Live {
+    /// From the arrival of the chunk that yields it: work done during the pause counts only
+    /// where it overruns the audio still to come.
+    after_end: Duration,
+    /// From the capture of the stream's last audible sample.
+    after_last_word: Duration,
+}
+
 /// Replays `stream` as a microphone would deliver it, 20 ms chunks in real time, without
-/// sleeping: chunk i arrives at i * 20 ms and is processed once it has arrived and the
-/// previous push has returned (the measured durations). Returns the time from the arrival
-/// of the chunk that yields the first intent object `want`s to the moment it is out, so
-/// work done during the hang-over counts only where it overruns the audio still to come.
-fn live_latency(rec: &Recognizer, stream: &[f32], want: impl Fn(&Utterance) -> bool) -> Duration {
+/// sleeping: chunk i arrives when its last sample is captured, (i + 1) * 20 ms, and is
+/// processed once it has arrived and the previous push has returned (the measured
+/// durations), until the first intent object `want`s is out.
+fn live_latency(rec: &Recognizer, stream: &[f32], want: impl Fn(&Utterance) -> bool) -> Live {
     const CHUNK: usize = 320;
+    let ms = |samples: usize| Duration::from_micros(samples as u64 * 1000 / 16);
+    let last_word = ms(last_audible(stream));
     let mut session = rec.session();
     let mut busy_until = Duration::ZERO;
     for (i, chunk) in stream.chunks(CHUNK).enumerate() {
-        let arrival = Duration::from_millis(20 * i as u64);
+        let arrival = ms((i + 1) * CHUNK);
         let start = busy_until.max(arrival);
         let t0 = Instant::now();
         let events = session.push(chunk, 16_000, 1).unwrap();
         busy_until = start + t0.elapsed();
         if (events.iter()).any(|e| matches!(e, Event::Intent(u) if want(u))) {
-            return busy_until - arrival;
+            return Live {
+                after_end: busy_until - arrival,
+                after_last_word: busy_until.saturating_sub(last_word),
+            };
         }
     }
     panic!("the stream gave no such intent");
+}
+
+/// The end of the last 10 ms louder than -45 dBFS (as `scripts/eval_wait.py` hears it).
+fn last_audible(stream: &[f32]) -> usize {
+    const HOP: usize = 160;
+    let loud = |w: &[f32]| (w.iter().map(|x| x * x).sum::<f32>() / w.len() as f32).sqrt() > 0.0056;
+    (0..stream.len() / HOP)
+        .rev()
+        .find(|&i| loud(&stream[i * HOP..(i + 1) * HOP]))
+        .map_or(0, |i| (i + 1) * HOP)
 }
 
 fn references(c: &mut Criterion) {

@@ -121,7 +121,12 @@ def main():
         if not ok and a.show:
             print(f"  {it['text']!r} heard {[u.get('transcript') for u in us]} ({p.name})")
     waits = sorted(got[str(w)][-1]["end_ms"] - ends[str(w)] for w in whole if got.get(str(w)))
+    # A whole command whose own pause ended it early: its first part was given as a command
+    # before the object that amends it (what an early end costs a consumer).
+    in_two = [w for w in whole if any("amends" in u for u in got.get(str(w), []))]
     if a.show:
+        for w in in_two:
+            print(f"  whole, given in two: {[u.get('transcript') for u in got[str(w)]]} ({w.name})")
         for it, w in zip(items, whole):
             us = got.get(str(w), [])
             if us and us[-1]["end_ms"] - ends[str(w)] > SLOW_END_MS:
@@ -144,7 +149,8 @@ def main():
           f"without a continuation: {at_once}); "
           f"end-of-speech wait of whole "
           f"commands: median {statistics.median(waits):.0f} ms, p95 {p95:.0f} ms; "
-          f"whole commands right: {sum(right_alone.values())}; two commands 300-900 ms apart "
+          f"whole commands right: {sum(right_alone.values())}, given in two: {len(in_two)}; "
+          f"two commands 300-900 ms apart "
           f"both right, in order: {apart}/{len(pairs)} (both right when said alone: "
           f"{both_alone})")
 

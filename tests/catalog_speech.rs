@@ -263,6 +263,21 @@ fn a_catalogue_of_names_never_said_changes_no_transcript() {
             let slots = heard(rec, &wav).into_iter().map(|u| u.slots);
             slots.map(|s| serde_json::to_string(&s).unwrap()).collect()
         };
-        assert_eq!(slots(&steered), slots(&unheard), "{}", wav.display());
+        let name = wav.file_name().unwrap().to_string_lossy();
+        match SAYS_AN_ENTRY.iter().find(|(file, _)| *file == name) {
+            // Said, so heard again as the entry it is.
+            Some((_, entry)) => assert!(
+                slots(&steered).iter().all(|s| s.contains(entry)),
+                "{}: {:?}",
+                wav.display(),
+                slots(&steered)
+            ),
+            None => assert_eq!(slots(&steered), slots(&unheard), "{}", wav.display()),
+        }
     }
 }
+
+/// Recordings that say an entry of the 2,000 names, and the entry: "besmati rice" ... "from
+/// Tesco", a command whose second half ends early and is heard with the first, where the
+/// joined audio's "Bismarghi rice" is heard again as the entry only when hearing again is on.
+const SAYS_AN_ENTRY: &[(&str, &str)] = &[("pause_from_tesco.wav", "basmati rice")];

@@ -90,12 +90,12 @@ impl Default for RecognizerConfig {
 /// rescue_beams = 4           # hear again by beam search a transcript that reads as no command (0: off)
 /// [session]
 /// partial_every_ms = 800
-/// tail_ms = 128              # pause after the last voiced frame given to the speech model
+/// tail_ms = 16               # pause after the last voiced frame given to the speech model
 /// speculate = true           # transcribe during the hang-over
 /// confirm_window_ms = 8000   # how long a purchase can be confirmed after it is asked
 /// adaptive_end = true        # wait longer in a pause after "add two litres of"
 /// incomplete_hangover_ms = 900
-/// complete_end_ms = 160      # end a whole command after this pause (off when absent)
+/// complete_end_ms = 48       # end a whole command after this pause (adaptive_end = false: never)
 /// join_within_ms = 1000      # hear the next utterance with this one if it finishes its command
 /// pause_kept_ms = 240        # a longer pause inside an utterance is cut to this for the speech model
 /// [session.vad]

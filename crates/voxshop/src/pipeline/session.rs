@@ -34,9 +34,9 @@ pub struct SessionConfig {
     pub adaptive_end: bool,
     pub incomplete_hangover_ms: u32,
     /// With `adaptive_end`: a whole command ends after this much pause instead of the
-    /// hang-over. Off by default: people pause at commas longer than that ("yes, go ahead",
-    /// "order paper towels, and add dish soap"), which then come out as two utterances
-    /// (README, "Adaptive end of utterance").
+    /// hang-over (absent: never before the hang-over). People pause at commas longer than
+    /// that ("yes, go ahead", "read out my camping list, please"): what they say next
+    /// within `join_within_ms` is heard with it and amends it (README, "The early end").
     pub complete_end_ms: Option<u32>,
     /// An utterance that starts within this many ms of the last one's last voiced frame,
     /// and that finishes its command ("cross off the light bulbs" ... "from my list"), is
@@ -54,12 +54,12 @@ impl Default for SessionConfig {
         Self {
             vad: VadConfig::default(),
             partial_every_ms: 0,
-            tail_ms: 128,
+            tail_ms: 16,
             speculate: true,
             confirm_window_ms: DEFAULT_CONFIRM_WINDOW_MS,
             adaptive_end: true,
             incomplete_hangover_ms: 900,
-            complete_end_ms: None,
+            complete_end_ms: Some(48),
             join_within_ms: 1_000,
             pause_kept_ms: 240,
         }
@@ -248,6 +248,17 @@ impl Said {
             && !alone.is_empty()
             && (!self.answer_binds || !alone.iter().any(is_answer))
             && self.audio.len() + heard <= MAX_JOINED_SAMPLES
+    }
+
+    /// Whether `alone`, starting at `start`, is an answer after this one's answer settled an
+    /// action: that answer stands (the consumer may be spending already), but the same answer
+    /// said again ("Yes." ... "Go ahead.", an early end at the comma) amends it with the same
+    /// resolution rather than answering nothing.
+    fn answer_said_again(&self, within: usize, start: u64, alone: &[Utterance]) -> bool {
+        self.settled
+            && start.saturating_sub(self.voiced_end) <= within as u64
+            && !alone.is_empty()
+            && alone.iter().all(is_answer)
     }
 
     /// Whether this utterance and `alone` are two whole commands in a row (a fragment
@@ -573,7 +584,13 @@ impl Session {
                 // would wait the longest hang-over.
                 let heard = spec.joined.as_ref().map_or(&spec.transcript, |(j, _)| j);
                 let v = *spec.verdict.insert(self.rec.verdict(heard));
-                tracing::debug!(text = heard.text, verdict = ?v, "pause judged");
+                tracing::debug!(
+                    text = heard.text,
+                    verdict = ?v,
+                    at_ms = self.vad.position_ms(),
+                    pause_ms = pause * vad::FRAME * 1000 / TARGET_RATE as usize,
+                    "pause judged"
+                );
                 v
             }
         };
@@ -613,23 +630,26 @@ impl Session {
         }
         let audio = (self.config).stt_audio(self.vad.current(), self.vad.current_voiced(), len);
         let (transcript, timings) = self.rec.transcribe(&audio)?;
-        let joined = match &self.said {
-            Some(said) => {
-                let alone = (self.rec).utterance_from(transcript.clone(), timings, 0, 0);
-                if said.may_continue(self.join_within(), start, len, &alone) {
-                    Some(self.rec.transcribe(&[&said.audio[..], &audio].concat())?)
-                } else {
-                    None
+        let (mut joined, mut verdict) = (None, None);
+        if let Some(said) = &self.said {
+            let within = self.join_within();
+            let alone = (self.rec).utterance_from(transcript.clone(), timings, 0, 0);
+            if said.answer_said_again(within, start, &alone) {
+                // "Go ahead." alone reads as a command still being said; after a "Yes." that
+                // settled a purchase it is that answer said again, and whole.
+                if said.said_again(&alone, 0).is_some() {
+                    verdict = Some(Verdict::Complete);
                 }
+            } else if said.may_continue(within, start, len, &alone) {
+                joined = Some(self.rec.transcribe(&[&said.audio[..], &audio].concat())?);
             }
-            None => None,
-        };
+        }
         self.speculation = Some(Speculation {
             start,
             len,
             transcript,
             timings,
-            verdict: None,
+            verdict,
             joined,
         });
         Ok(())
@@ -655,6 +675,10 @@ impl Session {
         let Some(said) = self.said.as_ref() else {
             return Ok(None);
         };
+        if within > 0 && said.answer_said_again(within, seg.start, alone) {
+            let again = said.said_again(alone, seg.end_ms());
+            return Ok(again.and_then(|again| self.said.take().map(|said| (again, said))));
+        }
         if within == 0 || !said.may_continue(within, seg.start, len, alone) {
             return Ok(None);
         }
@@ -1091,6 +1115,21 @@ mod tests {
         let dont = [command("Don't order it.", Deny, Slots::default())];
         assert!(no.may_continue(WITHIN, 1_200, 16_000, &dont));
         assert!(no.said_again(&dont, 3_000).is_some());
+        // "Yes." that confirmed a purchase ... "Go ahead.": the same answer said again, not a
+        // second "yes" that answers nothing; another answer or a command stands alone.
+        let yes = Said {
+            settled: true,
+            ..said(&[command("Yes.", Confirm, Slots::default())])
+        };
+        let go_ahead = [command("Go ahead.", Confirm, Slots::default())];
+        assert!(!yes.may_continue(WITHIN, 1_200, 16_000, &go_ahead));
+        assert!(yes.answer_said_again(WITHIN, 1_200, &go_ahead));
+        assert!(yes.said_again(&go_ahead, 3_000).is_some());
+        let wait_no = [command("Wait, no.", Deny, Slots::default())];
+        assert!(yes.said_again(&wait_no, 3_000).is_none());
+        let add = [command("Add milk.", AddToList, item("milk", "shopping"))];
+        assert!(!yes.answer_said_again(WITHIN, 1_200, &add));
+        assert!(!yes.answer_said_again(WITHIN, 1_000 + WITHIN as u64 + 1, &go_ahead));
     }
 
     #[test]
