@@ -53,6 +53,14 @@ def trimmed(x):
     return x[loud[0]:loud[-1] + HOP] if loud else x
 
 
+ANSWERS = {"confirm", "deny"}
+
+
+def percentile(sorted_values, q):
+    """The value at quantile `q` of `sorted_values` (nearest rank)."""
+    return sorted_values[min(len(sorted_values) - 1, round(q * (len(sorted_values) - 1)))]
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--limit", type=int, default=0)
@@ -95,6 +103,9 @@ def main():
                                          silence(1500)]))
         whole.append(w)
         paused.append(p)
+    # What each whole command says, for scripts/eval_wait.py.
+    (cache / "whole.tsv").write_text("".join(f"{w.name}\t{it['intent']}\t{it['text']}\n"
+                                             for it, w in zip(items, whole)), encoding="utf-8")
     # Two whole commands, one after the other, 300-900 ms apart: a continuation must not
     # merge them (both must stand, in order).
     pair_rng, pairs = random.Random(16), []
@@ -121,6 +132,9 @@ def main():
         if not ok and a.show:
             print(f"  {it['text']!r} heard {[u.get('transcript') for u in us]} ({p.name})")
     waits = sorted(got[str(w)][-1]["end_ms"] - ends[str(w)] for w in whole if got.get(str(w)))
+    # A "yes" or "no" waits the hang-over on purpose (it settles a spend for good).
+    command_waits = sorted(got[str(w)][-1]["end_ms"] - ends[str(w)] for it, w in zip(items, whole)
+                           if got.get(str(w)) and it["intent"] not in ANSWERS)
     # A whole command whose own pause ended it early: its first part was given as a command
     # before the object that amends it (what an early end costs a consumer).
     in_two = [w for w in whole if any("amends" in u for u in got.get(str(w), []))]
@@ -143,12 +157,13 @@ def main():
         if not ok and a.show:
             heard = [(u.get("transcript"), u.get("intent")) for u in got.get(str(p), [])]
             print(f"  pair {first['text']!r} + {second['text']!r} heard {heard} ({p.name})")
-    p95 = waits[min(len(waits) - 1, round(0.95 * (len(waits) - 1)))]
+    p95, command_p95 = percentile(waits, 0.95), percentile(command_waits, 0.95)
     print(f"{len(items)} commands: kept whole with a 250-600 ms pause inside "
           f"{100 * kept / len(items):.1f}% ({kept}/{len(items)}; one utterance: {one}; "
           f"without a continuation: {at_once}); "
           f"end-of-speech wait of whole "
-          f"commands: median {statistics.median(waits):.0f} ms, p95 {p95:.0f} ms; "
+          f"commands: median {statistics.median(waits):.0f} ms, p95 {p95:.0f} ms (answers "
+          f"aside: {statistics.median(command_waits):.0f} / {command_p95:.0f} ms); "
           f"whole commands right: {sum(right_alone.values())}, given in two: {len(in_two)}; "
           f"two commands 300-900 ms apart "
           f"both right, in order: {apart}/{len(pairs)} (both right when said alone: "

@@ -6,8 +6,8 @@ eval_pauses.py's wait (stream timestamps), this includes the work done after the
 transcript is asked for, so it needs an idle machine.
 
 Usage: scripts/eval_wait.py [--limit N] [--bin B] [-- voxshop args, e.g. --config FILE]
-Reads the whole commands scripts/eval_pauses.py made (target/pause_eval/whole-*.wav; run it
-once first), the first N by name.
+Reads the whole commands scripts/eval_pauses.py made (target/pause_eval/whole-*.wav, and
+whole.tsv for what each says; run it once first), the first N by name.
 """
 import argparse, json, os, socket, statistics, subprocess, sys, tempfile, time, wave
 import pathlib
@@ -16,7 +16,7 @@ import numpy as np
 
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent))
 from asr_corpus import ROOT  # noqa: E402
-from eval_pauses import last_audible_ms  # noqa: E402
+from eval_pauses import ANSWERS, last_audible_ms, percentile  # noqa: E402
 
 
 def samples(path):
@@ -60,17 +60,23 @@ def main():
     files = sorted((ROOT / "target/pause_eval").glob("whole-*.wav"))[: a.limit]
     if not files:
         sys.exit("no target/pause_eval/whole-*.wav: run scripts/eval_pauses.py first")
-    waits = []
+    said = dict(line.split("\t")[:2] for line in
+                (ROOT / "target/pause_eval/whole.tsv").read_text(encoding="utf-8").splitlines())
+    waits, command_waits = [], []
     with tempfile.TemporaryDirectory() as tmp:
         for i, f in enumerate(files):
             got = first_intent_after_start(a.bin, a.extra, f, f"{tmp}/s{i}.sock")
             if got is not None:
                 waits.append(got * 1000 - last_audible_ms(samples(f), 0))
+                if said.get(f.name) not in ANSWERS:
+                    command_waits.append(waits[-1])
     waits.sort()
-    p95 = waits[min(len(waits) - 1, round(0.95 * (len(waits) - 1)))]
+    command_waits.sort()
     print(f"{len(waits)} of {len(files)} whole commands, played in real time: last audible "
           f"sample -> first intent line, median {statistics.median(waits):.0f} ms, p95 "
-          f"{p95:.0f} ms")
+          f"{percentile(waits, 0.95):.0f} ms; without the {len(waits) - len(command_waits)} yes or "
+          f"no (those wait the hang-over): median {statistics.median(command_waits):.0f} ms, p95 "
+          f"{percentile(command_waits, 0.95):.0f} ms")
 
 
 if __name__ == "__main__":

@@ -588,7 +588,13 @@ impl Recognizer {
         }
         let (commands, _) = self.classify(text, None);
         let ours = !commands.is_empty() && commands.iter().all(|c| c.intent != Intent::OutOfScope);
-        if ours && incomplete <= COMPLETE_BELOW {
+        // A "yes" or "no" settles a spend for good, so it is never ended early: what follows
+        // may change it ("Yes, | I think we should wait"; prose cut at "Unless to be rather."
+        // reads as a deny).
+        let answers = commands
+            .iter()
+            .any(|c| matches!(c.intent, Intent::Confirm | Intent::Deny));
+        if ours && !answers && incomplete <= COMPLETE_BELOW {
             Verdict::Complete
         } else if ours {
             Verdict::Unsure
@@ -596,7 +602,7 @@ impl Recognizer {
             // "Alexa", "please", "um, so": what people say before the command.
             Verdict::Incomplete
         } else {
-            Verdict::Unsure
+            Verdict::NoCommand
         }
     }
 

@@ -34,7 +34,8 @@ pub struct SessionConfig {
     pub adaptive_end: bool,
     pub incomplete_hangover_ms: u32,
     /// With `adaptive_end`: a whole command ends after this much pause instead of the
-    /// hang-over (absent: never before the hang-over). People pause at commas longer than
+    /// hang-over (absent: never before the hang-over; below `tail_ms`: once the transcript
+    /// made at `tail_ms` is judged). A "yes" or "no" always waits the hang-over. People pause at commas longer than
     /// that ("yes, go ahead", "read out my camping list, please"): what they say next
     /// within `join_within_ms` is heard with it and amends it (README, "The early end").
     pub complete_end_ms: Option<u32>,
@@ -91,10 +92,11 @@ impl SessionConfig {
             ));
         }
         if let Some(ms) = self.complete_end_ms {
-            if !(self.tail_ms..=self.vad.hangover_ms).contains(&ms) {
+            // Below `tail_ms` it ends the command as soon as the transcript made then says whole.
+            if ms > self.vad.hangover_ms {
                 return Err(format!(
-                    "complete_end_ms = {ms} is not in {}..={} (from tail_ms to the hang-over)",
-                    self.tail_ms, self.vad.hangover_ms
+                    "complete_end_ms = {ms} is longer than the hang-over ({} ms)",
+                    self.vad.hangover_ms
                 ));
             }
         }
@@ -159,9 +161,17 @@ pub(crate) enum Verdict {
     Complete,
     /// A command still being said: wait longer.
     Incomplete,
-    /// Not a command, or not sure: the ordinary hang-over.
+    /// Not sure: the ordinary hang-over.
     Unsure,
+    /// Words that are no command (prose, a question to someone else): the ordinary
+    /// hang-over, and no new transcript before a pause of `SLOW_TAIL_MS` (they rarely become
+    /// one at the next comma, and a transcript at every short pause of a read book was most
+    /// of the streaming cost; README, "The early end, by default").
+    NoCommand,
 }
+
+/// The pause before the next transcript of an utterance heard as no command so far.
+const SLOW_TAIL_MS: u32 = 128;
 
 /// A confirmation asked for longer than this is no longer an answer to the question.
 const MAX_CONFIRM_WINDOW_MS: u32 = 600_000;
@@ -596,7 +606,7 @@ impl Session {
         };
         let hangover_ms = match verdict {
             Verdict::Incomplete => self.config.incomplete_hangover_ms,
-            Verdict::Complete | Verdict::Unsure => self.config.vad.hangover_ms,
+            Verdict::Complete | Verdict::Unsure | Verdict::NoCommand => self.config.vad.hangover_ms,
         };
         self.vad.set_hangover_ms(hangover_ms);
         let end = self.config.complete_end_ms.map(vad::frames);
@@ -616,7 +626,16 @@ impl Session {
             return Ok(());
         };
         let pause = pause * vad::FRAME;
-        if !self.config.speculate || pause < self.config.tail_samples() {
+        let no_command = (self.speculation.as_ref())
+            .is_some_and(|s| s.start == start && s.verdict == Some(Verdict::NoCommand));
+        let wait = match no_command {
+            true => self
+                .config
+                .tail_samples()
+                .max(vad::frames(SLOW_TAIL_MS) * vad::FRAME),
+            false => self.config.tail_samples(),
+        };
+        if !self.config.speculate || pause < wait {
             return Ok(());
         }
         let heard = self.vad.current().len();
@@ -636,9 +655,10 @@ impl Session {
             let alone = (self.rec).utterance_from(transcript.clone(), timings, 0, 0);
             if said.answer_said_again(within, start, &alone) {
                 // "Go ahead." alone reads as a command still being said; after a "Yes." that
-                // settled a purchase it is that answer said again, and whole.
+                // settled a purchase it is that answer said again, which waits the
+                // ordinary hang-over as every answer does.
                 if said.said_again(&alone, 0).is_some() {
-                    verdict = Some(Verdict::Complete);
+                    verdict = Some(Verdict::Unsure);
                 }
             } else if said.may_continue(within, start, len, &alone) {
                 joined = Some(self.rec.transcribe(&[&said.audio[..], &audio].concat())?);
