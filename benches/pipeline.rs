@@ -222,14 +222,14 @@ fn stages(c: &mut Criterion) {
         })
     });
     // Issue 15: a command finished after a 500 ms pause ("remove the light bulbs" ... "from
-    // my party list"), live: from the arrival of the audio that ends the second half's
-    // hang-over to the object that amends the first half (both halves heard together
-    // during the pause, beside the second half's own transcript).
+    // my party list"), live: from the capture of the second half's last audible sample to
+    // the object that amends the first half (both halves heard together during the pause,
+    // beside the second half's own transcript, and the end comes 48 ms into it).
     let paused = load_wav_16k(&sample(CONTINUED)).unwrap().samples;
-    g.bench_function("live_continuation_to_intent", |b| {
+    g.bench_function("live_continuation_last_word_to_intent", |b| {
         b.iter_custom(|iters| {
             (0..iters)
-                .map(|_| live_latency(&rec, &paused, |u| u.amends.is_some()).after_end)
+                .map(|_| live_latency(&rec, &paused, |u| u.amends.is_some()).after_last_word)
                 .sum()
         })
     });

@@ -22,7 +22,8 @@ fn silence(ms: usize) -> Vec<f32> {
 
 /// The commands a session gives for `parts` (sample names, or pauses in ms) spoken one after
 /// another, as they stand once amendments apply: an early end at a comma gives a command's
-/// first part before the object that amends it (README, "The early end, by default").
+/// first part before the object that amends it ("Order paper towels, | and add dish soap";
+/// README, "The early end, by default").
 fn hear(session: &mut Session, parts: &[Part]) -> Vec<Utterance> {
     voxshop::pipeline::standing(&hear_all(session, parts))
 }
@@ -74,8 +75,8 @@ fn a_yes_confirms_the_purchase_it_answers_and_nothing_else() {
     let rec = common::recognizer(ModelKind::TinyEn);
 
     let parts = [Say("buy_paper_towels"), Pause(1_000), Say("confirm_yes")];
-    // "Yes, go ahead." may end at the comma: what follows is the same answer said again,
-    // never a second "yes" that answers nothing.
+    // "Yes, go ahead.": whatever the pause at the comma, never a second "yes" that answers
+    // nothing (an answer is not ended early; said again, it amends the first).
     let all = hear_all(&mut rec.session(), &parts);
     let confirms = all.iter().filter(|u| u.intent == Some(Intent::Confirm));
     assert!(

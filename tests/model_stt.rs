@@ -34,7 +34,7 @@ fn bundled_samples_transcribe_as_their_manifest_says() {
         .filter(|l| !l.starts_with('#') && !l.is_empty())
     {
         let cols: Vec<&str> = line.split('\t').collect();
-        // As they stand: "Yes, | go ahead." may end at its comma and be amended.
+        // As they stand: a command may end early at a comma and be amended.
         let utterances = standing(&rec.recognize_file(&root.join(cols[0])).unwrap());
         let reference = normalize(cols[1]);
         if reference.is_empty() {

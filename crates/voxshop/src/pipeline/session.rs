@@ -35,9 +35,10 @@ pub struct SessionConfig {
     pub incomplete_hangover_ms: u32,
     /// With `adaptive_end`: a whole command ends after this much pause instead of the
     /// hang-over (absent: never before the hang-over; below `tail_ms`: once the transcript
-    /// made at `tail_ms` is judged). A "yes" or "no" always waits the hang-over. People pause at commas longer than
-    /// that ("yes, go ahead", "read out my camping list, please"): what they say next
-    /// within `join_within_ms` is heard with it and amends it (README, "The early end").
+    /// made at `tail_ms` is judged); a "yes" or "no" always waits the hang-over. People pause
+    /// at commas longer than that ("read out my camping list, please"): what they say next
+    /// within `join_within_ms` is heard with it and amends it (README, "The early end, by
+    /// default").
     pub complete_end_ms: Option<u32>,
     /// An utterance that starts within this many ms of the last one's last voiced frame,
     /// and that finishes its command ("cross off the light bulbs" ... "from my list"), is
@@ -262,8 +263,8 @@ impl Said {
 
     /// Whether `alone`, starting at `start`, is an answer after this one's answer settled an
     /// action: that answer stands (the consumer may be spending already), but the same answer
-    /// said again ("Yes." ... "Go ahead.", an early end at the comma) amends it with the same
-    /// resolution rather than answering nothing.
+    /// said again after a pause longer than the hang-over ("Yes." ... "Go ahead.") amends it
+    /// with the same resolution rather than answering nothing.
     fn answer_said_again(&self, within: usize, start: u64, alone: &[Utterance]) -> bool {
         self.settled
             && start.saturating_sub(self.voiced_end) <= within as u64
@@ -628,13 +629,10 @@ impl Session {
         let pause = pause * vad::FRAME;
         let no_command = (self.speculation.as_ref())
             .is_some_and(|s| s.start == start && s.verdict == Some(Verdict::NoCommand));
-        let wait = match no_command {
-            true => self
-                .config
-                .tail_samples()
-                .max(vad::frames(SLOW_TAIL_MS) * vad::FRAME),
-            false => self.config.tail_samples(),
-        };
+        let mut wait = self.config.tail_samples();
+        if no_command {
+            wait = wait.max(vad::frames(SLOW_TAIL_MS) * vad::FRAME);
+        }
         if !self.config.speculate || pause < wait {
             return Ok(());
         }
