@@ -619,10 +619,15 @@ impl Recognizer {
     pub(crate) fn transcribe(&self, samples: &[f32]) -> Result<(Transcript, SttTimings)> {
         let bias = self.bias();
         let read = |t: &Transcript| self.reading(t);
-        Ok(self
-            .models
-            .stt
-            .transcribe_window_read(samples, bias.as_deref(), &read)?)
+        let (mut transcript, timings) =
+            (self.models.stt).transcribe_window_read(samples, bias.as_deref(), &read)?;
+        // The hearing serves only to check names against a catalogue; without one it would
+        // keep the decoder's view of the audio alive as long as the transcript (a speculation
+        // and its joined reading wait through the pause): peak memory, README "Speed".
+        if self.household().is_none() || self.models.bias_strength.rehear < 0.0 {
+            transcript.hearing = None;
+        }
+        Ok((transcript, timings))
     }
 
     /// Whether a transcript is a shopping command, and if not, whether it is worth hearing
