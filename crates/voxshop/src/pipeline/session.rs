@@ -34,8 +34,9 @@ pub struct SessionConfig {
     pub adaptive_end: bool,
     pub incomplete_hangover_ms: u32,
     /// With `adaptive_end`: a whole command ends after this much pause instead of the
-    /// hang-over (absent: never before the hang-over; below `tail_ms`: once the transcript
-    /// made at `tail_ms` is judged); a "yes" or "no" always waits the hang-over. People pause
+    /// hang-over (`None`: never before it, which a config file writes as the hang-over's
+    /// value; below `tail_ms`: once the transcript made at `tail_ms` is judged); a "yes" or
+    /// "no" always waits the hang-over. People pause
     /// at commas longer than that ("read out my camping list, please"): what they say next
     /// within `join_within_ms` is heard with it and amends it (README, "The early end, by
     /// default").
