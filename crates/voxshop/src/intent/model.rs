@@ -623,8 +623,7 @@ impl IntentModel {
                 let (commands, spoken_list) =
                     self.command(&tokens[r.clone()], &pauses[r.clone()], part_marks, s);
                 let kept = commands.into_iter().filter(|c| {
-                    c.intent != Intent::OutOfScope
-                        && (!one_word || matches!(c.intent, Intent::Confirm | Intent::Deny))
+                    c.intent != Intent::OutOfScope && (!one_word || c.intent.is_answer())
                 });
                 for (k, mut c) in kept.enumerate() {
                     if spoken_list {
@@ -698,7 +697,7 @@ impl IntentModel {
         let answers = &self.settings.answers;
         match tokens {
             [word]
-                if matches!(intent, Intent::Confirm | Intent::Deny)
+                if intent.is_answer()
                     && !answers.is_empty()
                     && answers.binary_search(word).is_err() =>
             {
@@ -1167,9 +1166,7 @@ pub fn says_again(
     slots: &Slots,
     words: &[String],
 ) -> bool {
-    said == intent
-        && said_slots.holds(slots)
-        && (matches!(intent, Intent::Confirm | Intent::Deny) || domain().refers_back(words))
+    said == intent && said_slots.holds(slots) && (intent.is_answer() || domain().refers_back(words))
 }
 
 /// How many of `read` are commands of ours.

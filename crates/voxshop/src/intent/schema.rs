@@ -61,6 +61,11 @@ impl Intent {
         !matches!(self, Intent::OutOfScope | Intent::Confirm | Intent::Deny)
     }
 
+    /// A "yes" or "no" to the spending dialog.
+    pub fn is_answer(self) -> bool {
+        matches!(self, Intent::Confirm | Intent::Deny)
+    }
+
     /// Spending or destructive intents the speaker must confirm before acting.
     pub fn requires_confirmation(self) -> bool {
         domain().intent(self).confirm

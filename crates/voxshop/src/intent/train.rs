@@ -480,7 +480,7 @@ fn train_completer(examples: &[Example], cfg: &TrainConfig, member: usize) -> Sp
 /// The corpus's one-word confirms and denies, sorted (see `ModelSettings::answers`).
 fn one_word_answers(examples: &[Example]) -> Vec<String> {
     let answers: std::collections::BTreeSet<&String> = (examples.iter())
-        .filter(|e| matches!(e.intent, Intent::Confirm | Intent::Deny))
+        .filter(|e| e.intent.is_answer())
         .filter_map(|e| match e.tokens.as_slice() {
             [word] => Some(word),
             _ => None,

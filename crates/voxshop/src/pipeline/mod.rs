@@ -591,9 +591,7 @@ impl Recognizer {
         // A "yes" or "no" settles a spend for good, so it is never ended early: what follows
         // may change it ("Yes, | I think we should wait"; prose cut at "Unless to be rather."
         // reads as a deny).
-        let answers = commands
-            .iter()
-            .any(|c| matches!(c.intent, Intent::Confirm | Intent::Deny));
+        let answers = commands.iter().any(|c| c.intent.is_answer());
         if ours && !answers && incomplete <= COMPLETE_BELOW {
             Verdict::Complete
         } else if ours {

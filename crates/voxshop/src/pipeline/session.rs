@@ -234,7 +234,7 @@ fn summary(commands: &[Utterance]) -> Vec<(Option<Intent>, Option<Slots>)> {
 }
 
 fn is_answer(u: &Utterance) -> bool {
-    matches!(u.intent, Some(Intent::Confirm | Intent::Deny))
+    u.intent.is_some_and(Intent::is_answer)
 }
 
 /// Whether the first of `commands` is a fragment of a command ([`Domain::is_fragment`]).
@@ -251,11 +251,17 @@ impl Said {
         self.commands.first().map_or("", |u| u.transcript.as_str())
     }
 
+    /// Whether an utterance starting at `start` is soon enough after this one's last voiced
+    /// frame to continue it (`within`: `join_within_ms` in samples).
+    fn in_reach(&self, within: usize, start: u64) -> bool {
+        start.saturating_sub(self.voiced_end) <= within as u64
+    }
+
     /// Whether an utterance with commands `alone`, `heard` samples of audio, starting at
     /// `start`, may continue this one: soon enough, nothing spent on its word, and not a
     /// "yes" or "no" that answers a waiting action (that is its own utterance).
     fn may_continue(&self, within: usize, start: u64, heard: usize, alone: &[Utterance]) -> bool {
-        start.saturating_sub(self.voiced_end) <= within as u64
+        self.in_reach(within, start)
             && !self.settled
             && !alone.is_empty()
             && (!self.answer_binds || !alone.iter().any(is_answer))
@@ -268,7 +274,7 @@ impl Said {
     /// with the same resolution rather than answering nothing.
     fn answer_said_again(&self, within: usize, start: u64, alone: &[Utterance]) -> bool {
         self.settled
-            && start.saturating_sub(self.voiced_end) <= within as u64
+            && self.in_reach(within, start)
             && !alone.is_empty()
             && alone.iter().all(is_answer)
     }
@@ -796,9 +802,8 @@ impl Session {
             VadEvent::SpeechStart { at } => {
                 self.partial_at = 0;
                 self.speculation = None;
-                if (self.said.as_ref())
-                    .is_some_and(|s| at.saturating_sub(s.voiced_end) > self.join_within() as u64)
-                {
+                let within = self.join_within();
+                if (self.said.as_ref()).is_some_and(|s| !s.in_reach(within, at)) {
                     self.said = None;
                 }
                 events.push(Event::SpeechStart { at_ms: to_ms(at) });
