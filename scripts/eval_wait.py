@@ -5,7 +5,7 @@ over 10 ms, as scripts/eval_pauses.py) to the first intent line on the socket. U
 eval_pauses.py's wait (stream timestamps), this includes the work done after the pause's
 transcript is asked for, so it needs an idle machine.
 
-Usage: scripts/eval_wait.py [--limit N] [--bin B] [-- voxshop args, e.g. --config FILE]
+Usage: scripts/eval_wait.py [--limit N] [--show] [--bin B] [-- voxshop args, e.g. --config FILE]
 Reads the whole commands scripts/eval_pauses.py made (target/pause_eval/whole-*.wav, and
 whole.tsv for what each says; run it once first), the first N by name.
 """
@@ -55,6 +55,7 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--limit", type=int, default=40)
     ap.add_argument("--bin", default=str(ROOT / "target/release/voxshop"))
+    ap.add_argument("--show", action="store_true", help="each command's wait, longest last")
     ap.add_argument("extra", nargs="*")
     a = ap.parse_args()
     files = sorted((ROOT / "target/pause_eval").glob("whole-*.wav"))[: a.limit]
@@ -62,16 +63,20 @@ def main():
         sys.exit("no target/pause_eval/whole-*.wav: run scripts/eval_pauses.py first")
     said = dict(line.split("\t")[:2] for line in
                 (ROOT / "target/pause_eval/whole.tsv").read_text(encoding="utf-8").splitlines())
-    waits, command_waits = [], []
+    waits, command_waits, shown = [], [], []
     with tempfile.TemporaryDirectory() as tmp:
         for i, f in enumerate(files):
             got = first_intent_after_start(a.bin, a.extra, f, f"{tmp}/s{i}.sock")
             if got is not None:
                 waits.append(got * 1000 - last_audible_ms(samples(f), 0))
+                shown.append((waits[-1], f.name, said.get(f.name)))
                 if said.get(f.name) not in ANSWERS:
                     command_waits.append(waits[-1])
     waits.sort()
     command_waits.sort()
+    if a.show:
+        for wait, name, intent in sorted(shown):
+            print(f"{wait:6.0f} ms  {name}  {intent}")
     print(f"{len(waits)} of {len(files)} whole commands, played in real time: last audible "
           f"sample -> first intent line, median {statistics.median(waits):.0f} ms, p95 "
           f"{percentile(waits, 0.95):.0f} ms; without the {len(waits) - len(command_waits)} yes or "

@@ -77,6 +77,13 @@ fn rehearing(rehear: f32) -> Recognizer {
             rehear,
             ..Default::default()
         },
+        // Each sample heard as one utterance, as recorded: ended early before its "please",
+        // "Put Sagrotan hand soap on the list, please." is heard twice (alone, then joined)
+        // and the joined reading already writes the name without hearing it again.
+        session: voxshop::pipeline::SessionConfig {
+            complete_end_ms: None,
+            ..Default::default()
+        },
         ..Default::default()
     })
     .expect("model and catalogue load")

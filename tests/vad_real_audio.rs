@@ -23,13 +23,14 @@ fn segments(samples: &[f32], chunk: usize) -> Vec<(u64, u64)> {
     for e in events {
         if let VadEvent::SpeechEnd(s) = e {
             assert_eq!(s.samples.len() as u64, s.end - s.start);
-            // Closed by a pause: the hang-over heard is exactly what follows the last voiced
-            // frame (the session keeps only `tail_ms` of it for the speech model).
-            let hangover = vad::frames(VadConfig::default().hangover_ms) * vad::FRAME;
-            assert_eq!(
-                s.end - s.voiced_end,
-                hangover as u64,
-                "{}..{}",
+            // Closed by a pause: the hang-over, and before it the frames where the voice had
+            // already faded while earshot's score trailed off (at most 7), follow the voice's
+            // end (the session keeps only `tail_ms` of them for the speech model).
+            let hangover = (vad::frames(VadConfig::default().hangover_ms) * vad::FRAME) as u64;
+            let pause = s.end - s.voiced_end;
+            assert!(
+                (hangover..=hangover + 7 * vad::FRAME as u64).contains(&pause),
+                "{}..{}: pause {pause}",
                 s.start,
                 s.end
             );
@@ -100,4 +101,65 @@ fn endless_voice_is_cut_at_the_maximum_length() {
     }
     assert!(!ends.is_empty());
     assert!(ends.iter().all(|&n| n <= 16 * 5_000 + 256), "{ends:?}");
+}
+
+/// The utterance `signal` gives with `pause_below_db`, and whether its pause was ever two
+/// frames long before earshot scored a frame unvoiced.
+fn ended_with(signal: &[f32], pause_below_db: f32) -> (vad::Segment, bool) {
+    let mut vad = Vad::new(VadConfig {
+        pause_below_db,
+        ..Default::default()
+    });
+    let (mut ended, mut paused_early) = (Vec::new(), false);
+    for frame in signal.chunks(vad::FRAME) {
+        for e in vad.push(frame) {
+            if let VadEvent::SpeechEnd(s) = e {
+                ended.push(s);
+            }
+        }
+        paused_early |= vad.pause_frames().is_some_and(|p| p >= 2) && !vad.voice_stopped();
+    }
+    assert_eq!(
+        ended.len(),
+        1,
+        "{:?}",
+        ended.iter().map(|s| (s.start, s.end))
+    );
+    (ended.remove(0), paused_early)
+}
+
+/// earshot's score trails off for several frames of silence after the last word; the pause
+/// the session judges begins where the voice fades (README, "The end of the voice"), while
+/// the utterance still closes after earshot's hang-over. In a room whose noise is within
+/// `pause_below_db` of the voice nothing changes.
+#[test]
+fn the_pause_begins_where_the_voice_fades_and_noise_leaves_it_to_earshot() {
+    if common::skip_without_setup() {
+        return;
+    }
+    let mut signal = speech("buy_paper_towels.wav");
+    signal.extend(vec![0.0; 16_000]);
+    let default = VadConfig::default().pause_below_db;
+    let (by_level, paused_early) = ended_with(&signal, default);
+    let (by_earshot, earshot_early) = ended_with(&signal, 0.0);
+    assert!(paused_early && !earshot_early);
+    assert_eq!(
+        (by_level.start, by_level.end),
+        (by_earshot.start, by_earshot.end)
+    );
+    let earlier = by_earshot.voiced_end - by_level.voiced_end;
+    assert!(earlier >= 2 * vad::FRAME as u64, "{earlier} samples");
+    // Nothing audible is left out of the voice: what lies between is under -45 dBFS.
+    let between = &signal[by_level.voiced_end as usize..by_earshot.voiced_end as usize];
+    let rms = (between.iter().map(|x| x * x).sum::<f32>() / between.len() as f32).sqrt();
+    assert!(20.0 * rms.log10() < -45.0, "{rms}");
+
+    let noisy: Vec<f32> = (signal.iter())
+        .zip(common::white_noise(signal.len(), 0.01, 3))
+        .map(|(s, n)| s + n)
+        .collect();
+    let (by_level, paused_early) = ended_with(&noisy, default);
+    let (by_earshot, _) = ended_with(&noisy, 0.0);
+    assert!(!paused_early);
+    assert_eq!(by_level, by_earshot);
 }

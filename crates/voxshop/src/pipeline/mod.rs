@@ -101,6 +101,7 @@ impl Default for RecognizerConfig {
 /// [session.vad]
 /// hangover_ms = 250
 /// min_level_dbfs = -45.0
+/// pause_below_db = 40.0      # a frame this far under the voice is pause (0: earshot alone)
 /// ```
 #[derive(Debug, Clone, Default, serde::Deserialize)]
 #[serde(default, deny_unknown_fields)]

@@ -590,6 +590,14 @@ impl Session {
             Some(p) if p * vad::FRAME >= self.config.tail_samples() => p,
             _ => return Ok(()),
         };
+        // A pause heard by level alone may be a gap between words or a stop: nothing is
+        // judged there (a command cut mid-way often reads as no command), and the early end
+        // waits for earshot to score a frame unvoiced. A live stream's pushes have already
+        // asked for its transcript (`feed_vad`), which is then ready when earshot agrees; a
+        // file's large blocks do not, and pay for no transcript at every gap between words.
+        if !self.vad.voice_stopped() {
+            return Ok(());
+        }
         self.maybe_speculate()?;
         let Some(spec) = self.speculation.as_mut() else {
             return Ok(());

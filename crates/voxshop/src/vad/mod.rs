@@ -3,7 +3,9 @@
 //! Frame scores come from `earshot` (a small pure-Rust neural VAD, 16 ms frames); on top of it
 //! we endpoint: onset after a run of voiced frames, pre-roll so the first syllable is kept,
 //! hang-over before declaring the end, a minimum speech length and a maximum utterance length
-//! so that noise cannot hold an utterance open forever.
+//! so that noise cannot hold an utterance open forever. The pause the session judges (and the
+//! audio's end for the speech model) begins where the voice fades by level, ahead of earshot's
+//! smoothed score; the hang-over counts earshot's unvoiced frames alone.
 
 use std::borrow::Cow;
 use std::collections::VecDeque;
@@ -32,6 +34,12 @@ pub struct VadConfig {
     /// (a TV across the room), not someone talking to the speaker. Commands in `samples/`
     /// and the LibriVox recordings sit at -16 to -27 dBFS.
     pub min_level_dbfs: f32,
+    /// A frame more than this many dB under the utterance's voiced level counts as pause
+    /// although earshot still scores it voiced: its score trails off for 3-7 frames after
+    /// the voice stops (README, "The end of the voice"). 0: pauses are earshot's alone. In a
+    /// room whose noise is within this of the voice, no frame is this quiet and nothing
+    /// changes.
+    pub pause_below_db: f32,
 }
 
 impl Default for VadConfig {
@@ -44,6 +52,7 @@ impl Default for VadConfig {
             min_speech_ms: 250,
             max_utterance_ms: 15_000,
             min_level_dbfs: -40.0,
+            pause_below_db: 40.0,
         }
     }
 }
@@ -87,6 +96,12 @@ impl VadConfig {
             return Err(format!(
                 "vad.min_level_dbfs = {} is not in -120..=0",
                 self.min_level_dbfs
+            ));
+        }
+        if !(self.pause_below_db == 0.0 || (6.0..=120.0).contains(&self.pause_below_db)) {
+            return Err(format!(
+                "vad.pause_below_db = {} is neither 0 (off) nor in 6..=120",
+                self.pause_below_db
             ));
         }
         Ok(())
@@ -142,7 +157,8 @@ pub struct Segment {
     pub start: u64,
     pub end: u64,
     pub samples: Vec<f32>,
-    /// Stream position just after the last voiced frame (`end` less the hang-over heard).
+    /// Stream position just after the last voiced frame (`end` less the pause heard: frames
+    /// earshot scores unvoiced or under `pause_below_db`).
     pub voiced_end: u64,
     /// Cut by `max_utterance_ms` rather than by silence.
     pub forced: bool,
@@ -189,7 +205,11 @@ enum State {
     },
     Speech {
         start: u64,
+        /// Frames since earshot last scored one voiced (what the hang-over counts).
         unvoiced: usize,
+        /// Frames since the last one that was voiced and not under `pause_below_db` (at
+        /// least `unvoiced`): the pause as the session judges it.
+        pause: usize,
         voiced_total: usize,
     },
 }
@@ -244,11 +264,12 @@ impl Vad {
         let mut events = Vec::new();
         if let State::Speech {
             start,
-            unvoiced,
+            pause,
             voiced_total,
+            ..
         } = self.state
         {
-            let span = self.span_to_here(start, unvoiced);
+            let span = self.span_to_here(start, pause);
             self.close(span, voiced_total, false, &mut events);
         }
         events
@@ -272,12 +293,19 @@ impl Vad {
         self.pos * 1000 / RATE
     }
 
-    /// Unvoiced frames at the end of the open utterance (the pause so far), if one is open.
+    /// Frames of pause at the end of the open utterance (unvoiced or under
+    /// `pause_below_db`), if one is open.
     pub fn pause_frames(&self) -> Option<usize> {
         match self.state {
-            State::Speech { unvoiced, .. } => Some(unvoiced),
+            State::Speech { pause, .. } => Some(pause),
             _ => None,
         }
+    }
+
+    /// Whether earshot itself has scored the open utterance's last frame unvoiced (its
+    /// pause may have begun earlier, by level).
+    pub fn voice_stopped(&self) -> bool {
+        matches!(self.state, State::Speech { unvoiced, .. } if unvoiced > 0)
     }
 
     /// Audio of the open utterance so far (for partial transcripts).
@@ -314,6 +342,7 @@ impl Vad {
         if let State::Speech {
             start,
             unvoiced,
+            pause,
             voiced_total,
         } = self.state
         {
@@ -323,10 +352,10 @@ impl Vad {
             }
             let end = self.pos + self.pending.len() as u64;
             // The unjudged partial frame counts as voiced when speech was still going on.
-            let voiced_end = if unvoiced == 0 {
+            let voiced_end = if pause == 0 {
                 end
             } else {
-                self.pos - (unvoiced * FRAME) as u64
+                self.pos - (pause * FRAME) as u64
             };
             let span = Span {
                 start,
@@ -373,6 +402,7 @@ impl Vad {
                     self.state = State::Speech {
                         start,
                         unvoiced: 0,
+                        pause: 0,
                         voiced_total: run,
                     };
                     events.push(VadEvent::SpeechStart { at: start });
@@ -387,6 +417,7 @@ impl Vad {
             State::Speech {
                 start,
                 unvoiced,
+                pause,
                 voiced_total,
             } => {
                 self.current.extend_from_slice(frame);
@@ -396,8 +427,10 @@ impl Vad {
                 }
                 let unvoiced = if voiced { 0 } else { unvoiced + 1 };
                 let voiced_total = voiced_total + usize::from(voiced);
+                let quiet = self.under_voice(energy, voiced_total);
+                let pause = if voiced && !quiet { 0 } else { pause + 1 };
                 let too_long = self.pos - start >= c.max_utterance_ms as u64 * RATE / 1000;
-                let span = self.span_to_here(start, unvoiced);
+                let span = self.span_to_here(start, pause);
                 if unvoiced >= self.hangover.unwrap_or(frames(c.hangover_ms)) {
                     // End at the last voiced frame plus the hang-over already heard.
                     self.close(span, voiced_total, false, events);
@@ -407,6 +440,7 @@ impl Vad {
                     self.state = State::Speech {
                         start,
                         unvoiced,
+                        pause,
                         voiced_total,
                     };
                 }
@@ -414,14 +448,22 @@ impl Vad {
         }
     }
 
-    /// The open utterance from `start` to the frames consumed so far, its last `unvoiced`
+    /// The open utterance from `start` to the frames consumed so far, its last `pause`
     /// frames the pause.
-    fn span_to_here(&self, start: u64, unvoiced: usize) -> Span {
+    fn span_to_here(&self, start: u64, pause: usize) -> Span {
         Span {
             start,
             end: self.pos,
-            voiced_end: self.pos - (unvoiced * FRAME) as u64,
+            voiced_end: self.pos - (pause * FRAME) as u64,
         }
+    }
+
+    /// Whether a frame of this `energy` lies more than `pause_below_db` under the open
+    /// utterance's voiced level so far.
+    fn under_voice(&self, energy: f64, voiced_frames: usize) -> bool {
+        let below = self.config.pause_below_db;
+        let scaled = energy * 10f64.powf(below as f64 / 10.0) * voiced_frames.max(1) as f64;
+        below > 0.0 && scaled < self.voiced_energy
     }
 
     fn remember(&mut self, frame: &[f32]) {
@@ -476,6 +518,11 @@ mod tests {
     #[test]
     fn knobs_outside_their_range_are_refused() {
         assert!(VadConfig::default().validate().is_ok());
+        let off = VadConfig {
+            pause_below_db: 0.0,
+            ..VadConfig::default()
+        };
+        assert!(off.validate().is_ok());
         let d = VadConfig::default;
         for bad in [
             VadConfig {
@@ -509,6 +556,14 @@ mod tests {
             },
             VadConfig {
                 min_level_dbfs: f32::INFINITY,
+                ..d()
+            },
+            VadConfig {
+                pause_below_db: 3.0,
+                ..d()
+            },
+            VadConfig {
+                pause_below_db: f32::NAN,
                 ..d()
             },
         ] {
