@@ -63,20 +63,19 @@ def main():
         sys.exit("no target/pause_eval/whole-*.wav: run scripts/eval_pauses.py first")
     said = dict(line.split("\t")[:2] for line in
                 (ROOT / "target/pause_eval/whole.tsv").read_text(encoding="utf-8").splitlines())
-    waits, command_waits, shown = [], [], []
+    timed = []  # (wait in ms, file name, what it says), one per command that gave an intent
     with tempfile.TemporaryDirectory() as tmp:
         for i, f in enumerate(files):
             got = first_intent_after_start(a.bin, a.extra, f, f"{tmp}/s{i}.sock")
             if got is not None:
-                waits.append(got * 1000 - last_audible_ms(samples(f), 0))
-                shown.append((waits[-1], f.name, said.get(f.name)))
-                if said.get(f.name) not in ANSWERS:
-                    command_waits.append(waits[-1])
-    waits.sort()
-    command_waits.sort()
+                wait = got * 1000 - last_audible_ms(samples(f), 0)
+                timed.append((wait, f.name, said.get(f.name)))
+    timed.sort()
     if a.show:
-        for wait, name, intent in sorted(shown):
+        for wait, name, intent in timed:
             print(f"{wait:6.0f} ms  {name}  {intent}")
+    waits = [w for w, _, _ in timed]
+    command_waits = [w for w, _, intent in timed if intent not in ANSWERS]
     print(f"{len(waits)} of {len(files)} whole commands, played in real time: last audible "
           f"sample -> first intent line, median {statistics.median(waits):.0f} ms, p95 "
           f"{percentile(waits, 0.95):.0f} ms; without the {len(waits) - len(command_waits)} yes or "
