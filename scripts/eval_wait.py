@@ -24,8 +24,8 @@ def samples(path):
         return np.frombuffer(w.readframes(w.getnframes()), dtype=np.int16) / 32768.0
 
 
-def first_intent_after_start(binary, extra, path, sock):
-    """Seconds from the client's connection (the file starts playing) to the first object."""
+def intents_after_start(binary, extra, path, sock):
+    """Seconds from the client's connection (the file starts playing) to each intent object."""
     p = subprocess.Popen([binary, "serve", "--socket", sock, "--input", str(path), "--realtime",
                           "--wait-client", "--exit-when-done", *extra],
                          stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
@@ -35,17 +35,14 @@ def first_intent_after_start(binary, extra, path, sock):
         time.sleep(0.01)
     c = socket.socket(socket.AF_UNIX)
     c.connect(sock)
-    t0, buf, got = time.monotonic(), b"", None
+    t0, buf, got = time.monotonic(), b"", []
     c.settimeout(30)
-    while got is None:
-        data = c.recv(65536)
-        if not data:
-            break
+    while data := c.recv(65536):
         buf += data
-        while b"\n" in buf and got is None:
+        while b"\n" in buf:
             line, buf = buf.split(b"\n", 1)
             if "intent" in json.loads(line):
-                got = time.monotonic() - t0
+                got.append(time.monotonic() - t0)
     c.close()
     p.wait()
     return got
@@ -56,6 +53,9 @@ def main():
     ap.add_argument("--limit", type=int, default=40)
     ap.add_argument("--bin", default=str(ROOT / "target/release/voxshop"))
     ap.add_argument("--show", action="store_true", help="each command's wait, longest last")
+    ap.add_argument("--to-last", action="store_true",
+                    help="to the last intent object (a command given in two: its amendment), "
+                         "not the first")
     ap.add_argument("extra", nargs="*")
     a = ap.parse_args()
     files = sorted((ROOT / "target/pause_eval").glob("whole-*.wav"))[: a.limit]
@@ -66,9 +66,9 @@ def main():
     timed = []  # (wait in ms, file name, what it says), one per command that gave an intent
     with tempfile.TemporaryDirectory() as tmp:
         for i, f in enumerate(files):
-            got = first_intent_after_start(a.bin, a.extra, f, f"{tmp}/s{i}.sock")
-            if got is not None:
-                wait = got * 1000 - last_audible_ms(samples(f), 0)
+            got = intents_after_start(a.bin, a.extra, f, f"{tmp}/s{i}.sock")
+            if got:
+                wait = got[-1 if a.to_last else 0] * 1000 - last_audible_ms(samples(f), 0)
                 timed.append((wait, f.name, said.get(f.name)))
     timed.sort()
     if a.show:
@@ -77,7 +77,7 @@ def main():
     waits = [w for w, _, _ in timed]
     command_waits = [w for w, _, intent in timed if intent not in ANSWERS]
     print(f"{len(waits)} of {len(files)} whole commands, played in real time: last audible "
-          f"sample -> first intent line, median {statistics.median(waits):.0f} ms, p95 "
+          f"sample -> {'last' if a.to_last else 'first'} intent line, median {statistics.median(waits):.0f} ms, p95 "
           f"{percentile(waits, 0.95):.0f} ms; without the {len(waits) - len(command_waits)} yes or "
           f"no (those wait the hang-over): median {statistics.median(command_waits):.0f} ms, p95 "
           f"{percentile(command_waits, 0.95):.0f} ms")
