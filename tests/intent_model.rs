@@ -679,6 +679,21 @@ fn several_commands_in_one_utterance() {
         said("Can you stop the delivery of the desk lamp? I want to cancel it."),
         [(CancelOrder, item("desk lamp"))]
     );
+    // A part after a whole command, with no joiner, that reads as a command without what it
+    // needs is a remark about the first (each was a second command before: remove_from_list
+    // or add_to_list with no item).
+    assert_eq!(
+        said("Cancel the blender order, I don't need it anymore."),
+        [(CancelOrder, item("blender"))]
+    );
+    assert_eq!(
+        said("drop the kitchen roll from the list, we picked up a multipack"),
+        [(RemoveFromList, item("kitchen roll"))]
+    );
+    assert_eq!(
+        said("Annule la commande de la friteuse, je n'en ai plus besoin finalement."),
+        [(CancelOrder, item("friteuse"))]
+    );
     assert_eq!(
         said("What's on my shopping list? Read me the grocery list."),
         [(ReadList, None), (ReadList, None)]

@@ -352,6 +352,11 @@ fn member_name(name: &str, k: usize) -> String {
 /// The completer's output for a command still being said.
 pub const INCOMPLETE: usize = 1;
 
+/// The completer's probability from which words are a command still being said: the
+/// endpointer waits longer after them (README, "Adaptive end"), and a part without what its
+/// command needs is kept for the consumer to ask, not dropped as a remark.
+pub const INCOMPLETE_AT: f32 = 0.5;
+
 /// What the splitter says of a token.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum SplitLabel {
@@ -622,8 +627,18 @@ impl IntentModel {
                 let part_marks = marks.get(r.clone()).unwrap_or_default();
                 let (commands, spoken_list) =
                     self.command(&tokens[r.clone()], &pauses[r.clone()], part_marks, s);
+                // A part that follows a whole command with no joiner and reads as a command
+                // without what it needs is a remark about that one ("Cancel the blender order,
+                // | I don't need it anymore": remove_from_list with no item), unless it is a
+                // command still being said, after a joiner or by the completer ("..., remove
+                // the"), which DOMAIN.md keeps for the consumer to ask what is missing.
+                let remark = !after_joiner
+                    && found.iter().any(is_whole)
+                    && self.incomplete_prob_of(&tokens[r.clone()], s) < INCOMPLETE_AT;
                 let kept = commands.into_iter().filter(|c| {
-                    c.intent != Intent::OutOfScope && (!one_word || c.intent.is_answer())
+                    c.intent != Intent::OutOfScope
+                        && (!one_word || c.intent.is_answer())
+                        && (is_whole(c) || !remark)
                 });
                 for (k, mut c) in kept.enumerate() {
                     if spoken_list {
@@ -678,13 +693,16 @@ impl IntentModel {
     /// the", "donate ten"): the session waits longer in a pause after such words, and ends
     /// the utterance early after a whole command.
     pub fn incomplete_prob(&self, text: &str) -> f32 {
-        let tokens = tokenize(text);
+        self.incomplete_prob_of(&tokenize(text), &mut Scratch::default())
+    }
+
+    /// [`Self::incomplete_prob`] of words already tokenised.
+    fn incomplete_prob_of(&self, tokens: &[String], s: &mut Scratch) -> f32 {
         if tokens.is_empty() {
             return 0.0;
         }
-        let mut s = Scratch::default();
-        let feats = completion_features(&tokens);
-        mean_probs(&self.completers, &feats, &mut s)
+        let feats = completion_features(tokens);
+        mean_probs(&self.completers, &feats, s)
             .get(INCOMPLETE)
             .copied()
             .unwrap_or(0.0)

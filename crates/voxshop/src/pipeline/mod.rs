@@ -12,6 +12,7 @@ use crate::audio::{self, Pcm16k, TARGET_RATE};
 use crate::catalog::Catalog;
 use crate::error::{Result, SttError};
 use crate::intent::features::Gazetteer;
+use crate::intent::model::INCOMPLETE_AT;
 use crate::intent::{Intent, IntentModel, IntentResult, Slots};
 use crate::stt::{
     Bias, BiasMode, BiasStrength, DecodeOptions, EncoderWindow, Lang, ModelKind, Reading, Stt,
@@ -251,10 +252,9 @@ impl RecognizerConfig {
     }
 }
 
-/// The completer's probability from which a transcript is a command still being said (the
-/// pause may last `incomplete_hangover_ms`), and under which a command is whole (the
-/// utterance ends at once); in between, the ordinary hang-over. README, "Adaptive end".
-const INCOMPLETE_AT: f32 = 0.5;
+/// The completer's probability under which a command is whole (the utterance ends at once);
+/// from [`INCOMPLETE_AT`] it is one still being said (the pause may last
+/// `incomplete_hangover_ms`); in between, the ordinary hang-over. README, "Adaptive end".
 const COMPLETE_BELOW: f32 = 0.3;
 /// A transcript of this many words or fewer that is no command is an opening ("Alexa",
 /// "please"): the command is still to come.

@@ -237,6 +237,19 @@ fn is_answer(u: &Utterance) -> bool {
     u.intent.is_some_and(Intent::is_answer)
 }
 
+/// Whether `alone`, heard after a whole command, may be a remark on it: shopping commands,
+/// each without what it needs ("Cancel the blender order." ... "I don't need it anymore.":
+/// remove_from_list with no item). Heard together, the intent model drops such a part unless
+/// it is a command still being said (`IntentModel::commands`), so a joined reading without
+/// it tells a remark.
+fn is_remark(alone: &[Utterance]) -> bool {
+    complete_commands(alone) == 0
+        && !alone.is_empty()
+        && alone
+            .iter()
+            .all(|u| u.intent.is_some_and(Intent::is_shopping_command))
+}
+
 /// Whether the first of `commands` is a fragment of a command ([`Domain::is_fragment`]).
 ///
 /// [`Domain::is_fragment`]: crate::intent::domain::Domain::is_fragment
@@ -312,7 +325,10 @@ impl Said {
             && joined
                 .first()
                 .is_some_and(|u| u.transcript != self.transcript())
-            && (summary(joined) != summary(&self.commands) || fragment || nothing)
+            && (summary(joined) != summary(&self.commands)
+                || fragment
+                || nothing
+                || is_remark(alone))
     }
 
     /// `joined` is one sentence holding one whole command that goes on with this one's
@@ -1062,6 +1078,49 @@ mod tests {
             !add.may_continue(WITHIN, 1_200, 16_000, &[]),
             "nothing heard"
         );
+    }
+
+    #[test]
+    fn a_remark_after_a_whole_command_is_heard_with_it() {
+        use Intent::*;
+        let order = |item: &str| Slots {
+            item: Some(item.into()),
+            ..Slots::default()
+        };
+        let cancel = said(&[command(
+            "Cancel the blender order.",
+            CancelOrder,
+            order("blender"),
+        )]);
+        let list = Slots {
+            list: Some("shopping".into()),
+            ..Slots::default()
+        };
+        // Heard alone, a remark reads as a command without its item; heard together, the
+        // intent model drops it, and the first command stands, now with its remark.
+        let remark = [command(
+            "I don't need it anymore.",
+            RemoveFromList,
+            list.clone(),
+        )];
+        let joined = [command(
+            "Cancel the blender order. I don't need it anymore.",
+            CancelOrder,
+            order("blender"),
+        )];
+        assert!(cancel.continued_by(&remark, &joined));
+        // A second whole command the joined reading lost is no remark.
+        let add = [command(
+            "Add a dozen eggs to my shopping list.",
+            AddToList,
+            item("eggs", "shopping"),
+        )];
+        let joined = [command(
+            "Cancel the blender order. Add a dozen eggs to my shopping list.",
+            CancelOrder,
+            order("blender"),
+        )];
+        assert!(!cancel.continued_by(&add, &joined));
     }
 
     #[test]
