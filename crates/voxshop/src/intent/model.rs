@@ -634,6 +634,7 @@ impl IntentModel {
                 // the"), which DOMAIN.md keeps for the consumer to ask what is missing.
                 let remark = !after_joiner
                     && found.iter().any(is_whole)
+                    && !commands.iter().all(is_whole)
                     && self.incomplete_prob_of(&tokens[r.clone()], s) < INCOMPLETE_AT;
                 let kept = commands.into_iter().filter(|c| {
                     c.intent != Intent::OutOfScope
