@@ -33,7 +33,8 @@ LABELLED = ["tests/data/intent_test_en.jsonl", "tests/data/intent_test_fr.jsonl"
             "tests/data/slurp_test.jsonl", "tests/data/unseen_items2_en.jsonl",
             "tests/data/unseen_items2_fr.jsonl", "tests/data/multi_commands.jsonl",
             "tests/data/phrasing_test_en.jsonl", "tests/data/phrasing_test_fr.jsonl",
-            "tests/data/devices_test.jsonl"]
+            "tests/data/devices_test.jsonl", "tests/data/household_talk_en.jsonl",
+            "tests/data/household_talk_fr.jsonl"]
 # Labelled sets looked at while changing the corpus, and the calibration's dev sets
 # (data/training.toml): shown apart, so as not to be taken for held-out figures.
 DEV = ["tests/data/phrasing_dev_en.jsonl", "tests/data/phrasing_dev_fr.jsonl",
@@ -46,7 +47,8 @@ DEV_NEGATIVES = ["data/real/dev.jsonl"]
 # Sets of lines that are no command: taken / spends.
 NEGATIVES = ["tests/data/slurp_test.jsonl", "tests/data/slurp_lm_oos_test.jsonl",
              "tests/data/oos_fr_test.jsonl", "tests/data/overheard_en.jsonl",
-             "tests/data/overheard_fr.jsonl"]
+             "tests/data/overheard_fr.jsonl", "tests/data/household_talk_en.jsonl",
+             "tests/data/household_talk_fr.jsonl"]
 NOT_SHOPPING = {"out_of_scope", "confirm", "deny"}
 
 
