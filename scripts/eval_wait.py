@@ -6,7 +6,7 @@ eval_pauses.py's wait (stream timestamps), this includes the work done after the
 transcript is asked for, so it needs an idle machine.
 
 Usage: scripts/eval_wait.py [--limit N] [--show] [--bin B] [-- voxshop args, e.g. --config FILE]
-Reads the whole commands scripts/eval_pauses.py made (target/pause_eval/whole-*.wav, and
+Reads the whole commands scripts/eval_pauses.py made (target/pause_eval/seeded/whole-*.wav, and
 whole.tsv for what each says; run it once first), the first N by name.
 """
 import argparse, json, os, socket, statistics, subprocess, sys, tempfile, time, wave
@@ -16,7 +16,7 @@ import numpy as np
 
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent))
 from asr_corpus import ROOT  # noqa: E402
-from eval_pauses import ANSWERS, last_audible_ms, percentile  # noqa: E402
+from eval_pauses import ANSWERS, CACHE, last_audible_ms, percentile  # noqa: E402
 
 
 def samples(path):
@@ -58,11 +58,11 @@ def main():
                          "not the first")
     ap.add_argument("extra", nargs="*")
     a = ap.parse_args()
-    files = sorted((ROOT / "target/pause_eval").glob("whole-*.wav"))[: a.limit]
+    files = sorted(CACHE.glob("whole-*.wav"))[: a.limit]
     if not files:
-        sys.exit("no target/pause_eval/whole-*.wav: run scripts/eval_pauses.py first")
+        sys.exit(f"no {CACHE}/whole-*.wav: run scripts/eval_pauses.py first")
     said = dict(line.split("\t")[:2] for line in
-                (ROOT / "target/pause_eval/whole.tsv").read_text(encoding="utf-8").splitlines())
+                (CACHE / "whole.tsv").read_text(encoding="utf-8").splitlines())
     timed = []  # (wait in ms, file name, what it says), one per command that gave an intent
     with tempfile.TemporaryDirectory() as tmp:
         for i, f in enumerate(files):
