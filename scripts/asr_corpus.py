@@ -28,9 +28,9 @@ VOICES = [("piper", 0.8), ("piper", 1.0), ("piper", 1.25),
           ("espeak:en-us+f3", 170)]
 SNRS = [None, None, 20, 10]  # half clean, a quarter at 20 dB, a quarter at 10 dB
 # Piper draws noise inside its network from its session's random generator: unseeded, two
-# renders of one text differed, and a spoken figure moved by up to two points of slot F1 from
-# one machine's audio cache to the next. Each text is now spoken by a session seeded from it
-# (README, "Session 42"); the tag keeps older, unseeded renders in a cache from being read.
+# renders of one text differed, and spoken figures moved from one machine's audio cache to
+# the next (README, "Spoken figures that reproduce"). Each text is now spoken by a session
+# seeded from it; the tag keeps older, unseeded renders in a cache from being read.
 PIPER_RENDER = "seeded"
 
 
@@ -79,7 +79,7 @@ class Voices:
             import onnxruntime
             from piper import PiperVoice, SynthesisConfig
             # The generator is seeded when a session is made, so each text gets its own
-            # (0.3 s a load, about as long as the speech itself).
+            # session: slower to render, once per text, as the audio is cached.
             onnxruntime.set_seed(piper_seed(text, speed))
             piper = PiperVoice.load(j.model_path())
             with wave.open(str(tmp), "wb") as w:
