@@ -59,10 +59,15 @@ def write_wav(path, x):
         w.writeframes(pcm.tobytes())
 
 
+def render_key(text, voice, speed, snr, noise):
+    """What one rendering is made of: also the seed of where in the noise it is mixed."""
+    return f"{text}|{voice}|{speed}|{snr}|{noise}"
+
+
 def audio_name(text, voice, speed, snr, noise, render=0):
     """The cache file name of one rendering: the same words, voice, speed, noise and Piper
     render always make the same audio."""
-    key = f"{text}|{voice}|{speed}|{snr}|{noise}"
+    key = render_key(text, voice, speed, snr, noise)
     if voice == "piper":
         key += f"|{PIPER_RENDER}" + (f"|{render}" if render else "")
     return hashlib.sha1(key.encode()).hexdigest()[:16] + ".wav"

@@ -14,7 +14,7 @@ import argparse, json, pathlib, random, sys
 
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent))
 from asr_corpus import (NOISES, ROOT, Voices, audio_name, mix, read_wav,  # noqa: E402
-                        transcribe_json, write_wav)
+                        render_key, transcribe_json, write_wav)
 
 VOICE = {"piper": ("piper", 1.0), "espeak": ("espeak:en-us", 175)}
 
@@ -57,7 +57,7 @@ def main():
             p = cache / audio_name(it["text"], voice, speed, a.snr, noise, render)
             if not p.exists():
                 speech = voices.speak(it["text"], voice, speed, cache / "tmp.wav", render)
-                key = f"{it['text']}|{voice}|{speed}|{a.snr}|{noise}"
+                key = render_key(it["text"], voice, speed, a.snr, noise)
                 write_wav(p, mix(speech, a.snr, noises[noise], random.Random(key)))
             paths.append(p)
     got = transcribe_json(a.bin, a.extra, paths)
