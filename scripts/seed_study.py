@@ -151,6 +151,8 @@ def train(name, model, seed, plan, corpus, extra):
     if plan["train"].get("vectors"):
         cmd += ["--vectors", str(ROOT / plan["train"]["vectors"]),
                 "--vector-scale", str(plan["train"].get("vector_scale", 1.0))]
+    if plan["train"].get("completers"):
+        cmd += ["--completers", str(plan["train"]["completers"])]
     cmd += ["--seed", str(seed), "--out", str(out), *extra]
     with open(f"{out}.log", "w") as log:
         subprocess.run(cmd, stdout=log, stderr=subprocess.STDOUT, check=True)

@@ -47,6 +47,10 @@ pub struct TrainArgs {
     /// Taggers, splitters and completers averaged, each as many.
     #[arg(long, default_value_t = TrainConfig::default().labellers)]
     pub labellers: usize,
+    /// Completers averaged (whole command or one still being said), when not as many as
+    /// --labellers.
+    #[arg(long)]
+    pub completers: Option<usize>,
     #[arg(long, default_value_t = TrainConfig::default().lr)]
     pub lr: f32,
     #[arg(long, default_value_t = TrainConfig::default().feature_dropout)]
@@ -77,6 +81,7 @@ pub fn run_train(args: TrainArgs) -> Result<ExitCode> {
         completer_hidden: args.completer_hidden,
         ensemble: args.ensemble,
         labellers: args.labellers,
+        completers: args.completers,
         lr: args.lr,
         feature_dropout: args.dropout,
         vectors: args.vectors,

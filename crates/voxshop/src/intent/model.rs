@@ -63,6 +63,11 @@ pub struct ModelSettings {
     /// seed (README, "Training"). Absent in a file written before the field existed: one.
     #[serde(default = "one_labeller", skip_serializing_if = "is_one_labeller")]
     pub labellers: usize,
+    /// Completers averaged, when not `labellers`: the completer decides when a whole command
+    /// ends early, and one network's answer on a whole command moved from seed to seed more
+    /// than the taggers' (README, "Session 43"). Absent: as many as `labellers`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub completers: Option<usize>,
     /// Softmax temperature fitted on the dev set.
     pub temperature: f32,
     /// Below this probability of being in the domain at all (1 - p(out_of_scope), see
@@ -147,6 +152,11 @@ fn is_one_labeller(n: &usize) -> bool {
 }
 
 impl ModelSettings {
+    /// How many completers the model averages (see `completers`).
+    pub fn completer_count(&self) -> usize {
+        self.completers.unwrap_or(self.labellers)
+    }
+
     /// The acceptance bar of `intent`: the risk tier of spend intents is stricter.
     pub fn threshold_for(&self, intent: Intent) -> f32 {
         acceptance_bar(intent, self.threshold, self.spend_threshold)
@@ -176,7 +186,7 @@ impl ModelSettings {
                 self.buckets
             ));
         }
-        check_network_counts(self.ensemble, self.labellers)?;
+        check_network_counts(self.ensemble, self.labellers, self.completer_count())?;
         if let Some(v) = &self.vectors {
             v.validate()?;
         }
@@ -254,10 +264,19 @@ impl Guess {
 /// Most intent networks a model file may hold.
 pub const MAX_ENSEMBLE: usize = 16;
 
-/// Whether a model may average `ensemble` intent networks and `labellers` of each sequence
-/// network: each count in 1..=[`MAX_ENSEMBLE`]. Read at load and before training.
-pub(crate) fn check_network_counts(ensemble: usize, labellers: usize) -> Result<(), String> {
-    for (name, n) in [("ensemble", ensemble), ("labellers", labellers)] {
+/// Whether a model may average `ensemble` intent networks, `labellers` taggers and splitters
+/// and `completers` completers: each count in 1..=[`MAX_ENSEMBLE`]. Read at load and before
+/// training.
+pub(crate) fn check_network_counts(
+    ensemble: usize,
+    labellers: usize,
+    completers: usize,
+) -> Result<(), String> {
+    for (name, n) in [
+        ("ensemble", ensemble),
+        ("labellers", labellers),
+        ("completers", completers),
+    ] {
         if !(1..=MAX_ENSEMBLE).contains(&n) {
             return Err(format!("{name} {n} is not in 1..={MAX_ENSEMBLE}"));
         }
@@ -271,7 +290,8 @@ pub struct IntentModel {
     pub vectors: Option<DenseInput>,
     /// `settings.ensemble` networks.
     pub intent_nets: Vec<SparseNet>,
-    /// `settings.labellers` networks each, from here on.
+    /// `settings.labellers` networks each, from here on (completers:
+    /// `settings.completer_count()`).
     pub taggers: Vec<SparseNet>,
     /// Per token: inside the current command, start of a new one, or a joiner between two
     /// ("and then"), see [`SplitLabel`].
@@ -793,8 +813,8 @@ impl IntentModel {
                 .map_err(|e| err(e.to_string()))
             })
             .collect::<Result<Vec<_>, _>>()?;
-        let members = |name: &str, hidden: usize, outputs: usize| {
-            (0..settings.labellers)
+        let members = |name: &str, count: usize, hidden: usize, outputs: usize| {
+            (0..count)
                 .map(|k| {
                     read_net(
                         &tensors,
@@ -808,9 +828,20 @@ impl IntentModel {
                 })
                 .collect::<Result<Vec<_>, _>>()
         };
-        let taggers = members("tagger", settings.tagger_hidden, n_labels())?;
-        let splitters = members("splitter", settings.splitter_hidden, SplitLabel::COUNT)?;
-        let completers = members("completer", settings.completer_hidden, 2)?;
+        let labellers = settings.labellers;
+        let taggers = members("tagger", labellers, settings.tagger_hidden, n_labels())?;
+        let splitters = members(
+            "splitter",
+            labellers,
+            settings.splitter_hidden,
+            SplitLabel::COUNT,
+        )?;
+        let completers = members(
+            "completer",
+            settings.completer_count(),
+            settings.completer_hidden,
+            2,
+        )?;
         Ok(Self {
             settings,
             vectors,
@@ -1827,6 +1858,7 @@ mod tests {
             completer_hidden: 16,
             ensemble: 3,
             labellers: 1,
+            completers: None,
             temperature: 1.5,
             threshold: 0.6,
             spend_threshold: 0.8,
@@ -1899,6 +1931,10 @@ mod tests {
             },
             ModelSettings {
                 labellers: MAX_ENSEMBLE + 1,
+                ..settings()
+            },
+            ModelSettings {
+                completers: Some(0),
                 ..settings()
             },
             ModelSettings {

@@ -37,6 +37,9 @@ pub struct TrainConfig {
     pub ensemble: usize,
     /// Taggers, splitters and completers, each as many (see `ModelSettings::labellers`).
     pub labellers: usize,
+    /// Completers, when not as many as `labellers` (see `ModelSettings::completers`); each
+    /// draws from a generator of its own, so the other networks stay as they are.
+    pub completers: Option<usize>,
     pub epochs: usize,
     pub lr: f32,
     /// Probability of dropping each feature in training (robustness to ASR dropped words).
@@ -67,6 +70,7 @@ impl Default for TrainConfig {
             completer_hidden: 16,
             ensemble: 5,
             labellers: 1,
+            completers: None,
             epochs: 12,
             lr: 0.2,
             feature_dropout: 0.1,
@@ -635,9 +639,12 @@ pub fn train(
             reason: "no examples".into(),
         });
     }
-    check_network_counts(cfg.ensemble, cfg.labellers).map_err(|reason| IntentError::Data {
-        path: "training settings".into(),
-        reason,
+    let completer_count = cfg.completers.unwrap_or(cfg.labellers);
+    check_network_counts(cfg.ensemble, cfg.labellers, completer_count).map_err(|reason| {
+        IntentError::Data {
+            path: "training settings".into(),
+            reason,
+        }
     })?;
     let mut rng = Rng::new(cfg.seed);
     let feats: Vec<Vec<String>> = examples
@@ -681,7 +688,7 @@ pub fn train(
     let mut taggers: Vec<SparseNet> = (0..cfg.labellers)
         .map(|_| train_tagger(&tagged, cfg, &mut rng))
         .collect();
-    let mut completers: Vec<SparseNet> = (0..cfg.labellers)
+    let mut completers: Vec<SparseNet> = (0..completer_count)
         .map(|k| train_completer(&examples, cfg, k))
         .collect();
     for net in intent_nets
@@ -701,6 +708,7 @@ pub fn train(
             completer_hidden: cfg.completer_hidden,
             ensemble: cfg.ensemble,
             labellers: cfg.labellers,
+            completers: cfg.completers.filter(|&n| n != cfg.labellers),
             temperature: 1.0,
             threshold: 0.0,
             spend_threshold: 0.0,
@@ -970,7 +978,7 @@ mod tests {
             ..Default::default()
         };
         let (one, two) = (dir.join("one"), dir.join("two"));
-        train(&[corpus.as_path()], &[], &one, &cfg(1)).unwrap();
+        let alone = train(&[corpus.as_path()], &[], &one, &cfg(1)).unwrap();
         let trained = train(&[corpus.as_path()], &[], &two, &cfg(2)).unwrap();
         let json = |d: &Path| std::fs::read_to_string(d.join("intent.json")).unwrap();
         assert!(!json(&one).contains("labellers"), "{}", json(&one));
@@ -996,6 +1004,34 @@ mod tests {
         match train(&[corpus.as_path()], &[], &dir.join("none"), &cfg(0)) {
             Err(e) => assert!(e.to_string().contains("labellers 0"), "{e}"),
             Ok(_) => panic!("no labeller trained, yet a model came out"),
+        }
+        // Completers apart: the other networks are those of one labeller, bit for bit.
+        let three = dir.join("three");
+        let cfg3 = TrainConfig {
+            completers: Some(3),
+            ..cfg(1)
+        };
+        let with_three = train(&[corpus.as_path()], &[], &three, &cfg3).unwrap();
+        assert!(
+            json(&three).contains("\"completers\": 3"),
+            "{}",
+            json(&three)
+        );
+        let loaded = IntentModel::load(&three).unwrap();
+        assert_eq!((loaded.taggers.len(), loaded.completers.len()), (1, 3));
+        assert!(with_three.taggers[0].emb == alone.taggers[0].emb);
+        assert!(with_three.completers[0].emb == alone.completers[0].emb);
+        assert_eq!(
+            loaded.incomplete_prob("add milk to"),
+            with_three.incomplete_prob("add milk to")
+        );
+        let none = TrainConfig {
+            completers: Some(0),
+            ..cfg(1)
+        };
+        match train(&[corpus.as_path()], &[], &dir.join("no-completer"), &none) {
+            Err(e) => assert!(e.to_string().contains("completers 0"), "{e}"),
+            Ok(_) => panic!("no completer trained, yet a model came out"),
         }
     }
 }
