@@ -154,7 +154,7 @@ fn is_one_labeller(n: &usize) -> bool {
 impl ModelSettings {
     /// How many completers the model averages (see `completers`).
     pub fn completer_count(&self) -> usize {
-        self.completers.unwrap_or(self.labellers)
+        completer_count(self.completers, self.labellers)
     }
 
     /// The acceptance bar of `intent`: the risk tier of spend intents is stricter.
@@ -263,6 +263,12 @@ impl Guess {
 
 /// Most intent networks a model file may hold.
 pub const MAX_ENSEMBLE: usize = 16;
+
+/// How many completers are averaged when `completers` are asked for beside `labellers`: as
+/// many as the labellers unless said (a file or a training without the field).
+pub(crate) fn completer_count(completers: Option<usize>, labellers: usize) -> usize {
+    completers.unwrap_or(labellers)
+}
 
 /// Whether a model may average `ensemble` intent networks, `labellers` taggers and splitters
 /// and `completers` completers: each count in 1..=[`MAX_ENSEMBLE`]. Read at load and before

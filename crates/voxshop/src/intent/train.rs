@@ -10,9 +10,9 @@ use super::features::{
     FEATURES_VERSION, NAMED_KINDS,
 };
 use super::model::{
-    acceptance_bar, check_network_counts, ensemble_probs, label_b, label_i, label_kind, n_labels,
-    round_as_saved, utterance_vectors, Guess, IntentError, IntentModel, ModelSettings, SplitLabel,
-    VectorSettings, INCOMPLETE,
+    acceptance_bar, check_network_counts, completer_count, ensemble_probs, label_b, label_i,
+    label_kind, n_labels, round_as_saved, utterance_vectors, Guess, IntentError, IntentModel,
+    ModelSettings, SplitLabel, VectorSettings, INCOMPLETE,
 };
 use super::net::{Rng, Scratch, SparseNet};
 use super::schema::{Intent, SlotKind};
@@ -639,7 +639,7 @@ pub fn train(
             reason: "no examples".into(),
         });
     }
-    let completer_count = cfg.completers.unwrap_or(cfg.labellers);
+    let completer_count = completer_count(cfg.completers, cfg.labellers);
     check_network_counts(cfg.ensemble, cfg.labellers, completer_count).map_err(|reason| {
         IntentError::Data {
             path: "training settings".into(),
