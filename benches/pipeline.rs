@@ -113,7 +113,7 @@ fn stages(c: &mut Criterion) {
     });
     // Issue 12: a name no catalogue entry resolves heard again with the most entries near it
     // in its place (README, "names heard again"), paid only for a name the model was unsure
-    // of, with a catalogue.
+    // of (or a brand), with a catalogue.
     let misheard = load_wav_16k(&sample("samples/en/catalog_kruidvat.wav")).unwrap();
     let (heard, _) = stt.transcribe_window(&misheard.samples, None).unwrap();
     let at = heard.text.rfind(" from ").expect("a merchant") + " from ".len();
@@ -129,11 +129,16 @@ fn stages(c: &mut Criterion) {
         .map(|name| (format!("{before}{name}{}", &rest[end..]), at + name.len()))
         .collect();
     assert!(stt
-        .score_readings(&heard, said.clone(), &readings)
+        .score_readings(&heard, said.clone(), &readings, false)
         .unwrap()
         .is_some());
     g.bench_function("hear_name_again", |b| {
-        b.iter(|| black_box(stt.score_readings(&heard, said.clone(), &readings).unwrap()))
+        b.iter(|| {
+            black_box(
+                stt.score_readings(&heard, said.clone(), &readings, false)
+                    .unwrap(),
+            )
+        })
     });
     g.finish();
 

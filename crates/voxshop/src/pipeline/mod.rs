@@ -795,15 +795,16 @@ impl Recognizer {
             return;
         }
         let stt = &self.models.stt;
-        let mut score = |said: std::ops::Range<usize>, readings: &[(String, usize)]| match stt
-            .score_readings(transcript, said, readings)
-        {
-            Ok(scores) => scores,
-            Err(e) => {
-                tracing::warn!("names not heard again: {e}");
-                None
-            }
-        };
+        let mut score =
+            |said: std::ops::Range<usize>, readings: &[(String, usize)], sure_too| match stt
+                .score_readings(transcript, said, readings, sure_too)
+            {
+                Ok(scores) => scores,
+                Err(e) => {
+                    tracing::warn!("names not heard again: {e}");
+                    None
+                }
+            };
         catalog.hear_names(
             commands,
             as_heard,

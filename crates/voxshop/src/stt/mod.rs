@@ -355,20 +355,21 @@ impl Stt {
     /// of the audio in each. The second term takes out what the decoder expects of text
     /// alone, which ranks a rare name ("Seitenbacher") under any common word; what is left is
     /// the audio's evidence; it comes with the model's own log-probability of `said`. `None`
-    /// when the model heard `said` sure enough (`SURE_NAME_LOGPROB`), or the transcript keeps
-    /// no hearing (silence, or made elsewhere).
+    /// when the model heard `said` sure enough (`SURE_NAME_LOGPROB`) and `sure_too` is false,
+    /// or the transcript keeps no hearing (silence, or made elsewhere).
     pub fn score_readings(
         &self,
         transcript: &Transcript,
         said: std::ops::Range<usize>,
         readings: &[(String, usize)],
+        sure_too: bool,
     ) -> Result<Option<crate::catalog::ReadingScores>, SttError> {
         let Some(heard) = &transcript.hearing else {
             return Ok(None);
         };
         let own = self.logprob_of_span(transcript, said);
         tracing::debug!(own, "name's own log-probability");
-        if own >= SURE_NAME_LOGPROB || readings.is_empty() {
+        if (own >= SURE_NAME_LOGPROB && !sure_too) || readings.is_empty() {
             return Ok(None);
         }
         // Whisper writes a space before a transcript's first word.
