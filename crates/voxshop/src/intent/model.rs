@@ -1625,7 +1625,11 @@ fn cents_after_currency(tokens: &[String], spans: &[Span]) -> Option<f64> {
     }
     let named = tokens.get(end).is_some_and(|w| d.is_cents_word(w));
     let ends = end == tokens.len() || d.begins_continuation(&tokens[end]);
-    (named || (ends && !joined)).then_some(cents / 100.0)
+    // "Donate twenty dollars to": "to" is a number only as the recogniser's spelling of
+    // "two", and a command cut before its charity ends on it; without the word for cents,
+    // such words are never the cents (20.02 was read).
+    let homophone = (i..end).all(|j| d.ends_no_name(&tokens[j]));
+    (named || (ends && !joined && !homophone)).then_some(cents / 100.0)
 }
 
 /// Most untagged words at the end of a command that the name before them takes in.
@@ -2497,6 +2501,10 @@ mod tests {
             donate("donate twelve dollars two hundred", &twelve),
             Some(12.0)
         );
+        // Nor a word that is a number only as a mishearing of one, cut off before the charity.
+        assert_eq!(donate("donate twelve dollars to", &twelve), Some(12.0));
+        assert_eq!(donate("donate twelve dollars too", &twelve), Some(12.0));
+        assert_eq!(donate("donate twelve dollars two", &twelve), Some(12.02));
     }
 
     #[test]
