@@ -113,7 +113,7 @@ fn stages(c: &mut Criterion) {
     });
     // Issue 12: a name no catalogue entry resolves heard again with the most entries near it
     // in its place (README, "names heard again"), paid only for a name the model was unsure
-    // of (or a brand), with a catalogue.
+    // of (or a brand or shop), with a catalogue.
     let misheard = load_wav_16k(&sample("samples/en/catalog_kruidvat.wav")).unwrap();
     let (heard, _) = stt.transcribe_window(&misheard.samples, None).unwrap();
     let at = heard.text.rfind(" from ").expect("a merchant") + " from ".len();

@@ -470,7 +470,10 @@ impl Catalog {
         // How sure the model was is asked of every word an entry would replace: the tagger's
         // value may be heard sure and the words after it not ("Edo | N").
         let replaced = span.start..near.iter().map(|(_, w)| w.end).fold(span.end, usize::max);
-        let sure_too = kind == SlotKind::Brand;
+        // Brands and shops are the proper names the model spells as English words it is sure
+        // of ("ammo" for Amul, "night" for Nike); for the other kinds a sure hearing is mostly
+        // right and the audio's near tie invents (README, "Session 44").
+        let sure_too = matches!(kind, SlotKind::Brand | SlotKind::Merchant);
         let Some(heard) =
             score(replaced, &readings, sure_too).filter(|h| h.evidence.len() == readings.len())
         else {
@@ -1862,7 +1865,7 @@ items = ["worcestershire sauce"]"#,
     }
 
     #[test]
-    fn a_brand_is_heard_again_when_heard_sure_and_an_everyday_name_is_not() {
+    fn a_brand_or_shop_is_heard_again_when_heard_sure_and_an_everyday_name_is_not() {
         use crate::intent::Intent;
         let c = Catalog::from_toml_str(
             r#"brands = ["amul", "tuc"]
@@ -1903,6 +1906,24 @@ contacts = ["jack"]"#,
         let (commands, asked) = hear(text, vec![share]);
         assert_eq!(commands[0].slots.contact.as_deref(), Some("jake"));
         assert_eq!(asked, [("Jake".to_string(), false)]);
+        // A shop is a proper name as a brand is: "night" for Nike.
+        let c = Catalog::from_toml_str(r#"merchants = ["nike"]"#).unwrap();
+        let text = "Get the air max on the night website.";
+        let mut commands = [command(
+            Intent::Buy,
+            &[(SlotKind::Item, "air max"), (SlotKind::Merchant, "night")],
+        )];
+        let mut asked = Vec::new();
+        let mut score = |said: std::ops::Range<usize>, readings: &[(String, usize)], sure: bool| {
+            asked.push((text[said].to_string(), sure));
+            sure.then(|| ReadingScores {
+                heard_logprob: -0.3,
+                evidence: vec![0.0; readings.len()],
+            })
+        };
+        c.hear_names(&mut commands, &[], Lang::En, text, 3.0, &mut score);
+        assert_eq!(commands[0].slots.merchant.as_deref(), Some("nike"));
+        assert_eq!(asked, [("night".to_string(), true)]);
         // The number before an item is its quantity, never a brand ("two" near Tuc).
         let text = "Please buy me two phone chargers.";
         let mut buy = command(Intent::Buy, &[(SlotKind::Item, "phone chargers")]);
