@@ -973,8 +973,8 @@ fn word_cuts(value: &str) -> impl DoubleEndedIterator<Item = (&str, &str)> {
         .filter(|(front, rest)| !front.is_empty() && !rest.is_empty())
 }
 
-/// The kinds of slot that hold a name the catalogue may spell.
-const NAME_KINDS: [SlotKind; 5] = [
+/// The kinds of slot that hold a name (the catalogue may spell them; a command may end on one).
+pub(crate) const NAME_KINDS: [SlotKind; 5] = [
     SlotKind::Item,
     SlotKind::Brand,
     SlotKind::Merchant,

@@ -13,7 +13,7 @@ use crate::catalog::Catalog;
 use crate::error::{Result, SttError};
 use crate::intent::features::Gazetteer;
 use crate::intent::model::INCOMPLETE_AT;
-use crate::intent::{Intent, IntentModel, IntentResult, SlotKind, SlotValue, Slots};
+use crate::intent::{Intent, IntentModel, IntentResult, SlotValue, Slots};
 use crate::stt::{
     Bias, BiasMode, BiasStrength, DecodeOptions, EncoderWindow, Lang, ModelKind, Reading, Stt,
     SttTimings, Transcript,
@@ -264,13 +264,6 @@ const COMPLETE_BELOW: f32 = 0.3;
 /// ("donate ten | to oxfam").
 fn ends_on_its_name(command: &IntentResult, text: &str) -> bool {
     use crate::intent::text::tokenize;
-    const NAMES: [SlotKind; 5] = [
-        SlotKind::Item,
-        SlotKind::Brand,
-        SlotKind::Merchant,
-        SlotKind::Charity,
-        SlotKind::Contact,
-    ];
     let Some(last) = tokenize(text).pop() else {
         return false;
     };
@@ -278,10 +271,12 @@ fn ends_on_its_name(command: &IntentResult, text: &str) -> bool {
     command.intent != Intent::OutOfScope
         && !command.intent.is_answer()
         && facts.is_complete(&command.slots)
-        && NAMES.iter().any(|&k| match command.slots.get(k) {
-            Some(SlotValue::Text(v)) => tokenize(&v).last() == Some(&last),
-            _ => false,
-        })
+        && crate::catalog::NAME_KINDS
+            .iter()
+            .any(|&k| match command.slots.get(k) {
+                Some(SlotValue::Text(v)) => tokenize(&v).last() == Some(&last),
+                _ => false,
+            })
 }
 
 /// A transcript of this many words or fewer that is no command is an opening ("Alexa",
