@@ -457,6 +457,30 @@ fn a_command_said_again_or_its_rest_heard_worse_together_stays_one() {
     }
 }
 
+/// Issue 15: a donation's charity said after a pause ("Alexa, donate $20" ... "Doctors
+/// without borders.") reads alone as a "no" the intent model is unsure of (0.48): it is the
+/// rest of the donation, which it amends, and no answer that cancels it. Live and from a file.
+#[test]
+fn a_name_after_a_spend_read_as_an_unsure_no_is_its_rest_and_cancels_nothing() {
+    if common::skip_without_setup() {
+        return;
+    }
+    use voxshop::intent::Intent;
+    let path = "samples/en/pause_charity.wav";
+    let rec = common::recognizer_with(ModelKind::TinyEn, |_| {});
+    for us in live_and_from_file(&rec, path, &wav(path)) {
+        assert_eq!(us.len(), 2, "{us:?}");
+        assert!(us[1].amends.is_some(), "{us:?}");
+        assert!(us.iter().all(|u| u.dialog.outcome.is_none()), "{us:?}");
+        let standing = voxshop::pipeline::standing(&us);
+        assert_eq!(standing.len(), 1, "{standing:?}");
+        assert_eq!(standing[0].intent, Some(Intent::Donate));
+        let slots = standing[0].slots.clone().unwrap_or_default();
+        assert_eq!(slots.charity.as_deref(), Some("doctors without borders"));
+        assert!(standing[0].dialog.action_id.is_some(), "{standing:?}");
+    }
+}
+
 /// Issue 15: with an early end (`complete_end_ms`), a whole command said with a comma ("Read
 /// out my camping list, | please.") ends at the comma, and its last word, heard alone, is
 /// a few words that open no command, which would wait the longest hang-over (900 ms). What

@@ -208,10 +208,12 @@ struct Said {
     /// It settled a pending action: the consumer may be spending already, so it stands.
     settled: bool,
     /// An action waited for an answer after it: a "yes" or "no" then is that answer, an
-    /// utterance of its own. With none waiting, one resolves nothing and may be the rest of
-    /// this one ("Show me my total cash back." ... "So far.") or say it again ("No." ...
-    /// "Don't order it.").
-    answer_binds: bool,
+    /// utterance of its own, when the intent model is at least this sure of it (its
+    /// acceptance bar). With none waiting, one resolves nothing and may be the rest of this
+    /// one ("Show me my total cash back." ... "So far.") or say it again ("No." ... "Don't
+    /// order it."); nor is an answer the model is unsure of one: "Alexa, donate $20." ...
+    /// "Doctors without borders." reads as a "no" at 0.48, and is the charity.
+    answer_bar: Option<f32>,
 }
 
 /// The complete shopping commands among `commands` (DOMAIN.md: a command is complete when
@@ -272,12 +274,14 @@ impl Said {
 
     /// Whether an utterance with commands `alone`, `heard` samples of audio, starting at
     /// `start`, may continue this one: soon enough, nothing spent on its word, and not a
-    /// "yes" or "no" that answers a waiting action (that is its own utterance).
+    /// "yes" or "no" that answers a waiting action (that is its own utterance, `answer_bar`).
     fn may_continue(&self, within: usize, start: u64, heard: usize, alone: &[Utterance]) -> bool {
         self.in_reach(within, start)
             && !self.settled
             && !alone.is_empty()
-            && (!self.answer_binds || !alone.iter().any(is_answer))
+            && !self.answer_bar.is_some_and(|bar| {
+                (alone.iter()).any(|u| is_answer(u) && u.confidence.is_some_and(|c| c >= bar))
+            })
             && self.audio.len() + heard <= MAX_JOINED_SAMPLES
     }
 
@@ -889,7 +893,12 @@ impl Session {
                     settled: commands
                         .iter()
                         .any(|u| matches!(u.dialog.resolves, Some(Some(_)))),
-                    answer_binds: self.dialog.pending().is_some(),
+                    answer_bar: (self.dialog.pending().is_some()).then(|| {
+                        self.rec
+                            .intent_model()
+                            .settings
+                            .threshold_for(Intent::Confirm)
+                    }),
                 });
                 if let Some(first) = commands.first() {
                     events.push(Event::FinalTranscript {
@@ -977,7 +986,7 @@ mod tests {
             commands: commands.to_vec(),
             dialog_before: Dialog::new(DEFAULT_CONFIRM_WINDOW_MS),
             settled: false,
-            answer_binds: false,
+            answer_bar: None,
         }
     }
 
@@ -1068,8 +1077,15 @@ mod tests {
         let yes = [command("Yes, go ahead.", Confirm, Slots::default())];
         assert!(add.may_continue(WITHIN, 1_200, 16_000, &yes));
         let mut buy = said(&[command("Buy milk.", Buy, item("milk", "shopping"))]);
-        buy.answer_binds = true;
+        buy.answer_bar = Some(0.62);
         assert!(!buy.may_continue(WITHIN, 1_200, 16_000, &yes));
+        // An answer the model is unsure of may be the rest: the charity after "Alexa,
+        // donate $20." read as a "no" at 0.48.
+        let mut donate = said(&[command("Alexa, donate $20.", Donate, Slots::default())]);
+        donate.answer_bar = Some(0.62);
+        let mut charity = command("Doctors without borders.", Deny, Slots::default());
+        charity.confidence = Some(0.48);
+        assert!(donate.may_continue(WITHIN, 1_200, 16_000, &[charity]));
         let mut spent = said(&[command("Yes.", Confirm, Slots::default())]);
         spent.settled = true;
         let rest = [command("the order", OutOfScope, Slots::default())];
