@@ -313,6 +313,13 @@ impl Said {
         if self.two_whole(alone) {
             return self.heard_as_one(alone, joined);
         }
+        // An unsure answer after a spend (`may_continue`) is its rest only if the spend goes on.
+        if self.answer_bar.is_some()
+            && alone.iter().any(is_answer)
+            && joined.first().map(|u| u.intent) != self.commands.first().map(|u| u.intent)
+        {
+            return false;
+        }
         // A "yes" or "no" heard whole ("yes, please, place" ... "the order") counts here only:
         // one heard in a half is as often a mishearing ("donate" -> "don't make").
         let j = complete_commands(joined) + joined.iter().filter(|u| is_answer(u)).count();
@@ -1085,7 +1092,23 @@ mod tests {
         donate.answer_bar = Some(0.62);
         let mut charity = command("Doctors without borders.", Deny, Slots::default());
         charity.confidence = Some(0.48);
-        assert!(donate.may_continue(WITHIN, 1_200, 16_000, &[charity]));
+        assert!(donate.may_continue(WITHIN, 1_200, 16_000, &[charity.clone()]));
+        let mut whole = command(
+            "Alexa, donate $20. Doctors without borders.",
+            Donate,
+            Slots::default(),
+        );
+        whole.slots.as_mut().unwrap().charity = Some("doctors without borders".into());
+        assert!(donate.continued_by(&[charity.clone()], &[whole]));
+        // ... unless the joined reading is no longer the spend (tiny's reading of a spend and
+        // an answer together can be another intent: "Achète du lait. Annule ça." reads as
+        // two cancel_order).
+        let cancel = command(
+            "Alexa, donate $20. Cancel that.",
+            CancelOrder,
+            Slots::default(),
+        );
+        assert!(!donate.continued_by(&[charity], &[cancel]));
         let mut spent = said(&[command("Yes.", Confirm, Slots::default())]);
         spent.settled = true;
         let rest = [command("the order", OutOfScope, Slots::default())];
