@@ -208,12 +208,15 @@ struct Said {
     /// It settled a pending action: the consumer may be spending already, so it stands.
     settled: bool,
     /// An action waited for an answer after it: a "yes" or "no" then is that answer, an
-    /// utterance of its own, when the intent model is at least this sure of it (its
-    /// acceptance bar). With none waiting, one resolves nothing and may be the rest of this
-    /// one ("Show me my total cash back." ... "So far.") or say it again ("No." ... "Don't
-    /// order it."); nor is an answer the model is unsure of one: "Alexa, donate $20." ...
-    /// "Doctors without borders." reads as a "no" at 0.48, and is the charity.
-    answer_bar: Option<f32>,
+    /// utterance of its own, when the intent model is sure of it (`sure_bar`). With none
+    /// waiting, one resolves nothing and may be the rest of this one ("Show me my total cash
+    /// back." ... "So far.") or say it again ("No." ... "Don't order it."); nor is an answer
+    /// the model is unsure of one: "Alexa, donate $20." ... "Doctors without borders." reads
+    /// as a "no" at 0.48, and is the charity.
+    answer_binds: bool,
+    /// The intent model's acceptance bar (`threshold`): a command or answer it reads less
+    /// sure than this is no whole command or answer of its own to the rules below.
+    sure_bar: f32,
 }
 
 /// The complete shopping commands among `commands` (DOMAIN.md: a command is complete when
@@ -274,14 +277,12 @@ impl Said {
 
     /// Whether an utterance with commands `alone`, `heard` samples of audio, starting at
     /// `start`, may continue this one: soon enough, nothing spent on its word, and not a
-    /// "yes" or "no" that answers a waiting action (that is its own utterance, `answer_bar`).
+    /// "yes" or "no" that answers a waiting action (that is its own utterance, `answer_binds`).
     fn may_continue(&self, within: usize, start: u64, heard: usize, alone: &[Utterance]) -> bool {
         self.in_reach(within, start)
             && !self.settled
             && !alone.is_empty()
-            && !self.answer_bar.is_some_and(|bar| {
-                (alone.iter()).any(|u| is_answer(u) && u.confidence.is_some_and(|c| c >= bar))
-            })
+            && (!self.answer_binds || !alone.iter().any(|u| is_answer(u) && self.is_sure(u)))
             && self.audio.len() + heard <= MAX_JOINED_SAMPLES
     }
 
@@ -296,10 +297,19 @@ impl Said {
             && alone.iter().all(is_answer)
     }
 
+    /// Whether the intent model read `u` at least as sure as its acceptance bar.
+    fn is_sure(&self, u: &Utterance) -> bool {
+        u.confidence.is_some_and(|c| c >= self.sure_bar)
+    }
+
     /// Whether this utterance and `alone` are two whole commands in a row (a fragment
-    /// counts as none).
+    /// counts as none), each read sure: "We're almost out of this soap, can you?" ... "Put it
+    /// on the list." (a read_list at 0.56) is one request.
     fn two_whole(&self, alone: &[Utterance]) -> bool {
-        complete_commands(&self.commands) > 0 && complete_commands(alone) > 0 && !is_fragment(alone)
+        complete_commands(&self.commands) > 0
+            && complete_commands(alone) > 0
+            && !is_fragment(alone)
+            && alone.iter().chain(&self.commands).all(|u| self.is_sure(u))
     }
 
     /// Whether the reading of both utterances together, `joined`, replaces this one's and
@@ -314,7 +324,7 @@ impl Said {
             return self.heard_as_one(alone, joined);
         }
         // An unsure answer after a spend (`may_continue`) is its rest only if the spend goes on.
-        if self.answer_bar.is_some()
+        if self.answer_binds
             && alone.iter().any(is_answer)
             && joined.first().map(|u| u.intent) != self.commands.first().map(|u| u.intent)
         {
@@ -345,7 +355,10 @@ impl Said {
     /// `joined` is one sentence holding one whole command that goes on with this one's
     /// intent and keeps every slot value of both utterances, whole or as words of its own
     /// ("cross off the light" ... "bulbs from my list": "light bulbs"); two commands heard as
-    /// a run-on sentence lose one's values, or take the second's intent.
+    /// a run-on sentence lose one's values, or take the second's intent. Unless this one has
+    /// no value to lose: a first half misheard as a command of a word or two ("can you" ->
+    /// "Again", a reorder) is gone in a reading that is the second's command ("Can you share
+    /// the party list with Mike?").
     fn heard_as_one(&self, alone: &[Utterance], joined: &[Utterance]) -> bool {
         let [one] = joined else {
             return false;
@@ -353,13 +366,13 @@ impl Said {
         let slots = one.slots.clone().unwrap_or_default();
         let mut halves = (self.commands.iter().filter_map(|u| u.slots.as_ref()))
             .chain(alone.iter().filter_map(|u| u.slots.as_ref()));
+        let goes_on_with = |us: &[Utterance]| us.first().is_some_and(|u| u.intent == one.intent);
+        let no_values =
+            (self.commands.iter()).all(|u| u.slots.as_ref().is_none_or(|s| *s == Slots::default()));
         complete_commands(joined) == 1
             && one.transcript != self.transcript()
             && one_sentence(&one.transcript)
-            && self
-                .commands
-                .first()
-                .is_some_and(|u| u.intent == one.intent)
+            && (goes_on_with(&self.commands) || (no_values && goes_on_with(alone)))
             && halves.all(|h| holds_words(&slots, h))
     }
 
@@ -900,12 +913,8 @@ impl Session {
                     settled: commands
                         .iter()
                         .any(|u| matches!(u.dialog.resolves, Some(Some(_)))),
-                    answer_bar: (self.dialog.pending().is_some()).then(|| {
-                        self.rec
-                            .intent_model()
-                            .settings
-                            .threshold_for(Intent::Confirm)
-                    }),
+                    answer_binds: self.dialog.pending().is_some(),
+                    sure_bar: self.rec.intent_model().settings.threshold,
                 });
                 if let Some(first) = commands.first() {
                     events.push(Event::FinalTranscript {
@@ -993,7 +1002,8 @@ mod tests {
             commands: commands.to_vec(),
             dialog_before: Dialog::new(DEFAULT_CONFIRM_WINDOW_MS),
             settled: false,
-            answer_bar: None,
+            answer_binds: false,
+            sure_bar: 0.62,
         }
     }
 
@@ -1059,6 +1069,35 @@ mod tests {
             ),
         ];
         assert!(!add.continued_by(&read, &both));
+        assert!(add.two_whole(&read));
+        // A second half the model reads unsure ("Put it on the list." as a read_list at
+        // 0.56) is no second whole command: heard together, the two may be one request.
+        let mut unsure = read.clone();
+        unsure[0].confidence = Some(0.56);
+        assert!(!add.two_whole(&unsure));
+        assert!(add.continued_by(&unsure, &both));
+        // A first half with no value, misheard as a command ("can you" -> "Again", a
+        // reorder), is gone in one reading that is the second's command; one with a value
+        // ("Add milk.") is not.
+        let party_mike = Slots {
+            list: Some("party".into()),
+            contact: Some("mike".into()),
+            ..Slots::default()
+        };
+        let again = said(&[command("Again", Reorder, Slots::default())]);
+        let share = [command(
+            "You shared the party list with Mike.",
+            ShareProduct,
+            party_mike.clone(),
+        )];
+        let one = [command(
+            "Can you share the party list with Mike?",
+            ShareProduct,
+            party_mike,
+        )];
+        assert!(again.two_whole(&share));
+        assert!(again.continued_by(&share, &one));
+        assert!(!add.continued_by(&share, &one));
         let run_on = [command(
             "Add milk. What's on my party list?",
             ReadList,
@@ -1084,12 +1123,12 @@ mod tests {
         let yes = [command("Yes, go ahead.", Confirm, Slots::default())];
         assert!(add.may_continue(WITHIN, 1_200, 16_000, &yes));
         let mut buy = said(&[command("Buy milk.", Buy, item("milk", "shopping"))]);
-        buy.answer_bar = Some(0.62);
+        buy.answer_binds = true;
         assert!(!buy.may_continue(WITHIN, 1_200, 16_000, &yes));
         // An answer the model is unsure of may be the rest: the charity after "Alexa,
         // donate $20." read as a "no" at 0.48.
         let mut donate = said(&[command("Alexa, donate $20.", Donate, Slots::default())]);
-        donate.answer_bar = Some(0.62);
+        donate.answer_binds = true;
         let mut charity = command("Doctors without borders.", Deny, Slots::default());
         charity.confidence = Some(0.48);
         assert!(donate.may_continue(WITHIN, 1_200, 16_000, &[charity.clone()]));
