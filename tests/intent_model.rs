@@ -373,6 +373,11 @@ fn spending_needs_confirmation_and_chatter_is_rejected() {
     for text in ["nope", "No.", "non"] {
         assert_eq!(intent(text), Intent::Deny, "{text}");
     }
+    // An answer settles a spend only when the model is sure of it (its acceptance bar): a
+    // charity's name after a donation read as a "no" at 0.48, talk at 0.53.
+    for text in ["Doctors without borders.", "Pas maintenant, mon chéri."] {
+        assert_eq!(intent(text), Intent::OutOfScope, "{text}");
+    }
     assert_eq!(
         (m.commands("Oh and stick a bag of cat litter on the pet store list.")
             .iter())

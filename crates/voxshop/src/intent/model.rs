@@ -736,20 +736,21 @@ impl IntentModel {
     }
 
     /// `decided`, or `out_of_scope` for one word read as an answer that is none of the
-    /// corpus's one-word answers (see [`ModelSettings::answers`]).
+    /// corpus's one-word answers (see [`ModelSettings::answers`]), and for an answer the
+    /// model is less sure of than its acceptance bar: an answer settles a spend, and on every
+    /// typed set the answers below it were none ("call off the delivery of the paint, I'm not
+    /// ordering it after all" as a deny at 0.48, a charity's name after a donation).
     fn answer_words_only(&self, tokens: &[String], decided: (Intent, f32)) -> (Intent, f32) {
         let (intent, confidence) = decided;
         let answers = &self.settings.answers;
-        match tokens {
-            [word]
-                if intent.is_answer()
-                    && !answers.is_empty()
-                    && answers.binary_search(word).is_err() =>
-            {
-                (Intent::OutOfScope, 1.0 - confidence)
-            }
-            _ => decided,
+        let unknown_word = match tokens {
+            [word] => !answers.is_empty() && answers.binary_search(word).is_err(),
+            _ => false,
+        };
+        if intent.is_answer() && (unknown_word || confidence < self.settings.threshold) {
+            return (Intent::OutOfScope, 1.0 - confidence);
         }
+        decided
     }
 
     /// The intent and confidence after rejection.
