@@ -620,7 +620,7 @@ impl IntentModel {
             let words = &tokens[r];
             !domain().is_fragment(words) || {
                 let probs = self.intent_probs(words, s);
-                self.answer_words_only(words, self.decide(&probs)).0 == Intent::OutOfScope
+                self.sure_answers_only(words, self.decide(&probs)).0 == Intent::OutOfScope
             }
         })
     }
@@ -699,7 +699,7 @@ impl IntentModel {
         s: &mut Scratch,
     ) -> (Vec<IntentResult>, bool) {
         let probs = self.intent_probs(tokens, s);
-        let (intent, confidence) = self.answer_words_only(tokens, self.decide(&probs));
+        let (intent, confidence) = self.sure_answers_only(tokens, self.decide(&probs));
         let spans = self.tag(tokens, intent, marks, s);
         let spoken_list = spans.iter().any(|sp| sp.kind == SlotKind::List);
         // Three decimals: more would claim a precision the calibration does not have.
@@ -740,7 +740,7 @@ impl IntentModel {
     /// model is less sure of than its acceptance bar: an answer settles a spend, and on every
     /// typed set the answers below it were none ("call off the delivery of the paint, I'm not
     /// ordering it after all" as a deny at 0.48, a charity's name after a donation).
-    fn answer_words_only(&self, tokens: &[String], decided: (Intent, f32)) -> (Intent, f32) {
+    fn sure_answers_only(&self, tokens: &[String], decided: (Intent, f32)) -> (Intent, f32) {
         let (intent, confidence) = decided;
         let answers = &self.settings.answers;
         let unknown_word = match tokens {
