@@ -172,6 +172,35 @@ fn the_window_is_configurable_and_a_cancelled_action_takes_no_answer() {
     assert_eq!(resolves(answer(&us)), (None, None));
 }
 
+/// A "never mind" in the breath of the spend it takes back ("Buy a phone charger for me,
+/// never mind.", one utterance): the buy, then a deny of the same utterance that cancels it;
+/// read whole, "mind" was the shop and the spend stood. An older pending action is replaced
+/// by the new one, and the deny cancels only the new one.
+#[test]
+fn a_no_in_the_breath_of_a_spend_takes_it_back() {
+    if common::skip_without_setup() {
+        return;
+    }
+    let rec = common::recognizer(ModelKind::TinyEn);
+    let parts = [
+        Say("buy_sparkling_water"),
+        Pause(1_000),
+        Say("buy_never_mind"),
+    ];
+    let us = hear(&mut rec.session(), &parts);
+    assert_eq!(us.len(), 3, "{us:?}");
+    let (older, buy, no) = (&us[0], &us[1], &us[2]);
+    assert_eq!(buy.intent, Some(Intent::Buy));
+    let slots = buy.slots.clone().unwrap_or_default();
+    assert_eq!(slots.item.as_deref(), Some("phone charger"), "{us:?}");
+    assert_eq!(slots.merchant, None, "{us:?}");
+    assert_eq!(no.intent, Some(Intent::Deny));
+    assert_eq!((buy.part, no.part), (Some(0), Some(1)), "one utterance");
+    let id = buy.dialog.action_id.as_deref();
+    assert!(id.is_some() && older.dialog.action_id.as_deref() != id);
+    assert_eq!(resolves(no), (id, Some(Outcome::Cancelled)));
+}
+
 #[test]
 fn spoken_utterances_of_several_commands_give_each_command() {
     if common::skip_without_setup() {

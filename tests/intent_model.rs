@@ -718,6 +718,55 @@ fn several_commands_in_one_utterance() {
     }
 }
 
+/// A yes or no said in the breath of a command is an answer, not one more item ("Buy milk.
+/// No, forget it." read whole was buy milk + buy "no") nor the command's words ("Buy the
+/// milk. Actually no, cancel that." read whole was cancel_order milk, a spend); a "cancel"
+/// after a comma that is the command's own verb stays one (README, "Session 46").
+#[test]
+fn an_answer_in_the_breath_of_a_command_is_an_answer() {
+    if common::skip_without_intent_model() {
+        return;
+    }
+    let r = report(&["answers_in_commands.jsonl"]);
+    assert!(r.several >= 30, "{} utterances", r.several);
+    assert!(
+        r.several_exact_rate() >= 0.9,
+        "exactly right {:.3}",
+        r.several_exact_rate()
+    );
+    let m = model();
+    let said = |text: &str| -> Vec<(Intent, Option<String>)> {
+        (m.commands(text).into_iter())
+            .map(|c| (c.intent, c.slots.item))
+            .collect()
+    };
+    let milk = Some("milk".to_string());
+    use Intent::*;
+    for (text, answer) in [
+        ("Buy milk. No, forget it.", Deny),
+        ("Buy the milk. Actually no, cancel that.", Deny),
+        ("Buy milk, never mind.", Deny),
+        ("Buy milk. Yes.", Confirm),
+    ] {
+        assert_eq!(said(text), [(Buy, milk.clone()), (answer, None)], "{text}");
+    }
+    assert_eq!(
+        said("Buy milk. No. Buy oat milk."),
+        [
+            (Buy, milk.clone()),
+            (Deny, None),
+            (Buy, Some("oat milk".into()))
+        ]
+    );
+    for one in [
+        "I ordered the wrong size nappies, cancel them",
+        "La commande de vin, on l'annule.",
+        "No. Don't order it.",
+    ] {
+        assert_eq!(said(one).len(), 1, "{one}: {:?}", said(one));
+    }
+}
+
 /// The household's catalogue on typed French (issue 12): the tagger told where its names are
 /// and the values resolved to its spellings, misspelled names included ("bonne mamam",
 /// "leroy merlain").

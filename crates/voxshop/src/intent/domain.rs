@@ -101,7 +101,7 @@ struct LanguageVote {
 }
 
 /// At most this many words are a fragment (see [`Domain::is_fragment`]).
-const FRAGMENT_WORDS: usize = 3;
+pub(crate) const FRAGMENT_WORDS: usize = 3;
 
 /// Number words of every language together: an utterance may mix them ("deux dozen").
 #[derive(Debug)]

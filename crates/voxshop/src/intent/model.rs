@@ -10,8 +10,8 @@ use super::features::{
 use super::lang::detect;
 use super::net::{row_bytes, softmax, SavedRows, Scratch, SparseNet, MAX_HIDDEN};
 use super::normalize::{normalize_slot, parse_number, MAX_AMOUNT};
-use super::schema::{Intent, IntentResult, SlotKind, Slots};
-use super::text::{join, tokenize, tokenize_with_breaks, Break};
+use super::schema::{Intent, IntentResult, SlotKind, SlotValue, Slots};
+use super::text::{join, pauses_of, tokenize, tokenize_with_breaks, Break};
 use super::vectors::DenseInput;
 use crate::stt::Lang;
 use candle_core::{DType, Device, Tensor};
@@ -131,7 +131,8 @@ impl VectorSettings {
     }
 }
 
-/// Dense inputs an utterance's scratch remembers (its whole, sentences and parts).
+/// Dense inputs (and intent logits) an utterance's scratch remembers (its whole, sentences
+/// and parts).
 const DENSE_MEMO: usize = 32;
 
 /// At most this many one-word answers in `intent.json`.
@@ -420,6 +421,19 @@ impl IntentModel {
 
     /// Each ensemble member's raw logits for `tokens`.
     pub fn intent_logits(&self, tokens: &[String], s: &mut Scratch) -> Vec<Vec<f32>> {
+        if let Some((_, logits)) = s.intent_logits.iter().find(|(w, _)| w.as_slice() == tokens) {
+            return logits.clone();
+        }
+        let logits = self.intent_logits_of(tokens, s);
+        if s.intent_logits.len() >= DENSE_MEMO {
+            s.intent_logits.clear();
+        }
+        s.intent_logits.push((tokens.to_vec(), logits.clone()));
+        logits
+    }
+
+    /// [`Self::intent_logits`], computed.
+    fn intent_logits_of(&self, tokens: &[String], s: &mut Scratch) -> Vec<Vec<f32>> {
         let Some(first) = self.intent_nets.first() else {
             return Vec::new();
         };
@@ -580,20 +594,125 @@ impl IntentModel {
         breaks: &[Break],
         marks: &[Option<NameMark>],
     ) -> Vec<IntentResult> {
-        let pauses: Vec<bool> = breaks.iter().map(|b| *b != Break::Word).collect();
-        let mut s = Scratch::default();
-        let segments = self.split(tokens, &mut s);
-        let read = self.read_segments(tokens, &pauses, marks, &segments, &mut s);
+        self.read_with_answer(tokens, breaks, marks, &mut Scratch::default())
+    }
+
+    /// "Buy milk. No, forget it.", "Commande des piles. Oui.", "Buy milk. No. Buy oat milk.":
+    /// a sentence, or a few words between commas, that reads alone as a sure yes or no
+    /// answers the commands said whole before it in the same breath (the dialog settles it:
+    /// `pipeline::dialog`). Read with them, the answer was taken for one more item ("no",
+    /// "oui"), a shop ("never mind") or its words for the command ("Buy the milk. Actually
+    /// no, cancel that." -> cancel_order milk, a spend). README, "Session 46".
+    fn read_with_answer(
+        &self,
+        tokens: &[String],
+        breaks: &[Break],
+        marks: &[Option<NameMark>],
+        s: &mut Scratch,
+    ) -> Vec<IntentResult> {
+        for at in [Break::Sentence, Break::Pause] {
+            if let Some(found) = self.answer_after_commands(tokens, breaks, marks, at, s) {
+                return found;
+            }
+        }
+        self.read_commands(tokens, breaks, marks, s)
+    }
+
+    /// The commands before the first answer of `tokens` cut at `at`, the answer, and what
+    /// follows it; `None` when no answer follows commands said whole and sure.
+    fn answer_after_commands(
+        &self,
+        tokens: &[String],
+        breaks: &[Break],
+        marks: &[Option<NameMark>],
+        at: Break,
+        s: &mut Scratch,
+    ) -> Option<Vec<IntentResult>> {
+        let all = 0..tokens.len();
+        let clauses = cut_at(std::slice::from_ref(&all), breaks, at);
+        // Between commas, only a few words: "..., on va jamais finir tout ça" is talk.
+        let short = |r: &std::ops::Range<usize>| at == Break::Sentence || r.len() <= ANSWER_WORDS;
+        if clauses.len() < 2 {
+            return None;
+        }
+        // In one batch: the clauses, and the whole and its sentences that
+        // `Self::read_commands` reads next when none is an answer.
+        let readings = clauses
+            .iter()
+            .filter(|r| short(r))
+            .map(|r| &tokens[r.clone()]);
+        self.prefetch_dense(std::iter::once(tokens).chain(readings), s);
+        for r in clauses.into_iter().skip(1).filter(short) {
+            let Some(answer) = self.sure_answer(&tokens[r.clone()], s) else {
+                continue;
+            };
+            let head_marks = marks.get(..r.start).unwrap_or_default();
+            let (head, head_breaks) = (&tokens[..r.start], &breaks[..r.start]);
+            let mut found = self.read_commands(head, head_breaks, head_marks, s);
+            let sure = |c: &IntentResult| is_whole(c) && c.confidence >= self.settings.threshold;
+            if !found.iter().any(|c| c.intent.is_shopping_command()) || !found.iter().all(sure) {
+                continue;
+            }
+            // A comma is a weaker cut than a full stop: the words after it may be the
+            // command's own verb ("I ordered the wrong size nappies, cancel them"). It parts
+            // an answer only where the whole, read as one, takes words from there on for a
+            // value ("never mind" as the shop, "yes" as an item).
+            if at == Break::Pause {
+                let whole = self.read_commands(tokens, breaks, marks, s);
+                let from_answer = &tokens[r.start..];
+                if !whole.iter().any(|c| takes_words_of(&c.slots, from_answer)) {
+                    return None;
+                }
+            }
+            let mut after = vec![answer];
+            if r.end < tokens.len() {
+                let rest_marks = marks.get(r.end..).unwrap_or_default();
+                let (rest, rest_breaks) = (&tokens[r.end..], &breaks[r.end..]);
+                let rest = self.read_with_answer(rest, rest_breaks, rest_marks, s);
+                after.extend(rest.into_iter().filter(|c| c.intent != Intent::OutOfScope));
+            }
+            for c in after {
+                let c = fold_restatement(&mut found, c, &[]);
+                found.extend(c);
+            }
+            return Some(found);
+        }
+        None
+    }
+
+    /// `words` read as one confirm or deny at or above the acceptance bar.
+    fn sure_answer(&self, words: &[String], s: &mut Scratch) -> Option<IntentResult> {
+        let (intent, confidence) = self.read_intent(words, s);
+        intent.is_answer().then(|| IntentResult {
+            intent,
+            confidence,
+            slots: Slots::default(),
+            requires_confirmation: false,
+        })
+    }
+
+    /// The utterance's commands by the splitter, or cut at Whisper's sentences or commas
+    /// (see [`Self::commands_of`]).
+    fn read_commands(
+        &self,
+        tokens: &[String],
+        breaks: &[Break],
+        marks: &[Option<NameMark>],
+        s: &mut Scratch,
+    ) -> Vec<IntentResult> {
+        let pauses = pauses_of(breaks);
+        let segments = self.split(tokens, s);
+        let read = self.read_segments(tokens, &pauses, marks, &segments, s);
         let mut heard_ours = commands_in(&read) > 0;
         for at in [Break::Sentence, Break::Pause] {
             if at == Break::Pause && !heard_ours {
                 break;
             }
             let cut = cut_at(&segments, breaks, at);
-            if cut.len() == segments.len() || !self.parts_stand_alone(tokens, breaks, at, &mut s) {
+            if cut.len() == segments.len() || !self.parts_stand_alone(tokens, breaks, at, s) {
                 continue;
             }
-            let by_parts = self.read_segments(tokens, &pauses, marks, &cut, &mut s);
+            let by_parts = self.read_segments(tokens, &pauses, marks, &cut, s);
             if by_parts.iter().all(is_whole) && commands_in(&by_parts) > commands_in(&read) {
                 return by_parts;
             }
@@ -618,10 +737,7 @@ impl IntentModel {
         self.prefetch_dense(fragments.filter(|w| domain().is_fragment(w)), s);
         parts.into_iter().all(|r| {
             let words = &tokens[r];
-            !domain().is_fragment(words) || {
-                let probs = self.intent_probs(words, s);
-                self.sure_answers_only(words, self.decide(&probs)).0 == Intent::OutOfScope
-            }
+            !domain().is_fragment(words) || self.read_intent(words, s).0 == Intent::OutOfScope
         })
     }
 
@@ -698,12 +814,9 @@ impl IntentModel {
         marks: &[Option<NameMark>],
         s: &mut Scratch,
     ) -> (Vec<IntentResult>, bool) {
-        let probs = self.intent_probs(tokens, s);
-        let (intent, confidence) = self.sure_answers_only(tokens, self.decide(&probs));
+        let (intent, confidence) = self.read_intent(tokens, s);
         let spans = self.tag(tokens, intent, marks, s);
         let spoken_list = spans.iter().any(|sp| sp.kind == SlotKind::List);
-        // Three decimals: more would claim a precision the calibration does not have.
-        let confidence = (confidence.clamp(0.0, 1.0) * 1000.0).round() / 1000.0;
         let commands = assemble_commands(intent, tokens, pauses, &spans)
             .into_iter()
             .map(|slots| IntentResult {
@@ -714,6 +827,17 @@ impl IntentModel {
             })
             .collect();
         (commands, spoken_list)
+    }
+
+    /// The intent `tokens` read as one command are, and its confidence to three decimals
+    /// (more would claim a precision the calibration does not have).
+    fn read_intent(&self, tokens: &[String], s: &mut Scratch) -> (Intent, f32) {
+        let probs = self.intent_probs(tokens, s);
+        let (intent, confidence) = self.sure_answers_only(tokens, self.decide(&probs));
+        (
+            intent,
+            (confidence.clamp(0.0, 1.0) * 1000.0).round() / 1000.0,
+        )
     }
 
     /// The probability that `text` is a command still being said ("add two litres of", "buy
@@ -1188,6 +1312,20 @@ fn cut_at(
         cut.push(start..r.end);
     }
     cut
+}
+
+/// At most this many words between commas may be a yes or no said after a command
+/// ([`IntentModel::read_with_answer`]): the fragments of [`Domain::is_fragment`].
+///
+/// [`Domain::is_fragment`]: super::domain::Domain::is_fragment
+const ANSWER_WORDS: usize = super::domain::FRAGMENT_WORDS;
+
+/// Whether a text value of `slots` holds one of `words`.
+fn takes_words_of(slots: &Slots, words: &[String]) -> bool {
+    SlotKind::ALL.iter().any(|&k| match slots.get(k) {
+        Some(SlotValue::Text(v)) => tokenize(&v).iter().any(|t| words.contains(t)),
+        _ => false,
+    })
 }
 
 /// Whether `c` is an answer, out of scope, or a command with what DOMAIN.md requires.

@@ -266,6 +266,9 @@ pub struct Scratch {
     /// sentences and its parts read the same words more than once, and the sentence encoder
     /// is most of the intent step's time.
     pub dense: Vec<(Vec<String>, std::sync::Arc<[f32]>)>,
+    /// The intent networks' logits of this utterance's readings, by their words: a sentence
+    /// is read alone as a possible answer and again as a part.
+    pub intent_logits: Vec<(Vec<String>, Vec<Vec<f32>>)>,
     /// The hidden units' sums of the dense input.
     dense_sums: Vec<f32>,
     /// The sentence encoder's projections of the pieces this utterance's readings read.

@@ -25,11 +25,16 @@ pub enum Break {
     Sentence,
 }
 
+/// For each token, whether written punctuation separates it from the one before.
+pub fn pauses_of(breaks: &[Break]) -> Vec<bool> {
+    breaks.iter().map(|b| *b != Break::Word).collect()
+}
+
 /// The tokens, and for each token whether written punctuation separates it from the one
 /// before (see [`tokenize_with_breaks`]).
 pub fn tokenize_with_pauses(text: &str) -> (Vec<String>, Vec<bool>) {
     let (tokens, breaks) = tokenize_with_breaks(text);
-    let pauses = breaks.iter().map(|b| *b != Break::Word).collect();
+    let pauses = pauses_of(&breaks);
     (tokens, pauses)
 }
 

@@ -75,18 +75,25 @@ impl Dialog {
     }
 
     /// The dialog fields of an utterance's commands, in spoken order. The utterance spans
-    /// `[start_ms, end_ms]` of stream time. A confirm or deny settles an action asked in an
-    /// earlier utterance (the speaker must have had the chance to ask); all the spend
-    /// commands of one utterance share one new action, which replaces an older one.
+    /// `[start_ms, end_ms]` of stream time. All the spend commands of one utterance share
+    /// one new action, which replaces an older one at once. A confirm or deny settles an
+    /// action asked in an earlier utterance (the speaker must have had the chance to ask),
+    /// except that a "no" after a spend of the same utterance takes it back ("Buy milk. No,
+    /// forget it."): cancelling needs no question, and a "yes" there confirms nothing.
     pub fn settle(&mut self, start_ms: u64, end_ms: u64, intents: &[Intent]) -> Vec<DialogFields> {
-        let mut new_action: Option<Pending> = None;
+        // This utterance's action; `Some(None)` once a "no" of this utterance took it back.
+        let mut said_here: Option<Option<Pending>> = None;
         let fields = intents
             .iter()
             .map(|&intent| match intent {
                 Intent::Confirm | Intent::Deny => {
-                    let settled = self
-                        .pending
-                        .take_if(|p| p.asked_at_ms < start_ms && start_ms < p.expires_ms);
+                    let settled = match &mut said_here {
+                        Some(action) if intent == Intent::Deny => action.take(),
+                        Some(_) => None,
+                        None => self
+                            .pending
+                            .take_if(|p| p.asked_at_ms < start_ms && start_ms < p.expires_ms),
+                    };
                     let outcome = settled.as_ref().map(|_| match intent {
                         Intent::Confirm => Outcome::Confirmed,
                         _ => Outcome::Cancelled,
@@ -98,7 +105,8 @@ impl Dialog {
                     }
                 }
                 i if i.requires_confirmation() => {
-                    let action = new_action.get_or_insert_with(|| {
+                    self.pending = None;
+                    let action = said_here.get_or_insert(None).get_or_insert_with(|| {
                         self.issued += 1;
                         Pending {
                             action_id: format!("a{}", self.issued),
@@ -115,8 +123,8 @@ impl Dialog {
                 _ => DialogFields::default(),
             })
             .collect();
-        if new_action.is_some() {
-            self.pending = new_action;
+        if let Some(action) = said_here {
+            self.pending = action;
         }
         fields
     }
@@ -198,6 +206,36 @@ mod tests {
             settle(&mut d, 3_000, 3_500, &[Confirm])[0].resolves,
             Some(None)
         );
+    }
+
+    #[test]
+    fn a_no_after_a_spend_of_its_own_utterance_takes_it_back_and_a_yes_there_confirms_nothing() {
+        let mut d = Dialog::new(DEFAULT_CONFIRM_WINDOW_MS);
+        let f = settle(&mut d, 0, 2_000, &[Buy, Deny]);
+        assert_eq!(f[1].resolves, Some(Some("a1".into())));
+        assert_eq!(f[1].outcome, Some(Some(Outcome::Cancelled)));
+        assert_eq!(d.pending(), None, "nothing left to confirm");
+
+        // A spend after the "no" is a new action; a "yes" in the same breath answers no
+        // question, and the older action, replaced by the new spend, is not confirmed.
+        settle(&mut d, 3_000, 4_000, &[Reorder]);
+        let f = settle(&mut d, 5_000, 7_000, &[Buy, Deny, Buy, Confirm, Deny, Deny]);
+        let ids: Vec<_> = f.iter().map(|x| x.action_id.as_deref()).collect();
+        assert_eq!(ids, [Some("a3"), None, Some("a4"), None, None, None]);
+        let settled: Vec<_> = f.iter().map(|x| x.resolves.clone().flatten()).collect();
+        let a3 = Some("a3".to_string());
+        let a4 = Some("a4".to_string());
+        assert_eq!(settled, [None, a3, None, None, a4, None], "each once");
+        assert_eq!(d.pending(), None);
+
+        settle(&mut d, 8_000, 9_000, &[Reorder]);
+        let f = settle(&mut d, 10_000, 11_000, &[Buy, Confirm]);
+        assert_eq!(
+            f[1].resolves,
+            Some(None),
+            "neither the new nor the replaced one"
+        );
+        assert_eq!(d.pending().map(|p| p.action_id.as_str()), Some("a6"));
     }
 
     #[test]
