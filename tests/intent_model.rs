@@ -758,6 +758,7 @@ fn an_answer_in_the_breath_of_a_command_is_an_answer() {
             (Buy, Some("oat milk".into()))
         ]
     );
+    assert_eq!(said("No, no, no."), [(Deny, None)]);
     for one in [
         "I ordered the wrong size nappies, cancel them",
         "La commande de vin, on l'annule.",

@@ -642,8 +642,17 @@ impl IntentModel {
             .filter(|r| short(r))
             .map(|r| &tokens[r.clone()]);
         self.prefetch_dense(std::iter::once(tokens).chain(readings), s);
-        for r in clauses.into_iter().skip(1).filter(short) {
-            let Some(answer) = self.sure_answer(&tokens[r.clone()], s) else {
+        // An answer after an answer (or first) follows no command ("no, no, no"): passed
+        // over without reading what comes before it.
+        let mut after_answer = true;
+        for r in clauses {
+            let answer = if short(&r) {
+                self.sure_answer(&tokens[r.clone()], s)
+            } else {
+                None
+            };
+            let follows_answer = std::mem::replace(&mut after_answer, answer.is_some());
+            let Some(answer) = answer.filter(|_| !follows_answer) else {
                 continue;
             };
             let head_marks = marks.get(..r.start).unwrap_or_default();
