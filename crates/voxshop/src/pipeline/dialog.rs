@@ -77,20 +77,23 @@ impl Dialog {
     /// The dialog fields of an utterance's commands, in spoken order. The utterance spans
     /// `[start_ms, end_ms]` of stream time. All the spend commands of one utterance share
     /// one new action, which replaces an older one at once. A confirm or deny settles an
-    /// action asked in an earlier utterance (the speaker must have had the chance to ask),
-    /// except that a "no" after a spend of the same utterance takes it back ("Buy milk. No,
-    /// forget it."): cancelling needs no question, and a "yes" there confirms nothing.
+    /// action asked in an earlier utterance (the speaker must have had the chance to ask)
+    /// when it comes before any command of its own utterance; after one, it is about that
+    /// command: a "no" after a spend takes it back ("Buy milk. No, forget it."), since
+    /// cancelling needs no question, and otherwise it settles nothing ("Add bread, yes."
+    /// confirms no older purchase).
     pub fn settle(&mut self, start_ms: u64, end_ms: u64, intents: &[Intent]) -> Vec<DialogFields> {
         // This utterance's action; `Some(None)` once a "no" of this utterance took it back.
         let mut said_here: Option<Option<Pending>> = None;
+        let mut after_command = false;
         let fields = intents
             .iter()
             .map(|&intent| match intent {
                 Intent::Confirm | Intent::Deny => {
                     let settled = match &mut said_here {
                         Some(action) if intent == Intent::Deny => action.take(),
-                        Some(_) => None,
-                        None => self
+                        _ if after_command => None,
+                        _ => self
                             .pending
                             .take_if(|p| p.asked_at_ms < start_ms && start_ms < p.expires_ms),
                     };
@@ -105,6 +108,7 @@ impl Dialog {
                     }
                 }
                 i if i.requires_confirmation() => {
+                    after_command = true;
                     self.pending = None;
                     let action = said_here.get_or_insert(None).get_or_insert_with(|| {
                         self.issued += 1;
@@ -120,7 +124,10 @@ impl Dialog {
                         ..Default::default()
                     }
                 }
-                _ => DialogFields::default(),
+                i => {
+                    after_command |= i != Intent::OutOfScope;
+                    DialogFields::default()
+                }
             })
             .collect();
         if let Some(action) = said_here {
@@ -228,14 +235,25 @@ mod tests {
         assert_eq!(settled, [None, a3, None, None, a4, None], "each once");
         assert_eq!(d.pending(), None);
 
-        settle(&mut d, 8_000, 9_000, &[Reorder]);
+        // After a command that asks nothing, an answer is about it, not an older spend; one
+        // before any command of its utterance answers the older one.
+        settle(&mut d, 7_500, 7_900, &[Donate]);
+        let f = settle(&mut d, 8_000, 8_500, &[AddToList, Confirm, Deny]);
+        assert_eq!(
+            (f[1].resolves.clone(), f[2].resolves.clone()),
+            (Some(None), Some(None))
+        );
+        let f = settle(&mut d, 8_600, 9_000, &[Confirm, AddToList]);
+        assert_eq!(f[0].resolves, Some(Some("a5".into())));
+
+        settle(&mut d, 9_000, 9_500, &[Reorder]);
         let f = settle(&mut d, 10_000, 11_000, &[Buy, Confirm]);
         assert_eq!(
             f[1].resolves,
             Some(None),
             "neither the new nor the replaced one"
         );
-        assert_eq!(d.pending().map(|p| p.action_id.as_str()), Some("a6"));
+        assert_eq!(d.pending().map(|p| p.action_id.as_str()), Some("a7"));
     }
 
     #[test]
