@@ -307,13 +307,20 @@ pub struct IntentModel {
     pub completers: Vec<SparseNet>,
 }
 
-/// Keeps the dense input of `words` for the utterance's later readings of them; a scratch
-/// that serves many utterances (calibration) keeps a few.
-fn remember_dense(s: &mut Scratch, words: &[String], x: std::sync::Arc<[f32]>) {
-    if s.dense.len() >= DENSE_MEMO {
-        s.dense.clear();
+/// What a scratch's `memo` keeps for a reading of `words`, if anything.
+fn recall<'m, T>(memo: &'m [(Vec<String>, T)], words: &[String]) -> Option<&'m T> {
+    memo.iter()
+        .find(|(w, _)| w.as_slice() == words)
+        .map(|(_, x)| x)
+}
+
+/// Keeps `x` in `memo` for the utterance's later readings of `words`; a scratch that serves
+/// many utterances (calibration) keeps a few.
+fn remember<T>(memo: &mut Vec<(Vec<String>, T)>, words: &[String], x: T) {
+    if memo.len() >= DENSE_MEMO {
+        memo.clear();
     }
-    s.dense.push((words.to_vec(), x));
+    memo.push((words.to_vec(), x));
 }
 
 /// The mean of `nets`' softmax for one set of feature ids: all of a task's networks hash
@@ -421,14 +428,11 @@ impl IntentModel {
 
     /// Each ensemble member's raw logits for `tokens`.
     pub fn intent_logits(&self, tokens: &[String], s: &mut Scratch) -> Vec<Vec<f32>> {
-        if let Some((_, logits)) = s.intent_logits.iter().find(|(w, _)| w.as_slice() == tokens) {
+        if let Some(logits) = recall(&s.intent_logits, tokens) {
             return logits.clone();
         }
         let logits = self.intent_logits_of(tokens, s);
-        if s.intent_logits.len() >= DENSE_MEMO {
-            s.intent_logits.clear();
-        }
-        s.intent_logits.push((tokens.to_vec(), logits.clone()));
+        remember(&mut s.intent_logits, tokens, logits.clone());
         logits
     }
 
@@ -440,12 +444,12 @@ impl IntentModel {
         // All members hash into the same `settings.buckets`: one set of ids serves them all.
         let feats = intent_features(tokens);
         let ids = first.ids(feats.iter().map(String::as_str));
-        let x = match s.dense.iter().find(|(words, _)| words.as_slice() == tokens) {
-            Some((_, x)) => x.clone(),
+        let x = match recall(&s.dense, tokens) {
+            Some(x) => x.clone(),
             None => {
                 let x = self.dense_vectors(&[tokens], s).pop().unwrap_or_default();
                 let x: std::sync::Arc<[f32]> = x.into();
-                remember_dense(s, tokens, x.clone());
+                remember(&mut s.dense, tokens, x.clone());
                 x
             }
         };
@@ -464,8 +468,7 @@ impl IntentModel {
     fn prefetch_dense<'t>(&self, readings: impl Iterator<Item = &'t [String]>, s: &mut Scratch) {
         let mut missing: Vec<&[String]> = Vec::new();
         for words in readings {
-            let known = |w: &[String]| w == words;
-            if !missing.iter().any(|m| known(m)) && !s.dense.iter().any(|(w, _)| known(w)) {
+            if !missing.contains(&words) && recall(&s.dense, words).is_none() {
                 missing.push(words);
             }
         }
@@ -473,7 +476,7 @@ impl IntentModel {
             return;
         }
         for (words, x) in missing.iter().zip(self.dense_vectors(&missing, s)) {
-            remember_dense(s, words, x.into());
+            remember(&mut s.dense, words, x.into());
         }
     }
 
@@ -610,22 +613,29 @@ impl IntentModel {
         marks: &[Option<NameMark>],
         s: &mut Scratch,
     ) -> Vec<IntentResult> {
+        // The whole read as one, once: a comma's answer is judged by it, and it is the
+        // reading when no answer parts.
+        let mut whole = None;
         for at in [Break::Sentence, Break::Pause] {
-            if let Some(found) = self.answer_after_commands(tokens, breaks, marks, at, s) {
+            if let Some(found) =
+                self.answer_after_commands(tokens, breaks, marks, at, &mut whole, s)
+            {
                 return found;
             }
         }
-        self.read_commands(tokens, breaks, marks, s)
+        whole.unwrap_or_else(|| self.read_commands(tokens, breaks, marks, s))
     }
 
     /// The commands before the first answer of `tokens` cut at `at`, the answer, and what
-    /// follows it; `None` when no answer follows commands said whole and sure.
+    /// follows it; `None` when no answer follows commands said whole and sure. `whole`: the
+    /// reading of all of `tokens` as [`Self::read_commands`] gives it, once it is read.
     fn answer_after_commands(
         &self,
         tokens: &[String],
         breaks: &[Break],
         marks: &[Option<NameMark>],
         at: Break,
+        whole: &mut Option<Vec<IntentResult>>,
         s: &mut Scratch,
     ) -> Option<Vec<IntentResult>> {
         let all = 0..tokens.len();
@@ -667,7 +677,8 @@ impl IntentModel {
             // an answer only where the whole, read as one, takes words from there on for a
             // value ("never mind" as the shop, "yes" as an item).
             if at == Break::Pause {
-                let whole = self.read_commands(tokens, breaks, marks, s);
+                let whole =
+                    whole.get_or_insert_with(|| self.read_commands(tokens, breaks, marks, s));
                 let from_answer = &tokens[r.start..];
                 if !whole.iter().any(|c| takes_words_of(&c.slots, from_answer)) {
                     return None;
