@@ -699,6 +699,29 @@ fn several_commands_in_one_utterance() {
         said("Annule la commande de la friteuse, je n'en ai plus besoin finalement."),
         [(CancelOrder, item("friteuse"))]
     );
+    // Also where the remark could go on as a command ("we're running low [on coffee]"),
+    // which the completer reads as one still being said: only a part cut off on a word that
+    // leads on ("..., remove the") is (each below was a second add_to_list with no item).
+    for (remark, first) in [
+        (
+            "Add coffee to my list, we're running low.",
+            (AddToList, item("coffee")),
+        ),
+        (
+            "Put eggs on the shopping list, we've run out.",
+            (AddToList, item("eggs")),
+        ),
+        (
+            "Order more coffee, we're almost out.",
+            (Buy, item("coffee")),
+        ),
+        (
+            "scrap the whole list, we're starting over",
+            (ClearList, None),
+        ),
+    ] {
+        assert_eq!(said(remark), [first], "{remark}");
+    }
     assert_eq!(
         said("What's on my shopping list? Read me the grocery list."),
         [(ReadList, None), (ReadList, None)]

@@ -791,13 +791,14 @@ impl IntentModel {
                     self.command(&tokens[r.clone()], &pauses[r.clone()], part_marks, s);
                 // A part that follows a whole command with no joiner and reads as a command
                 // without what it needs is a remark about that one ("Cancel the blender order,
-                // | I don't need it anymore": remove_from_list with no item), unless it is a
-                // command still being said, after a joiner or by the completer ("..., remove
-                // the"), which DOMAIN.md keeps for the consumer to ask what is missing.
+                // | I don't need it anymore": remove_from_list with no item; "Add coffee to
+                // my list, | we're running low"), unless it is a command still being said,
+                // after a joiner or cut off on a word that leads on ("..., remove the"),
+                // which DOMAIN.md keeps for the consumer to ask what is missing.
                 let remark = !after_joiner
                     && found.iter().any(is_whole)
                     && !commands.iter().all(is_whole)
-                    && self.incomplete_prob_of(&tokens[r.clone()], s) < INCOMPLETE_AT;
+                    && !self.cut_off(&tokens[r.clone()], s);
                 let kept = commands.into_iter().filter(|c| {
                     c.intent != Intent::OutOfScope
                         && (!one_word || c.intent.is_answer())
@@ -868,6 +869,15 @@ impl IntentModel {
     }
 
     /// [`Self::incomplete_prob`] of words already tokenised.
+    /// Whether `tokens` stop in the middle of a command: on a word a command does not end on
+    /// ("remove the", "buy some of"), where the completer also reads a command still being
+    /// said. The completer alone also reads a remark that could go on as a command ("we're
+    /// running low [on coffee]") so, and after a whole command such words are about it.
+    fn cut_off(&self, tokens: &[String], s: &mut Scratch) -> bool {
+        tokens.last().is_some_and(|w| domain().leads_on(w))
+            && self.incomplete_prob_of(tokens, s) >= INCOMPLETE_AT
+    }
+
     fn incomplete_prob_of(&self, tokens: &[String], s: &mut Scratch) -> f32 {
         if tokens.is_empty() {
             return 0.0;
