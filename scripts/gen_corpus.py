@@ -42,12 +42,14 @@ import argparse
 import json
 import random
 import sys
+import tomllib
 
 from corpus.datafile import DataError
 
 try:
     from corpus.data import DATA, DOMAIN
-    from corpus.records import check_record, make_composed, make_example, make_several_items
+    from corpus.records import (check_record, make_composed, make_example, make_remark,
+                                make_remarked, make_several_items)
 except DataError as e:
     sys.exit("gen_corpus.py: %s" % e)
 
@@ -60,12 +62,22 @@ EN_NAMES = ", ".join(DATA.first_names["en"])
 FR_NAMES = ", ".join(DATA.first_names["fr"])
 
 
+# The generator's settings when neither the plan nor a flag gives them (names as in
+# data/training.toml's [generator] and generate()).
+DEFAULTS = {"seed": 42, "per_intent": 1500, "oos_factor": 3.0, "en_ratio": 0.55, "noise_p": 0.15,
+            "several_items": 0, "composed": 0, "remarks": 0, "remarks_alone": 0}
+
+
 def generate(seed, per_intent, oos_factor=3, en_ratio=0.55, noise_p=0.15,
-             several_items=0, composed=0):
+             several_items=0, composed=0, remarks=0, remarks_alone=0):
     """The shuffled corpus: per_intent commands of each intent (out_of_scope: oos_factor times
     more), en_ratio of them English, then the several-item and composed utterances. A text
     already made is drawn again: a text under two intents would teach both; the same intent's
-    text may repeat after six tries (short intents have few texts)."""
+    text may repeat after six tries (short intents have few texts).
+
+    Then `remarks` commands followed by a remark that is no command, and `remarks_alone`
+    remarks alone, drawn by a generator of their own and put in at places it draws: every
+    other record is the same and in the same order as without them."""
     rng = random.Random(seed)
     out, text_intent = [], {}
     for intent in DOMAIN.intents:
@@ -84,7 +96,21 @@ def generate(seed, per_intent, oos_factor=3, en_ratio=0.55, noise_p=0.15,
                     continue
                 text_intent[chosen["text"]] = intent
                 out.append(chosen)
-    for make, n in ((make_several_items, several_items), (make_composed, composed)):
+    out += more(rng, en_ratio, noise_p, text_intent,
+                ((make_several_items, several_items), (make_composed, composed)))
+    rng.shuffle(out)
+    remark_rng = random.Random("remarks-%d" % seed)
+    for ex in more(remark_rng, en_ratio, noise_p, text_intent,
+                   ((make_remarked, remarks), (make_remark, remarks_alone))):
+        out.insert(remark_rng.randrange(len(out) + 1), ex)
+    return out
+
+
+def more(rng, en_ratio, noise_p, text_intent, makers):
+    """What each of `makers` makes, as many as it is paired with, en_ratio of them English,
+    none of a text already made."""
+    out = []
+    for make, n in makers:
         n_en = int(round(n * en_ratio))
         for lang, k in (("en", n_en), ("fr", n - n_en)):
             for _ in range(k):
@@ -92,29 +118,42 @@ def generate(seed, per_intent, oos_factor=3, en_ratio=0.55, noise_p=0.15,
                 if ex["text"] not in text_intent:
                     text_intent[ex["text"]] = "several"
                     out.append(ex)
-    rng.shuffle(out)
     return out
 
 
 def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("--seed", type=int, default=42)
-    ap.add_argument("--per-intent", type=int, default=1500,
+    ap.add_argument("--plan", help="take the settings not given here from this file's "
+                    "[generator] table (data/training.toml: what scripts/train-intent trains on)")
+    ap.add_argument("--seed", type=int)
+    ap.add_argument("--per-intent", type=int,
                     help="examples per intent (out_of_scope gets --oos-factor times this)")
-    ap.add_argument("--oos-factor", type=float, default=3)
-    ap.add_argument("--en-ratio", type=float, default=0.55)
-    ap.add_argument("--noise", type=float, default=0.15, help="fraction with ASR-like noise")
-    ap.add_argument("--several-items", type=int, default=0,
+    ap.add_argument("--oos-factor", type=float)
+    ap.add_argument("--en-ratio", type=float)
+    ap.add_argument("--noise", dest="noise_p", type=float, help="fraction with ASR-like noise")
+    ap.add_argument("--several-items", type=int,
                     help="utterances naming several items under one verb")
-    ap.add_argument("--composed", type=int, default=0,
-                    help="utterances of two or three commands")
+    ap.add_argument("--composed", type=int, help="utterances of two or three commands")
+    ap.add_argument("--remarks", type=int,
+                    help="commands followed by a remark that is no command "
+                    "(data/corpus/remarks.toml)")
+    ap.add_argument("--remarks-alone", type=int, help="remarks alone, out_of_scope")
     ap.add_argument("--out", default="corpus.jsonl")
     ap.add_argument("--check", action="store_true", help="validate every record, exit 1 on error")
     ap.add_argument("--stats", action="store_true", help="print counts to stderr")
     args = ap.parse_args(argv)
+    settings = dict(DEFAULTS)
+    if args.plan:
+        with open(args.plan, "rb") as f:
+            plan = tomllib.load(f)["generator"]
+        unknown = set(plan) - set(DEFAULTS)
+        if unknown:
+            sys.exit("gen_corpus.py: %s [generator]: unknown settings %s (known: %s)" %
+                     (args.plan, ", ".join(sorted(unknown)), ", ".join(DEFAULTS)))
+        settings.update(plan)
+    settings.update({k: v for k, v in vars(args).items() if k in DEFAULTS and v is not None})
 
-    data = generate(args.seed, args.per_intent, args.oos_factor, args.en_ratio, args.noise,
-                    args.several_items, args.composed)
+    data = generate(**settings)
     with open(args.out, "w", encoding="utf-8", newline="\n") as f:
         for r in data:
             f.write(json.dumps(r, ensure_ascii=False, separators=(", ", ": ")) + "\n")

@@ -668,6 +668,20 @@ fn several_commands_in_one_utterance() {
         said("Add eggs to my list. Thank you."),
         [(AddToList, item("eggs"))]
     );
+    // A short sentence that names what its command needs is a command of its own, not the
+    // start of the next one (each lost its first command before; the French one read "add
+    // poires").
+    assert_eq!(
+        said("Order batteries. Add bread to my list."),
+        [(Buy, item("batteries")), (AddToList, item("bread"))]
+    );
+    assert_eq!(
+        said("Ajoute des pommes. Enlève les poires."),
+        [
+            (AddToList, item("pommes")),
+            (RemoveFromList, item("poires"))
+        ]
+    );
     // And at a comma when the stops alone do not part them; an answer before a comma is
     // a fragment, so the stop decides there.
     assert_eq!(

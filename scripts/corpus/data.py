@@ -46,6 +46,7 @@ class CorpusData:
         self._read_merchants()
         self._read_names()
         self._read_templates()
+        self._read_remarks()
         self._read_fills()
         self._read_speech()
         self._read_sampling()
@@ -145,6 +146,18 @@ class CorpusData:
             for key in f.keys():
                 if key not in self.domain.intents:
                     f.fail("not an intent of the domain file", key)
+
+    def _read_remarks(self):
+        f = self.file("remarks.toml")
+        self.remarks, self.remark_joiners, self.remark_first = {}, {}, {}
+        for lang in LANGS:
+            sub = f.sub(lang)
+            self.remarks[lang] = sub.get("said", [str])
+            self.remark_joiners[lang] = pairs(sub, "joiners")
+            share = sub.get("first", float)
+            if not 0 <= share <= 1:
+                sub.fail("expected a share between 0 and 1, found %r" % share, "first")
+            self.remark_first[lang] = (share, pairs(sub, "joiners_first"))
 
     def _read_fills(self):
         self.fills = {}

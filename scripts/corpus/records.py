@@ -128,6 +128,39 @@ def make_composed(rng, lang, noise_p):
     return {"lang": lang, "text": text, "parts": parts, "commands": commands}
 
 
+def make_remark(rng, lang, noise_p):
+    """A remark that is no command ("we're running low", "on en a encore"): out_of_scope."""
+    ctx = Context(rng, lang, "out_of_scope")
+    t = render(ctx, rng.choice(DATA.remarks[lang]))
+    if lang == "fr":
+        t = fr_contract_and_elide(t)
+    if rng.random() < noise_p:
+        t = apply_noise(ctx, t)
+        if lang == "fr":
+            t = fr_contract_and_elide(t)
+    return {"lang": lang, "intent": "out_of_scope", "text": join_text(t), "spans": [],
+            "slots": {}}
+
+
+def make_remarked(rng, lang, noise_p):
+    """One command and a remark about it, in one breath ("add coffee to my list we're running
+    low", "we're nearly out so add coffee to my list"), as `parts`: the remark is a part of
+    its own that holds no command."""
+    intent = rng.choice(COMPOSABLE)
+    ex = make_example(rng, intent, lang, noise_p)
+    remark = make_remark(rng, lang, noise_p)
+    share_first, joiners_first = DATA.remark_first[lang]
+    command = {"intent": intent, "text": ex["text"], "spans": ex["spans"]}
+    said = {"intent": "out_of_scope", "text": remark["text"], "spans": []}
+    if rng.random() < share_first:
+        parts, joiner = [said, command], weighted_choice(rng, joiners_first)
+    else:
+        parts, joiner = [command, said], weighted_choice(rng, DATA.remark_joiners[lang])
+    text = " ".join(w for w in (parts[0]["text"], joiner, parts[1]["text"]) if w)
+    commands = ex.get("commands", [{"intent": intent, "slots": ex["slots"]}])
+    return {"lang": lang, "text": text, "parts": parts, "commands": commands}
+
+
 LETTERS = {"en": "a-z0-9", "fr": "a-z0-9àâäçéèêëîïôöùûüÿœæ"}
 # Lower-case words of the language's letters, joined by "'" or "-", one space between words.
 TEXT_RE = {lang: re.compile(r"^[{0}]+(?:['-][{0}]+)*'?(?: [{0}]+(?:['-][{0}]+)*'?)*$"

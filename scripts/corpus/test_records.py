@@ -6,11 +6,12 @@ import random
 import unittest
 
 import gen_corpus
-from corpus.records import check_record, make_composed, make_example, spans_of
+from corpus.records import (check_record, make_composed, make_example, make_remark,
+                            make_remarked, spans_of)
 
 
 def sample(seed=11):
-    return gen_corpus.generate(seed, per_intent=40, several_items=150, composed=150)
+    return gen_corpus.generate(seed, per_intent=40, several_items=150, composed=150, remarks=60)
 
 
 class Generate(unittest.TestCase):
@@ -58,6 +59,35 @@ class Example(unittest.TestCase):
             for p in r["parts"]:
                 pos = r["text"].index(p["text"], pos) + len(p["text"])
             self.assertNotIn("out_of_scope", [c["intent"] for c in r["commands"]])
+
+    def test_a_remark_is_a_part_of_its_own_beside_one_command(self):
+        rng = random.Random(9)
+        firsts = 0
+        for lang in ("en", "fr"):
+            for _ in range(50):
+                r = make_remarked(rng, lang, 0.15)
+                self.assertEqual(check_record(r), [], json.dumps(r, ensure_ascii=False))
+                said = [p for p in r["parts"] if p["intent"] == "out_of_scope"]
+                command = [p for p in r["parts"] if p["intent"] != "out_of_scope"]
+                self.assertEqual((len(said), len(command), said[0]["spans"]), (1, 1, []))
+                self.assertTrue(r["text"].startswith(r["parts"][0]["text"]))
+                self.assertTrue(r["text"].endswith(r["parts"][1]["text"]))
+                self.assertEqual({c["intent"] for c in r["commands"]}, {command[0]["intent"]})
+                firsts += r["parts"][0] is said[0]
+        self.assertTrue(0 < firsts < 100)
+
+    def test_remarks_change_nothing_else_the_generator_draws(self):
+        def lines(records):
+            return [json.dumps(r, sort_keys=True) for r in records]
+        without = lines(gen_corpus.generate(11, per_intent=40, several_items=150, composed=150))
+        with_remarks = lines(gen_corpus.generate(11, per_intent=40, several_items=150,
+                                                 composed=150, remarks=60, remarks_alone=20))
+        before = set(without)
+        self.assertEqual([r for r in with_remarks if r in before], without)
+        added = [json.loads(r) for r in with_remarks if r not in before]
+        # As many as asked, but for texts already made (a short remark may be said twice).
+        self.assertTrue(50 <= sum("parts" in r for r in added) <= 60)
+        self.assertTrue(10 <= sum(r.get("intent") == "out_of_scope" for r in added) <= 20)
 
     def test_spans_are_runs_of_one_tag(self):
         t = [["add", None], ["two", "quantity"], ["oat", "item"], ["milk", "item"],

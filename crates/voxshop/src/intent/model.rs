@@ -729,7 +729,9 @@ impl IntentModel {
                 break;
             }
             let cut = cut_at(&segments, breaks, at);
-            if cut.len() == segments.len() || !self.parts_stand_alone(tokens, breaks, at, s) {
+            if cut.len() == segments.len()
+                || !self.parts_stand_alone(tokens, breaks, &pauses, marks, at, s)
+            {
                 continue;
             }
             let by_parts = self.read_segments(tokens, &pauses, marks, &cut, s);
@@ -741,13 +743,18 @@ impl IntentModel {
         read
     }
 
-    /// Whether no part of `tokens` cut at `at` is a fragment with a command of ours ("Add
-    /// two litres. Of oat milk.", "No, don't order it."): Whisper wrote a stop or a comma
-    /// inside one command there.
+    /// Whether no part of `tokens` cut at `at` is a fragment of a command ("Add two litres. Of
+    /// oat milk.", "No, don't order it."): Whisper wrote a stop or a comma inside one command
+    /// there. A sentence that names what its command needs is none ("Buy batteries. Add bread
+    /// to my list."); one whose intent needs nothing may end one ("I don't want the rug
+    /// anymore. Cancel the order."), and after a comma a pronoun may bring back what the
+    /// clause before named ("La liste de Noël, envoie-la à Mamie.").
     fn parts_stand_alone(
         &self,
         tokens: &[String],
         breaks: &[Break],
+        pauses: &[bool],
+        marks: &[Option<NameMark>],
         at: Break,
         s: &mut Scratch,
     ) -> bool {
@@ -756,8 +763,15 @@ impl IntentModel {
         let fragments = parts.iter().map(|r| &tokens[r.clone()]);
         self.prefetch_dense(fragments.filter(|w| domain().is_fragment(w)), s);
         parts.into_iter().all(|r| {
-            let words = &tokens[r];
-            !domain().is_fragment(words) || self.read_intent(words, s).0 == Intent::OutOfScope
+            let words = &tokens[r.clone()];
+            if !domain().is_fragment(words) {
+                return true;
+            }
+            let part_marks = marks.get(r.clone()).unwrap_or_default();
+            let (commands, _) = self.command(words, &pauses[r], part_marks, s);
+            commands.iter().all(|c| {
+                c.intent == Intent::OutOfScope || (at == Break::Sentence && names_what_it_needs(c))
+            })
         })
     }
 
@@ -1361,6 +1375,13 @@ fn takes_words_of(slots: &Slots, words: &[String]) -> bool {
 /// Whether `c` is an answer, out of scope, or a command with what DOMAIN.md requires.
 fn is_whole(c: &IntentResult) -> bool {
     domain().intent(c.intent).is_complete(&c.slots)
+}
+
+/// Whether `c` is a command that needs a value (an item, a contact, a charity...) and names
+/// it: whole by what it says, not because its intent needs nothing ("cancel the order").
+fn names_what_it_needs(c: &IntentResult) -> bool {
+    let intent = domain().intent(c.intent);
+    !intent.is_complete(&Slots::default()) && intent.is_complete(&c.slots)
 }
 
 /// Folds `c`, read from `words`, into the last of `found` when it says that command again
