@@ -481,6 +481,28 @@ fn a_name_after_a_spend_read_as_an_unsure_no_is_its_rest_and_cancels_nothing() {
     }
 }
 
+/// Issue 11: a remark said after a whole command ("Add coffee to my list, | we're running
+/// low.") could go on as a command ("... low [on coffee]"), so it was kept as one still being
+/// said: a second add_to_list with no item. Heard with the command it amends, it is a remark
+/// and the one command stands, live and from a file (README, "Session 47").
+#[test]
+fn a_remark_after_a_whole_command_is_no_second_command() {
+    if common::skip_without_setup() {
+        return;
+    }
+    use voxshop::intent::Intent;
+    let path = "samples/en/add_coffee_running_low.wav";
+    let rec = common::recognizer_with(ModelKind::TinyEn, |_| {});
+    for us in live_and_from_file(&rec, path, &wav(path)) {
+        let standing = voxshop::pipeline::standing(&us);
+        assert_eq!(standing.len(), 1, "{standing:?}");
+        assert!(standing[0].transcript.contains("running low"), "{standing:?}");
+        assert_eq!(standing[0].intent, Some(Intent::AddToList));
+        let slots = standing[0].slots.clone().unwrap_or_default();
+        assert_eq!(slots.item.as_deref(), Some("coffee"));
+    }
+}
+
 /// Issue 15: with an early end (`complete_end_ms`), a whole command said with a comma ("Read
 /// out my camping list, | please.") ends at the comma, and its last word, heard alone, is
 /// a few words that open no command, which would wait the longest hang-over (900 ms). What
