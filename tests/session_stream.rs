@@ -496,7 +496,10 @@ fn a_remark_after_a_whole_command_is_no_second_command() {
     for us in live_and_from_file(&rec, path, &wav(path)) {
         let standing = voxshop::pipeline::standing(&us);
         assert_eq!(standing.len(), 1, "{standing:?}");
-        assert!(standing[0].transcript.contains("running low"), "{standing:?}");
+        assert!(
+            standing[0].transcript.contains("running low"),
+            "{standing:?}"
+        );
         assert_eq!(standing[0].intent, Some(Intent::AddToList));
         let slots = standing[0].slots.clone().unwrap_or_default();
         assert_eq!(slots.item.as_deref(), Some("coffee"));

@@ -767,11 +767,12 @@ impl IntentModel {
             if !domain().is_fragment(words) {
                 return true;
             }
+            if at != Break::Sentence {
+                return self.read_intent(words, s).0 == Intent::OutOfScope;
+            }
             let part_marks = marks.get(r.clone()).unwrap_or_default();
             let (commands, _) = self.command(words, &pauses[r], part_marks, s);
-            commands.iter().all(|c| {
-                c.intent == Intent::OutOfScope || (at == Break::Sentence && names_what_it_needs(c))
-            })
+            (commands.iter()).all(|c| c.intent == Intent::OutOfScope || names_what_it_needs(c))
         })
     }
 
@@ -882,7 +883,6 @@ impl IntentModel {
         self.incomplete_prob_of(&tokenize(text), &mut Scratch::default())
     }
 
-    /// [`Self::incomplete_prob`] of words already tokenised.
     /// Whether `tokens` stop in the middle of a command: on a word a command does not end on
     /// ("remove the", "buy some of"), where the completer also reads a command still being
     /// said. The completer alone also reads a remark that could go on as a command ("we're
@@ -892,6 +892,7 @@ impl IntentModel {
             && self.incomplete_prob_of(tokens, s) >= INCOMPLETE_AT
     }
 
+    /// [`Self::incomplete_prob`] of words already tokenised.
     fn incomplete_prob_of(&self, tokens: &[String], s: &mut Scratch) -> f32 {
         if tokens.is_empty() {
             return 0.0;
