@@ -68,8 +68,9 @@ DEFAULTS = {"seed": 42, "per_intent": 1500, "oos_factor": 3.0, "en_ratio": 0.55,
             "several_items": 0, "composed": 0, "remarks": 0, "remarks_alone": 0}
 
 
-def generate(seed, per_intent, oos_factor=3, en_ratio=0.55, noise_p=0.15,
-             several_items=0, composed=0, remarks=0, remarks_alone=0):
+def generate(seed, per_intent, oos_factor=DEFAULTS["oos_factor"], en_ratio=DEFAULTS["en_ratio"],
+             noise_p=DEFAULTS["noise_p"], several_items=0, composed=0, remarks=0,
+             remarks_alone=0):
     """The shuffled corpus: per_intent commands of each intent (out_of_scope: oos_factor times
     more), en_ratio of them English, then the several-item and composed utterances. A text
     already made is drawn again: a text under two intents would teach both; the same intent's
