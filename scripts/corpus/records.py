@@ -45,9 +45,15 @@ def said(ctx, fillers, noise_p):
         t = render(ctx, rng.choice(DATA.templates[ctx.intent][ctx.lang]))
         if fillers:
             t = add_fillers(ctx, t)
+    return heard(ctx, t, noise_p)
+
+
+def heard(ctx, t, noise_p):
+    """Tokens `t` as said (French contracted and elided), then, noise_p of the time, as the
+    recogniser may hear them."""
     if ctx.lang == "fr":
         t = fr_contract_and_elide(t)
-    if rng.random() < noise_p:
+    if ctx.rng.random() < noise_p:
         t = apply_noise(ctx, t)
         if ctx.lang == "fr":
             t = fr_contract_and_elide(t)
@@ -131,13 +137,7 @@ def make_composed(rng, lang, noise_p):
 def make_remark(rng, lang, noise_p):
     """A remark that is no command ("we're running low", "on en a encore"): out_of_scope."""
     ctx = Context(rng, lang, "out_of_scope")
-    t = render(ctx, rng.choice(DATA.remarks[lang]))
-    if lang == "fr":
-        t = fr_contract_and_elide(t)
-    if rng.random() < noise_p:
-        t = apply_noise(ctx, t)
-        if lang == "fr":
-            t = fr_contract_and_elide(t)
+    t = heard(ctx, render(ctx, rng.choice(DATA.remarks[lang])), noise_p)
     return {"lang": lang, "intent": "out_of_scope", "text": join_text(t), "spans": [],
             "slots": {}}
 

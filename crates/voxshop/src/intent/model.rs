@@ -1382,7 +1382,7 @@ fn is_whole(c: &IntentResult) -> bool {
 /// it: whole by what it says, not because its intent needs nothing ("cancel the order").
 fn names_what_it_needs(c: &IntentResult) -> bool {
     let intent = domain().intent(c.intent);
-    !intent.is_complete(&Slots::default()) && intent.is_complete(&c.slots)
+    !intent.needs.is_empty() && intent.is_complete(&c.slots)
 }
 
 /// Folds `c`, read from `words`, into the last of `found` when it says that command again
