@@ -201,6 +201,51 @@ fn a_no_in_the_breath_of_a_spend_takes_it_back() {
     assert_eq!(resolves(no), (id, Some(Outcome::Cancelled)));
 }
 
+/// An answer said as the spend it answers: "Order them." (a buy that names nothing) confirms
+/// the waiting purchase, "No, cancel the order." takes it back (no order was placed yet), and
+/// "Yes, buy the paper towels." (the purchase said again after a yes) confirms it. Read alone,
+/// each is a spend of its own: with nothing waiting, they still are; said again without a yes,
+/// or naming another item, the purchase is asked again.
+#[test]
+fn a_spend_pointing_back_at_the_waiting_one_answers_it() {
+    if common::skip_without_setup() {
+        return;
+    }
+    let rec = common::recognizer(ModelKind::TinyEn);
+    for (said, answer, outcome) in [
+        ("order_them", Intent::Confirm, Outcome::Confirmed),
+        ("cancel_the_order", Intent::Deny, Outcome::Cancelled),
+        ("yes_buy_paper_towels", Intent::Confirm, Outcome::Confirmed),
+    ] {
+        let parts = [Say("buy_paper_towels"), Pause(1_500), Say(said)];
+        let us = hear(&mut rec.session(), &parts);
+        assert_eq!(us.len(), 2, "{us:?}");
+        let id = us[0].dialog.action_id.as_deref();
+        assert!(id.is_some(), "{us:?}");
+        assert_eq!(us[1].intent, Some(answer), "{us:?}");
+        assert_eq!(resolves(&us[1]), (id, Some(outcome)), "{us:?}");
+        assert_eq!(
+            us[1].slots,
+            Some(Default::default()),
+            "an answer has no slots"
+        );
+        assert_eq!(us[1].dialog.action_id, None, "{us:?}");
+
+        let alone = hear(&mut rec.session(), &[Say(said)]);
+        assert!(alone[0].dialog.action_id.is_some(), "{alone:?}");
+    }
+    let parts = [
+        Say("buy_sparkling_water"),
+        Pause(1_500),
+        Say("yes_buy_paper_towels"),
+    ];
+    let us = hear(&mut rec.session(), &parts);
+    assert_eq!(us.len(), 2, "{us:?}");
+    assert_eq!(us[1].intent, Some(Intent::Buy), "{us:?}");
+    let ids = (&us[0].dialog.action_id, &us[1].dialog.action_id);
+    assert!(ids.1.is_some() && ids.0 != ids.1, "{us:?}");
+}
+
 #[test]
 fn spoken_utterances_of_several_commands_give_each_command() {
     if common::skip_without_setup() {

@@ -8,7 +8,7 @@ use std::process::ExitCode;
 use voxshop::catalog::Catalog;
 use voxshop::intent::features::Gazetteer;
 use voxshop::intent::{IntentModel, IntentResult};
-use voxshop::pipeline::{Dialog, DialogFields, RecognizerConfig};
+use voxshop::pipeline::{Dialog, DialogFields, RecognizerConfig, Wording};
 use voxshop::stt::Lang;
 
 #[derive(Args, Debug)]
@@ -23,6 +23,11 @@ pub struct ClassifyArgs {
     /// Intent model directory (default: $VOXSHOP_INTENT_MODEL, else <models-dir>/intent).
     #[arg(long, value_name = "DIR")]
     pub intent_model: Option<PathBuf>,
+    /// The lines of standard input are one conversation: each is said a second after the one
+    /// before (an empty line starts a new conversation), so a "yes" settles the purchase it
+    /// answers. Without it, each line is its own stream and a "yes" resolves nothing.
+    #[arg(long)]
+    pub dialog: bool,
 }
 
 /// One command's DOMAIN.md object for typed text (no audio fields).
@@ -59,14 +64,18 @@ pub fn run(args: ClassifyArgs, config: RecognizerConfig) -> Result<ExitCode> {
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
     let mut skipped = 0usize;
+    let mut turns = Turns::new(model.window_ms);
     if args.text.is_empty() || args.text == ["-"] {
         let mut input = std::io::stdin().lock();
         let mut n = 0;
         while let Some(line) = next_line(&mut input).context("reading standard input")? {
             n += 1;
+            if !args.dialog {
+                turns = Turns::new(model.window_ms);
+            }
             match line {
-                Line::Text(text) if text.trim().is_empty() => {}
-                Line::Text(text) => show(&model, &text, args.json, &mut out)?,
+                Line::Text(text) if text.trim().is_empty() => turns = Turns::new(model.window_ms),
+                Line::Text(text) => show(&model, &mut turns, &text, args.json, &mut out)?,
                 Line::Skipped(why) => {
                     super::note(format_args!("standard input, line {n}: {why}; skipped"));
                     skipped += 1;
@@ -79,7 +88,7 @@ pub fn run(args: ClassifyArgs, config: RecognizerConfig) -> Result<ExitCode> {
             text.len() <= MAX_LINE_BYTES,
             "the text is longer than {MAX_LINE_BYTES} bytes: not an utterance"
         );
-        show(&model, &text, args.json, &mut out)?;
+        show(&model, &mut turns, &text, args.json, &mut out)?;
     }
     Ok(if skipped > 0 {
         ExitCode::FAILURE
@@ -144,7 +153,38 @@ struct Classifier {
     window_ms: u32,
 }
 
-fn show(model: &Classifier, text: &str, json: bool, out: &mut impl Write) -> Result<()> {
+/// A conversation of typed lines: its dialog, and the stream time of its next line.
+struct Turns {
+    dialog: Dialog,
+    next_ms: u64,
+}
+
+impl Turns {
+    /// A typed line is said in an instant, this long after the one before it.
+    const APART_MS: u64 = 1_000;
+
+    fn new(window_ms: u32) -> Self {
+        Self {
+            dialog: Dialog::new(window_ms),
+            next_ms: 0,
+        }
+    }
+
+    /// When the next line is said.
+    fn next(&mut self) -> u64 {
+        let at = self.next_ms;
+        self.next_ms += Self::APART_MS;
+        at
+    }
+}
+
+fn show(
+    model: &Classifier,
+    turns: &mut Turns,
+    text: &str,
+    json: bool,
+    out: &mut impl Write,
+) -> Result<()> {
     let t0 = std::time::Instant::now();
     let names = model.catalog.as_ref().map(|c| c as &dyn Gazetteer);
     let (mut commands, lang) = model.model.commands_with_names(text, None, names);
@@ -152,10 +192,11 @@ fn show(model: &Classifier, text: &str, json: bool, out: &mut impl Write) -> Res
         catalog.resolve_commands(&mut commands, lang, text);
     }
     let intent_ms = t0.elapsed().as_secs_f64() * 1e3;
-    // Each line is its own stream without a clock: a spend gets its action, a "yes" finds
-    // nothing pending (DOMAIN.md).
-    let intents: Vec<_> = commands.iter().map(|c| c.intent).collect();
-    let dialog = Dialog::new(model.window_ms).settle(0, 0, &intents);
+    // Each line is its own stream (DOMAIN.md: a spend gets its action, a "yes" finds nothing
+    // pending), or a turn of one conversation (`--dialog`).
+    let at = turns.next();
+    let wording = || Wording::of(&model.model, text);
+    let dialog = (turns.dialog).settle(at, at, &mut commands, wording);
     if json {
         let timing = || Timing {
             intent: (intent_ms * 1000.0).round() / 1000.0,

@@ -700,6 +700,23 @@ impl IntentModel {
         None
     }
 
+    /// The sure yes or no that `text` opens with, when a few words before its first comma or
+    /// sentence end read as one and more words follow: the "Yes," of "Yes, order the milk.",
+    /// which the command read whole hides (the dialog binds such a command to the action it
+    /// repeats, `pipeline::dialog`).
+    pub fn opening_answer(&self, text: &str) -> Option<Intent> {
+        let (tokens, breaks) = classified_tokens(text);
+        let all = 0..tokens.len();
+        let first = cut_at(std::slice::from_ref(&all), &breaks, Break::Pause)
+            .into_iter()
+            .next()?;
+        if first.end == tokens.len() || first.len() > ANSWER_WORDS {
+            return None;
+        }
+        let mut s = Scratch::default();
+        crate::compute::on_pool(|| self.sure_answer(&tokens[first], &mut s)).map(|a| a.intent)
+    }
+
     /// `words` read as one confirm or deny at or above the acceptance bar.
     fn sure_answer(&self, words: &[String], s: &mut Scratch) -> Option<IntentResult> {
         let (intent, confidence) = self.read_intent(words, s);

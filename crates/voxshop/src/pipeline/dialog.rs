@@ -2,7 +2,10 @@
 //! pending action of its stream, and a later "yes" or "no" settles it, once, within its
 //! window. The recogniser only reports; a consumer spends only on `outcome: "confirmed"`.
 
-use crate::intent::Intent;
+use super::Utterance;
+use crate::intent::domain::domain;
+use crate::intent::text::tokenize;
+use crate::intent::{Intent, IntentModel, IntentResult, Slots};
 
 /// How long a pending action can be confirmed after its utterance ends (DOMAIN.md default).
 pub const DEFAULT_CONFIRM_WINDOW_MS: u32 = 8_000;
@@ -29,14 +32,112 @@ pub struct DialogFields {
     pub outcome: Option<Option<Outcome>>,
 }
 
+/// A command as the dialog reads it, and rewrites it when it is an answer in other words.
+pub trait Command {
+    fn intent(&self) -> Option<Intent>;
+    fn slots(&self) -> Option<&Slots>;
+    /// Becomes the confirm or deny `answer`: no slots, nothing to confirm.
+    fn become_answer(&mut self, answer: Intent);
+}
+
+impl Command for IntentResult {
+    fn intent(&self) -> Option<Intent> {
+        Some(self.intent)
+    }
+    fn slots(&self) -> Option<&Slots> {
+        Some(&self.slots)
+    }
+    fn become_answer(&mut self, answer: Intent) {
+        self.intent = answer;
+        self.slots = Slots::default();
+        self.requires_confirmation = false;
+    }
+}
+
+impl Command for Utterance {
+    fn intent(&self) -> Option<Intent> {
+        self.intent
+    }
+    fn slots(&self) -> Option<&Slots> {
+        self.slots.as_ref()
+    }
+    fn become_answer(&mut self, answer: Intent) {
+        self.intent = Some(answer);
+        self.slots = Some(Slots::default());
+        self.requires_confirmation = Some(false);
+    }
+}
+
 /// The action waiting for an answer.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct Pending {
     pub action_id: String,
     pub expires_ms: u64,
     /// Start of the utterance that asked for it: only a later utterance can answer.
     #[serde(skip)]
     asked_at_ms: u64,
+    /// Its spends as read: an answer may name them ("Order them.", "No, cancel the order.").
+    #[serde(skip)]
+    spends: Vec<(Intent, Slots)>,
+}
+
+impl Pending {
+    /// Whether an utterance starting at `start_ms` may answer it.
+    fn open_to(&self, start_ms: u64) -> bool {
+        self.asked_at_ms < start_ms && start_ms < self.expires_ms
+    }
+
+    /// The answer that a spend said after it is, when the spend names nothing new. The same
+    /// spend pointing back at it ("Order them.", "Go ahead and buy it.") or after a yes ("OK,
+    /// passe la commande.") confirms it, unless the utterance opens with a no; a cancel that names no other order ("No, cancel the
+    /// purchase.", "Non, annule la commande.") takes it back, since no order was placed yet.
+    /// The spend said again whole ("Order the milk.") is also what a speaker who did not hear
+    /// the question says, so it confirms only after a yes of its own ("Yes, order the
+    /// milk."). A spend without its value, a word pointing back or a yes is no answer: the
+    /// intent model reads some refusals so ("I'll pass." as a buy). `None`: a new action.
+    fn answered_by(
+        &self,
+        intent: Intent,
+        slots: &Slots,
+        wording: &mut impl FnMut() -> Wording,
+    ) -> Option<Intent> {
+        let named_by = |same: &dyn Fn(Intent) -> bool| {
+            (self.spends.iter()).any(|(i, held)| same(*i) && held.holds(slots))
+        };
+        if intent == Intent::CancelOrder && !named_by(&|i| i == Intent::CancelOrder) {
+            return named_by(&|_| true).then_some(Intent::Deny);
+        }
+        if !named_by(&|i| i == intent) {
+            return None;
+        }
+        let w = wording();
+        let yes = w.opens_with == Some(Intent::Confirm);
+        let confirms = if domain().intent(intent).is_complete(slots) {
+            yes
+        } else {
+            (yes || w.points_back) && w.opens_with != Some(Intent::Deny)
+        };
+        confirms.then_some(Intent::Confirm)
+    }
+}
+
+/// What the dialog needs of an utterance's words to tell a spend that answers the waiting
+/// one: read only when a spend may be one.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Wording {
+    /// The sure yes or no it opens with ([`IntentModel::opening_answer`]).
+    pub opens_with: Option<Intent>,
+    /// It holds a word that points back at something said ("it", "them", "ça").
+    pub points_back: bool,
+}
+
+impl Wording {
+    pub fn of(model: &IntentModel, text: &str) -> Self {
+        Self {
+            opens_with: model.opening_answer(text),
+            points_back: domain().refers_back(&tokenize(text)),
+        }
+    }
 }
 
 /// One stream's dialog state: at most one pending action.
@@ -74,29 +175,62 @@ impl Dialog {
         self.pending = before.pending.clone();
     }
 
-    /// The dialog fields of an utterance's commands, in spoken order. The utterance spans
-    /// `[start_ms, end_ms]` of stream time. All the spend commands of one utterance share
-    /// one new action, which replaces an older one at once. A confirm or deny settles an
-    /// action asked in an earlier utterance (the speaker must have had the chance to ask)
-    /// when it comes before any command of its own utterance; after one, it is about that
-    /// command: a "no" after a spend takes it back ("Buy milk. No, forget it."), since
-    /// cancelling needs no question, and otherwise it settles nothing ("Add bread, yes."
-    /// confirms no older purchase).
-    pub fn settle(&mut self, start_ms: u64, end_ms: u64, intents: &[Intent]) -> Vec<DialogFields> {
+    /// Settles the dialog of an utterance's commands, in spoken order: each gets its dialog
+    /// fields. The utterance spans `[start_ms, end_ms]` of stream time. All the spend commands
+    /// of one utterance share one new action, which replaces an older one at once. A confirm
+    /// or deny settles an action asked in an earlier utterance (the speaker must have had the
+    /// chance to ask) when it comes before any command of its own utterance; after one, it is
+    /// about that command: a "no" after a spend takes it back ("Buy milk. No, forget it."),
+    /// since cancelling needs no question, and otherwise it settles nothing ("Add bread,
+    /// yes." confirms no older purchase). A spend said where an answer would settle the
+    /// waiting action, naming nothing new, is that answer ([`Pending::answered_by`]): it
+    /// becomes the confirm or deny, or folds into the same answer said just before it ("Yes.
+    /// Order the milk."). `wording`: what the utterance's words say, asked only when a spend
+    /// may be an answer.
+    pub fn settle<C: Command>(
+        &mut self,
+        start_ms: u64,
+        end_ms: u64,
+        commands: &mut Vec<C>,
+        mut wording: impl FnMut() -> Wording,
+    ) -> Vec<DialogFields> {
+        let mut read = None;
+        let mut wording = || *read.get_or_insert_with(&mut wording);
         // This utterance's action; `Some(None)` once a "no" of this utterance took it back.
         let mut said_here: Option<Option<Pending>> = None;
         let mut after_command = false;
-        let fields = intents
-            .iter()
-            .map(|&intent| match intent {
+        // The action an answer of this utterance settled, and how.
+        let mut answered: Option<(Pending, Intent)> = None;
+        let mut fields = Vec::with_capacity(commands.len());
+        commands.retain_mut(|u| {
+            let Some(mut intent) = u.intent() else {
+                fields.push(DialogFields::default());
+                return true;
+            };
+            if intent.requires_confirmation() && said_here.is_none() && !after_command {
+                let open = (self.pending.as_ref()).filter(|p| p.open_to(start_ms));
+                let asked = answered.as_ref().map(|(p, _)| p).or(open);
+                let slots = u.slots().cloned().unwrap_or_default();
+                if let Some(answer) =
+                    asked.and_then(|p| p.answered_by(intent, &slots, &mut wording))
+                {
+                    if answered.as_ref().is_some_and(|(_, said)| *said == answer) {
+                        return false;
+                    }
+                    intent = answer;
+                    u.become_answer(answer);
+                }
+            }
+            fields.push(match intent {
                 Intent::Confirm | Intent::Deny => {
                     let settled = match &mut said_here {
                         Some(action) if intent == Intent::Deny => action.take(),
                         _ if after_command => None,
-                        _ => self
-                            .pending
-                            .take_if(|p| p.asked_at_ms < start_ms && start_ms < p.expires_ms),
+                        _ => self.pending.take_if(|p| p.open_to(start_ms)),
                     };
+                    if let Some(p) = &settled {
+                        answered = Some((p.clone(), intent));
+                    }
                     let outcome = settled.as_ref().map(|_| match intent {
                         Intent::Confirm => Outcome::Confirmed,
                         _ => Outcome::Cancelled,
@@ -116,8 +250,12 @@ impl Dialog {
                             action_id: format!("a{}", self.issued),
                             expires_ms: end_ms.saturating_add(self.window_ms),
                             asked_at_ms: start_ms,
+                            spends: Vec::new(),
                         }
                     });
+                    action
+                        .spends
+                        .push((i, u.slots().cloned().unwrap_or_default()));
                     DialogFields {
                         action_id: Some(action.action_id.clone()),
                         expires_ms: Some(action.expires_ms),
@@ -128,8 +266,9 @@ impl Dialog {
                     after_command |= i != Intent::OutOfScope;
                     DialogFields::default()
                 }
-            })
-            .collect();
+            });
+            true
+        });
         if let Some(action) = said_here {
             self.pending = action;
         }
@@ -142,8 +281,150 @@ mod tests {
     use super::*;
     use Intent::*;
 
+    fn command(intent: Intent, item: Option<&str>) -> IntentResult {
+        IntentResult {
+            intent,
+            confidence: 0.9,
+            slots: Slots {
+                item: item.map(str::to_string),
+                ..Default::default()
+            },
+            requires_confirmation: intent.requires_confirmation(),
+        }
+    }
+
+    /// Commands that each name an item of their own, so that none answers an older one.
     fn settle(d: &mut Dialog, start: u64, end: u64, i: &[Intent]) -> Vec<DialogFields> {
-        d.settle(start, end, i)
+        let items: Vec<_> = (0..i.len()).map(|k| format!("item {start} {k}")).collect();
+        let mut commands: Vec<_> = (i.iter().zip(&items))
+            .map(|(&i, item)| command(i, Some(item)))
+            .collect();
+        d.settle(start, end, &mut commands, Wording::default)
+    }
+
+    /// The words of an utterance: "Yes, ..." or "No, ...", and whether "it" or "them" is said.
+    fn worded(opens_with: Option<Intent>, points_back: bool) -> Wording {
+        Wording {
+            opens_with,
+            points_back,
+        }
+    }
+
+    /// The commands left and their dialog fields, for commands given with their item.
+    fn answer(
+        d: &mut Dialog,
+        (start, end): (u64, u64),
+        said: &[(Intent, Option<&str>)],
+        wording: Wording,
+    ) -> Vec<(Intent, DialogFields)> {
+        let mut commands: Vec<_> = said.iter().map(|&(i, item)| command(i, item)).collect();
+        let fields = d.settle(start, end, &mut commands, || wording);
+        commands.iter().map(|c| c.intent).zip(fields).collect()
+    }
+
+    fn settled(f: &DialogFields) -> (Option<&str>, Option<Outcome>) {
+        let resolves = f.resolves.as_ref().expect("an answer").as_deref();
+        (resolves, f.outcome.expect("an answer"))
+    }
+
+    #[test]
+    fn a_spend_that_names_the_waiting_one_and_nothing_new_answers_it() {
+        let (milk, plain) = (Some("milk"), Wording::default());
+        let (it, yes) = (worded(None, true), worded(Some(Confirm), false));
+        let mut d = Dialog::new(DEFAULT_CONFIRM_WINDOW_MS);
+        answer(&mut d, (0, 1_000), &[(Buy, milk)], plain);
+        // "Order it.": a buy with no item, pointing back, can only be this one.
+        let f = answer(&mut d, (2_000, 2_500), &[(Buy, None)], it);
+        assert_eq!(f[0].0, Confirm);
+        assert_eq!(settled(&f[0].1), (Some("a1"), Some(Outcome::Confirmed)));
+        assert_eq!(f[0].1.action_id, None);
+
+        // "OK, passe la commande.": after a yes, no word pointing back is needed.
+        answer(&mut d, (2_600, 2_900), &[(Buy, milk)], plain);
+        let f = answer(&mut d, (3_000, 3_500), &[(Buy, None)], yes);
+        assert_eq!(settled(&f[0].1), (Some("a2"), Some(Outcome::Confirmed)));
+
+        // "No, cancel the purchase.": no order was placed yet.
+        answer(&mut d, (3_000, 4_000), &[(Buy, milk)], plain);
+        let f = answer(&mut d, (5_000, 5_500), &[(CancelOrder, None)], plain);
+        assert_eq!(f[0].0, Deny);
+        assert_eq!(settled(&f[0].1), (Some("a3"), Some(Outcome::Cancelled)));
+
+        // "Order the milk." said again whole: asked again, unless it opens with a yes.
+        answer(&mut d, (6_000, 7_000), &[(Buy, milk)], plain);
+        let f = answer(&mut d, (8_000, 9_000), &[(Buy, milk)], it);
+        assert_eq!((f[0].0, f[0].1.action_id.as_deref()), (Buy, Some("a5")));
+        let f = answer(&mut d, (10_000, 11_000), &[(Buy, milk)], yes);
+        assert_eq!(f[0].0, Confirm);
+        assert_eq!(settled(&f[0].1), (Some("a5"), Some(Outcome::Confirmed)));
+
+        // "Yes. Order the milk.": one answer, said twice.
+        answer(&mut d, (12_000, 13_000), &[(Buy, milk)], plain);
+        let said = [(Confirm, None), (Buy, milk)];
+        let f = answer(&mut d, (14_000, 15_000), &said, yes);
+        assert_eq!(f.len(), 1, "{f:?}");
+        assert_eq!(settled(&f[0].1), (Some("a6"), Some(Outcome::Confirmed)));
+        assert_eq!(d.pending(), None, "nothing new to confirm");
+    }
+
+    #[test]
+    fn a_spend_that_is_no_answer_is_a_new_action() {
+        let (plain, it) = (Wording::default(), worded(None, true));
+        let new_action = |f: &[(Intent, DialogFields)], k: usize| {
+            (f[k].0, f[k].1.action_id.clone().unwrap_or_default())
+        };
+        let mut d = Dialog::new(DEFAULT_CONFIRM_WINDOW_MS);
+        answer(&mut d, (0, 1_000), &[(Buy, Some("milk"))], plain);
+        // Another item, even after a yes.
+        let f = answer(
+            &mut d,
+            (2_000, 3_000),
+            &[(Buy, Some("bread"))],
+            worded(Some(Confirm), false),
+        );
+        assert_eq!(new_action(&f, 0), (Buy, "a2".into()));
+        // No word pointing back ("I'll pass." read as a buy), or after a no ("No, I don't
+        // want to buy it.").
+        let f = answer(&mut d, (4_000, 4_500), &[(Buy, None)], plain);
+        assert_eq!(new_action(&f, 0), (Buy, "a3".into()));
+        let f = answer(
+            &mut d,
+            (5_000, 5_500),
+            &[(Buy, None)],
+            worded(Some(Deny), true),
+        );
+        assert_eq!(new_action(&f, 0), (Buy, "a4".into()));
+        // Another kind of spend, or one said after another command.
+        let f = answer(&mut d, (6_000, 6_500), &[(Donate, None)], it);
+        assert_eq!(new_action(&f, 0), (Donate, "a5".into()));
+        let f = answer(
+            &mut d,
+            (7_000, 7_500),
+            &[(AddToList, None), (Donate, None)],
+            it,
+        );
+        assert_eq!(new_action(&f, 1), (Donate, "a6".into()));
+        // A cancel that names another order, and one said again when a cancel waits.
+        let f = answer(
+            &mut d,
+            (8_000, 9_000),
+            &[(CancelOrder, Some("shoes"))],
+            plain,
+        );
+        assert_eq!(new_action(&f, 0), (CancelOrder, "a7".into()));
+        let f = answer(&mut d, (10_000, 11_000), &[(CancelOrder, None)], plain);
+        assert_eq!(new_action(&f, 0), (CancelOrder, "a8".into()));
+        // Past its window, or in the utterance that asks.
+        answer(&mut d, (12_000, 13_000), &[(Buy, Some("tea"))], plain);
+        let f = answer(&mut d, (21_000, 21_500), &[(Buy, None)], it);
+        assert_eq!(new_action(&f, 0), (Buy, "a10".into()));
+        let f = answer(
+            &mut d,
+            (22_000, 23_000),
+            &[(Buy, Some("tea")), (Buy, None)],
+            it,
+        );
+        assert_eq!(f.iter().filter(|(i, _)| *i == Buy).count(), 2);
     }
 
     #[test]

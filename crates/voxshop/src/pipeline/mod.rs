@@ -5,7 +5,7 @@
 mod dialog;
 mod session;
 
-pub use dialog::{Dialog, DialogFields, Outcome, Pending, DEFAULT_CONFIRM_WINDOW_MS};
+pub use dialog::{Dialog, DialogFields, Outcome, Pending, Wording, DEFAULT_CONFIRM_WINDOW_MS};
 pub use session::{one_sentence, standing, utterances, Event, Session, SessionConfig};
 
 use crate::audio::{self, Pcm16k, TARGET_RATE};

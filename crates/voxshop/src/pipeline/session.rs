@@ -1,7 +1,7 @@
 //! The streaming session: PCM chunks of any size, rate and channel count in, events out.
 //! A session is cheap and owns only streaming state; the loaded models are shared.
 
-use super::dialog::{Dialog, Pending, DEFAULT_CONFIRM_WINDOW_MS};
+use super::dialog::{Dialog, Pending, Wording, DEFAULT_CONFIRM_WINDOW_MS};
 use super::{Recognizer, Span, Utterance};
 use crate::audio::{downmix, StreamResampler, TARGET_RATE};
 use crate::error::Result;
@@ -881,14 +881,18 @@ impl Session {
                         }
                     };
                 let start_ms = span.start_ms;
-                let intents: Vec<_> = commands.iter().filter_map(|u| u.intent).collect();
-                let mut dialog = self.dialog.settle(start_ms, end_ms, &intents).into_iter();
+                let text = commands
+                    .first()
+                    .map(|u| u.transcript.clone())
+                    .unwrap_or_default();
+                let wording = || Wording::of(self.rec.intent_model(), &text);
+                let dialog = (self.dialog).settle(start_ms, end_ms, &mut commands, wording);
                 let after_end = ended.elapsed().as_secs_f64() * 1e3;
-                for u in &mut commands {
+                for (k, (u, dialog)) in commands.iter_mut().zip(dialog).enumerate() {
                     u.source = self.source.clone();
-                    if u.intent.is_some() {
-                        u.dialog = dialog.next().unwrap_or_default();
-                    }
+                    u.dialog = dialog;
+                    // A spend folded into the answer before it leaves no gap.
+                    u.part = u.part.map(|_| k);
                     u.timings_ms.vad = Some(vad_ms);
                     u.timings_ms.total += vad_ms;
                     u.timings_ms.after_end = Some(after_end);
