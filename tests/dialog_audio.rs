@@ -343,3 +343,58 @@ fn the_cli_settles_the_dialog_within_a_file_and_never_across_lines() {
     assert_eq!(yes[0]["resolves"], serde_json::Value::Null);
     assert!(yes[0].as_object().unwrap().contains_key("outcome"));
 }
+
+/// `classify --dialog`: typed lines are one conversation (an empty line starts another), and
+/// a reply in the words of the purchase settles the purchase it names, never another.
+#[test]
+fn typed_lines_with_dialog_are_one_conversation() {
+    if common::skip_without_setup() {
+        return;
+    }
+    let said = "Buy a coffee mug for my son's teacher.\nYes, order the mug.\n\n\
+                Buy a pack of batteries.\nYes, order the mug.\n\n\
+                Buy three packs of paper towels.\nOrder them.\nYes.\n";
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_voxshop"))
+        .args(["classify", "--json", "--dialog"])
+        .env("VOXSHOP_MODELS", common::models_dir(ModelKind::TinyEn))
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    use std::io::Write;
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(said.as_bytes())
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert!(out.status.success());
+    let objects: Vec<serde_json::Value> = String::from_utf8(out.stdout)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    let got: Vec<_> = (objects.iter())
+        .map(|o| {
+            let field = |k: &str| o[k].as_str().unwrap_or("-").to_string();
+            (field("intent"), field("action_id"), field("resolves"))
+        })
+        .collect();
+    let want = [
+        ("buy", "a1", "-"),
+        // The mug asked about: the yes and the purchase said again are one confirm.
+        ("confirm", "-", "a1"),
+        ("buy", "a1", "-"),
+        // The batteries asked about: a yes to another item confirms nothing.
+        ("confirm", "-", "-"),
+        ("buy", "a2", "-"),
+        ("buy", "a1", "-"),
+        ("confirm", "-", "a1"),
+        ("confirm", "-", "-"),
+    ];
+    let want: Vec<_> = (want.iter())
+        .map(|(i, a, r)| (i.to_string(), a.to_string(), r.to_string()))
+        .collect();
+    assert_eq!(got, want, "{objects:?}");
+}

@@ -623,7 +623,44 @@ impl IntentModel {
                 return found;
             }
         }
-        whole.unwrap_or_else(|| self.read_commands(tokens, breaks, marks, s))
+        let whole = whole.unwrap_or_else(|| self.read_commands(tokens, breaks, marks, s));
+        self.answer_before_a_spend(tokens, breaks, marks, &whole, s)
+            .unwrap_or(whole)
+    }
+
+    /// "Yes, order the bread.": a sure yes or no before its first comma or sentence end, then
+    /// a spend that names what it needs, read as one answer (`whole`) swallow the spend;
+    /// read apart, they are the answer and the spend, so that the dialog can tell whether
+    /// the spend is the purchase asked about (`pipeline::dialog`). `None`: `whole` stands.
+    fn answer_before_a_spend(
+        &self,
+        tokens: &[String],
+        breaks: &[Break],
+        marks: &[Option<NameMark>],
+        whole: &[IntentResult],
+        s: &mut Scratch,
+    ) -> Option<Vec<IntentResult>> {
+        let [said] = whole else { return None };
+        if !said.intent.is_answer() {
+            return None;
+        }
+        let all = 0..tokens.len();
+        let first = cut_at(std::slice::from_ref(&all), breaks, Break::Pause)
+            .into_iter()
+            .next()?;
+        if first.end == tokens.len() || first.len() > ANSWER_WORDS {
+            return None;
+        }
+        let answer = self.sure_answer(&tokens[first.clone()], s)?;
+        let rest_marks = marks.get(first.end..).unwrap_or_default();
+        let (rest, rest_breaks) = (&tokens[first.end..], &breaks[first.end..]);
+        let rest = self.read_commands(rest, rest_breaks, rest_marks, s);
+        let sure = |c: &IntentResult| {
+            c.intent.is_shopping_command() && is_whole(c) && c.confidence >= self.settings.threshold
+        };
+        let spends = |c: &IntentResult| c.intent.requires_confirmation() && names_what_it_needs(c);
+        (rest.iter().all(sure) && rest.iter().any(spends))
+            .then(|| std::iter::once(answer).chain(rest).collect())
     }
 
     /// The commands before the first answer of `tokens` cut at `at`, the answer, and what

@@ -5,7 +5,7 @@
 use super::Utterance;
 use crate::intent::domain::domain;
 use crate::intent::text::tokenize;
-use crate::intent::{Intent, IntentModel, IntentResult, Slots};
+use crate::intent::{Intent, IntentModel, IntentResult, SlotKind, SlotValue, Slots};
 
 /// How long a pending action can be confirmed after its utterance ends (DOMAIN.md default).
 pub const DEFAULT_CONFIRM_WINDOW_MS: u32 = 8_000;
@@ -102,7 +102,7 @@ impl Pending {
         wording: &mut impl FnMut() -> Wording,
     ) -> Option<Intent> {
         let named_by = |same: &dyn Fn(Intent) -> bool| {
-            (self.spends.iter()).any(|(i, held)| same(*i) && held.holds(slots))
+            (self.spends.iter()).any(|(i, held)| same(*i) && names_no_more(held, slots))
         };
         if intent == Intent::CancelOrder && !named_by(&|i| i == Intent::CancelOrder) {
             return named_by(&|_| true).then_some(Intent::Deny);
@@ -119,6 +119,21 @@ impl Pending {
         };
         confirms.then_some(Intent::Confirm)
     }
+}
+
+/// Whether `said` names nothing that `held` does not: each of its values is one of `held`'s,
+/// or, for words, some of them ("the mug" answers a "coffee mug", "the milk" "whole milk").
+fn names_no_more(held: &Slots, said: &Slots) -> bool {
+    SlotKind::ALL
+        .iter()
+        .all(|&k| match (said.get(k), held.get(k)) {
+            (None, _) => true,
+            (Some(SlotValue::Text(s)), Some(SlotValue::Text(h))) => {
+                let held_words: Vec<&str> = h.split_whitespace().collect();
+                s.split_whitespace().all(|w| held_words.contains(&w))
+            }
+            (s, h) => s == h,
+        })
 }
 
 /// What the dialog needs of an utterance's words to tell a spend that answers the waiting
@@ -175,6 +190,24 @@ impl Dialog {
         self.pending = before.pending.clone();
     }
 
+    /// For each of `commands`, whether it is a yes said before a spend that the waiting
+    /// action does not hold ("Yes, order the bread." with batteries waiting): that yes goes
+    /// with the new purchase, which asks its own question, and confirms nothing.
+    fn yes_to_a_new_spend<C: Command>(&self, commands: &[C]) -> Vec<bool> {
+        let held = |c: &C| {
+            let (intent, slots) = (c.intent(), c.slots().cloned().unwrap_or_default());
+            (self.pending.iter().flat_map(|p| &p.spends))
+                .any(|(i, held)| Some(*i) == intent && names_no_more(held, &slots))
+        };
+        let new_spend = |c: &C| c.intent().is_some_and(Intent::requires_confirmation) && !held(c);
+        (0..commands.len())
+            .map(|k| {
+                commands[k].intent() == Some(Intent::Confirm)
+                    && commands[k + 1..].iter().any(new_spend)
+            })
+            .collect()
+    }
+
     /// Settles the dialog of an utterance's commands, in spoken order: each gets its dialog
     /// fields. The utterance spans `[start_ms, end_ms]` of stream time. All the spend commands
     /// of one utterance share one new action, which replaces an older one at once. A confirm
@@ -201,8 +234,11 @@ impl Dialog {
         let mut after_command = false;
         // The action an answer of this utterance settled, and how.
         let mut answered: Option<(Pending, Intent)> = None;
+        let yes_to_a_new_spend = self.yes_to_a_new_spend(commands);
         let mut fields = Vec::with_capacity(commands.len());
+        let mut at = 0;
         commands.retain_mut(|u| {
+            at += 1;
             let Some(mut intent) = u.intent() else {
                 fields.push(DialogFields::default());
                 return true;
@@ -225,7 +261,7 @@ impl Dialog {
                 Intent::Confirm | Intent::Deny => {
                     let settled = match &mut said_here {
                         Some(action) if intent == Intent::Deny => action.take(),
-                        _ if after_command => None,
+                        _ if after_command || yes_to_a_new_spend[at - 1] => None,
                         _ => self.pending.take_if(|p| p.open_to(start_ms)),
                     };
                     if let Some(p) = &settled {
@@ -358,12 +394,22 @@ mod tests {
         assert_eq!(f[0].0, Confirm);
         assert_eq!(settled(&f[0].1), (Some("a5"), Some(Outcome::Confirmed)));
 
+        // "Yes, order the mug." for a coffee mug: a shorter name of the same item.
+        answer(
+            &mut d,
+            (11_200, 11_300),
+            &[(Buy, Some("coffee mug"))],
+            plain,
+        );
+        let f = answer(&mut d, (11_400, 11_500), &[(Buy, Some("mug"))], yes);
+        assert_eq!(f[0].0, Confirm);
+
         // "Yes. Order the milk.": one answer, said twice.
         answer(&mut d, (12_000, 13_000), &[(Buy, milk)], plain);
         let said = [(Confirm, None), (Buy, milk)];
         let f = answer(&mut d, (14_000, 15_000), &said, yes);
         assert_eq!(f.len(), 1, "{f:?}");
-        assert_eq!(settled(&f[0].1), (Some("a6"), Some(Outcome::Confirmed)));
+        assert_eq!(settled(&f[0].1), (Some("a7"), Some(Outcome::Confirmed)));
         assert_eq!(d.pending(), None, "nothing new to confirm");
     }
 
@@ -394,16 +440,22 @@ mod tests {
             worded(Some(Deny), true),
         );
         assert_eq!(new_action(&f, 0), (Buy, "a4".into()));
+        // "Yes, order the bread." with milk waiting: the yes goes with the bread.
+        answer(&mut d, (5_600, 5_700), &[(Buy, Some("milk"))], plain);
+        let said = [(Confirm, None), (Buy, Some("bread"))];
+        let f = answer(&mut d, (5_800, 5_900), &said, worded(Some(Confirm), false));
+        assert_eq!(settled(&f[0].1), (None, None), "{f:?}");
+        assert_eq!(new_action(&f, 1), (Buy, "a6".into()));
         // Another kind of spend, or one said after another command.
         let f = answer(&mut d, (6_000, 6_500), &[(Donate, None)], it);
-        assert_eq!(new_action(&f, 0), (Donate, "a5".into()));
+        assert_eq!(new_action(&f, 0), (Donate, "a7".into()));
         let f = answer(
             &mut d,
             (7_000, 7_500),
             &[(AddToList, None), (Donate, None)],
             it,
         );
-        assert_eq!(new_action(&f, 1), (Donate, "a6".into()));
+        assert_eq!(new_action(&f, 1), (Donate, "a8".into()));
         // A cancel that names another order, and one said again when a cancel waits.
         let f = answer(
             &mut d,
@@ -411,13 +463,13 @@ mod tests {
             &[(CancelOrder, Some("shoes"))],
             plain,
         );
-        assert_eq!(new_action(&f, 0), (CancelOrder, "a7".into()));
+        assert_eq!(new_action(&f, 0), (CancelOrder, "a9".into()));
         let f = answer(&mut d, (10_000, 11_000), &[(CancelOrder, None)], plain);
-        assert_eq!(new_action(&f, 0), (CancelOrder, "a8".into()));
+        assert_eq!(new_action(&f, 0), (CancelOrder, "a10".into()));
         // Past its window, or in the utterance that asks.
         answer(&mut d, (12_000, 13_000), &[(Buy, Some("tea"))], plain);
         let f = answer(&mut d, (21_000, 21_500), &[(Buy, None)], it);
-        assert_eq!(new_action(&f, 0), (Buy, "a10".into()));
+        assert_eq!(new_action(&f, 0), (Buy, "a12".into()));
         let f = answer(
             &mut d,
             (22_000, 23_000),
