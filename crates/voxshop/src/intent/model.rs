@@ -644,13 +644,7 @@ impl IntentModel {
         if !said.intent.is_answer() {
             return None;
         }
-        let all = 0..tokens.len();
-        let first = cut_at(std::slice::from_ref(&all), breaks, Break::Pause)
-            .into_iter()
-            .next()?;
-        if first.end == tokens.len() || first.len() > ANSWER_WORDS {
-            return None;
-        }
+        let first = opening_clause(breaks)?;
         let answer = self.sure_answer(&tokens[first.clone()], s)?;
         let rest_marks = marks.get(first.end..).unwrap_or_default();
         let (rest, rest_breaks) = (&tokens[first.end..], &breaks[first.end..]);
@@ -743,13 +737,7 @@ impl IntentModel {
     /// repeats, `pipeline::dialog`).
     pub fn opening_answer(&self, text: &str) -> Option<Intent> {
         let (tokens, breaks) = classified_tokens(text);
-        let all = 0..tokens.len();
-        let first = cut_at(std::slice::from_ref(&all), &breaks, Break::Pause)
-            .into_iter()
-            .next()?;
-        if first.end == tokens.len() || first.len() > ANSWER_WORDS {
-            return None;
-        }
+        let first = opening_clause(&breaks)?;
         let mut s = Scratch::default();
         crate::compute::on_pool(|| self.sure_answer(&tokens[first], &mut s)).map(|a| a.intent)
     }
@@ -1418,6 +1406,16 @@ fn cut_at(
 ///
 /// [`Domain::is_fragment`]: super::domain::Domain::is_fragment
 const ANSWER_WORDS: usize = super::domain::FRAGMENT_WORDS;
+
+/// The words before the first comma or sentence end of an utterance whose `breaks` are
+/// given, when they are few enough to be a yes or no and more words follow.
+fn opening_clause(breaks: &[Break]) -> Option<std::ops::Range<usize>> {
+    let all = 0..breaks.len();
+    let first = cut_at(std::slice::from_ref(&all), breaks, Break::Pause)
+        .into_iter()
+        .next()?;
+    (first.end < breaks.len() && first.len() <= ANSWER_WORDS).then_some(first)
+}
 
 /// Whether a text value of `slots` holds one of `words`.
 fn takes_words_of(slots: &Slots, words: &[String]) -> bool {

@@ -87,27 +87,31 @@ impl Pending {
         self.asked_at_ms < start_ms && start_ms < self.expires_ms
     }
 
+    /// Whether one of its spends is of an intent `same` accepts and holds all that `slots`
+    /// name ([`names_no_more`]).
+    fn holds(&self, same: impl Fn(Intent) -> bool, slots: &Slots) -> bool {
+        (self.spends.iter()).any(|(i, held)| same(*i) && names_no_more(held, slots))
+    }
+
     /// The answer that a spend said after it is, when the spend names nothing new. The same
     /// spend pointing back at it ("Order them.", "Go ahead and buy it.") or after a yes ("OK,
-    /// passe la commande.") confirms it, unless the utterance opens with a no; a cancel that names no other order ("No, cancel the
-    /// purchase.", "Non, annule la commande.") takes it back, since no order was placed yet.
-    /// The spend said again whole ("Order the milk.") is also what a speaker who did not hear
-    /// the question says, so it confirms only after a yes of its own ("Yes, order the
-    /// milk."). A spend without its value, a word pointing back or a yes is no answer: the
-    /// intent model reads some refusals so ("I'll pass." as a buy). `None`: a new action.
+    /// passe la commande.") confirms it, unless the utterance opens with a no; a cancel that
+    /// names no other order ("No, cancel the purchase.", "Non, annule la commande.") takes it
+    /// back, since no order was placed yet. The spend said again whole ("Order the milk.") is
+    /// also what a speaker who did not hear the question says, so it confirms only after a yes
+    /// of its own ("Yes, order the milk."). A spend without its value, a word pointing back or
+    /// a yes is no answer: the intent model reads some refusals so ("I'll pass." as a buy).
+    /// `None`: a new action.
     fn answered_by(
         &self,
         intent: Intent,
         slots: &Slots,
         wording: &mut impl FnMut() -> Wording,
     ) -> Option<Intent> {
-        let named_by = |same: &dyn Fn(Intent) -> bool| {
-            (self.spends.iter()).any(|(i, held)| same(*i) && names_no_more(held, slots))
-        };
-        if intent == Intent::CancelOrder && !named_by(&|i| i == Intent::CancelOrder) {
-            return named_by(&|_| true).then_some(Intent::Deny);
+        if intent == Intent::CancelOrder && !self.holds(|i| i == Intent::CancelOrder, slots) {
+            return self.holds(|_| true, slots).then_some(Intent::Deny);
         }
-        if !named_by(&|i| i == intent) {
+        if !self.holds(|i| i == intent, slots) {
             return None;
         }
         let w = wording();
@@ -194,12 +198,13 @@ impl Dialog {
     /// action does not hold ("Yes, order the bread." with batteries waiting): that yes goes
     /// with the new purchase, which asks its own question, and confirms nothing.
     fn yes_to_a_new_spend<C: Command>(&self, commands: &[C]) -> Vec<bool> {
-        let held = |c: &C| {
-            let (intent, slots) = (c.intent(), c.slots().cloned().unwrap_or_default());
-            (self.pending.iter().flat_map(|p| &p.spends))
-                .any(|(i, held)| Some(*i) == intent && names_no_more(held, &slots))
+        let new_spend = |c: &C| {
+            let (Some(intent), slots) = (c.intent(), c.slots().cloned().unwrap_or_default()) else {
+                return false;
+            };
+            intent.requires_confirmation()
+                && !(self.pending.as_ref()).is_some_and(|p| p.holds(|i| i == intent, &slots))
         };
-        let new_spend = |c: &C| c.intent().is_some_and(Intent::requires_confirmation) && !held(c);
         (0..commands.len())
             .map(|k| {
                 commands[k].intent() == Some(Intent::Confirm)
