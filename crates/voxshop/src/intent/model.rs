@@ -742,6 +742,14 @@ impl IntentModel {
         crate::compute::on_pool(|| self.sure_answer(&tokens[first], &mut s)).map(|a| a.intent)
     }
 
+    /// The most probable class of `text` read as one, before any bar: what a reply the model
+    /// is unsure of most likely is ("No, don't buy the batteries." is out_of_scope at 0.44).
+    pub fn most_likely(&self, text: &str) -> Intent {
+        let (tokens, _) = classified_tokens(text);
+        let mut s = Scratch::default();
+        crate::compute::on_pool(|| Guess::of(&self.intent_probs(&tokens, &mut s)).intent)
+    }
+
     /// `words` read as one confirm or deny at or above the acceptance bar.
     fn sure_answer(&self, words: &[String], s: &mut Scratch) -> Option<IntentResult> {
         let (intent, confidence) = self.read_intent(words, s);

@@ -148,6 +148,8 @@ pub struct Wording {
     pub opens_with: Option<Intent>,
     /// It holds a word that points back at something said ("it", "them", "ça").
     pub points_back: bool,
+    /// What it most likely is, read as one before any bar.
+    pub most_likely: Option<Intent>,
 }
 
 impl Wording {
@@ -155,6 +157,7 @@ impl Wording {
         Self {
             opens_with: model.opening_answer(text),
             points_back: domain().refers_back(&tokenize(text)),
+            most_likely: Some(model.most_likely(text)),
         }
     }
 }
@@ -223,8 +226,9 @@ impl Dialog {
     /// yes." confirms no older purchase). A spend said where an answer would settle the
     /// waiting action, naming nothing new, is that answer ([`Pending::answered_by`]): it
     /// becomes the confirm or deny, or folds into the same answer said just before it ("Yes.
-    /// Order the milk."). `wording`: what the utterance's words say, asked only when a spend
-    /// may be an answer.
+    /// Order the milk."); a reply read as no command but most likely a no takes the waiting
+    /// action back. `wording`: what the utterance's words say, asked only when a command may
+    /// be an answer.
     pub fn settle<C: Command>(
         &mut self,
         start_ms: u64,
@@ -248,6 +252,15 @@ impl Dialog {
                 fields.push(DialogFields::default());
                 return true;
             };
+            // "No, don't buy the batteries.", read as no command: while a purchase waits, a
+            // reply whose likeliest reading is a no takes it back (a no costs nothing).
+            if intent == Intent::OutOfScope && !after_command && said_here.is_none() {
+                let open = (self.pending.as_ref()).is_some_and(|p| p.open_to(start_ms));
+                if open && wording().most_likely == Some(Intent::Deny) {
+                    intent = Intent::Deny;
+                    u.become_answer(intent);
+                }
+            }
             if intent.requires_confirmation() && said_here.is_none() && !after_command {
                 let open = (self.pending.as_ref()).filter(|p| p.open_to(start_ms));
                 let asked = answered.as_ref().map(|(p, _)| p).or(open);
@@ -348,7 +361,48 @@ mod tests {
         Wording {
             opens_with,
             points_back,
+            most_likely: None,
         }
+    }
+
+    #[test]
+    fn a_reply_most_likely_a_no_takes_the_waiting_purchase_back() {
+        let unsure_no = Wording {
+            most_likely: Some(Deny),
+            ..Wording::default()
+        };
+        let mut d = Dialog::new(DEFAULT_CONFIRM_WINDOW_MS);
+        // With nothing waiting, or after a command of its own, it stays no command.
+        let f = answer(&mut d, (0, 500), &[(OutOfScope, None)], unsure_no);
+        assert_eq!(f[0], (OutOfScope, DialogFields::default()));
+        answer(
+            &mut d,
+            (1_000, 2_000),
+            &[(Buy, Some("batteries"))],
+            Wording::default(),
+        );
+        let said = [(AddToList, Some("milk")), (OutOfScope, None)];
+        let f = answer(&mut d, (2_500, 3_000), &said, unsure_no);
+        assert_eq!(f[1].0, OutOfScope);
+        // "No, don't buy the batteries.", read as no command: a no to the batteries.
+        let f = answer(&mut d, (3_500, 4_000), &[(OutOfScope, None)], unsure_no);
+        assert_eq!(f[0].0, Deny);
+        assert_eq!(settled(&f[0].1), (Some("a1"), Some(Outcome::Cancelled)));
+        // Talk most likely talk stays talk.
+        answer(
+            &mut d,
+            (5_000, 6_000),
+            &[(Buy, Some("milk"))],
+            Wording::default(),
+        );
+        let f = answer(
+            &mut d,
+            (7_000, 7_500),
+            &[(OutOfScope, None)],
+            Wording::default(),
+        );
+        assert_eq!(f[0].0, OutOfScope);
+        assert!(d.pending().is_some());
     }
 
     /// The commands left and their dialog fields, for commands given with their item.
