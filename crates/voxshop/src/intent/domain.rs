@@ -59,6 +59,8 @@ pub struct Domain {
     continuation: HashSet<String>,
     /// Words by which a command points back at the one just said.
     refers_back: HashSet<String>,
+    /// Words that join talk and a command said after it.
+    joins_talk: HashSet<String>,
     /// Words that a command does not end on: besides the continuation words, determiners
     /// and possessives (every language).
     leads_on: HashSet<String>,
@@ -137,6 +139,12 @@ impl Domain {
     /// Whether `word` (lower case) begins the rest of a command, never a request of its own.
     pub fn begins_continuation(&self, word: &str) -> bool {
         self.continuation.contains(word)
+    }
+
+    /// Whether `word` (lower case) may join talk and a command said after it
+    /// (`[joins_talk]`: "what's the weather like **and** add bread to my list").
+    pub fn joins_talk(&self, word: &str) -> bool {
+        self.joins_talk.contains(word)
     }
 
     /// Whether `words` point back at a command just said ("I want to cancel it"): one of
@@ -342,6 +350,7 @@ impl Domain {
             intents,
             continuation: one_word_each("continuation", &raw.continuation)?,
             refers_back: one_word_each("refers_back", &raw.refers_back)?,
+            joins_talk: one_word_each("joins_talk", &raw.joins_talk)?,
             leads_on: one_word_each("leads_on", &raw.leads_on)?,
             after_names: one_word_each("after_names", &raw.after_names)?,
             misheard_verbs: raw.misheard_verbs.into_values().flatten().collect(),
@@ -572,6 +581,8 @@ struct RawDomain {
     continuation: BTreeMap<String, Vec<String>>,
     #[serde(default)]
     refers_back: BTreeMap<String, Vec<String>>,
+    #[serde(default)]
+    joins_talk: BTreeMap<String, Vec<String>>,
     #[serde(default)]
     leads_on: BTreeMap<String, Vec<String>>,
     #[serde(default)]

@@ -785,12 +785,57 @@ impl IntentModel {
                 continue;
             }
             let by_parts = self.read_segments(tokens, &pauses, marks, &cut, s);
-            if by_parts.iter().all(is_whole) && commands_in(&by_parts) > commands_in(&read) {
+            if by_parts.iter().all(is_whole)
+                && (commands_in(&by_parts) > commands_in(&read)
+                    || at == Break::Sentence
+                        && by_parts
+                            .iter()
+                            .all(|c| c.confidence >= self.settings.threshold)
+                        && sentences_say_other_commands(&by_parts, cut.len(), &read))
+            {
                 return by_parts;
             }
             heard_ours |= commands_in(&by_parts) > 0;
         }
-        read
+        self.command_after_talk(tokens, breaks, marks, &read, s)
+            .unwrap_or(read)
+    }
+
+    /// "what's the weather like and add bread to my list": talk, one `[joins_talk]` word, then
+    /// a command. Read whole, the talk's words made it another command ("what's ... my list":
+    /// read_list), and the splitter, which sees a few words around each, did not cut there.
+    /// Read apart, talk that is no command of ours and a sure command of another intent that
+    /// names the value it needs, where the whole named none, are that command alone ("Put Land
+    /// O'Lakes half and half on my list." read whole names its item: it stands). `None`:
+    /// `read` stands.
+    fn command_after_talk(
+        &self,
+        tokens: &[String],
+        breaks: &[Break],
+        marks: &[Option<NameMark>],
+        read: &[IntentResult],
+        s: &mut Scratch,
+    ) -> Option<Vec<IntentResult>> {
+        let [said] = read else { return None };
+        if !said.intent.is_shopping_command() || names_what_it_needs(said) {
+            return None;
+        }
+        let mut joins = (tokens.iter().enumerate()).filter(|(_, w)| domain().joins_talk(w));
+        let (at, _) = joins.next()?;
+        if at == 0 || joins.next().is_some() {
+            return None;
+        }
+        if self.read_intent(&tokens[..at], s).0 != Intent::OutOfScope {
+            return None;
+        }
+        let rest = at + 1..tokens.len();
+        let rest_marks = marks.get(rest.clone()).unwrap_or_default();
+        let found = self.read_commands(&tokens[rest.clone()], &breaks[rest], rest_marks, s);
+        let [command] = found.as_slice() else {
+            return None;
+        };
+        let sure = names_what_it_needs(command) && command.confidence >= self.settings.threshold;
+        (sure && command.intent != said.intent).then_some(found)
     }
 
     /// Whether no part of `tokens` cut at `at` is a fragment of a command ("Add two litres. Of
@@ -1477,6 +1522,21 @@ pub fn says_again(
 }
 
 /// How many of `read` are commands of ours.
+/// Whether Whisper's sentences, read one by one, are each a command, as many as `read` holds
+/// but not the same ones: "Ajoute des pommes. Enlève les poires." read whole as two items
+/// under one verb (the second verb taken for a brand) is an add and a remove by its sentences.
+fn sentences_say_other_commands(
+    by_sentences: &[IntentResult],
+    sentences: usize,
+    read: &[IntentResult],
+) -> bool {
+    let intents = |r: &[IntentResult]| r.iter().map(|c| c.intent).collect::<Vec<_>>();
+    by_sentences.len() == sentences
+        && commands_in(by_sentences) == sentences
+        && commands_in(read) == sentences
+        && intents(by_sentences) != intents(read)
+}
+
 fn commands_in(read: &[IntentResult]) -> usize {
     read.iter()
         .filter(|c| c.intent != Intent::OutOfScope)
@@ -2109,6 +2169,30 @@ pub fn assemble_slots(intent: Intent, tokens: &[String], spans: &[Span]) -> Slot
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn sentences_replace_a_reading_only_when_each_is_another_command() {
+        let said = |intent| IntentResult {
+            intent,
+            confidence: 0.9,
+            slots: Slots::default(),
+            requires_confirmation: false,
+        };
+        use Intent::*;
+        // "Ajoute des pommes. Enlève les poires.": two adds whole, an add and a remove apart.
+        let whole = [said(AddToList), said(AddToList)];
+        let apart = [said(AddToList), said(RemoveFromList)];
+        assert!(sentences_say_other_commands(&apart, 2, &whole));
+        assert!(!sentences_say_other_commands(&whole, 2, &whole));
+        // A sentence that is no command, or fewer commands than sentences: the reading stands.
+        let talk = [said(ReadList), said(OutOfScope)];
+        assert!(!sentences_say_other_commands(&talk, 2, &whole));
+        assert!(!sentences_say_other_commands(
+            &[said(ReadList)],
+            2,
+            &[said(RemoveFromList)]
+        ));
+    }
 
     fn settings() -> ModelSettings {
         ModelSettings {
