@@ -788,10 +788,12 @@ impl IntentModel {
             if by_parts.iter().all(is_whole)
                 && (commands_in(&by_parts) > commands_in(&read)
                     || at == Break::Sentence
-                        && by_parts
-                            .iter()
-                            .all(|c| c.confidence >= self.settings.threshold)
-                        && sentences_say_other_commands(&by_parts, cut.len(), &read))
+                        && sentences_say_other_commands(
+                            &by_parts,
+                            cut.len(),
+                            &read,
+                            self.settings.threshold,
+                        ))
             {
                 return by_parts;
             }
@@ -1521,22 +1523,25 @@ pub fn says_again(
     said == intent && said_slots.holds(slots) && (intent.is_answer() || domain().refers_back(words))
 }
 
-/// How many of `read` are commands of ours.
-/// Whether Whisper's sentences, read one by one, are each a command, as many as `read` holds
-/// but not the same ones: "Ajoute des pommes. Enlève les poires." read whole as two items
-/// under one verb (the second verb taken for a brand) is an add and a remove by its sentences.
+/// Whether Whisper's sentences, read one by one, are each a command read at or above `bar`,
+/// as many as `read` holds but not the same ones: "Ajoute des pommes. Enlève les poires."
+/// read whole as two items under one verb (the second verb taken for a brand) is an add and
+/// a remove by its sentences.
 fn sentences_say_other_commands(
     by_sentences: &[IntentResult],
     sentences: usize,
     read: &[IntentResult],
+    bar: f32,
 ) -> bool {
     let intents = |r: &[IntentResult]| r.iter().map(|c| c.intent).collect::<Vec<_>>();
     by_sentences.len() == sentences
         && commands_in(by_sentences) == sentences
         && commands_in(read) == sentences
+        && by_sentences.iter().all(|c| c.confidence >= bar)
         && intents(by_sentences) != intents(read)
 }
 
+/// How many of `read` are commands of ours.
 fn commands_in(read: &[IntentResult]) -> usize {
     read.iter()
         .filter(|c| c.intent != Intent::OutOfScope)
@@ -2182,15 +2187,19 @@ mod tests {
         // "Ajoute des pommes. Enlève les poires.": two adds whole, an add and a remove apart.
         let whole = [said(AddToList), said(AddToList)];
         let apart = [said(AddToList), said(RemoveFromList)];
-        assert!(sentences_say_other_commands(&apart, 2, &whole));
-        assert!(!sentences_say_other_commands(&whole, 2, &whole));
+        assert!(sentences_say_other_commands(&apart, 2, &whole, 0.6));
+        assert!(!sentences_say_other_commands(&whole, 2, &whole, 0.6));
+        // Nor when a sentence is read under the bar.
+        assert!(!sentences_say_other_commands(&apart, 2, &whole, 0.95));
         // A sentence that is no command, or fewer commands than sentences: the reading stands.
         let talk = [said(ReadList), said(OutOfScope)];
-        assert!(!sentences_say_other_commands(&talk, 2, &whole));
+        assert!(!sentences_say_other_commands(&talk, 2, &whole, 0.6));
+        let one = [said(ReadList)];
         assert!(!sentences_say_other_commands(
-            &[said(ReadList)],
+            &one,
             2,
-            &[said(RemoveFromList)]
+            &[said(RemoveFromList)],
+            0.6
         ));
     }
 
