@@ -760,9 +760,9 @@ fn several_commands_in_one_utterance() {
     ] {
         assert_eq!(said(talk), [(OutOfScope, None)], "{talk}");
     }
-    // Session 49's model reads this one whole, comma or none, as a share_product at 0.54
-    // ("sending those envelopes home"): a false accept of the model (README, "Session 49");
-    // the commas add no command to it.
+    // Session 49's model reads this one whole, comma or none, as a share_product ("sending
+    // those envelopes home"): a false accept of the model (README, "Session 49"); the commas
+    // add no command to it.
     let talk = "I already gave to the school fundraiser, they keep sending those envelopes home.";
     assert_eq!(said(talk), said(&talk.replace(',', "")), "{talk}");
 }
