@@ -430,21 +430,22 @@ fn a_command_said_again_or_its_rest_heard_worse_together_stays_one() {
     }
     use voxshop::intent::Intent;
     let rec = common::recognizer_with(ModelKind::TinyEn, |_| {});
-    for (path, intent, item, merchant) in [
+    // The item as first heard, where the command is said again.
+    for (path, intent, first_heard, merchant) in [
         // tiny.en's greedy hearing is "the desk land": an intent model that read it as no
         // command had it heard again by beam ("desk lamp"); one that reads it as the cancel
         // it is keeps the words as heard (session 49).
         (
             "samples/en/pause_said_again.wav",
             Intent::CancelOrder,
-            "desk la",
+            Some("desk la"),
             None,
         ),
         // tiny.en spells basmati as it hears it, "besmati" alone, "Bismarri's" together.
         (
             "samples/en/pause_from_tesco.wav",
             Intent::Buy,
-            "",
+            None,
             Some("tesco"),
         ),
     ] {
@@ -456,9 +457,9 @@ fn a_command_said_again_or_its_rest_heard_worse_together_stays_one() {
             let slots = standing[0].slots.clone().unwrap_or_default();
             assert_eq!(standing[0].intent, Some(intent), "{path}");
             let heard = slots.item.unwrap_or_default();
-            assert!(heard.contains(item), "{path}: {heard}");
             assert_eq!(slots.merchant.as_deref(), merchant, "{path}");
-            if merchant.is_none() {
+            if let Some(item) = first_heard {
+                assert!(heard.contains(item), "{path}: {heard}");
                 let first = us[0].slots.as_ref().and_then(|s| s.item.clone());
                 assert_eq!(Some(heard), first, "{path}: the command as first heard");
             } else {

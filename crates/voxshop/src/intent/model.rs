@@ -646,9 +646,7 @@ impl IntentModel {
         }
         let first = opening_clause(breaks)?;
         let answer = self.sure_answer(&tokens[first.clone()], s)?;
-        let rest_marks = marks.get(first.end..).unwrap_or_default();
-        let (rest, rest_breaks) = (&tokens[first.end..], &breaks[first.end..]);
-        let rest = self.read_commands(rest, rest_breaks, rest_marks, s);
+        let rest = self.read_commands_from(first.end, tokens, breaks, marks, s);
         let sure = |c: &IntentResult| {
             c.intent.is_shopping_command() && is_whole(c) && c.confidence >= self.settings.threshold
         };
@@ -803,6 +801,19 @@ impl IntentModel {
             .unwrap_or(read)
     }
 
+    /// [`Self::read_commands`] of the words from `from` on, with their breaks and name marks.
+    fn read_commands_from(
+        &self,
+        from: usize,
+        tokens: &[String],
+        breaks: &[Break],
+        marks: &[Option<NameMark>],
+        s: &mut Scratch,
+    ) -> Vec<IntentResult> {
+        let rest_marks = marks.get(from..).unwrap_or_default();
+        self.read_commands(&tokens[from..], &breaks[from..], rest_marks, s)
+    }
+
     /// "what's the weather like and add bread to my list": talk, one `[joins_talk]` word, then
     /// a command. Read whole, the talk's words made it another command ("what's ... my list":
     /// read_list), and the splitter, which sees a few words around each, did not cut there.
@@ -830,9 +841,7 @@ impl IntentModel {
         if self.read_intent(&tokens[..at], s).0 != Intent::OutOfScope {
             return None;
         }
-        let rest = at + 1..tokens.len();
-        let rest_marks = marks.get(rest.clone()).unwrap_or_default();
-        let found = self.read_commands(&tokens[rest.clone()], &breaks[rest], rest_marks, s);
+        let found = self.read_commands_from(at + 1, tokens, breaks, marks, s);
         let [command] = found.as_slice() else {
             return None;
         };
