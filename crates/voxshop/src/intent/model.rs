@@ -614,7 +614,12 @@ impl IntentModel {
         s: &mut Scratch,
     ) -> Vec<IntentResult> {
         // The whole read as one, once: a comma's answer is judged by it, and it is the
-        // reading when no answer parts.
+        // reading when no answer parts. It and every clause an answer may be are read in one
+        // batch (the sentence encoder's cost is mostly per batch for short texts), with the
+        // sentences that `Self::read_commands` reads next when none is an answer.
+        let clauses = [Break::Sentence, Break::Pause].map(|at| answer_clauses(tokens, breaks, at));
+        let readings = clauses.iter().flatten().map(|r| &tokens[r.clone()]);
+        self.prefetch_dense(std::iter::once(tokens).chain(readings), s);
         let mut whole = None;
         for at in [Break::Sentence, Break::Pause] {
             if let Some(found) =
@@ -669,23 +674,14 @@ impl IntentModel {
     ) -> Option<Vec<IntentResult>> {
         let all = 0..tokens.len();
         let clauses = cut_at(std::slice::from_ref(&all), breaks, at);
-        // Between commas, only a few words: "..., on va jamais finir tout ça" is talk.
-        let short = |r: &std::ops::Range<usize>| at == Break::Sentence || r.len() <= ANSWER_WORDS;
         if clauses.len() < 2 {
             return None;
         }
-        // In one batch: the clauses, and the whole and its sentences that
-        // `Self::read_commands` reads next when none is an answer.
-        let readings = clauses
-            .iter()
-            .filter(|r| short(r))
-            .map(|r| &tokens[r.clone()]);
-        self.prefetch_dense(std::iter::once(tokens).chain(readings), s);
         // An answer after an answer (or first) follows no command ("no, no, no"): passed
         // over without reading what comes before it.
         let mut after_answer = true;
         for r in clauses {
-            let answer = if short(&r) {
+            let answer = if may_answer(at, &r) {
                 self.sure_answer(&tokens[r.clone()], s)
             } else {
                 None
@@ -1470,6 +1466,23 @@ fn cut_at(
 ///
 /// [`Domain::is_fragment`]: super::domain::Domain::is_fragment
 const ANSWER_WORDS: usize = super::domain::FRAGMENT_WORDS;
+
+/// Whether a clause of words `r`, cut at `at`, may be an answer: a sentence, or only a few
+/// words between commas ("..., on va jamais finir tout ça" is talk).
+fn may_answer(at: Break, r: &std::ops::Range<usize>) -> bool {
+    at == Break::Sentence || r.len() <= ANSWER_WORDS
+}
+
+/// The clauses of `tokens` cut at `at` that [`IntentModel::read_with_answer`] reads as
+/// possible answers: none where the cut parts nothing.
+fn answer_clauses(tokens: &[String], breaks: &[Break], at: Break) -> Vec<std::ops::Range<usize>> {
+    let all = 0..tokens.len();
+    let clauses = cut_at(std::slice::from_ref(&all), breaks, at);
+    if clauses.len() < 2 {
+        return Vec::new();
+    }
+    clauses.into_iter().filter(|r| may_answer(at, r)).collect()
+}
 
 /// The words before the first comma or sentence end of an utterance whose `breaks` are
 /// given, when they are few enough to be a yes or no and more words follow.
