@@ -82,9 +82,10 @@ fn a_phrasing_lands_near_its_kind_in_both_languages() {
     assert!(enc.embed("牛奶").iter().all(|v| v.is_finite()));
 }
 
-/// A long utterance's readings are embedded together, sharing their pieces' projections
-/// (`embed_many_with`): each must have the bits it has alone, which the committed intent
-/// model was trained with, whatever the memo held before and however the readings are batched.
+/// A long utterance's readings are embedded together, sharing their pieces' projections and,
+/// for a text said inside a longer one, the convolutions away from its ends (`embed_many_with`):
+/// each must have the bits it has alone, which the committed intent model was trained with,
+/// whatever the memo held before and however the readings are batched.
 #[test]
 fn readings_embedded_together_have_the_bits_each_has_alone() {
     let Some(enc) = encoder() else { return };
@@ -96,13 +97,15 @@ fn readings_embedded_together_have_the_bits_each_has_alone() {
         "add two litres of oat milk to my shopping list",
         "appuyez sur dièse",
         "",
+        "please add two litres of oat milk to my shopping list and then read me the party list",
+        "milk",
     ];
     let alone: Vec<Vec<u32>> = texts
         .iter()
         .map(|t| enc.embed(t).iter().map(|v| v.to_bits()).collect())
         .collect();
     let mut memo = voxshop::intent::encoder::PieceMemo::default();
-    for batch in [&texts[..], &texts[2..4], &texts[..1]] {
+    for batch in [&texts[..], &texts[2..4], &texts[..1], &texts[3..]] {
         let together = enc.embed_many_with(batch, &mut memo);
         assert_eq!(together.len(), batch.len());
         for (v, text) in together.iter().zip(batch) {

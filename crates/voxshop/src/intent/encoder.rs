@@ -14,6 +14,7 @@
 
 use std::collections::HashMap;
 use std::io::{Cursor, Read};
+use std::ops::Range;
 use std::path::Path;
 
 use safetensors::tensor::TensorView;
@@ -392,31 +393,31 @@ impl SentenceEncoder {
         let inputs: Vec<StackInput> = texts.iter().map(|t| self.stack_input(t, memo)).collect();
         // The convolution stacks are most of the work and independent of one another: they
         // run on rayon's pool, two cores' worth of them at once (the same sums in the same
-        // order, so the same bits). Rayon's halving of one text's three stacks puts the
-        // widest, handed first, alone against the other two.
-        let stacks: Vec<(usize, usize)> = (0..inputs.len())
-            .flat_map(|i| WIDEST_FIRST.map(|k| (i, k)))
-            .collect();
+        // order, so the same bits). Rayon's halving of the three stacks puts the widest,
+        // handed first, alone against the other two. Each stack takes every text's pieces in
+        // one product per layer, and a text said inside a longer one (a sentence of the
+        // whole) takes from it the rows whose windows read the same pieces there.
+        let lens: Vec<usize> = inputs.iter().map(|i| i.n).collect();
+        let inside = hosts(&inputs);
         let outs: Vec<Vec<f32>> = {
             use rayon::prelude::*;
-            stacks
+            WIDEST_FIRST
                 .par_iter()
-                .map(|&(i, k)| self.conv_stack(&inputs[i], k))
+                .map(|&k| self.conv_stack(&inputs, &inside, k))
                 .collect()
         };
+        let mut at = 0;
         let mut sums = Vec::with_capacity(texts.len() * FEAT);
-        let mut lens = Vec::with_capacity(texts.len());
-        for (input, outs) in inputs.into_iter().zip(outs.chunks_exact(ORDERS.len())) {
-            let n = input.n;
+        for input in inputs {
             let mut feats = input.feats;
-            for (&k, c) in WIDEST_FIRST.iter().zip(outs) {
-                for (t, row) in feats.chunks_exact_mut(FEAT).enumerate() {
-                    row[EMB + k * CNN..EMB + (k + 1) * CNN]
-                        .copy_from_slice(&c[t * CNN..(t + 1) * CNN]);
+            for (&k, c) in WIDEST_FIRST.iter().zip(&outs) {
+                let c = &c[at * CNN..(at + input.n) * CNN];
+                for (row, piece) in feats.chunks_exact_mut(FEAT).zip(c.chunks_exact(CNN)) {
+                    row[EMB + k * CNN..EMB + (k + 1) * CNN].copy_from_slice(piece);
                 }
             }
+            at += input.n;
             sums.extend_from_slice(&self.pooled(feats));
-            lens.push(n);
         }
         self.head(&sums, &lens)
     }
@@ -461,7 +462,8 @@ impl SentenceEncoder {
     /// `text`'s pieces as the convolutions read them: each piece's vector (in its features'
     /// first [`EMB`] values) and its projection.
     fn stack_input(&self, text: &str, memo: &mut PieceMemo) -> StackInput {
-        let rows = self.project(&self.pieces(text), memo);
+        let ids = self.pieces(text);
+        let rows = self.project(&ids, memo);
         let n = rows.len();
         let mut x = Vec::with_capacity(n * 3 * CNN);
         let mut feats = vec![0f32; n * FEAT];
@@ -469,18 +471,35 @@ impl SentenceEncoder {
             row[..EMB].copy_from_slice(&piece[..EMB]);
             x.extend_from_slice(&piece[EMB..]);
         }
-        StackInput { n, x, feats }
+        StackInput { n, ids, x, feats }
     }
 
     /// Convolution stack `k` of [`ORDERS`] over `input`'s pieces: two convolutions, each
     /// with its residual.
-    fn conv_stack(&self, input: &StackInput, k: usize) -> Vec<f32> {
+    fn conv_stack(&self, inputs: &[StackInput], inside: &[Option<Inside>], k: usize) -> Vec<f32> {
         let (width, left) = ORDERS[k];
-        let mut c: Vec<f32> = (input.x.chunks_exact(3 * CNN))
+        let lens: Vec<usize> = inputs.iter().map(|i| i.n).collect();
+        let mut c: Vec<f32> = (inputs.iter().flat_map(|i| i.x.chunks_exact(3 * CNN)))
             .flat_map(|r| r[k * CNN..(k + 1) * CNN].iter().copied())
             .collect();
+        // The rows of a text inside another that are those of its host: its own pieces (its
+        // sentence marks aside), then at each layer those whose window reads only such rows.
+        let mut same: Vec<Range<usize>> = (inputs.iter().zip(inside))
+            .map(|(i, h)| match h {
+                Some(_) => 1..i.n - 1,
+                None => 0..0,
+            })
+            .collect();
         for (wk, bk) in &self.layers.conv[k] {
-            c = residual_conv(&c, input.n, width, left, wk, bk);
+            for r in &mut same {
+                *r = narrowed(r, width, left);
+            }
+            let layer = Layer {
+                lens: &lens,
+                same: &same,
+                inside,
+            };
+            c = residual_conv(&c, &layer, width, left, wk, bk);
         }
         c
     }
@@ -546,6 +565,8 @@ pub struct PieceMemo {
 /// One text's pieces, read for the convolution stacks ([`SentenceEncoder::stack_input`]).
 struct StackInput {
     n: usize,
+    /// Its pieces, the first and last the sentence marks.
+    ids: Vec<u32>,
     /// Each piece's projection (3 x [`CNN`] values, one block per stack).
     x: Vec<f32>,
     /// Each piece's features ([`FEAT`] values), its vector filled in.
@@ -860,28 +881,113 @@ fn layer_norm(x: &mut [f32], width: usize, g: &[f32], b: &[f32], eps: f32) {
     }
 }
 
+/// Where a text's own pieces (its sentence marks aside) lie inside a longer text of the same
+/// batch: its piece `t` is the host's piece `at + t - 1`.
+#[derive(Clone, Copy)]
+struct Inside {
+    host: usize,
+    at: usize,
+}
+
+/// For each input, a longer input its pieces lie inside, if any. Hand-written reuse rather
+/// than a cache: a sentence's convolutions away from its ends read the same pieces as the
+/// whole's at those places, so they are the same sums (the same bits), and a long utterance's
+/// readings are its whole and its sentences and clauses, half of the encoder's work.
+fn hosts(inputs: &[StackInput]) -> Vec<Option<Inside>> {
+    inputs
+        .iter()
+        .map(|guest| {
+            let own = guest
+                .ids
+                .get(1..guest.n - 1)
+                .filter(|own| !own.is_empty())?;
+            (inputs.iter().enumerate())
+                .filter(|(_, host)| host.n > guest.n)
+                .find_map(|(host, h)| {
+                    let at = h.ids.windows(own.len()).position(|w| w == own)?;
+                    Some(Inside { host, at })
+                })
+        })
+        .collect()
+}
+
+/// The rows of `r` whose window (`width` rows from `left` before) lies within `r`.
+fn narrowed(r: &Range<usize>, width: usize, left: usize) -> Range<usize> {
+    let (start, end) = (r.start + left, r.end.saturating_sub(width - 1 - left));
+    if start < end {
+        start..end
+    } else {
+        0..0
+    }
+}
+
+/// The texts of one batch, their pieces one after another in each layer's rows.
+struct Layer<'a> {
+    lens: &'a [usize],
+    /// For each text, the rows that are its host's (`inside`).
+    same: &'a [Range<usize>],
+    inside: &'a [Option<Inside>],
+}
+
 /// One convolution over the pieces with a residual: relu(window @ w + b) + x, where piece t's
-/// window is pieces t - left .. t - left + width (zeros outside the sentence).
+/// window is pieces t - left .. t - left + width (zeros outside its text). `x` holds the pieces
+/// of `layer`'s texts one after another; a text's rows that are its host's are copied from it.
 fn residual_conv(
     x: &[f32],
-    n: usize,
+    layer: &Layer,
     width: usize,
     left: usize,
     w: &Packed,
     b: &[f32],
 ) -> Vec<f32> {
-    let mut windows = vec![0f32; n * width * CNN];
-    for t in 0..n {
+    let firsts: Vec<usize> = (layer.lens.iter())
+        .scan(0, |first, &n| {
+            let at = *first;
+            *first += n;
+            Some(at)
+        })
+        .collect();
+    let todo: Vec<(usize, usize)> = (layer.lens.iter().zip(&firsts).zip(layer.same))
+        .flat_map(|((&n, &first), same)| {
+            (0..n)
+                .filter(|t| !same.contains(t))
+                .map(move |t| (first, t))
+        })
+        .collect();
+    let (rows, lens) = (todo.len(), layer.lens);
+    let mut windows = vec![0f32; rows * width * CNN];
+    let text_len = |first: usize| lens[firsts.partition_point(|&f| f < first)];
+    for (window, &(first, t)) in windows.chunks_exact_mut(width * CNN).zip(&todo) {
+        let n = text_len(first);
         for j in 0..width {
             let Some(src) = (t + j).checked_sub(left).filter(|&s| s < n) else {
                 continue;
             };
-            let at = (t * width + j) * CNN;
-            windows[at..at + CNN].copy_from_slice(&x[src * CNN..(src + 1) * CNN]);
+            let src = (first + src) * CNN;
+            window[j * CNN..(j + 1) * CNN].copy_from_slice(&x[src..src + CNN]);
         }
     }
-    let h = relu(affine(&windows, n, w, b));
-    add(h, x)
+    let h = relu(affine(&windows, rows, w, b));
+    let mut out = vec![0f32; x.len()];
+    for (&(first, t), h) in todo.iter().zip(h.chunks_exact(CNN)) {
+        let at = (first + t) * CNN;
+        for ((o, h), x) in out[at..at + CNN].iter_mut().zip(h).zip(&x[at..at + CNN]) {
+            *o = h + x;
+        }
+    }
+    // Hosts before their guests: the longer texts first.
+    let mut order: Vec<usize> = (0..lens.len()).collect();
+    order.sort_by_key(|&i| std::cmp::Reverse(lens[i]));
+    for i in order {
+        let Some(Inside { host, at }) = layer.inside[i] else {
+            continue;
+        };
+        let same = &layer.same[i];
+        let from = (firsts[host] + at + same.start - 1) * CNN;
+        let to = (firsts[i] + same.start) * CNN;
+        out.copy_within(from..from + same.len() * CNN, to);
+    }
+    out
 }
 
 /// SentencePiece's unigram segmentation, written out rather than built as a `tokenizers`
@@ -1599,7 +1705,12 @@ mod tests {
         w[0] = 1.0; // output 0 = input 0 of the first piece of the window
         w[CNN * CNN] = 10.0; // + 10 x input 0 of the second
         let w = Packed::new(&w, 2 * CNN, CNN).unwrap();
-        let out = residual_conv(&x, 2, 2, 0, &w, &[0.0; CNN]);
+        let layer = Layer {
+            lens: &[2],
+            same: &[Range::default()],
+            inside: &[None],
+        };
+        let out = residual_conv(&x, &layer, 2, 0, &w, &[0.0; CNN]);
         assert_eq!(out[0], 1.0 + 1.0 + 10.0 * 2.0);
         assert_eq!(out[CNN], 2.0 + 2.0);
     }
