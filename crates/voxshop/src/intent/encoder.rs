@@ -897,10 +897,8 @@ fn hosts(inputs: &[StackInput]) -> Vec<Option<Inside>> {
     inputs
         .iter()
         .map(|guest| {
-            let own = guest
-                .ids
-                .get(1..guest.n - 1)
-                .filter(|own| !own.is_empty())?;
+            let own =
+                (guest.ids.get(1..guest.n.saturating_sub(1))).filter(|own| !own.is_empty())?;
             (inputs.iter().enumerate())
                 .filter(|(_, host)| host.n > guest.n)
                 .find_map(|(host, h)| {
