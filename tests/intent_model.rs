@@ -799,6 +799,11 @@ fn an_answer_in_the_breath_of_a_command_is_an_answer() {
     ] {
         assert_eq!(said(text), [(Buy, milk.clone()), (answer, None)], "{text}");
     }
+    // Read whole, the answer's words made the purchase a cancel_order of the batteries.
+    assert_eq!(
+        said("Order the batteries, actually no."),
+        [(Buy, Some("batteries".into())), (Deny, None)]
+    );
     assert_eq!(
         said("Buy milk. No. Buy oat milk."),
         [

@@ -700,12 +700,15 @@ impl IntentModel {
             // A comma is a weaker cut than a full stop: the words after it may be the
             // command's own verb ("I ordered the wrong size nappies, cancel them"). It parts
             // an answer only where the whole, read as one, takes words from there on for a
-            // value ("never mind" as the shop, "yes" as an item).
+            // value ("never mind" as the shop, "yes" as an item), or makes a spend said before
+            // it another command ("Order the batteries, actually no": cancel_order, a spend
+            // never asked for).
             if at == Break::Pause {
                 let whole =
                     whole.get_or_insert_with(|| self.read_commands(tokens, breaks, marks, s));
                 let from_answer = &tokens[r.start..];
-                if !whole.iter().any(|c| takes_words_of(&c.slots, from_answer)) {
+                let takes_answer = whole.iter().any(|c| takes_words_of(&c.slots, from_answer));
+                if !takes_answer && !turns_a_spend(&found, whole) {
                     return None;
                 }
             }
@@ -1466,6 +1469,13 @@ fn cut_at(
 ///
 /// [`Domain::is_fragment`]: super::domain::Domain::is_fragment
 const ANSWER_WORDS: usize = super::domain::FRAGMENT_WORDS;
+
+/// Whether a spend of `said`, the commands before an answer, is of no intent of `whole`, the
+/// utterance read as one: the answer's words turned that spend into another command.
+fn turns_a_spend(said: &[IntentResult], whole: &[IntentResult]) -> bool {
+    said.iter()
+        .any(|c| c.intent.requires_confirmation() && !whole.iter().any(|w| w.intent == c.intent))
+}
 
 /// Whether a clause of words `r`, cut at `at`, may be an answer: a sentence, or only a few
 /// words between commas ("..., on va jamais finir tout ça" is talk).
