@@ -799,11 +799,19 @@ fn an_answer_in_the_breath_of_a_command_is_an_answer() {
     ] {
         assert_eq!(said(text), [(Buy, milk.clone()), (answer, None)], "{text}");
     }
-    // Read whole, the answer's words made the purchase a cancel_order of the batteries.
-    assert_eq!(
-        said("Order the batteries, actually no."),
-        [(Buy, Some("batteries".into())), (Deny, None)]
-    );
+    // Read whole, the answer's words made the purchase a cancel_order of the batteries (or of
+    // the milk), or were read as nothing at all ("forget it").
+    for (text, item) in [
+        ("Order the batteries, actually no.", "batteries"),
+        ("Buy milk, cancel it.", "milk"),
+        ("Buy milk, forget it.", "milk"),
+    ] {
+        assert_eq!(
+            said(text),
+            [(Buy, Some(item.into())), (Deny, None)],
+            "{text}"
+        );
+    }
     assert_eq!(
         said("Buy milk. No. Buy oat milk."),
         [

@@ -700,15 +700,22 @@ impl IntentModel {
             // A comma is a weaker cut than a full stop: the words after it may be the
             // command's own verb ("I ordered the wrong size nappies, cancel them"). It parts
             // an answer only where the whole, read as one, takes words from there on for a
-            // value ("never mind" as the shop, "yes" as an item), or makes a spend said before
+            // value ("never mind" as the shop, "yes" as an item), makes a spend said before
             // it another command ("Order the batteries, actually no": cancel_order, a spend
-            // never asked for).
+            // never asked for), or is a no that the whole reads as nothing ("Buy milk, forget
+            // it": buy milk) after a spend whose verb no "no" says (a cancel_order's may:
+            // "..., cancel it").
             if at == Break::Pause {
                 let whole =
                     whole.get_or_insert_with(|| self.read_commands(tokens, breaks, marks, s));
                 let from_answer = &tokens[r.start..];
                 let takes_answer = whole.iter().any(|c| takes_words_of(&c.slots, from_answer));
-                if !takes_answer && !turns_a_spend(&found, whole) {
+                let takes_back = answer.intent == Intent::Deny
+                    && same_commands(whole, &found)
+                    && found.iter().any(|c| {
+                        c.intent.requires_confirmation() && c.intent != Intent::CancelOrder
+                    });
+                if !takes_answer && !takes_back && !turns_a_spend(&found, whole) {
                     return None;
                 }
             }
@@ -1475,6 +1482,14 @@ const ANSWER_WORDS: usize = super::domain::FRAGMENT_WORDS;
 fn turns_a_spend(said: &[IntentResult], whole: &[IntentResult]) -> bool {
     said.iter()
         .any(|c| c.intent.requires_confirmation() && !whole.iter().any(|w| w.intent == c.intent))
+}
+
+/// Whether `a` and `b` are the same commands with the same values, however sure of them.
+fn same_commands(a: &[IntentResult], b: &[IntentResult]) -> bool {
+    a.len() == b.len()
+        && a.iter()
+            .zip(b)
+            .all(|(x, y)| x.intent == y.intent && x.slots == y.slots)
 }
 
 /// Whether a clause of words `r`, cut at `at`, may be an answer: a sentence, or only a few
