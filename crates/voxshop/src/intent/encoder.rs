@@ -403,7 +403,7 @@ impl SentenceEncoder {
             use rayon::prelude::*;
             WIDEST_FIRST
                 .par_iter()
-                .map(|&k| self.conv_stack(&inputs, &inside, k))
+                .map(|&k| self.conv_stack(&inputs, &lens, &inside, k))
                 .collect()
         };
         let mut at = 0;
@@ -474,11 +474,16 @@ impl SentenceEncoder {
         StackInput { n, ids, x, feats }
     }
 
-    /// Convolution stack `k` of [`ORDERS`] over `input`'s pieces: two convolutions, each
-    /// with its residual.
-    fn conv_stack(&self, inputs: &[StackInput], inside: &[Option<Inside>], k: usize) -> Vec<f32> {
+    /// Convolution stack `k` of [`ORDERS`] over the pieces of `inputs` (`lens` of them each,
+    /// one text after another): two convolutions, each with its residual.
+    fn conv_stack(
+        &self,
+        inputs: &[StackInput],
+        lens: &[usize],
+        inside: &[Option<Inside>],
+        k: usize,
+    ) -> Vec<f32> {
         let (width, left) = ORDERS[k];
-        let lens: Vec<usize> = inputs.iter().map(|i| i.n).collect();
         let mut c: Vec<f32> = (inputs.iter().flat_map(|i| i.x.chunks_exact(3 * CNN)))
             .flat_map(|r| r[k * CNN..(k + 1) * CNN].iter().copied())
             .collect();
@@ -495,7 +500,7 @@ impl SentenceEncoder {
                 *r = narrowed(r, width, left);
             }
             let layer = Layer {
-                lens: &lens,
+                lens,
                 same: &same,
                 inside,
             };

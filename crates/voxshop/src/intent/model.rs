@@ -617,8 +617,11 @@ impl IntentModel {
         // reading when no answer parts. It and every clause an answer may be are read in one
         // batch (the sentence encoder's cost is mostly per batch for short texts), with the
         // sentences that `Self::read_commands` reads next when none is an answer.
-        let clauses = [Break::Sentence, Break::Pause].map(|at| answer_clauses(tokens, breaks, at));
-        let readings = clauses.iter().flatten().map(|r| &tokens[r.clone()]);
+        let readings = [Break::Sentence, Break::Pause].into_iter().flat_map(|at| {
+            (clauses_at(tokens, breaks, at).into_iter())
+                .filter(move |r| may_answer(at, r))
+                .map(|r| &tokens[r])
+        });
         self.prefetch_dense(std::iter::once(tokens).chain(readings), s);
         let mut whole = None;
         for at in [Break::Sentence, Break::Pause] {
@@ -672,11 +675,7 @@ impl IntentModel {
         whole: &mut Option<Vec<IntentResult>>,
         s: &mut Scratch,
     ) -> Option<Vec<IntentResult>> {
-        let all = 0..tokens.len();
-        let clauses = cut_at(std::slice::from_ref(&all), breaks, at);
-        if clauses.len() < 2 {
-            return None;
-        }
+        let clauses = clauses_at(tokens, breaks, at);
         // An answer after an answer (or first) follows no command ("no, no, no"): passed
         // over without reading what comes before it.
         let mut after_answer = true;
@@ -1498,15 +1497,15 @@ fn may_answer(at: Break, r: &std::ops::Range<usize>) -> bool {
     at == Break::Sentence || r.len() <= ANSWER_WORDS
 }
 
-/// The clauses of `tokens` cut at `at` that [`IntentModel::read_with_answer`] reads as
-/// possible answers: none where the cut parts nothing.
-fn answer_clauses(tokens: &[String], breaks: &[Break], at: Break) -> Vec<std::ops::Range<usize>> {
+/// The clauses of `tokens` cut at `at`, among which [`IntentModel::read_with_answer`] looks
+/// for an answer: none where the cut parts nothing.
+fn clauses_at(tokens: &[String], breaks: &[Break], at: Break) -> Vec<std::ops::Range<usize>> {
     let all = 0..tokens.len();
     let clauses = cut_at(std::slice::from_ref(&all), breaks, at);
     if clauses.len() < 2 {
         return Vec::new();
     }
-    clauses.into_iter().filter(|r| may_answer(at, r)).collect()
+    clauses
 }
 
 /// The words before the first comma or sentence end of an utterance whose `breaks` are
