@@ -96,6 +96,21 @@ fn stages(c: &mut Criterion) {
     g.bench_function("decode_3s", |b| {
         b.iter(|| black_box(decoder.run(&audio, true, &stt.options, None).unwrap()))
     });
+    // Issue 15: the same after a draft, the tokens a speculation in a pause just before the
+    // end wrote (here the whole command's: the usual case, README "Speed").
+    let draft = decoder
+        .run(&audio, true, &stt.options, None)
+        .unwrap()
+        .tokens;
+    g.bench_function("decode_3s_drafted", |b| {
+        b.iter(|| {
+            black_box(
+                decoder
+                    .run_drafted(&audio, true, &stt.options, None, &draft)
+                    .unwrap(),
+            )
+        })
+    });
     g.bench_function("decode_3s_biased_2k", |b| {
         b.iter(|| {
             black_box(

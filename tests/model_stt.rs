@@ -519,3 +519,83 @@ fn endings_decoded_side_by_side_are_each_decoded_alone() {
     }
     assert_eq!(row, together.len());
 }
+
+/// Issue 15: a transcript decoded after a draft (the tokens an earlier transcript of the
+/// same utterance wrote, fed with the prompt in one pass: `Decoder::run_drafted`) is the one
+/// decoded without, token for token and bit for bit in each token's log-probability, whether
+/// the draft is all right, right only at first or wrong from its first token, and with a
+/// catalogue steering the decoder toward its names.
+#[test]
+fn a_draft_changes_nothing_a_transcript_writes() {
+    if skip_without_setup() {
+        return;
+    }
+    use voxshop::stt::decode::Decoder;
+    use voxshop::stt::{BiasMode, BiasStrength};
+    let rec = recognizer(ModelKind::TinyEn);
+    let stt = rec.stt();
+    let (model, tok) = (stt.model(), stt.tokenizer());
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let catalog = voxshop::catalog::Catalog::from_toml_file(
+        &root.join("tests/data/catalog_household_en.toml"),
+    )
+    .unwrap();
+    let bias = stt.bias(catalog.spellings(), BiasMode::Trie, BiasStrength::default());
+    let decoder = Decoder::new(model, tok);
+    let features = |samples: &[f32]| {
+        let frames = 2 * stt.window.ctx_for(samples.len(), stt.config().n_audio_ctx);
+        model
+            .encode(&stt.log_mel().compute(samples, frames), frames)
+            .unwrap()
+    };
+    let mut drafts_used = 0;
+    for name in [
+        "add_milk",
+        "buy_paper_towels",
+        "catalog_colgate",
+        "two_commands",
+    ] {
+        let samples = load_wav_16k(&root.join(format!("samples/en/{name}.wav")))
+            .unwrap()
+            .samples;
+        let audio = features(&samples);
+        for steer in [None, Some(&bias)] {
+            let plain = decoder.run(&audio, true, &stt.options, steer).unwrap();
+            assert!(plain.tokens.len() > 3, "{name}: {plain:?}");
+            // What a speculation two thirds of the way through heard.
+            let early = decoder
+                .run(
+                    &features(&samples[..samples.len() * 2 / 3]),
+                    true,
+                    &stt.options,
+                    steer,
+                )
+                .unwrap();
+            let half = plain.tokens.len() / 2;
+            let drafts = [
+                plain.tokens.clone(),
+                early.tokens.clone(),
+                [&plain.tokens[..half], &tok.encode(" purple elephants")[..]].concat(),
+                tok.encode(" Something else entirely."),
+            ];
+            for draft in &drafts {
+                let drafted =
+                    (decoder.run_drafted(&audio, true, &stt.options, steer, draft)).unwrap();
+                assert_eq!(drafted.tokens, plain.tokens, "{name}, draft {draft:?}");
+                let bits = |t: &voxshop::stt::Transcript| {
+                    t.token_logprobs
+                        .iter()
+                        .map(|x| x.to_bits())
+                        .collect::<Vec<_>>()
+                };
+                assert_eq!(bits(&drafted), bits(&plain), "{name}, draft {draft:?}");
+                assert_eq!(
+                    drafted.no_speech_prob.to_bits(),
+                    plain.no_speech_prob.to_bits()
+                );
+                drafts_used += 1;
+            }
+        }
+    }
+    assert_eq!(drafts_used, 32);
+}

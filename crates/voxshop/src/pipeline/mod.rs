@@ -643,10 +643,20 @@ impl Recognizer {
 
     /// Transcribes one utterance, steered by the catalogue in use.
     pub(crate) fn transcribe(&self, samples: &[f32]) -> Result<(Transcript, SttTimings)> {
+        self.transcribe_drafted(samples, &[])
+    }
+
+    /// As [`Recognizer::transcribe`], given the tokens of an earlier transcript of the same
+    /// utterance (`Decoder::run_drafted`: the same transcript, sooner where they are right).
+    pub(crate) fn transcribe_drafted(
+        &self,
+        samples: &[f32],
+        draft: &[u32],
+    ) -> Result<(Transcript, SttTimings)> {
         let bias = self.bias();
         let read = |t: &Transcript| self.reading(t);
         let (mut transcript, timings) =
-            (self.models.stt).transcribe_window_read(samples, bias.as_deref(), &read)?;
+            (self.models.stt).transcribe_window_read(samples, bias.as_deref(), &read, draft)?;
         // The hearing serves only to check names against a catalogue; without one it would
         // keep the decoder's view of the audio alive as long as the transcript (a speculation
         // and its joined reading wait through the pause): peak memory, README "Speed".

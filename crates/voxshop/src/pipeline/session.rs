@@ -693,7 +693,11 @@ impl Session {
             return Ok(());
         }
         let audio = (self.config).stt_audio(self.vad.current(), self.vad.current_voiced(), len);
-        let (transcript, timings) = self.rec.transcribe(&audio)?;
+        // The last speculation of this utterance heard most of the same audio.
+        let earlier = self.speculation.take().filter(|s| s.start == start);
+        let draft = |t: Option<&Transcript>| t.map_or(Vec::new(), |t| t.tokens.clone());
+        let (transcript, timings) = (self.rec)
+            .transcribe_drafted(&audio, &draft(earlier.as_ref().map(|s| &s.transcript)))?;
         let (mut joined, mut verdict) = (None, None);
         if let Some(said) = &self.said {
             let within = self.join_within();
@@ -706,7 +710,10 @@ impl Session {
                     verdict = Some(Verdict::Unsure);
                 }
             } else if said.may_continue(within, start, len, &alone) {
-                joined = Some(self.rec.transcribe(&[&said.audio[..], &audio].concat())?);
+                let before = earlier.as_ref().and_then(|s| s.joined.as_ref());
+                let both = [&said.audio[..], &audio].concat();
+                let draft = draft(before.map(|(t, _)| t));
+                joined = Some(self.rec.transcribe_drafted(&both, &draft)?);
             }
         }
         self.speculation = Some(Speculation {
@@ -808,8 +815,10 @@ impl Session {
             Some(s) if s.start == seg.start && s.len == len => {
                 Ok((s.transcript, s.timings, s.joined))
             }
-            _ => {
-                let (t, timings) = self.rec.transcribe(audio)?;
+            earlier => {
+                let earlier = earlier.filter(|s| s.start == seg.start);
+                let draft = earlier.map_or(Vec::new(), |s| s.transcript.tokens);
+                let (t, timings) = self.rec.transcribe_drafted(audio, &draft)?;
                 Ok((t, timings, None))
             }
         }

@@ -6,6 +6,7 @@ use super::bias::{Bias, Cover, Steering};
 use super::model::{DecoderState, Whisper};
 use super::tokenizer::{Lang, WhisperTokenizer};
 use candle_core::Tensor;
+use std::collections::VecDeque;
 use std::io::Write;
 
 /// Decoding knobs; the defaults are OpenAI's, but for the second hearing (`rescue_beams`).
@@ -110,6 +111,24 @@ impl<'a> Decoder<'a> {
         opts: &DecodeOptions,
         bias: Option<&Bias>,
     ) -> candle_core::Result<Transcript> {
+        self.run_drafted(audio, padding, opts, bias, &[])
+    }
+
+    /// As [`Decoder::run`], given `draft`: the tokens an earlier transcript of the same
+    /// utterance wrote (a speculation in a pause that turned out not to be its end), likely
+    /// how this one begins. The draft goes through the decoder with the prompt, in one pass
+    /// whose weights are read once for all its tokens, and greedy decoding reads the logits
+    /// after each drafted token for as long as it writes what the draft wrote; from the
+    /// first token it writes otherwise, it goes on a step at a time. The transcript is the
+    /// one `run` writes: each token is chosen from the same logits (README, "Speed").
+    pub fn run_drafted(
+        &self,
+        audio: &Tensor,
+        padding: bool,
+        opts: &DecodeOptions,
+        bias: Option<&Bias>,
+        draft: &[u32],
+    ) -> candle_core::Result<Transcript> {
         let tok = self.tok;
         // The initial prompt goes before <|startoftranscript|>, in the same first step.
         let lead = bias.map_or(&[][..], |b| b.prompt());
@@ -118,13 +137,14 @@ impl<'a> Decoder<'a> {
             lang,
             last,
             no_speech_prob,
-        } = self.start(audio, padding, opts, lead)?;
+            ahead,
+        } = self.start(audio, padding, opts, lead, draft)?;
         let hearing = Hearing {
-            state: state.fork()?,
+            state: state.fork_to(state.len() - ahead.len())?,
             first: last.clone(),
         };
         let trie = bias.filter(|b| b.has_trie());
-        let mut walk = Walk::new(state, last);
+        let mut walk = Walk::new(state, last, ahead);
         // A token the bonus chose over the model's own choice is a detour: it is kept only if
         // the name it belongs to is completed; otherwise decoding goes back to where it
         // began and takes the model's choice there. This is what keeps the bonus from
@@ -180,7 +200,7 @@ impl<'a> Decoder<'a> {
                 walk.steering.push(b, next, begin);
             }
             let stop = walk.push(next, logprob, tok);
-            let full = walk.state.len() + 1 >= self.model.config.n_text_ctx;
+            let full = walk.fed() + 1 >= self.model.config.n_text_ctx;
             if stop || full {
                 // The end came in the middle of a detour: the name was not completed.
                 match detour.take() {
@@ -189,10 +209,7 @@ impl<'a> Decoder<'a> {
                 }
                 continue;
             }
-            walk.last = self
-                .model
-                .decode(&mut walk.state, &[next], &[0])?
-                .squeeze(0)?;
+            walk.feed(self.model, next)?;
         }
         let Walk {
             tokens,
@@ -212,14 +229,16 @@ impl<'a> Decoder<'a> {
         Ok(t)
     }
 
-    /// The decoder fed the prompt (after `lead`): the state, the language, the logits for the
-    /// first token and the no-speech probability.
+    /// The decoder fed the prompt (after `lead`) and then `draft` (as much of it as a
+    /// transcript may hold): the state, the language, the logits for the first token, the
+    /// no-speech probability and the logits after each drafted token.
     fn start(
         &self,
         audio: &Tensor,
         padding: bool,
         opts: &DecodeOptions,
         lead: &[u32],
+        draft: &[u32],
     ) -> candle_core::Result<Start> {
         let tok = self.tok;
         let mut state = self.model.start(audio, padding)?;
@@ -240,13 +259,25 @@ impl<'a> Decoder<'a> {
             true => opts.language,
             false => Some(Lang::En),
         };
-        let (sot_logits, lang, last) = match known {
+        // Fed after `before` tokens: `fed`, then the draft; the logits of `fed`'s last token
+        // (the first token's), then of each drafted one, after those at `also`.
+        let room = |before: usize| {
+            let ctx = self.model.config.n_text_ctx;
+            opts.max_tokens.min(ctx.saturating_sub(before + 1))
+        };
+        let with_draft = |fed: &[u32], before: usize, also: &[usize]| {
+            let draft = &draft[..draft.len().min(room(before + fed.len()))];
+            let positions: Vec<usize> = (also.iter().copied())
+                .chain(fed.len() - 1..fed.len() + draft.len())
+                .collect();
+            ([fed, draft].concat(), positions, draft)
+        };
+        let (sot_logits, lang, logits, at, drafted) = match known {
             Some(lang) => {
                 let prompt = [lead, &prompt(lang)].concat();
-                let logits =
-                    self.model
-                        .decode(&mut state, &prompt, &[lead.len(), prompt.len() - 1])?;
-                (logits.get(0)?, lang, logits.get(1)?)
+                let (fed, positions, drafted) = with_draft(&prompt, 0, &[lead.len()]);
+                let logits = self.model.decode(&mut state, &fed, &positions)?;
+                (logits.get(0)?, lang, logits, 1, drafted)
             }
             None => {
                 let first = [lead, &[tok.sot]].concat();
@@ -255,11 +286,15 @@ impl<'a> Decoder<'a> {
                     .decode(&mut state, &first, &[lead.len()])?
                     .squeeze(0)?;
                 let lang = self.detect_language(&sot_logits)?;
-                let rest = &prompt(lang)[1..];
-                let last = self.model.decode(&mut state, rest, &[rest.len() - 1])?;
-                (sot_logits, lang, last.squeeze(0)?)
+                let (fed, positions, drafted) = with_draft(&prompt(lang)[1..], first.len(), &[]);
+                let logits = self.model.decode(&mut state, &fed, &positions)?;
+                (sot_logits, lang, logits, 0, drafted)
             }
         };
+        let last = logits.get(at)?;
+        let ahead = (drafted.iter().enumerate())
+            .map(|(j, &t)| Ok((t, logits.get(at + 1 + j)?)))
+            .collect::<candle_core::Result<_>>()?;
         let no_speech_prob =
             super::kernels::softmax_last_dim(&sot_logits)?.get(tok.no_speech as usize)?;
         Ok(Start {
@@ -267,6 +302,7 @@ impl<'a> Decoder<'a> {
             lang,
             last,
             no_speech_prob: no_speech_prob.to_scalar::<f32>()?,
+            ahead,
         })
     }
 
@@ -289,12 +325,13 @@ impl<'a> Decoder<'a> {
             lang,
             last,
             no_speech_prob,
-        } = self.start(audio, padding, opts, &[])?;
+            ..
+        } = self.start(audio, padding, opts, &[], &[])?;
         let hearing = Hearing {
             state: state.fork()?,
             first: last.clone(),
         };
-        let mut live = vec![Walk::new(state, last)];
+        let mut live = vec![Walk::new(state, last, VecDeque::new())];
         let mut ended: Vec<(Written, f32)> = Vec::new();
         while !live.is_empty() && ended.len() < width {
             let mut offers: Vec<(f32, usize, u32, f32)> = Vec::new();
@@ -325,6 +362,7 @@ impl<'a> Decoder<'a> {
                     sum_logprob: parent.sum_logprob,
                     restart: parent.restart,
                     steering: Steering::default(),
+                    ahead: VecDeque::new(),
                 };
                 let stop = walk.push(next, l, tok);
                 let full = walk.state.len() + 1 >= self.model.config.n_text_ctx
@@ -364,7 +402,7 @@ impl<'a> Decoder<'a> {
             language: Some(lang),
             ..Default::default()
         };
-        let Start { state, last, .. } = self.start(audio, padding, &opts, &[])?;
+        let Start { state, last, .. } = self.start(audio, padding, &opts, &[], &[])?;
         Ok(Hearing { state, first: last })
     }
 
@@ -507,6 +545,8 @@ struct Start {
     /// Logits for the first token.
     last: Tensor,
     no_speech_prob: f32,
+    /// The drafted tokens fed after the prompt, each with the logits after it.
+    ahead: VecDeque<(u32, Tensor)>,
 }
 
 /// The log-probability of `token` under `logits` (already suppressed).
@@ -544,11 +584,15 @@ struct Walk {
     /// Where the transcript may have started over (see `restarts`).
     restart: Option<usize>,
     steering: Steering,
+    /// Drafted tokens the decoder was fed after the written ones, each with the logits after
+    /// it (`Decoder::run_drafted`).
+    ahead: VecDeque<(u32, Tensor)>,
 }
 
 impl Walk {
-    /// The start of a transcript: the decoder after the prompt, nothing written yet.
-    fn new(state: DecoderState, last: Tensor) -> Self {
+    /// The start of a transcript: the decoder after the prompt (and `ahead`), nothing
+    /// written yet.
+    fn new(state: DecoderState, last: Tensor, ahead: VecDeque<(u32, Tensor)>) -> Self {
         Self {
             state,
             last,
@@ -557,7 +601,31 @@ impl Walk {
             sum_logprob: 0.0,
             restart: None,
             steering: Steering::default(),
+            ahead,
         }
+    }
+
+    /// Tokens the decoder holds but for the drafted ones not written (yet).
+    fn fed(&self) -> usize {
+        self.state.len() - self.ahead.len()
+    }
+
+    /// Feeds the token just written: the drafted one's logits when the draft wrote it too;
+    /// otherwise the drafted tokens leave the decoder, which takes this one alone.
+    fn feed(&mut self, model: &Whisper, next: u32) -> candle_core::Result<()> {
+        match self.ahead.pop_front() {
+            Some((drafted, logits)) if drafted == next => {
+                self.last = logits;
+                return Ok(());
+            }
+            Some(_) => {
+                self.state = self.state.fork_to(self.fed() - 1)?;
+                self.ahead.clear();
+            }
+            None => {}
+        }
+        self.last = model.decode(&mut self.state, &[next], &[0])?.squeeze(0)?;
+        Ok(())
     }
 
     /// Appends a token; true when the transcript must stop here (it started over, or fell

@@ -257,18 +257,21 @@ impl Stt {
         samples: &[f32],
         bias: Option<&Bias>,
     ) -> Result<(Transcript, SttTimings), SttError> {
-        self.transcribe_window_read(samples, bias, &|_| Reading::Wanted)
+        self.transcribe_window_read(samples, bias, &|_| Reading::Wanted, &[])
     }
 
     /// As [`Stt::transcribe_window`]; when `read` finds the greedy transcript
     /// [`Reading::Doubtful`] and `DecodeOptions::rescue_beams` is set, the window is decoded
     /// again by beam search and the best-ranked reading that is [`Reading::Wanted`] replaces
-    /// it (README, "the second hearing").
+    /// it (README, "the second hearing"). `draft`: the tokens of an earlier transcript of the
+    /// same utterance, which make greedy decoding cheaper where they are right and change
+    /// nothing it writes (`Decoder::run_drafted`).
     pub fn transcribe_window_read(
         &self,
         samples: &[f32],
         bias: Option<&Bias>,
         read: &dyn Fn(&Transcript) -> Reading,
+        draft: &[u32],
     ) -> Result<(Transcript, SttTimings), SttError> {
         let samples = &samples[..samples.len().min(WINDOW_SAMPLES)];
         let mut timings = SttTimings::default();
@@ -284,7 +287,7 @@ impl Stt {
         let t2 = Instant::now();
         let decoder = decode::Decoder::new(&self.model, &self.tokenizer);
         let padding = self.window.padding_memory;
-        let mut transcript = decoder.run(&audio, padding, &self.options, bias)?;
+        let mut transcript = decoder.run_drafted(&audio, padding, &self.options, bias, draft)?;
         let width = self.options.rescue_beams;
         if width > 0 && !transcript.text.is_empty() && read(&transcript) == Reading::Doubtful {
             let beams = decoder.beams(&audio, padding, &self.options, width)?;

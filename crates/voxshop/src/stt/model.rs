@@ -508,10 +508,20 @@ impl DecoderState {
     /// new position into a buffer its clones share, which is right for one hypothesis that
     /// goes back to an earlier point (a detour) but not for several decoded side by side.
     pub fn fork(&self) -> candle_core::Result<Self> {
+        self.fork_to(self.pos)
+    }
+
+    /// As [`DecoderState::fork`], holding only the first `len` tokens: the decoder as it
+    /// was before the others were fed.
+    pub fn fork_to(&self, len: usize) -> candle_core::Result<Self> {
+        if len > self.pos {
+            candle_core::bail!("{len} tokens asked of a decoder fed {}", self.pos);
+        }
         let self_kv = (self.self_kv.iter())
             .map(|c| {
                 let mut own = new_kv_cache();
-                if let (Some(k), Some(v)) = (c.k()?, c.v()?) {
+                if let (Some(k), Some(v), true) = (c.k()?, c.v()?, len > 0) {
+                    let (k, v) = (k.narrow(2, 0, len)?, v.narrow(2, 0, len)?);
                     own.append(&k.contiguous()?, &v.contiguous()?)?;
                 }
                 Ok(own)
@@ -521,7 +531,7 @@ impl DecoderState {
             self_kv,
             cross_kv: self.cross_kv.clone(),
             pad: self.pad,
-            pos: self.pos,
+            pos: len,
         })
     }
 
