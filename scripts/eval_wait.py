@@ -80,7 +80,7 @@ def main():
           f"sample -> {'last' if a.to_last else 'first'} intent line, median {statistics.median(waits):.0f} ms, p95 "
           f"{percentile(waits, 0.95):.0f} ms; without the {len(waits) - len(command_waits)} yes or "
           f"no (those wait the hang-over): median {statistics.median(command_waits):.0f} ms, p95 "
-          f"{percentile(command_waits, 0.95):.0f} ms")
+          f"{percentile(command_waits, 0.95):.0f} ms, p90 {percentile(command_waits, 0.90):.0f} ms")
 
 
 if __name__ == "__main__":

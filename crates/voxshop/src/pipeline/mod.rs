@@ -632,13 +632,16 @@ impl Recognizer {
         }
     }
 
-    /// What an utterance's words are so far, for display: no second hearing.
-    pub(crate) fn transcribe_partial(&self, samples: &[f32]) -> Result<(Transcript, SttTimings)> {
+    /// What an utterance's words are so far, for display: no second hearing. `draft`: as
+    /// for [`Recognizer::transcribe_drafted`].
+    pub(crate) fn transcribe_partial(
+        &self,
+        samples: &[f32],
+        draft: &[u32],
+    ) -> Result<(Transcript, SttTimings)> {
         let bias = self.bias();
-        Ok(self
-            .models
-            .stt
-            .transcribe_window(samples, bias.as_deref())?)
+        let wanted = |_: &Transcript| Reading::Wanted;
+        Ok((self.models.stt).transcribe_window_read(samples, bias.as_deref(), &wanted, draft)?)
     }
 
     /// Transcribes one utterance, steered by the catalogue in use.

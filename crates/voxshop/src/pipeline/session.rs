@@ -469,6 +469,9 @@ pub struct Session {
     /// Samples of the open utterance at the last partial transcript.
     partial_at: usize,
     speculation: Option<Speculation>,
+    /// The tokens of the open utterance's latest transcript (a partial or a speculation)
+    /// and where the utterance started: the next transcript's draft.
+    heard: Option<(u64, Vec<u32>)>,
     vad_ms: f64,
     source: Option<String>,
     dialog: Dialog,
@@ -490,6 +493,7 @@ impl Session {
             resampled: Vec::new(),
             partial_at: 0,
             speculation: None,
+            heard: None,
             vad_ms: 0.0,
             source: None,
             dialog: Dialog::new(config.confirm_window_ms),
@@ -693,11 +697,9 @@ impl Session {
             return Ok(());
         }
         let audio = (self.config).stt_audio(self.vad.current(), self.vad.current_voiced(), len);
-        // The last speculation of this utterance heard most of the same audio.
+        let (transcript, timings) = self.rec.transcribe_drafted(&audio, self.draft(start))?;
+        self.heard = Some((start, transcript.tokens.clone()));
         let earlier = self.speculation.take().filter(|s| s.start == start);
-        let draft = |t: Option<&Transcript>| t.map_or(Vec::new(), |t| t.tokens.clone());
-        let (transcript, timings) = (self.rec)
-            .transcribe_drafted(&audio, &draft(earlier.as_ref().map(|s| &s.transcript)))?;
         let (mut joined, mut verdict) = (None, None);
         if let Some(said) = &self.said {
             let within = self.join_within();
@@ -710,10 +712,11 @@ impl Session {
                     verdict = Some(Verdict::Unsure);
                 }
             } else if said.may_continue(within, start, len, &alone) {
+                // The last speculation's joined reading heard most of the same audio.
                 let before = earlier.as_ref().and_then(|s| s.joined.as_ref());
+                let draft = before.map_or(&[][..], |(t, _)| &t.tokens[..]);
                 let both = [&said.audio[..], &audio].concat();
-                let draft = draft(before.map(|(t, _)| t));
-                joined = Some(self.rec.transcribe_drafted(&both, &draft)?);
+                joined = Some(self.rec.transcribe_drafted(&both, draft)?);
             }
         }
         self.speculation = Some(Speculation {
@@ -725,6 +728,15 @@ impl Session {
             joined,
         });
         Ok(())
+    }
+
+    /// The draft for a transcript of the utterance that started at `start`: the tokens of
+    /// its latest transcript, which heard most of the same audio (`Decoder::run_drafted`).
+    fn draft(&self, start: u64) -> &[u32] {
+        match &self.heard {
+            Some((at, tokens)) if *at == start => tokens,
+            _ => &[],
+        }
     }
 
     /// `join_within_ms` in samples.
@@ -815,10 +827,8 @@ impl Session {
             Some(s) if s.start == seg.start && s.len == len => {
                 Ok((s.transcript, s.timings, s.joined))
             }
-            earlier => {
-                let earlier = earlier.filter(|s| s.start == seg.start);
-                let draft = earlier.map_or(Vec::new(), |s| s.transcript.tokens);
-                let (t, timings) = self.rec.transcribe_drafted(audio, &draft)?;
+            _ => {
+                let (t, timings) = self.rec.transcribe_drafted(audio, self.draft(seg.start))?;
                 Ok((t, timings, None))
             }
         }
@@ -834,9 +844,10 @@ impl Session {
             return Ok(());
         }
         self.partial_at = current.len();
-        let (t, _) = self.rec.transcribe_partial(current)?;
+        let start = self.vad.current_start().unwrap_or(0);
+        let (t, _) = self.rec.transcribe_partial(current, self.draft(start))?;
+        self.heard = Some((start, t.tokens.clone()));
         if !t.text.is_empty() {
-            let start = self.vad.current_start().unwrap_or(0);
             events.push(Event::PartialTranscript {
                 start_ms: to_ms(start),
                 at_ms: to_ms(start + current.len() as u64),

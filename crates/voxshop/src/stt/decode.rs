@@ -217,6 +217,10 @@ impl<'a> Decoder<'a> {
             sum_logprob,
             ..
         } = walk;
+        if !draft.is_empty() {
+            let taken = tokens.iter().zip(draft).take_while(|(a, b)| a == b).count();
+            tracing::debug!(drafted = draft.len(), taken, "draft read");
+        }
         let mut t = transcript(
             tok,
             (tokens, logprobs),
