@@ -115,12 +115,12 @@ impl<'a> Decoder<'a> {
     }
 
     /// As [`Decoder::run`], given `draft`: the tokens an earlier transcript of the same
-    /// utterance wrote (a speculation in a pause that turned out not to be its end), likely
+    /// utterance wrote (a speculation at a pause that was not its end, a partial one), likely
     /// how this one begins. The draft goes through the decoder with the prompt, in one pass
     /// whose weights are read once for all its tokens, and greedy decoding reads the logits
     /// after each drafted token for as long as it writes what the draft wrote; from the
     /// first token it writes otherwise, it goes on a step at a time. The transcript is the
-    /// one `run` writes: each token is chosen from the same logits (README, "Speed").
+    /// one `run` writes: each token is chosen from the same logits (README, "Session 51").
     pub fn run_drafted(
         &self,
         audio: &Tensor,
