@@ -97,7 +97,7 @@ fn stages(c: &mut Criterion) {
         b.iter(|| black_box(decoder.run(&audio, true, &stt.options, None).unwrap()))
     });
     // Issue 15: the same after a draft, the tokens a speculation in a pause just before the
-    // end wrote (here the whole command's: the usual case, README "Speed").
+    // end wrote (here the whole command's, the best case: README "Session 51").
     let draft = decoder
         .run(&audio, true, &stt.options, None)
         .unwrap()

@@ -476,6 +476,13 @@ fn beam_search_readings_are_distinct_and_the_best_is_greedy_on_a_clear_command()
         .all(|w| w[0].avg_logprob >= w[1].avg_logprob));
 }
 
+/// The encoder's features of `samples` in the window the recogniser gives them.
+fn features(stt: &voxshop::stt::Stt, samples: &[f32]) -> candle_core::Tensor {
+    let frames = 2 * stt.window.ctx_for(samples.len(), stt.config().n_audio_ctx);
+    let mel = stt.log_mel().compute(samples, frames);
+    stt.model().encode(&mel, frames).unwrap()
+}
+
 /// Issue 12: a name heard again has its readings scored side by side in one decoder pass
 /// (`Whisper::decode_side_by_side`); each ending's logits are those it gets decoded alone
 /// after the same tokens, to float rounding, endings of different lengths included.
@@ -488,12 +495,7 @@ fn endings_decoded_side_by_side_are_each_decoded_alone() {
     let stt = rec.stt();
     let (model, tok) = (stt.model(), stt.tokenizer());
     let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("samples/en/add_milk.wav");
-    let pcm = load_wav_16k(&path).unwrap();
-    let frames = 2 * stt
-        .window
-        .ctx_for(pcm.samples.len(), stt.config().n_audio_ctx);
-    let mel = stt.log_mel().compute(&pcm.samples, frames);
-    let audio = model.encode(&mel, frames).unwrap();
+    let audio = features(stt, &load_wav_16k(&path).unwrap().samples);
     let mut state = model.start(&audio, true).unwrap();
     let prompt = [tok.sot, tok.no_timestamps];
     model.decode(&mut state, &prompt, &[1]).unwrap();
@@ -542,12 +544,6 @@ fn a_draft_changes_nothing_a_transcript_writes() {
     .unwrap();
     let bias = stt.bias(catalog.spellings(), BiasMode::Trie, BiasStrength::default());
     let decoder = Decoder::new(model, tok);
-    let features = |samples: &[f32]| {
-        let frames = 2 * stt.window.ctx_for(samples.len(), stt.config().n_audio_ctx);
-        model
-            .encode(&stt.log_mel().compute(samples, frames), frames)
-            .unwrap()
-    };
     for name in [
         "add_milk",
         "buy_paper_towels",
@@ -557,14 +553,14 @@ fn a_draft_changes_nothing_a_transcript_writes() {
         let samples = load_wav_16k(&root.join(format!("samples/en/{name}.wav")))
             .unwrap()
             .samples;
-        let audio = features(&samples);
+        let audio = features(stt, &samples);
         for steer in [None, Some(&bias)] {
             let plain = decoder.run(&audio, true, &stt.options, steer).unwrap();
             assert!(plain.tokens.len() > 3, "{name}: {plain:?}");
             // What a speculation two thirds of the way through heard.
             let early = decoder
                 .run(
-                    &features(&samples[..samples.len() * 2 / 3]),
+                    &features(stt, &samples[..samples.len() * 2 / 3]),
                     true,
                     &stt.options,
                     steer,
