@@ -41,7 +41,8 @@ DEV = ["tests/data/phrasing_dev_en.jsonl", "tests/data/phrasing_dev_fr.jsonl",
        "tests/data/devices_dev.jsonl", "tests/data/intent_dev2_en.jsonl",
        "tests/data/intent_dev2_fr.jsonl", "tests/data/unseen_items_en.jsonl",
        "tests/data/unseen_items_fr.jsonl", "tests/data/single_commands_with_and.jsonl",
-       "tests/data/remarks_after_commands.jsonl"]
+       "tests/data/remarks_after_commands.jsonl", "tests/data/household_dev_en.jsonl",
+       "tests/data/household_dev_fr.jsonl"]
 # Negatives of the dev part of the real data (calibration fits the bars there and on the sets
 # above, so this row shows how a model sits against its bar, not a held-out rate).
 DEV_NEGATIVES = ["data/real/dev.jsonl"]

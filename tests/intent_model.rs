@@ -107,6 +107,106 @@ fn orders_to_devices_are_no_commands() {
     assert!(r.accuracy() >= 0.70, "accuracy {:.3}", r.accuracy());
 }
 
+/// A kitchen's talk: a list command naming no list that puts its object in a place in the
+/// house, or goes on to do something with it, is talk (`[places]` in domain.toml; README
+/// "Session 52"). The dev pair was written for this (`household_dev_*`); the held-out pair
+/// (`household_talk_*`) is measured in README, not tuned on here.
+#[test]
+fn talk_about_things_in_a_kitchen_is_no_command() {
+    if common::skip_without_intent_model() {
+        return;
+    }
+    let r = report(&["household_dev_en.jsonl", "household_dev_fr.jsonl"]);
+    assert!(
+        r.oos_total >= 98,
+        "{} lines that are no command",
+        r.oos_total
+    );
+    // Session 51's reading took 43 of the 98; this one 24.
+    assert!(
+        r.false_accept_rate() <= 0.26,
+        "false accept {:.3}",
+        r.false_accept_rate()
+    );
+    let m = model();
+    let read = |text: &str| -> Vec<(Intent, Option<String>, Option<String>)> {
+        (m.commands(text).into_iter())
+            .map(|c| (c.intent, c.slots.item, c.slots.list))
+            .collect()
+    };
+    use Intent::*;
+    for talk in [
+        "Take the lid off the pan and let it reduce.",
+        "Put two litres of water in the big pot.",
+        "Could you get the eggs out of the fridge? They need to come up to room temperature.",
+        "Add the onions and cook them until they're soft and golden.",
+        "Emma, put the crayons back in the box please.",
+        "Enlève les pépins du citron",
+        "Ajoute un peu d'eau de javel dans le seau.",
+    ] {
+        assert_eq!(read(talk), [(OutOfScope, None, None)], "{talk}");
+    }
+    let shopping = Some("shopping".to_string());
+    for (text, intent, item, list) in [
+        // A list named, a possessive before the place, a pronoun as the place, a place
+        // that is a list, and the place in a remark after the command: commands all.
+        (
+            "Add the garlic to the list.",
+            AddToList,
+            "garlic",
+            &shopping,
+        ),
+        (
+            "Put olive oil on my baking list.",
+            AddToList,
+            "olive oil",
+            &Some("baking".into()),
+        ),
+        (
+            "Take the cream off the shopping list.",
+            RemoveFromList,
+            "cream",
+            &shopping,
+        ),
+        ("add milk to my least", AddToList, "milk", &shopping),
+        (
+            "Put the batteries in the basket.",
+            AddToList,
+            "batteries",
+            &shopping,
+        ),
+        (
+            "scratch the cough drops, I found a bag in the drawer",
+            RemoveFromList,
+            "cough drops",
+            &shopping,
+        ),
+        (
+            "Send Julie a link to the Bluetooth speakers.",
+            ShareProduct,
+            "bluetooth speakers",
+            &None,
+        ),
+        (
+            "Enlève le beurre de la liste de courses.",
+            RemoveFromList,
+            "beurre",
+            &shopping,
+        ),
+    ] {
+        assert_eq!(
+            read(text),
+            [(intent, Some(item.to_string()), list.clone())],
+            "{text}"
+        );
+    }
+    // The remark after a command is left out rather than lending its words to the command.
+    assert_eq!(
+        read("Take the yoghurt off my list, there are still four pots in the fridge door."),
+        [(RemoveFromList, Some("yoghurt".into()), shopping.clone())]
+    );
+}
+
 #[test]
 fn out_of_scope_false_accepts_are_rare() {
     if common::skip_without_intent_model() {

@@ -87,6 +87,8 @@ pub struct Domain {
     cents_words: HashSet<String>,
     /// Words after which a name is a shop (`[before_shops]`).
     before_shops: HashSet<String>,
+    /// How a command says a place in a house that is no list (`[places]`).
+    pub places: Places,
     /// What each language's text is told by (`[language_vote]`), English first.
     votes: Vec<LanguageVote>,
     /// Each word and the forms the speech model may write it in, as one group
@@ -129,6 +131,49 @@ pub struct Lists {
     unnamed: Vec<Vec<String>>,
     /// Words before a list's name that are not part of it ("entire", "current").
     pub not_names: HashSet<String>,
+}
+
+/// `[places]`: the commands that may put their object somewhere that is no list ("add the
+/// garlic to the pan"), and each language's words for such a place.
+#[derive(Debug)]
+pub struct Places {
+    intents: Vec<Intent>,
+    away_intents: Vec<Intent>,
+    share_intents: Vec<Intent>,
+    by_lang: Vec<PlaceWords>,
+}
+
+/// One language's words of `[places]`.
+#[derive(Debug, Default)]
+pub struct PlaceWords {
+    pub leads: HashSet<String>,
+    pub away: HashSet<String>,
+    pub contracted: HashSet<String>,
+    pub determiners: HashSet<String>,
+    pub not_to: HashSet<String>,
+    pub lists: HashSet<String>,
+}
+
+impl Places {
+    /// Whether a command of `intent` is read for a place that is no list.
+    pub fn read_for(&self, intent: Intent) -> bool {
+        self.intents.contains(&intent)
+    }
+
+    /// Whether `intent` takes something away (the `away` words lead to its place too).
+    pub fn takes_away(&self, intent: Intent) -> bool {
+        self.away_intents.contains(&intent)
+    }
+
+    /// Whether `intent` sends something to someone (the `not_to` words lead to no place).
+    pub fn shares(&self, intent: Intent) -> bool {
+        self.share_intents.contains(&intent)
+    }
+
+    /// Each language's words.
+    pub fn languages(&self) -> impl Iterator<Item = &PlaceWords> {
+        self.by_lang.iter()
+    }
 }
 
 impl Domain {
@@ -362,6 +407,7 @@ impl Domain {
             name_complements: one_word_each("name_complements", &raw.name_complements)?,
             cents_words: one_word_each("currency_cents", &raw.currency_cents)?,
             before_shops: one_word_each("before_shops", &raw.before_shops)?,
+            places: places(raw.places)?,
             votes: language_votes(raw.language_vote)?,
             written_as: written_as(raw.written_as)?,
             units: word_table("unit", &raw.unit)?,
@@ -602,9 +648,92 @@ struct RawDomain {
     #[serde(default)]
     before_shops: BTreeMap<String, Vec<String>>,
     #[serde(default)]
+    places: RawPlaces,
+    #[serde(default)]
     language_vote: BTreeMap<String, RawVote>,
     #[serde(default)]
     written_as: BTreeMap<String, Vec<String>>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct RawPlaces {
+    #[serde(default)]
+    intents: Vec<String>,
+    #[serde(default)]
+    away_intents: Vec<String>,
+    #[serde(default)]
+    share_intents: Vec<String>,
+    #[serde(default)]
+    leads: BTreeMap<String, Vec<String>>,
+    #[serde(default)]
+    away: BTreeMap<String, Vec<String>>,
+    #[serde(default)]
+    contracted: BTreeMap<String, Vec<String>>,
+    #[serde(default)]
+    determiners: BTreeMap<String, Vec<String>>,
+    #[serde(default)]
+    not_to: BTreeMap<String, Vec<String>>,
+    #[serde(default)]
+    lists: BTreeMap<String, Vec<String>>,
+}
+
+/// `[places]`: intents the file names, and one set of words per language that leads to a
+/// place (a language with `away`, `contracted`, ... words but no `leads` is refused).
+fn places(raw: RawPlaces) -> Result<Places, String> {
+    let intents_of = |key: &str, names: &[String]| -> Result<Vec<Intent>, String> {
+        names
+            .iter()
+            .map(|n| Intent::from_name(n).ok_or(format!("places.{key}: {n:?} is no intent")))
+            .collect()
+    };
+    let intents = intents_of("intents", &raw.intents)?;
+    let away_intents = intents_of("away_intents", &raw.away_intents)?;
+    let share_intents = intents_of("share_intents", &raw.share_intents)?;
+    for (key, some) in [
+        ("away_intents", &away_intents),
+        ("share_intents", &share_intents),
+    ] {
+        if let Some(i) = some.iter().find(|i| !intents.contains(i)) {
+            return Err(format!("places.{key}: {i} is not in places.intents"));
+        }
+    }
+    let tables = [
+        ("away", &raw.away),
+        ("contracted", &raw.contracted),
+        ("determiners", &raw.determiners),
+        ("not_to", &raw.not_to),
+        ("lists", &raw.lists),
+    ];
+    for (key, table) in tables {
+        if let Some(lang) = table.keys().find(|l| !raw.leads.contains_key(*l)) {
+            return Err(format!("places.{key}.{lang}: places.leads has no {lang}"));
+        }
+    }
+    let words = |key: &str, table: &BTreeMap<String, Vec<String>>, lang: &str| {
+        let one = table
+            .get(lang)
+            .map(|w| BTreeMap::from([(lang.to_string(), w.clone())]));
+        one_word_each(&format!("places.{key}"), &one.unwrap_or_default())
+    };
+    let by_lang = (raw.leads.keys())
+        .map(|lang| {
+            Ok(PlaceWords {
+                leads: words("leads", &raw.leads, lang)?,
+                away: words("away", &raw.away, lang)?,
+                contracted: words("contracted", &raw.contracted, lang)?,
+                determiners: words("determiners", &raw.determiners, lang)?,
+                not_to: words("not_to", &raw.not_to, lang)?,
+                lists: words("lists", &raw.lists, lang)?,
+            })
+        })
+        .collect::<Result<_, String>>()?;
+    Ok(Places {
+        intents,
+        away_intents,
+        share_intents,
+        by_lang,
+    })
 }
 
 #[derive(Deserialize)]
@@ -885,6 +1014,24 @@ mod tests {
         let unknown = SOURCE.replace("[language_vote.fr]", "[language_vote.de]");
         let e = Domain::parse(&unknown).unwrap_err();
         assert!(e.contains("language_vote.de"), "{e}");
+        let no_intent = SOURCE.replace(
+            "away_intents = [\"remove_from_list\"]",
+            "away_intents = [\"take\"]",
+        );
+        let e = Domain::parse(&no_intent).unwrap_err();
+        assert!(
+            e.contains("places.away_intents") && e.contains("take"),
+            "{e}"
+        );
+        let not_read = SOURCE.replace(
+            "share_intents = [\"share_product\"]",
+            "share_intents = [\"buy\"]",
+        );
+        let e = Domain::parse(&not_read).unwrap_err();
+        assert!(e.contains("buy is not in places.intents"), "{e}");
+        let no_leads = SOURCE.replace("away = { fr =", "away = { de =");
+        let e = Domain::parse(&no_leads).unwrap_err();
+        assert!(e.contains("places.away.de: places.leads has no de"), "{e}");
     }
 
     /// DOMAIN.md: `item` for add_to_list, remove_from_list, buy and buy_for_me; `contact`

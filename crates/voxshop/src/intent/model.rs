@@ -1,7 +1,7 @@
 //! The trained joint model: intent classifier + BIO slot tagger, with calibration and
 //! rejection, and its on-disk form (`models/intent/`: f16 safetensors + JSON settings).
 
-use super::domain::domain;
+use super::domain::{domain, PlaceWords};
 use super::encoder::PieceMemo;
 use super::features::{
     completion_features, intent_features, split_features, token_features, Gazetteer, NameMark,
@@ -790,6 +790,7 @@ impl IntentModel {
             let by_parts = self.read_segments(tokens, &pauses, marks, &cut, s);
             if by_parts.iter().all(is_whole)
                 && (commands_in(&by_parts) > commands_in(&read)
+                    || self.parts_drop_talk(tokens, &pauses, &cut, &by_parts, &read, s)
                     || at == Break::Sentence
                         && sentences_say_other_commands(
                             &by_parts,
@@ -804,6 +805,36 @@ impl IntentModel {
         }
         self.command_after_talk(tokens, breaks, marks, &read, s)
             .unwrap_or(read)
+    }
+
+    /// Whether the parts of `cut` read one by one are the commands `read` holds, of the same
+    /// intents, said first, and then talk that is no fragment of a command: "Take the yoghurt
+    /// off my list, there are still four pots in the fridge door" read whole took the
+    /// remark's words for the item. Only after the commands: words before one may be what
+    /// it points back at ("le tapis de bain, tu peux l'envoyer à maman ?").
+    fn parts_drop_talk(
+        &self,
+        tokens: &[String],
+        pauses: &[bool],
+        cut: &[std::ops::Range<usize>],
+        by_parts: &[IntentResult],
+        read: &[IntentResult],
+        s: &mut Scratch,
+    ) -> bool {
+        let intents = |r: &[IntentResult]| r.iter().map(|c| c.intent).collect::<Vec<_>>();
+        let (Some(first), Some(last)) = (cut.first(), cut.last()) else {
+            return false;
+        };
+        let talk = &tokens[last.clone()];
+        let is_talk = |s: &mut Scratch| {
+            let (read, _) = self.command(talk, &pauses[last.clone()], &[], s);
+            commands_in(&read) == 0
+        };
+        commands_in(by_parts) > 0
+            && intents(by_parts) == intents(read)
+            && !domain().is_fragment(talk)
+            && self.read_intent(&tokens[first.clone()], s).0 != Intent::OutOfScope
+            && is_talk(s)
     }
 
     /// [`Self::read_commands`] of the words from `from` on, with their breaks and name marks.
@@ -925,10 +956,17 @@ impl IntentModel {
                     && found.iter().any(is_whole)
                     && !commands.iter().all(is_whole)
                     && !self.cut_off(&tokens[r.clone()], s);
+                // "add the flour | and give it a good stir": a recipe's next step after it.
+                let next_step = &tokens[r.end.saturating_sub(1)..(r.end + 3).min(tokens.len())];
+                let then_talk = |c: &IntentResult| {
+                    may_be_talk(c.intent, &tokens[r.clone()], part_marks)
+                        && goes_on_with_it(next_step)
+                };
                 let kept = commands.into_iter().filter(|c| {
                     c.intent != Intent::OutOfScope
                         && (!one_word || c.intent.is_answer())
                         && (is_whole(c) || !remark)
+                        && !then_talk(c)
                 });
                 for (k, mut c) in kept.enumerate() {
                     if spoken_list {
@@ -963,6 +1001,15 @@ impl IntentModel {
     ) -> (Vec<IntentResult>, bool) {
         let (intent, confidence) = self.read_intent(tokens, s);
         let spans = self.tag(tokens, intent, marks, s);
+        if is_talk_about_things(intent, tokens, pauses, &spans, marks) {
+            let talk = IntentResult {
+                intent: Intent::OutOfScope,
+                confidence: 1.0 - confidence,
+                slots: Slots::default(),
+                requires_confirmation: false,
+            };
+            return (vec![talk], false);
+        }
         let spoken_list = spans.iter().any(|sp| sp.kind == SlotKind::List);
         let commands = assemble_commands(intent, tokens, pauses, &spans)
             .into_iter()
@@ -1759,6 +1806,131 @@ fn read_misheard_verb(tokens: &mut [String]) {
     if (quantity && unit) || (d.puts_onto_list(verb) && onto_a_list(&tokens[1..])) {
         tokens[0] = verb.to_string();
     }
+}
+
+/// Whether a command of `intent` read from `tokens` is talk about things in the house: it
+/// names no list and says that its object goes to, or comes from, a place there
+/// (`[places]` in domain.toml: "add the garlic to the pan", "take the skin off the salmon",
+/// "mets le poulet au four"), or goes on to do something with it ("add the onions and cook
+/// them"). Said near a speaker on a kitchen counter by a recipe, a cooking show or one person
+/// to another, such words read as list commands (the corpus teaches "add X" and "take X off"
+/// with and without a list's name); taught the kitchen's talk instead, the model lost real
+/// commands said without a list (README, "Session 42").
+fn is_talk_about_things(
+    intent: Intent,
+    tokens: &[String],
+    pauses: &[bool],
+    spans: &[Span],
+    marks: &[Option<NameMark>],
+) -> bool {
+    may_be_talk(intent, tokens, marks)
+        && (goes_on_with_it(tokens)
+            || (2..tokens.len()).any(|i| puts_its_object_at(intent, tokens, pauses, spans, i)))
+}
+
+/// Whether a command of `intent` in `tokens` is one that talk about things reads as: of
+/// `[places]`' intents, naming no list.
+fn may_be_talk(intent: Intent, tokens: &[String], marks: &[Option<NameMark>]) -> bool {
+    domain().places.read_for(intent) && !names_a_list(tokens, marks)
+}
+
+/// Whether token `i` leads to the place where the command's object goes: after the object
+/// ("can you take off the milk" is no place), in the clause that holds every value the tagger
+/// found ("scratch the cough drops, I found a bag in the drawer" is a command and a remark).
+fn puts_its_object_at(
+    intent: Intent,
+    tokens: &[String],
+    pauses: &[bool],
+    spans: &[Span],
+    i: usize,
+) -> bool {
+    let d = domain();
+    let start = (1..=i).rev().find(|&k| pauses[k]).unwrap_or(0);
+    let end = (i + 1..tokens.len())
+        .find(|&k| pauses[k])
+        .unwrap_or(tokens.len());
+    let values: Vec<&Span> = (spans.iter())
+        .filter(|sp| sp.kind != SlotKind::List)
+        .collect();
+    let holds_the_values =
+        !values.is_empty() && (values.iter()).all(|sp| start <= sp.start && sp.end <= end);
+    let object_before = (start.max(1)..i).any(|j| {
+        d.is_determiner(&tokens[j]) || parse_number(&tokens[j]).is_some() || tagged(spans, j)
+    });
+    holds_the_values
+        && object_before
+        && (d.places.languages()).any(|w| leads_to_a_place(w, intent, tokens, spans, i))
+}
+
+/// Whether token `i` leads to a place in `w`'s words: a lead ("to", "off", "dans"), then a
+/// determiner that is no possessive of the speaker's ("to my list" misheard as "to my least"
+/// stays a command) unless the lead holds one ("au four"), then a word that is no pronoun,
+/// no list ("basket") and no name the tagger found (a contact, a shop, a charity, a list).
+fn leads_to_a_place(
+    w: &PlaceWords,
+    intent: Intent,
+    tokens: &[String],
+    spans: &[Span],
+    i: usize,
+) -> bool {
+    let d = domain();
+    let lead = tokens[i].as_str();
+    let leads = (w.leads.contains(lead) || (d.places.takes_away(intent) && w.away.contains(lead)))
+        && !(d.places.shares(intent) && w.not_to.contains(lead));
+    if !leads {
+        return false;
+    }
+    // "out of the fridge", "hors de la cuisine"
+    let mut j = i + 1;
+    if tokens.get(j).is_some_and(|x| d.joins_name_complement(x)) {
+        j += 1;
+    }
+    if !w.contracted.contains(lead) {
+        if !tokens.get(j).is_some_and(|x| w.determiners.contains(x)) {
+            return false;
+        }
+        j += 1;
+    }
+    let a_name = |k: usize| {
+        spans.iter().any(|sp| {
+            (sp.start <= k && k < sp.end)
+                && matches!(
+                    sp.kind,
+                    SlotKind::Contact | SlotKind::Merchant | SlotKind::Charity | SlotKind::List
+                )
+        })
+    };
+    tokens.get(j).is_some_and(|place| {
+        place.chars().all(char::is_alphabetic)
+            && !d.refers_back(std::slice::from_ref(place))
+            && !w.lists.contains(place)
+            && !a_name(j)
+    })
+}
+
+/// Whether `tokens` go on after a joiner with a verb and a word pointing back at what they
+/// named: "add the onions and cook them until soft", "add the mince and break it up": a
+/// recipe's next step, where an item never takes such a word after it.
+fn goes_on_with_it(tokens: &[String]) -> bool {
+    let d = domain();
+    tokens.windows(3).any(|w| {
+        d.joins_talk(&w[0])
+            && !d.is_determiner(&w[1])
+            && parse_number(&w[1]).is_none()
+            && d.refers_back(std::slice::from_ref(&w[2]))
+    })
+}
+
+/// Whether `tokens` name a list: a word that closes a list's name or is one of its aliases
+/// ("party list", "groceries"), a place that is a list ("basket"), or a catalogue's list.
+fn names_a_list(tokens: &[String], marks: &[Option<NameMark>]) -> bool {
+    let d = domain();
+    let lists = &d.lists;
+    tokens.iter().any(|w| {
+        lists.closes_name(w)
+            || lists.is_alias(w)
+            || d.places.languages().any(|p| p.lists.contains(w))
+    }) || marks.iter().flatten().any(|m| m.kind == SlotKind::List)
 }
 
 /// Most words between the word that leads onto a list and the word that closes its name
