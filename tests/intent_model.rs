@@ -122,9 +122,9 @@ fn talk_about_things_in_a_kitchen_is_no_command() {
         "{} lines that are no command",
         r.oos_total
     );
-    // Session 51's reading took 43 of the 98; this one 24.
+    // Session 51's reading took 43 of the 98; this one 17.
     assert!(
-        r.false_accept_rate() <= 0.26,
+        r.false_accept_rate() <= 0.20,
         "false accept {:.3}",
         r.false_accept_rate()
     );
