@@ -143,6 +143,7 @@ fn talk_about_things_in_a_kitchen_is_no_command() {
         "Emma, put the crayons back in the box please.",
         "Enlève les pépins du citron",
         "Ajoute un peu d'eau de javel dans le seau.",
+        "Grab me the colander from the bottom cupboard, would you?",
     ] {
         assert_eq!(read(talk), [(OutOfScope, None, None)], "{talk}");
     }
@@ -193,6 +194,7 @@ fn talk_about_things_in_a_kitchen_is_no_command() {
             "beurre",
             &shopping,
         ),
+        ("buy compost from the garden centre", Buy, "compost", &None),
     ] {
         assert_eq!(
             read(text),

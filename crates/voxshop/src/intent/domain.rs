@@ -140,6 +140,7 @@ pub struct Places {
     intents: Vec<Intent>,
     away_intents: Vec<Intent>,
     share_intents: Vec<Intent>,
+    room_intents: Vec<Intent>,
     by_lang: Vec<PlaceWords>,
 }
 
@@ -152,6 +153,8 @@ pub struct PlaceWords {
     pub determiners: HashSet<String>,
     pub not_to: HashSet<String>,
     pub lists: HashSet<String>,
+    pub rooms: HashSet<String>,
+    pub from: HashSet<String>,
 }
 
 impl Places {
@@ -168,6 +171,11 @@ impl Places {
     /// Whether `intent` sends something to someone (the `not_to` words lead to no place).
     pub fn shares(&self, intent: Intent) -> bool {
         self.share_intents.contains(&intent)
+    }
+
+    /// Whether `intent` buys something, and its place is talk only where it is a room.
+    pub fn from_rooms(&self, intent: Intent) -> bool {
+        self.room_intents.contains(&intent)
     }
 
     /// Each language's words.
@@ -665,6 +673,8 @@ struct RawPlaces {
     #[serde(default)]
     share_intents: Vec<String>,
     #[serde(default)]
+    room_intents: Vec<String>,
+    #[serde(default)]
     leads: BTreeMap<String, Vec<String>>,
     #[serde(default)]
     away: BTreeMap<String, Vec<String>>,
@@ -676,6 +686,10 @@ struct RawPlaces {
     not_to: BTreeMap<String, Vec<String>>,
     #[serde(default)]
     lists: BTreeMap<String, Vec<String>>,
+    #[serde(default)]
+    rooms: BTreeMap<String, Vec<String>>,
+    #[serde(default)]
+    from: BTreeMap<String, Vec<String>>,
 }
 
 /// `[places]`: intents the file names, and one set of words per language that leads to a
@@ -690,6 +704,7 @@ fn places(raw: RawPlaces) -> Result<Places, String> {
     let intents = intents_of("intents", &raw.intents)?;
     let away_intents = intents_of("away_intents", &raw.away_intents)?;
     let share_intents = intents_of("share_intents", &raw.share_intents)?;
+    let room_intents = intents_of("room_intents", &raw.room_intents)?;
     for (key, some) in [
         ("away_intents", &away_intents),
         ("share_intents", &share_intents),
@@ -704,6 +719,8 @@ fn places(raw: RawPlaces) -> Result<Places, String> {
         ("determiners", &raw.determiners),
         ("not_to", &raw.not_to),
         ("lists", &raw.lists),
+        ("rooms", &raw.rooms),
+        ("from", &raw.from),
     ];
     for (key, table) in tables {
         if let Some(lang) = table.keys().find(|l| !raw.leads.contains_key(*l)) {
@@ -725,6 +742,8 @@ fn places(raw: RawPlaces) -> Result<Places, String> {
                 determiners: words("determiners", &raw.determiners, lang)?,
                 not_to: words("not_to", &raw.not_to, lang)?,
                 lists: words("lists", &raw.lists, lang)?,
+                rooms: words("rooms", &raw.rooms, lang)?,
+                from: words("from", &raw.from, lang)?,
             })
         })
         .collect::<Result<_, String>>()?;
@@ -732,6 +751,7 @@ fn places(raw: RawPlaces) -> Result<Places, String> {
         intents,
         away_intents,
         share_intents,
+        room_intents,
         by_lang,
     })
 }

@@ -1001,7 +1001,9 @@ impl IntentModel {
     ) -> (Vec<IntentResult>, bool) {
         let (intent, confidence) = self.read_intent(tokens, s);
         let spans = self.tag(tokens, intent, marks, s);
-        if is_talk_about_things(intent, tokens, pauses, &spans, marks) {
+        if is_talk_about_things(intent, tokens, pauses, &spans, marks)
+            || takes_it_from_a_room(intent, tokens, pauses)
+        {
             let talk = IntentResult {
                 intent: Intent::OutOfScope,
                 confidence: 1.0 - confidence,
@@ -1905,6 +1907,39 @@ fn leads_to_a_place(
             && !d.refers_back(std::slice::from_ref(place))
             && !w.lists.contains(place)
             && !a_name(j)
+    })
+}
+
+/// Whether a purchase of `intent` takes its object from a room or a piece of furniture
+/// ("can you grab the milk from the fridge for me", "grab me the colander from the bottom
+/// cupboard": `rooms` in `[places]`), which no shop is: the last word of the place's name
+/// is one ("from the garden centre" is a shop).
+fn takes_it_from_a_room(intent: Intent, tokens: &[String], pauses: &[bool]) -> bool {
+    let d = domain();
+    if !d.places.from_rooms(intent) {
+        return false;
+    }
+    d.places.languages().any(|w| {
+        (1..tokens.len()).any(|i| {
+            let lead = tokens[i].as_str();
+            if !w.from.contains(lead) {
+                return false;
+            }
+            let mut j = i + 1;
+            if tokens.get(j).is_some_and(|x| d.joins_name_complement(x)) {
+                j += 1;
+            }
+            if !w.contracted.contains(lead) {
+                if !tokens.get(j).is_some_and(|x| w.determiners.contains(x)) {
+                    return false;
+                }
+                j += 1;
+            }
+            let name_end = (j..tokens.len())
+                .find(|&k| (k > j && pauses[k]) || d.ends_no_name(&tokens[k]))
+                .unwrap_or(tokens.len());
+            name_end > j && w.rooms.contains(&tokens[name_end - 1])
+        })
     })
 }
 
