@@ -174,7 +174,7 @@ impl Places {
     }
 
     /// Whether `intent` buys something, and its place is talk only where it is a room.
-    pub fn from_rooms(&self, intent: Intent) -> bool {
+    pub fn buys(&self, intent: Intent) -> bool {
         self.room_intents.contains(&intent)
     }
 

@@ -1916,7 +1916,7 @@ fn leads_to_a_place(
 /// is one ("from the garden centre" is a shop).
 fn takes_it_from_a_room(intent: Intent, tokens: &[String], pauses: &[bool]) -> bool {
     let d = domain();
-    if !d.places.from_rooms(intent) {
+    if !d.places.buys(intent) {
         return false;
     }
     d.places.languages().any(|w| {
