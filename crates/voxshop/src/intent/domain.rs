@@ -134,7 +134,8 @@ pub struct Lists {
 }
 
 /// `[places]`: the commands that may put their object somewhere that is no list ("add the
-/// garlic to the pan"), and each language's words for such a place.
+/// garlic to the pan") or buy it from a room ("grab the milk from the fridge"), and each
+/// language's words for such a place.
 #[derive(Debug)]
 pub struct Places {
     intents: Vec<Intent>,
@@ -145,7 +146,7 @@ pub struct Places {
 }
 
 /// One language's words of `[places]`.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub struct PlaceWords {
     pub leads: HashSet<String>,
     pub away: HashSet<String>,

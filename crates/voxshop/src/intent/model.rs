@@ -1879,20 +1879,9 @@ fn leads_to_a_place(
     let lead = tokens[i].as_str();
     let leads = (w.leads.contains(lead) || (d.places.takes_away(intent) && w.away.contains(lead)))
         && !(d.places.shares(intent) && w.not_to.contains(lead));
-    if !leads {
+    let Some(j) = place_after(w, tokens, i).filter(|_| leads) else {
         return false;
-    }
-    // "out of the fridge", "hors de la cuisine"
-    let mut j = i + 1;
-    if tokens.get(j).is_some_and(|x| d.joins_name_complement(x)) {
-        j += 1;
-    }
-    if !w.contracted.contains(lead) {
-        if !tokens.get(j).is_some_and(|x| w.determiners.contains(x)) {
-            return false;
-        }
-        j += 1;
-    }
+    };
     let a_name = |k: usize| {
         spans.iter().any(|sp| {
             (sp.start <= k && k < sp.end)
@@ -1910,6 +1899,26 @@ fn leads_to_a_place(
     })
 }
 
+/// Where the place's name begins after the word at `i` that leads to it: past a complement
+/// ("out **of** the fridge", "hors **de** la cuisine") and a determiner of `w`'s, which a
+/// contracted lead holds ("au four"); `None` without the determiner.
+fn place_after(w: &PlaceWords, tokens: &[String], i: usize) -> Option<usize> {
+    let mut j = i + 1;
+    if tokens
+        .get(j)
+        .is_some_and(|x| domain().joins_name_complement(x))
+    {
+        j += 1;
+    }
+    if w.contracted.contains(&tokens[i]) {
+        return Some(j);
+    }
+    tokens
+        .get(j)
+        .is_some_and(|x| w.determiners.contains(x))
+        .then_some(j + 1)
+}
+
 /// Whether a purchase of `intent` takes its object from a room or a piece of furniture
 /// ("can you grab the milk from the fridge for me", "grab me the colander from the bottom
 /// cupboard": `rooms` in `[places]`), which no shop is: the last word of the place's name
@@ -1921,20 +1930,10 @@ fn takes_it_from_a_room(intent: Intent, tokens: &[String], pauses: &[bool]) -> b
     }
     d.places.languages().any(|w| {
         (1..tokens.len()).any(|i| {
-            let lead = tokens[i].as_str();
-            if !w.from.contains(lead) {
+            let place = place_after(w, tokens, i).filter(|_| w.from.contains(&tokens[i]));
+            let Some(j) = place else {
                 return false;
-            }
-            let mut j = i + 1;
-            if tokens.get(j).is_some_and(|x| d.joins_name_complement(x)) {
-                j += 1;
-            }
-            if !w.contracted.contains(lead) {
-                if !tokens.get(j).is_some_and(|x| w.determiners.contains(x)) {
-                    return false;
-                }
-                j += 1;
-            }
+            };
             let name_end = (j..tokens.len())
                 .find(|&k| (k > j && pauses[k]) || d.ends_no_name(&tokens[k]))
                 .unwrap_or(tokens.len());
