@@ -2754,6 +2754,79 @@ mod tests {
         assert_eq!(read("fiver to oxfam"), "fiver to oxfam");
     }
 
+    /// The place and room rules on the tagger's spans alone (the model-backed cases are in
+    /// `tests/intent_model.rs::talk_about_things_in_a_kitchen_is_no_command`).
+    #[test]
+    fn a_place_in_the_house_makes_a_command_talk() {
+        use SlotKind::*;
+        let talk = |intent: Intent, t: &str, spans: &[Span]| {
+            let (tokens, pauses) = super::super::text::tokenize_with_pauses(t);
+            is_talk_about_things(intent, &tokens, &pauses, spans, &[])
+                || takes_it_from_a_room(intent, &tokens, &pauses)
+        };
+        let garlic = [span(Item, 2, 3)];
+        assert!(talk(
+            Intent::AddToList,
+            "add the garlic to the pan",
+            &garlic
+        ));
+        assert!(talk(
+            Intent::AddToList,
+            "mets le poulet au four",
+            &[span(Item, 2, 3)]
+        ));
+        assert!(talk(
+            Intent::RemoveFromList,
+            "enlève les pépins du citron",
+            &[span(Item, 2, 3)]
+        ));
+        assert!(talk(
+            Intent::AddToList,
+            "add the onions and cook them",
+            &garlic
+        ));
+        // A list, a possessive, a pronoun, a place that is a list, the object after the
+        // lead, a place in a remark, an intent the rule does not read.
+        for (intent, t, spans) in [
+            (Intent::AddToList, "add the garlic to the list", &garlic[..]),
+            (Intent::AddToList, "add the garlic to my least", &garlic),
+            (Intent::AddToList, "add the garlic to it", &garlic),
+            (Intent::AddToList, "put the garlic in the basket", &garlic),
+            (
+                Intent::RemoveFromList,
+                "can you take off the milk",
+                &[span(Item, 5, 6)],
+            ),
+            (
+                Intent::RemoveFromList,
+                "scratch the cough drops, i found a bag in the drawer",
+                &[span(Item, 2, 4)],
+            ),
+            (
+                Intent::TrackOrder,
+                "where is the garlic to the pan",
+                &[span(Item, 3, 4)],
+            ),
+            (
+                Intent::AddToList,
+                "ajoute deux litres de lait",
+                &[span(Item, 4, 5)],
+            ),
+        ] {
+            assert!(!talk(intent, t, spans), "{t}");
+        }
+        // A purchase from a room, not from a shop whose name ends elsewhere.
+        let colander = [span(Item, 3, 4)];
+        let t = "grab me the colander from the bottom cupboard, would you";
+        assert!(talk(Intent::BuyForMe, t, &colander));
+        for t in [
+            "buy compost from the garden centre",
+            "achète du thon vu qu'il n'y a plus rien dans le placard",
+        ] {
+            assert!(!talk(Intent::Buy, t, &colander), "{t}");
+        }
+    }
+
     #[test]
     fn a_verb_the_speech_model_misheard_is_read_before_a_quantity_of_something() {
         let first = |t: &str| {
