@@ -821,7 +821,6 @@ impl IntentModel {
         read: &[IntentResult],
         s: &mut Scratch,
     ) -> bool {
-        let intents = |r: &[IntentResult]| r.iter().map(|c| c.intent).collect::<Vec<_>>();
         let (Some(first), Some(last)) = (cut.first(), cut.last()) else {
             return false;
         };
@@ -831,7 +830,7 @@ impl IntentModel {
             commands_in(&read) == 0
         };
         commands_in(by_parts) > 0
-            && intents(by_parts) == intents(read)
+            && same_intents(by_parts, read)
             && !domain().is_fragment(talk)
             && self.read_intent(&tokens[first.clone()], s).0 != Intent::OutOfScope
             && is_talk(s)
@@ -1628,12 +1627,16 @@ fn sentences_say_other_commands(
     read: &[IntentResult],
     bar: f32,
 ) -> bool {
-    let intents = |r: &[IntentResult]| r.iter().map(|c| c.intent).collect::<Vec<_>>();
     by_sentences.len() == sentences
         && commands_in(by_sentences) == sentences
         && commands_in(read) == sentences
         && by_sentences.iter().all(|c| c.confidence >= bar)
-        && intents(by_sentences) != intents(read)
+        && !same_intents(by_sentences, read)
+}
+
+/// Whether `a` and `b` are commands of the same intents in the same order.
+fn same_intents(a: &[IntentResult], b: &[IntentResult]) -> bool {
+    a.len() == b.len() && a.iter().zip(b).all(|(x, y)| x.intent == y.intent)
 }
 
 /// How many of `read` are commands of ours.
@@ -1847,6 +1850,10 @@ fn puts_its_object_at(
     i: usize,
 ) -> bool {
     let d = domain();
+    // The lead first: the clause's values are read only around one.
+    if !(d.places.languages()).any(|w| leads_to_a_place(w, intent, tokens, spans, i)) {
+        return false;
+    }
     let start = (1..=i).rev().find(|&k| pauses[k]).unwrap_or(0);
     let end = (i + 1..tokens.len())
         .find(|&k| pauses[k])
@@ -1859,9 +1866,7 @@ fn puts_its_object_at(
     let object_before = (start.max(1)..i).any(|j| {
         d.is_determiner(&tokens[j]) || parse_number(&tokens[j]).is_some() || tagged(spans, j)
     });
-    holds_the_values
-        && object_before
-        && (d.places.languages()).any(|w| leads_to_a_place(w, intent, tokens, spans, i))
+    holds_the_values && object_before
 }
 
 /// Whether token `i` leads to a place in `w`'s words: a lead ("to", "off", "dans"), then a
